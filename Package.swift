@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "runexp",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runexp", targets: ["runexp"]),
+        .library(name: "RunexpPlan", targets: ["RunexpPlan"]),
+        .library(name: "RunexpKernel", targets: ["RunexpKernel"]),
+        .library(name: "RunexpExecution", targets: ["RunexpExecution"]),
+        .library(name: "RunexpReport", targets: ["RunexpReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // experiment.yaml -> typed, validated, fully resolved plan; diagnostics with file:line:col.
+        .target(
+            name: "RunexpPlan",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Pure math: matrices, layers, losses, optimizers, metrics, seeded random numbers. No I/O.
+        .target(name: "RunexpKernel"),
+        // Data loading and splits, the scheduler over cores, the result folder.
+        .target(
+            name: "RunexpExecution",
+            dependencies: ["RunexpPlan", "RunexpKernel"]
+        ),
+        // Terminal tables, plots and pages drawn from results.
+        .target(
+            name: "RunexpReport",
+            dependencies: ["RunexpPlan", "RunexpExecution"]
+        ),
+        // The thin command-line front end: arguments, printing, exit codes.
+        .executableTarget(
+            name: "runexp",
+            dependencies: [
+                "RunexpPlan", "RunexpExecution", "RunexpReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RunexpPlanTests",
+            dependencies: ["RunexpPlan"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"]),
+        .testTarget(
+            name: "RunexpExecutionTests",
+            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel"]
+        ),
+        .testTarget(
+            name: "RunexpReportTests",
+            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan"]
+        ),
+        .testTarget(name: "RunexpCLITests", dependencies: ["runexp"]),
+    ]
+)

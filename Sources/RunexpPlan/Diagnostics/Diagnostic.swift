@@ -1,0 +1,51 @@
+/// One problem in a user's input, rendered like a compiler error.
+///
+/// Rendered as `FILE:LINE:COL: error: KEY.PATH: message; help`, where `help` says what is valid
+/// or offers a did-you-mean. The key path is omitted when the problem belongs to no key.
+public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Where the problem is.
+    public var location: SourceLocation
+    /// Dotted key path of the offending value, e.g. `training.optimizer.learning_rate`, or "".
+    public var keyPath: String
+    /// What is wrong.
+    public var message: String
+    /// What would be valid, or a did-you-mean; nil when the message says it all.
+    public var help: String?
+
+    /// Creates a diagnostic.
+    public init(location: SourceLocation, keyPath: String, message: String, help: String? = nil) {
+        self.location = location
+        self.keyPath = keyPath
+        self.message = message
+        self.help = help
+    }
+
+    /// The one-line form: `file:line:col: error: key.path: message; help`.
+    public var description: String {
+        var text = "\(location.file):\(location.line):\(location.column): error: "
+        if !keyPath.isEmpty { text += "\(keyPath): " }
+        text += message
+        if let help { text += "; \(help)" }
+        return text
+    }
+
+    public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
+        (lhs.location, lhs.keyPath, lhs.message) < (rhs.location, rhs.keyPath, rhs.message)
+    }
+}
+
+/// Every diagnostic found in one input, in line order; thrown when an input cannot be used.
+public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
+    /// The problems, sorted by location and without duplicates.
+    public let diagnostics: [Diagnostic]
+
+    /// Collects `diagnostics`, sorting them and dropping exact duplicates.
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = Array(Set(diagnostics)).sorted()
+    }
+
+    /// One line per diagnostic.
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,56 @@
+/// Did-you-mean suggestions by edit distance.
+public enum Suggestions {
+    /// The candidate closest to `word` when it is a plausible typo (distance at most a third of
+    /// the word's length, at least 1, or one is a prefix of the other), else nil.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let distance = editDistance(lowered, candidate.lowercased())
+            if best == nil || distance < best!.distance {
+                best = (candidate, distance)
+            }
+        }
+        guard let best else { return nil }
+        let limit = max(1, lowered.count / 3)
+        if best.distance <= limit { return best.candidate }
+        if lowered.count >= 3, best.candidate.lowercased().hasPrefix(lowered)
+            || lowered.hasPrefix(best.candidate.lowercased()) {
+            return best.candidate
+        }
+        return nil
+    }
+
+    /// A help text: "did you mean 'x'? valid ...: a, b, c" (the did-you-mean only when close).
+    public static func help(for word: String, valid candidates: [String], noun: String) -> String {
+        var parts: [String] = []
+        if let match = closest(to: word, in: candidates) {
+            parts.append("did you mean '\(match)'?")
+        }
+        parts.append("valid \(noun): \(candidates.joined(separator: ", "))")
+        return parts.joined(separator: " ")
+    }
+
+    /// Damerau-Levenshtein distance (optimal string alignment) over characters.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, previous2[j - 2] + 1)
+                }
+                current[j] = value
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
+    }
+}

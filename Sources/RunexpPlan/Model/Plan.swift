@@ -1,0 +1,216 @@
+/// A fully resolved experiment: every default filled in, every `$axis` replaced, every cell listed.
+///
+/// Built by ``PlanParser`` from an experiment file. Data-dependent values (the number of classes,
+/// the rows of each split) are resolved by the execution layer when it loads the data.
+public struct Plan: Sendable, Codable, Equatable {
+    /// The highest `schema_version` this runexp reads.
+    public static let currentSchemaVersion = 1
+
+    /// Version of the experiment file format the file declared (default 1).
+    public var schemaVersion: Int
+    /// Names the result folder: `[a-z0-9_-]+`.
+    public var name: String
+    /// Free text.
+    public var description: String
+    /// Every random choice derives from this.
+    public var seed: UInt64
+    /// Where the data comes from and how it is split.
+    public var data: DataPlan
+    /// The search axes in file order; the first varies slowest.
+    public var axes: [Axis]
+    /// Independent seeds per cell.
+    public var repetitions: Int
+    /// What ranks the cells.
+    public var objective: Objective
+    /// Plots asked for.
+    public var report: ReportPlan
+    /// Every cell of the search, in plan order.
+    public var cells: [Cell]
+
+    /// Folds per repetition: `folds` for k-fold, else 1.
+    public var foldsPerRepetition: Int { data.split.folds ?? 1 }
+
+    /// Runs in all: cells × repetitions × folds.
+    public var runCount: Int { cells.count * repetitions * foldsPerRepetition }
+
+    /// Every run in plan order: cell slowest, then repetition, then fold.
+    public var runs: [RunID] {
+        var runs: [RunID] = []
+        runs.reserveCapacity(runCount)
+        for cell in cells.indices {
+            for repetition in 0..<repetitions {
+                for fold in 0..<foldsPerRepetition {
+                    runs.append(RunID(index: runs.count, cell: cell, repetition: repetition, fold: fold))
+                }
+            }
+        }
+        return runs
+    }
+}
+
+/// The identity of one training run.
+public struct RunID: Sendable, Hashable, Codable {
+    /// Position in plan order.
+    public var index: Int
+    /// Index into ``Plan/cells``.
+    public var cell: Int
+    /// 0-based repetition.
+    public var repetition: Int
+    /// 0-based fold (0 without k-fold).
+    public var fold: Int
+
+    /// Creates a run identity.
+    public init(index: Int, cell: Int, repetition: Int, fold: Int) {
+        self.index = index
+        self.cell = cell
+        self.repetition = repetition
+        self.fold = fold
+    }
+}
+
+/// `data:` resolved.
+public struct DataPlan: Sendable, Codable, Equatable {
+    /// The path as written in the file, relative to the experiment file.
+    public var file: String
+    /// The path to open: relative to the working directory or absolute.
+    public var path: String
+    /// The label column.
+    public var target: String
+    /// Positive class for binary metrics, as its label text.
+    public var positive: String?
+    /// Columns that are not features.
+    public var exclude: [String]
+    /// Z-score features, fitted on each run's training rows.
+    public var standardize: Bool
+    /// How rows are divided.
+    public var split: SplitPlan
+    /// Where each data key was written, for diagnostics about the data (not encoded).
+    public var locations: DataLocations
+
+    enum CodingKeys: String, CodingKey {
+        case file, target, positive, exclude, standardize, split
+    }
+
+    public init(file: String, path: String, target: String, positive: String?, exclude: [String],
+                standardize: Bool, split: SplitPlan, locations: DataLocations) {
+        self.file = file
+        self.path = path
+        self.target = target
+        self.positive = positive
+        self.exclude = exclude
+        self.standardize = standardize
+        self.split = split
+        self.locations = locations
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        file = try container.decode(String.self, forKey: .file)
+        path = file
+        target = try container.decode(String.self, forKey: .target)
+        positive = try container.decodeIfPresent(String.self, forKey: .positive)
+        exclude = try container.decode([String].self, forKey: .exclude)
+        standardize = try container.decode(Bool.self, forKey: .standardize)
+        split = try container.decode(SplitPlan.self, forKey: .split)
+        locations = DataLocations()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(target, forKey: .target)
+        try container.encodeIfPresent(positive, forKey: .positive)
+        try container.encode(exclude, forKey: .exclude)
+        try container.encode(standardize, forKey: .standardize)
+        try container.encode(split, forKey: .split)
+    }
+
+    public static func == (lhs: DataPlan, rhs: DataPlan) -> Bool {
+        (lhs.file, lhs.target, lhs.positive, lhs.exclude, lhs.standardize, lhs.split)
+            == (rhs.file, rhs.target, rhs.positive, rhs.exclude, rhs.standardize, rhs.split)
+    }
+}
+
+/// Where the keys of `data:` stand in the experiment file, so data problems point at them.
+public struct DataLocations: Sendable, Hashable {
+    public var file: SourceLocation?
+    public var target: SourceLocation?
+    public var positive: SourceLocation?
+    public var exclude: [SourceLocation] = []
+    public var folds: SourceLocation?
+    public var test: SourceLocation?
+    public var validation: SourceLocation?
+
+    public init() {}
+}
+
+/// `data.split:` resolved. Without `validation` and `folds` there is no validation part.
+public struct SplitPlan: Sendable, Codable, Equatable {
+    /// Held-out test fraction, or nil for none.
+    public var test: Double?
+    /// Fraction of the non-test rows used for validation, or nil.
+    public var validation: Double?
+    /// k of k-fold cross-validation over the non-test rows, or nil.
+    public var folds: Int?
+    /// Keep class proportions in every part.
+    public var stratify: Bool
+
+    public init(test: Double?, validation: Double?, folds: Int?, stratify: Bool) {
+        self.test = test
+        self.validation = validation
+        self.folds = folds
+        self.stratify = stratify
+    }
+
+    /// True when runs have a validation part (a split fraction or folds).
+    public var hasValidation: Bool { validation != nil || folds != nil }
+}
+
+/// One search axis.
+public struct Axis: Sendable, Codable, Equatable {
+    /// The name `$name` refers to.
+    public var name: String
+    /// Values in file order.
+    public var values: [AxisValue]
+
+    public init(name: String, values: [AxisValue]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// The objective that ranks cells.
+public struct Objective: Sendable, Codable, Equatable {
+    /// e.g. `val_accuracy`.
+    public var metric: MetricName
+    /// Maximize or minimize.
+    public var goal: Goal
+
+    public init(metric: MetricName, goal: Goal) {
+        self.metric = metric
+        self.goal = goal
+    }
+}
+
+/// `report:` resolved.
+public struct ReportPlan: Sendable, Codable, Equatable {
+    /// Heatmaps of two axes against the objective.
+    public var heatmaps: [Heatmap]
+
+    public init(heatmaps: [Heatmap]) {
+        self.heatmaps = heatmaps
+    }
+}
+
+/// One heatmap: axis `x` across, axis `y` down.
+public struct Heatmap: Sendable, Codable, Equatable {
+    public var x: String
+    public var y: String
+    public var aggregate: Aggregate
+
+    public init(x: String, y: String, aggregate: Aggregate) {
+        self.x = x
+        self.y = y
+        self.aggregate = aggregate
+    }
+}

@@ -1,0 +1,329 @@
+import Foundation
+
+/// Turns an experiment file into a ``Plan``, or every problem in it as a ``DiagnosticError``.
+///
+/// The file is parsed into a located node tree; `data`, `search` and `report` are read once;
+/// `model` and `training` are read once per cell, after each `$axis` scalar is replaced by the
+/// cell's value node (which keeps its own location in `search.grid`, so a bad axis value is
+/// reported where it was written). Diagnostics are collected, de-duplicated and sorted.
+public enum PlanParser {
+    /// Reads and parses the file at `path`; `path` is also the name diagnostics use.
+    public static func parse(contentsOf path: String) throws(DiagnosticError) -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
+                                              keyPath: "", message: reason)])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 1, column: 1),
+                                              keyPath: "", message: "the file is not UTF-8 text")])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(yaml: text, file: path, directory: directory)
+    }
+
+    /// Parses `yaml`; `file` names it in diagnostics and `directory` anchors `data.file`.
+    public static func parse(yaml: String, file: String, directory: String) throws(DiagnosticError) -> Plan {
+        let (tree, syntaxErrors) = YAMLSyntax.parse(yaml, file: file)
+        guard syntaxErrors.isEmpty else { throw DiagnosticError(syntaxErrors) }
+        guard let tree else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the file is empty",
+                                              help: "an experiment needs at least: name, data, model, training")])
+        }
+        var parser = ExperimentReader(file: file, directory: directory)
+        let plan = parser.read(tree)
+        guard let plan, parser.reader.diagnostics.isEmpty else {
+            throw DiagnosticError(parser.reader.diagnostics)
+        }
+        return plan
+    }
+}
+
+/// The state of one parse: the reader with its diagnostics, and where the file lives.
+struct ExperimentReader {
+    var reader = NodeReader()
+    let file: String
+    let directory: String
+
+    init(file: String, directory: String) {
+        self.file = file
+        self.directory = directory
+    }
+
+    mutating func read(_ root: YAMLNode) -> Plan? {
+        guard let top = reader.section(root, "", ExperimentKey.self) else { return nil }
+        reader.require([.name, .data, .model, .training], in: top)
+
+        let schemaVersion = top[.schemaVersion].flatMap { node in
+            readSchemaVersion(node)
+        } ?? Plan.currentSchemaVersion
+        let name = top[.name].flatMap { readName($0) }
+        let description = top[.description].flatMap { reader.string($0, "description") } ?? ""
+        let seed = top[.seed].flatMap { reader.int($0, "seed", in: 0...Int.max, what: "a whole number ≥ 0") } ?? 0
+        let data = top[.data].flatMap { readData($0) }
+        let search = top[.search].map { readSearch($0, split: data?.split) }
+            ?? SearchSection(axes: [], axisNodes: [:], axisKeyLocations: [:], repetitions: 1,
+                             objective: data.flatMap { defaultObjective(for: $0.split) })
+        let report = top[.report].flatMap { readReport($0, axes: search.axes) } ?? ReportPlan(heatmaps: [])
+
+        if search.objective == nil, let data, top[.search] == nil || reader.diagnostics.isEmpty {
+            reader.error(data.locations.file ?? top.location, "search.objective",
+                         "no validation or test part to measure an objective on",
+                         help: "set data.split.validation, data.split.folds or data.split.test")
+        }
+
+        let templates = (model: top[.model], training: top[.training])
+        checkAxisReferences(model: templates.model, training: templates.training, search: search)
+
+        var cells: [Cell] = []
+        if let modelNode = templates.model, let trainingNode = templates.training {
+            reader.allowsReferences = true
+            let split = data?.split ?? SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: true)
+            cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split)
+            reader.allowsReferences = false
+        }
+        guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
+        return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed),
+                    data: data, axes: search.axes, repetitions: search.repetitions, objective: objective,
+                    report: report, cells: cells)
+    }
+
+    // MARK: - Top level
+
+    private mutating func readSchemaVersion(_ node: YAMLNode) -> Int? {
+        guard let version = reader.int(node, "schema_version", in: 1...Int.max, what: "a whole number ≥ 1") else {
+            return nil
+        }
+        if version > Plan.currentSchemaVersion {
+            reader.error(node.location, "schema_version",
+                         "version \(version) is newer than this runexp supports (\(Plan.currentSchemaVersion))",
+                         help: "upgrade runexp, or write schema_version: \(Plan.currentSchemaVersion)")
+            return nil
+        }
+        return version
+    }
+
+    private mutating func readName(_ node: YAMLNode) -> String? {
+        guard let name = reader.string(node, "name") else { return nil }
+        let valid = !name.isEmpty && name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+        }
+        guard valid else {
+            reader.error(node.location, "name", "'\(name)' is not a valid name",
+                         help: "use lowercase letters, digits, '_' and '-' (it names the result folder)")
+            return nil
+        }
+        return name
+    }
+
+    // MARK: - data
+
+    private mutating func readData(_ node: YAMLNode) -> DataPlan? {
+        guard let section = reader.section(node, "data", DataKey.self) else { return nil }
+        reader.require([.file, .target], in: section)
+        var locations = DataLocations()
+        locations.file = section[.file]?.location
+        locations.target = section[.target]?.location
+        locations.positive = section[.positive]?.location
+
+        let file = section[.file].flatMap { reader.string($0, "data.file") }
+        let target = section[.target].flatMap { reader.text($0, "data.target", expected: "a column name")?.text }
+        let positive = section[.positive].flatMap { reader.text($0, "data.positive", expected: "a label")?.text }
+        var exclude: [String] = []
+        if let node = section[.exclude], let items = readStringList(node, "data.exclude") {
+            exclude = items.map(\.text)
+            locations.exclude = items.map(\.location)
+        }
+        let standardize = section[.standardize].flatMap { reader.bool($0, "data.standardize") } ?? true
+        let split = section[.split].map { readSplit($0, locations: &locations) }
+            ?? SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: true)
+        guard let file, let target, let split else { return nil }
+        let path = file.hasPrefix("/") || directory.isEmpty ? file : "\(directory)/\(file)"
+        return DataPlan(file: file, path: path, target: target, positive: positive, exclude: exclude,
+                        standardize: standardize, split: split, locations: locations)
+    }
+
+    private mutating func readStringList(_ node: YAMLNode, _ path: String) -> [(text: String, location: SourceLocation)]? {
+        guard let items = reader.list(node, path) else { return nil }
+        var result: [(String, SourceLocation)] = []
+        for (index, item) in items.enumerated() {
+            if let text = reader.text(item, "\(path)[\(index)]", expected: "a column name")?.text {
+                result.append((text, item.location))
+            }
+        }
+        return result
+    }
+
+    private mutating func readSplit(_ node: YAMLNode, locations: inout DataLocations) -> SplitPlan? {
+        guard let section = reader.section(node, "data.split", SplitKey.self) else { return nil }
+        let fraction = "a fraction strictly between 0 and 1"
+        let test = section[.test].flatMap {
+            reader.double($0, "data.split.test", what: fraction) { $0 > 0 && $0 < 1 }
+        }
+        let validation = section[.validation].flatMap {
+            reader.double($0, "data.split.validation", what: fraction) { $0 > 0 && $0 < 1 }
+        }
+        let folds = section[.folds].flatMap { reader.int($0, "data.split.folds", in: 2...Int.max, what: "a whole number ≥ 2") }
+        let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? true
+        locations.folds = section[.folds]?.location
+        locations.test = section[.test]?.location
+        locations.validation = section[.validation]?.location
+        if let validationNode = section[.validation], section[.folds] != nil {
+            reader.error(validationNode.location, "data.split.validation", "validation and folds cannot be used together",
+                         help: "keep validation for a single hold-out, or folds for k-fold cross-validation")
+            return nil
+        }
+        if (section[.test] != nil && test == nil) || (section[.validation] != nil && validation == nil)
+            || (section[.folds] != nil && folds == nil) {
+            return nil
+        }
+        return SplitPlan(test: test, validation: validation, folds: folds, stratify: stratify)
+    }
+
+    // MARK: - search
+
+    struct SearchSection {
+        var axes: [Axis]
+        /// The value nodes of each axis, in order, for substitution.
+        var axisNodes: [String: [YAMLNode]]
+        var axisKeyLocations: [String: SourceLocation]
+        var repetitions: Int
+        var objective: Objective?
+    }
+
+    private mutating func readSearch(_ node: YAMLNode, split: SplitPlan?) -> SearchSection {
+        var result = SearchSection(axes: [], axisNodes: [:], axisKeyLocations: [:], repetitions: 1, objective: nil)
+        guard let section = reader.section(node, "search", SearchKey.self) else { return result }
+        if let grid = section[.grid] {
+            readGrid(grid, into: &result)
+        }
+        if let node = section[.repetitions] {
+            result.repetitions = reader.int(node, "search.repetitions", in: 1...1_000_000, what: "a whole number ≥ 1") ?? 1
+        }
+        if let node = section[.objective] {
+            result.objective = readObjective(node, split: split)
+        } else if let split {
+            result.objective = defaultObjective(for: split)
+        }
+        return result
+    }
+
+    private mutating func readGrid(_ node: YAMLNode, into result: inout SearchSection) {
+        guard case .mapping(let entries, _) = node else {
+            reader.error(node.location, "search.grid", "expected a mapping of axis names to lists of values, got \(node.shortDescription)",
+                         help: "e.g. grid: {units: [32, 64], learning_rate: [0.01, 0.1]}")
+            return
+        }
+        for entry in entries {
+            let path = "search.grid.\(entry.key)"
+            guard Self.isAxisName(entry.key) else {
+                reader.error(entry.keyLocation, path, "'\(entry.key)' is not a valid axis name",
+                             help: "start with a letter or '_', then letters, digits or '_'")
+                continue
+            }
+            guard let items = reader.list(entry.value, path) else { continue }
+            guard !items.isEmpty else {
+                reader.error(entry.value.location, path, "an axis needs at least one value")
+                continue
+            }
+            var values: [AxisValue] = []
+            var nodes: [YAMLNode] = []
+            for (index, item) in items.enumerated() {
+                guard case .scalar(let text, let quoted, _) = item, !item.isNull else {
+                    reader.error(item.location, "\(path)[\(index)]", "expected a single value, got \(item.shortDescription)")
+                    continue
+                }
+                let value = AxisValue(text: text, quoted: quoted)
+                if values.contains(where: { $0.canonicalTag == value.canonicalTag || $0.description == value.description && $0.number != nil && $0.number == value.number }) {
+                    reader.error(item.location, "\(path)[\(index)]", "duplicate value \(value) in axis '\(entry.key)'",
+                                 help: "each value of an axis must differ")
+                    continue
+                }
+                values.append(value)
+                nodes.append(item)
+            }
+            result.axes.append(Axis(name: entry.key, values: values))
+            result.axisNodes[entry.key] = nodes
+            result.axisKeyLocations[entry.key] = entry.keyLocation
+        }
+    }
+
+    static func isAxisName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    private func defaultObjective(for split: SplitPlan) -> Objective? {
+        if split.hasValidation { return Objective(metric: MetricName(split: .val, kind: .accuracy), goal: .maximize) }
+        if split.test != nil { return Objective(metric: MetricName(split: .test, kind: .accuracy), goal: .maximize) }
+        return nil
+    }
+
+    private func objectiveFits(_ objective: Objective, _ split: SplitPlan) -> Bool {
+        objective.metric.split == .val ? split.hasValidation : split.test != nil
+    }
+
+    private mutating func readObjective(_ node: YAMLNode, split: SplitPlan?) -> Objective? {
+        guard let section = reader.section(node, "search.objective", ObjectiveKey.self) else { return nil }
+        reader.require([.metric], in: section)
+        guard let metricNode = section[.metric],
+              let text = reader.text(metricNode, "search.objective.metric", expected: "a metric name")?.text
+        else { return nil }
+        guard let metric = MetricName(text) else {
+            reader.error(metricNode.location, "search.objective.metric", "'\(text)' is not a metric",
+                         help: Suggestions.help(for: text, valid: MetricName.all.map(\.description), noun: "metrics"))
+            return nil
+        }
+        let goal = section[.goal].flatMap { reader.choice($0, "search.objective.goal", Goal.self, noun: "goal") }
+            ?? metric.kind.naturalGoal
+        let objective = Objective(metric: metric, goal: goal)
+        if let split, !objectiveFits(objective, split) {
+            let help = metric.split == .val
+                ? "set data.split.validation or data.split.folds, or use a test_ metric"
+                : "set data.split.test, or use a val_ metric"
+            reader.error(metricNode.location, "search.objective.metric",
+                         "\(metric) needs a \(metric.split == .val ? "validation" : "test") part, and the data split has none",
+                         help: help)
+        }
+        return objective
+    }
+
+    // MARK: - report
+
+    private mutating func readReport(_ node: YAMLNode, axes: [Axis]) -> ReportPlan? {
+        guard let section = reader.section(node, "report", ReportKey.self) else { return nil }
+        var heatmaps: [Heatmap] = []
+        if let node = section[.heatmaps], let items = reader.list(node, "report.heatmaps") {
+            for (index, item) in items.enumerated() {
+                let path = "report.heatmaps[\(index)]"
+                guard let map = reader.section(item, path, HeatmapKey.self) else { continue }
+                reader.require([.x, .y], in: map)
+                let x = map[.x].flatMap { readAxisName($0, "\(path).x", axes: axes) }
+                let y = map[.y].flatMap { readAxisName($0, "\(path).y", axes: axes) }
+                let aggregate = map[.aggregate].flatMap { reader.choice($0, "\(path).aggregate", Aggregate.self, noun: "aggregate") } ?? .mean
+                if let x, let y {
+                    if x == y, let node = map[.y] {
+                        reader.error(node.location, "\(path).y", "x and y must be two different axes")
+                    } else {
+                        heatmaps.append(Heatmap(x: x, y: y, aggregate: aggregate))
+                    }
+                }
+            }
+        }
+        return ReportPlan(heatmaps: heatmaps)
+    }
+
+    private mutating func readAxisName(_ node: YAMLNode, _ path: String, axes: [Axis]) -> String? {
+        guard let name = reader.text(node, path, expected: "an axis name")?.text else { return nil }
+        guard axes.contains(where: { $0.name == name }) else {
+            let names = axes.map(\.name)
+            reader.error(node.location, path, "'\(name)' is not an axis",
+                         help: names.isEmpty ? "the search has no axes" : Suggestions.help(for: name, valid: names, noun: "axes"))
+            return nil
+        }
+        return name
+    }
+}

@@ -1,0 +1,83 @@
+/// The keys of one YAML mapping: the single source for parsing, "valid keys" and did-you-mean.
+public protocol SectionKey: CaseIterable, RawRepresentable, Hashable, Sendable where RawValue == String {}
+
+extension SectionKey {
+    /// Every key of the section in declaration order.
+    public static var names: [String] { allCases.map(\.rawValue) }
+}
+
+/// Top level of an experiment file.
+public enum ExperimentKey: String, SectionKey {
+    case schemaVersion = "schema_version", name, description, seed, data, model, training, search, report
+}
+
+/// `data:`
+public enum DataKey: String, SectionKey {
+    case file, target, positive, exclude, standardize, split
+}
+
+/// `data.split:`
+public enum SplitKey: String, SectionKey {
+    case test, validation, folds, stratify
+}
+
+/// The one key of a `model:` list item.
+public enum LayerKey: String, SectionKey {
+    case dense, dropout
+}
+
+/// `dense:` inside a model layer.
+public enum DenseKey: String, SectionKey {
+    case units, activation
+}
+
+/// `dropout:` inside a model layer, when written as a mapping.
+public enum DropoutKey: String, SectionKey {
+    case rate
+}
+
+/// `training:`
+public enum TrainingKey: String, SectionKey {
+    case epochs
+    case batchSize = "batch_size"
+    case optimizer, loss
+    case classWeight = "class_weight"
+    case earlyStopping = "early_stopping"
+}
+
+/// `training.optimizer:`
+public enum OptimizerKey: String, SectionKey {
+    case name
+    case learningRate = "learning_rate"
+    case momentum, nesterov
+    case beta1 = "beta_1"
+    case beta2 = "beta_2"
+    case epsilon
+}
+
+/// `training.early_stopping:`
+public enum EarlyStoppingKey: String, SectionKey {
+    case monitor, patience
+    case minDelta = "min_delta"
+    case restoreBestWeights = "restore_best_weights"
+}
+
+/// `search:`
+public enum SearchKey: String, SectionKey {
+    case grid, repetitions, objective
+}
+
+/// `search.objective:`
+public enum ObjectiveKey: String, SectionKey {
+    case metric, goal
+}
+
+/// `report:`
+public enum ReportKey: String, SectionKey {
+    case heatmaps
+}
+
+/// An item of `report.heatmaps:`
+public enum HeatmapKey: String, SectionKey {
+    case x, y, aggregate
+}

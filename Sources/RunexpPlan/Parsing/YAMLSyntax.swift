@@ -1,0 +1,86 @@
+import Yams
+
+/// Turns YAML text into a ``YAMLNode`` tree, or syntax diagnostics with line and column.
+enum YAMLSyntax {
+    /// Parses `text`; a syntax error becomes one diagnostic at the position libyaml reports.
+    static func parse(_ text: String, file: String) -> (YAMLNode?, [Diagnostic]) {
+        if let tab = firstIndentingTab(in: text) {
+            let location = SourceLocation(file: file, line: tab.line, column: tab.column)
+            return (nil, [Diagnostic(location: location, keyPath: "",
+                                     message: "tab character in indentation; YAML indents with spaces only")])
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return (nil, []) }
+            var diagnostics: [Diagnostic] = []
+            let tree = YAMLNode.from(node, file: file, diagnostics: &diagnostics)
+            return (tree, diagnostics)
+        } catch let error as YamlError {
+            return (nil, [diagnostic(for: error, text: text, file: file)])
+        } catch {
+            return (nil, [Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                     message: "cannot read YAML: \(error)")])
+        }
+    }
+
+    private static func diagnostic(for error: YamlError, text: String, file: String) -> Diagnostic {
+        func at(_ mark: Mark, _ message: String) -> Diagnostic {
+            Diagnostic(location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                       keyPath: "", message: "YAML syntax: \(message)")
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = problem
+            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+            return at(mark, message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            let second = secondOccurrence(of: duplicates.first ?? "", after: context.mark, in: text)
+            let location = second.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+                ?? SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
+            return Diagnostic(location: location, keyPath: duplicates.first ?? "",
+                              message: "duplicate key \(names) in one mapping (first at line \(context.mark.line)); each key may appear once")
+        case .reader(let problem, _, _, _):
+            return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                              message: "cannot read the file as UTF-8 text: \(problem)")
+        default:
+            return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                              message: "YAML syntax: \(error)")
+        }
+    }
+
+    /// The first tab used for indentation (before any other character on its line).
+    private static func firstIndentingTab(in text: String) -> (line: Int, column: Int)? {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var column = 0
+            for character in line {
+                column += 1
+                if character == "\t" { return (lineNumber, column) }
+                if character != " " { break }
+            }
+        }
+        return nil
+    }
+
+    /// Where `key` appears as a key again at the same column, after the first occurrence.
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard lineNumber > mark.line else { continue }
+            let scalars = Array(line.unicodeScalars)
+            let start = mark.column - 1
+            guard start < scalars.count else { continue }
+            let rest = String(String.UnicodeScalarView(scalars[start...]))
+            let prefix = String(String.UnicodeScalarView(scalars[..<start]))
+            let leading = prefix.allSatisfy { $0 == " " || $0 == "-" || $0 == "{" || $0 == "," }
+            if rest.hasPrefix(key + ":") && (leading || prefix.hasSuffix(", ") || prefix.hasSuffix("{")) {
+                return (lineNumber, mark.column)
+            }
+        }
+        return nil
+    }
+}
