@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // experiment.yaml -> typed, validated, fully resolved plan; diagnostics with file:line:col.
@@ -26,7 +27,7 @@ let package = Package(
         // Data loading and splits, the scheduler over cores, the result folder.
         .target(
             name: "RunexpExecution",
-            dependencies: ["RunexpPlan", "RunexpKernel"]
+            dependencies: ["RunexpPlan", "RunexpKernel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Terminal tables, plots and pages drawn from results.
         .target(

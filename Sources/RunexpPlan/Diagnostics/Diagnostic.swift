@@ -3,7 +3,7 @@
 /// Rendered as `FILE:LINE:COL: error: KEY.PATH: message; help`, where `help` says what is valid
 /// or offers a did-you-mean. The key path is omitted when the problem belongs to no key.
 public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// Where the problem is.
+    /// Where the problem is; line 0 when it concerns the whole file (e.g. it cannot be read).
     public var location: SourceLocation
     /// Dotted key path of the offending value, e.g. `training.optimizer.learning_rate`, or "".
     public var keyPath: String
@@ -22,7 +22,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
 
     /// The one-line form: `file:line:col: error: key.path: message; help`.
     public var description: String {
-        var text = "\(location.file):\(location.line):\(location.column): error: "
+        var text = location.line > 0
+            ? "\(location.file):\(location.line):\(location.column): error: "
+            : "\(location.file): error: "
         if !keyPath.isEmpty { text += "\(keyPath): " }
         text += message
         if let help { text += "; \(help)" }

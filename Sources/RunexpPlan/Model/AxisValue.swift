@@ -34,6 +34,12 @@ public enum AxisValue: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// True for text values.
+    public var isString: Bool {
+        if case .string = self { return true }
+        return false
+    }
+
     /// The numeric value, when there is one.
     public var number: Double? {
         switch self {

@@ -26,6 +26,32 @@ public struct Plan: Sendable, Codable, Equatable {
     public var report: ReportPlan
     /// Every cell of the search, in plan order.
     public var cells: [Cell]
+    /// Where values that data checks may reject were written (not encoded).
+    public var locations = PlanLocations()
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, name, description, seed, data, axes, repetitions, objective, report, cells
+    }
+
+    public init(schemaVersion: Int, name: String, description: String, seed: UInt64, data: DataPlan, axes: [Axis],
+                repetitions: Int, objective: Objective, report: ReportPlan, cells: [Cell], locations: PlanLocations = PlanLocations()) {
+        self.schemaVersion = schemaVersion
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.data = data
+        self.axes = axes
+        self.repetitions = repetitions
+        self.objective = objective
+        self.report = report
+        self.cells = cells
+        self.locations = locations
+    }
+
+    /// The cell's value of each axis as result files print it; "" where the cell has none.
+    public func axisTexts(of cell: Cell) -> [String] {
+        axes.map { cell.value(of: $0.name)?.description ?? "" }
+    }
 
     /// Folds per repetition: `folds` for k-fold, else 1.
     public var foldsPerRepetition: Int { data.split.folds ?? 1 }
@@ -46,6 +72,20 @@ public struct Plan: Sendable, Codable, Equatable {
         }
         return runs
     }
+}
+
+/// Where values that only the data can reject were written, so those errors point at the YAML.
+public struct PlanLocations: Sendable, Hashable {
+    /// Where each batch size was written (the training key, or the axis value it came from).
+    public var batchSize: [Int: SourceLocation] = [:]
+    /// The last layer of the model.
+    public var lastLayer: SourceLocation?
+    /// Each label key of an explicit `class_weight`.
+    public var classWeight: [String: SourceLocation] = [:]
+    /// `search.objective.metric`.
+    public var objective: SourceLocation?
+
+    public init() {}
 }
 
 /// The identity of one training run.

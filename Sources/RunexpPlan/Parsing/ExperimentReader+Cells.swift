@@ -12,8 +12,8 @@ extension ExperimentReader {
         var references: [AxisReference] = []
         if let model { collectReferences(model, path: "model", into: &references) }
         if let training { collectReferences(training, path: "training", into: &references) }
-        let names = search.axes.map(\.name)
-        for reference in references where !names.contains(reference.name) {
+        let names = search.allAxisNames
+        for reference in references where !search.declaredNames.contains(reference.name) {
             if reference.name.isEmpty || !Self.isAxisName(reference.name) {
                 reader.error(reference.location, reference.path, "'$\(reference.name)' is not a valid axis reference",
                              help: "write $name for an axis of search.grid, or $$ for a literal '$'")
@@ -25,10 +25,13 @@ extension ExperimentReader {
             }
         }
         let used = Set(references.map(\.name))
-        for axis in search.axes where !used.contains(axis.name) {
-            let location = search.axisKeyLocations[axis.name] ?? SourceLocation(file: file, line: 1, column: 1)
-            reader.error(location, "search.grid.\(axis.name)", "axis '\(axis.name)' is never used",
-                         help: "refer to it as $\(axis.name) in model or training, or remove it")
+        for name in names where !used.contains(name) {
+            let location = search.axisKeyLocations[name]
+                ?? search.include.lazy.flatMap(\.entries).first { $0.axis == name }?.keyLocation
+                ?? SourceLocation(file: file, line: 1, column: 1)
+            let path = search.axisKeyLocations[name] != nil ? "search.grid.\(name)" : "search.include"
+            reader.error(location, path, "axis '\(name)' is never used",
+                         help: "refer to it as $\(name) in model or training, or remove it")
         }
     }
 
@@ -57,30 +60,86 @@ extension ExperimentReader {
 
     // MARK: - Cells
 
-    /// Expands the grid (first axis slowest) and reads model and training for every cell.
-    mutating func resolveCells(model: YAMLNode, training: YAMLNode, search: SearchSection, split: SplitPlan) -> [Cell] {
-        var assignments: [[(axis: String, value: AxisValue, node: YAMLNode)]] = [[]]
-        for axis in search.axes {
-            let nodes = search.axisNodes[axis.name] ?? []
-            var next: [[(axis: String, value: AxisValue, node: YAMLNode)]] = []
+    /// One cell's values before resolution: axis name → value and the node it was written in.
+    typealias Assignment = [(axis: String, value: AxisValue, node: YAMLNode)]
+
+    /// Expands the search into assignments: the grid product (first axis slowest) × random
+    /// samples, minus `exclude` matches, plus `include` values and cells.
+    func expandSearch(_ search: SearchSection, seed: UInt64) -> [Assignment] {
+        var assignments: [Assignment] = [[]]
+        for axis in search.listAxes {
+            var next: [Assignment] = []
             next.reserveCapacity(assignments.count * axis.values.count)
             for prefix in assignments {
-                for (value, node) in zip(axis.values, nodes) {
+                for (value, node) in zip(axis.values, axis.nodes) {
                     next.append(prefix + [(axis.name, value, node)])
                 }
             }
             assignments = next
         }
+        if !search.randomAxes.isEmpty, let samples = search.samples {
+            var random = PlanRandom(seed: seed ^ 0x7261_6e64_6f6d)  // "random"
+            let draws: [Assignment] = (0..<samples).map { _ in
+                search.randomAxes.map { axis in
+                    let value = axis.distribution.sample(&random)
+                    return (axis.name, value, YAMLNode.scalar(text: value.description, quoted: value.isString, location: axis.location))
+                }
+            }
+            assignments = assignments.flatMap { prefix in draws.map { prefix + $0 } }
+        }
+        func matches(_ assignment: Assignment, _ partial: [(axis: String, value: AxisValue)]) -> Bool {
+            partial.allSatisfy { pair in assignment.contains { $0.axis == pair.axis && $0.value.sameValue(as: pair.value) } }
+        }
+        for item in search.exclude {
+            let pairs = item.entries.map { ($0.axis, $0.value) }
+            assignments.removeAll { matches($0, pairs) }
+        }
+        let gridNames = Set(search.listAxes.map(\.name) + search.randomAxes.map(\.name))
+        for item in search.include {
+            let original = item.entries.filter { gridNames.contains($0.axis) }.map { ($0.axis, $0.value) }
+            let extra = item.entries.filter { !gridNames.contains($0.axis) }
+            var matched = false
+            for index in assignments.indices where matches(assignments[index], original) {
+                // Like a GitHub Actions matrix: extra values join matching cells without overwriting.
+                if extra.allSatisfy({ pair in !assignments[index].contains { $0.axis == pair.axis } }) {
+                    assignments[index] += extra.map { ($0.axis, $0.value, $0.node) }
+                    matched = true
+                }
+            }
+            if !matched {
+                assignments.append(item.entries.map { ($0.axis, $0.value, $0.node) })
+            }
+        }
+        return assignments
+    }
 
+    /// The plan's axes: every axis with the values its cells use, in axis order.
+    func planAxes(_ search: SearchSection, cells: [Cell]) -> [Axis] {
+        search.allAxisNames.map { name in
+            var values: [AxisValue] = []
+            if let axis = search.listAxes.first(where: { $0.name == name }) {
+                values = axis.values
+            }
+            for cell in cells {
+                if let value = cell.value(of: name), !values.contains(where: { $0.sameValue(as: value) }) {
+                    values.append(value)
+                }
+            }
+            return Axis(name: name, values: values)
+        }
+    }
+
+    /// Reads model and training for every assignment; cells with equal assignments are kept once.
+    mutating func resolveCells(model: YAMLNode, training: YAMLNode, search: SearchSection, split: SplitPlan, seed: UInt64) -> [Cell] {
+        let order = search.allAxisNames
         var cells: [Cell] = []
-        cells.reserveCapacity(assignments.count)
         var seen = Set<String>()
         var failures = 0
-        for assignment in assignments {
-            let substitutions = Dictionary(uniqueKeysWithValues: assignment.map { ($0.axis, $0.node) })
+        for assignment in expandSearch(search, seed: seed) {
+            let substitutions = Dictionary(assignment.map { ($0.axis, $0.node) }, uniquingKeysWith: { first, _ in first })
             let before = reader.diagnostics.count
-            let layers = readModel(substitute(model, substitutions))
-            let trainingPlan = readTraining(substitute(training, substitutions), split: split)
+            let layers = substitute(model, substitutions).flatMap { readModel($0) }
+            let trainingPlan = substitute(training, substitutions).flatMap { readTraining($0, split: split) }
             if reader.diagnostics.count > before {
                 // De-duplicate as we go: the same literal mistake repeats in every cell.
                 var unique = Set(reader.diagnostics[..<before])
@@ -92,7 +151,9 @@ extension ExperimentReader {
             }
             guard let layers, let trainingPlan else { continue }
             if let layers = checkLayers(layers, loss: trainingPlan.loss, model: model) {
-                let values = assignment.map { AxisAssignment(axis: $0.axis, value: $0.value) }
+                let values = order.compactMap { name in
+                    assignment.first { $0.axis == name }.map { AxisAssignment(axis: name, value: $0.value) }
+                }
                 let id = Cell.stableID(for: values)
                 guard seen.insert(id).inserted else { continue }
                 cells.append(Cell(index: cells.count, id: id, values: values, model: layers, training: trainingPlan))
@@ -101,24 +162,43 @@ extension ExperimentReader {
         return cells
     }
 
-    /// Replaces `$axis` scalars by the cell's value nodes and `$$` by a literal `$`.
-    private func substitute(_ node: YAMLNode, _ values: [String: YAMLNode]) -> YAMLNode {
+    /// Replaces `$axis` scalars by the cell's value nodes and `$$` by a literal `$`. A mapping
+    /// entry whose value names an axis this cell has no value for is left out (its default
+    /// applies), and so is a list item that is left empty: that is how `include` makes an axis
+    /// matter only for some cells. Nil when the node itself is such a reference.
+    private func substitute(_ node: YAMLNode, _ values: [String: YAMLNode]) -> YAMLNode? {
         switch node {
         case .scalar(let text, let quoted, let location):
             guard !quoted, text.hasPrefix("$") else { return node }
             if text.hasPrefix("$$") { return .scalar(text: String(text.dropFirst()), quoted: true, location: location) }
-            return values[String(text.dropFirst())] ?? node
+            let name = String(text.dropFirst())
+            if let value = values[name] { return value }
+            return unassignable(name) ? nil : node
         case .mapping(let entries, let location):
-            return .mapping(entries.map { YAMLEntry(key: $0.key, keyLocation: $0.keyLocation, value: substitute($0.value, values)) },
-                            location: location)
+            let kept = entries.compactMap { entry in
+                substitute(entry.value, values).map { YAMLEntry(key: entry.key, keyLocation: entry.keyLocation, value: $0) }
+            }
+            return .mapping(kept, location: location)
         case .sequence(let items, let location):
-            return .sequence(items.map { substitute($0, values) }, location: location)
+            let kept = items.compactMap { item -> YAMLNode? in
+                guard let result = substitute(item, values) else { return nil }
+                if case .mapping(let entries, _) = result, entries.isEmpty, case .mapping(let original, _) = item, !original.isEmpty {
+                    return nil
+                }
+                return result
+            }
+            return .sequence(kept, location: location)
         }
+    }
+
+    /// True for names of axes that exist but may be missing from a cell (include-only axes).
+    private func unassignable(_ name: String) -> Bool {
+        includeOnlyAxes.contains(name)
     }
 
     // MARK: - model
 
-    private mutating func readModel(_ node: YAMLNode) -> [(LayerPlan, SourceLocation)]? {
+    mutating func readModel(_ node: YAMLNode) -> [(LayerPlan, SourceLocation)]? {
         guard let items = reader.list(node, "model") else { return nil }
         guard !items.isEmpty else {
             reader.error(node.location, "model", "the model needs at least one layer",
@@ -148,6 +228,7 @@ extension ExperimentReader {
             case .dropout: layer = readDropout(entry.value, layerPath)
             }
             if let layer { layers.append((layer, entry.keyLocation)) } else { failed = true }
+            if index == items.count - 1 { locations.lastLayer = entry.keyLocation }
         }
         return failed ? nil : layers
     }
@@ -215,12 +296,15 @@ extension ExperimentReader {
 
     // MARK: - training
 
-    private mutating func readTraining(_ node: YAMLNode, split: SplitPlan) -> TrainingPlan? {
+    mutating func readTraining(_ node: YAMLNode, split: SplitPlan) -> TrainingPlan? {
         guard let section = reader.section(node, "training", TrainingKey.self) else { return nil }
         reader.require([.epochs, .optimizer], in: section)
         let positive = "a whole number ≥ 1"
         let epochs = section[.epochs].flatMap { reader.int($0, section.path(.epochs), in: 1...1_000_000, what: positive) }
         let batchSize = section[.batchSize].map { reader.int($0, section.path(.batchSize), in: 1...Int(Int32.max), what: positive) } ?? 32
+        if let batchSize, locations.batchSize[batchSize] == nil {
+            locations.batchSize[batchSize] = section[.batchSize]?.location ?? section.location
+        }
         let optimizer = section[.optimizer].flatMap { readOptimizer($0, section.path(.optimizer)) }
         let loss = section[.loss].map { reader.choice($0, section.path(.loss), LossName.self, noun: "loss") } ?? .categoricalCrossentropy
         let classWeight = section[.classWeight].map { readClassWeight($0, section.path(.classWeight)) } ?? ClassWeightPlan.none
@@ -304,6 +388,7 @@ extension ExperimentReader {
             var weights: [String: Double] = [:]
             var failed = false
             for entry in entries {
+                locations.classWeight[entry.key] = entry.keyLocation
                 if let weight = reader.double(entry.value, "\(path).\(entry.key)", what: "a weight > 0", isValid: { $0 > 0 }) {
                     weights[entry.key] = weight
                 } else {

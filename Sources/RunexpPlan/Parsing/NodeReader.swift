@@ -27,6 +27,9 @@ struct NodeReader {
             guard let key = K(rawValue: entry.key) else {
                 error(entry.keyLocation, Section<K>.join(path, entry.key), "unknown key",
                       help: Suggestions.help(for: entry.key, valid: K.names, noun: "keys"))
+                if let intended = Suggestions.closest(to: entry.key, in: K.names).flatMap(K.init(rawValue:)) {
+                    section.misspelled.insert(intended)
+                }
                 continue
             }
             section.entries[key] = entry
@@ -36,7 +39,8 @@ struct NodeReader {
 
     /// Reports each of `keys` that the section lacks.
     mutating func require<K: SectionKey>(_ keys: [K], in section: Section<K>) {
-        for key in keys where section[key] == nil {
+        // A key already reported as misspelled is not reported missing as well.
+        for key in keys where section[key] == nil && !section.misspelled.contains(key) {
             error(section.location, section.path, "missing key '\(key.rawValue)'",
                   help: "valid keys: \(K.names.joined(separator: ", "))")
         }
@@ -134,6 +138,8 @@ struct Section<K: SectionKey> {
     let path: String
     let location: SourceLocation
     var entries: [K: YAMLEntry] = [:]
+    /// Required keys that an unknown key probably meant.
+    var misspelled: Set<K> = []
 
     init(path: String, location: SourceLocation) {
         self.path = path

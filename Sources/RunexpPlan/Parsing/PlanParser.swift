@@ -8,7 +8,7 @@ import Foundation
 /// reported where it was written). Diagnostics are collected, de-duplicated and sorted.
 public enum PlanParser {
     /// Reads and parses the file at `path`; `path` is also the name diagnostics use.
-    public static func parse(contentsOf path: String) throws(DiagnosticError) -> Plan {
+    public static func parse(contentsOf path: String) throws -> Plan {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
@@ -23,7 +23,7 @@ public enum PlanParser {
     }
 
     /// Parses `yaml`; `file` names it in diagnostics and `directory` anchors `data.file`.
-    public static func parse(yaml: String, file: String, directory: String) throws(DiagnosticError) -> Plan {
+    public static func parse(yaml: String, file: String, directory: String) throws -> Plan {
         let (tree, syntaxErrors) = YAMLSyntax.parse(yaml, file: file)
         guard syntaxErrors.isEmpty else { throw DiagnosticError(syntaxErrors) }
         guard let tree else {
@@ -43,6 +43,9 @@ public enum PlanParser {
 /// The state of one parse: the reader with its diagnostics, and where the file lives.
 struct ExperimentReader {
     var reader = NodeReader()
+    var locations = PlanLocations()
+    /// Axes that only `include` items assign: a cell without a value leaves their keys out.
+    var includeOnlyAxes: Set<String> = []
     let file: String
     let directory: String
 
@@ -63,9 +66,8 @@ struct ExperimentReader {
         let seed = top[.seed].flatMap { reader.int($0, "seed", in: 0...Int.max, what: "a whole number ≥ 0") } ?? 0
         let data = top[.data].flatMap { readData($0) }
         let search = top[.search].map { readSearch($0, split: data?.split) }
-            ?? SearchSection(axes: [], axisNodes: [:], axisKeyLocations: [:], repetitions: 1,
-                             objective: data.flatMap { defaultObjective(for: $0.split) })
-        let report = top[.report].flatMap { readReport($0, axes: search.axes) } ?? ReportPlan(heatmaps: [])
+            ?? SearchSection(objective: data.flatMap { defaultObjective(for: $0.split) })
+        let report = top[.report].flatMap { readReport($0, axes: search.allAxisNames) } ?? ReportPlan(heatmaps: [])
 
         if search.objective == nil, let data, top[.search] == nil || reader.diagnostics.isEmpty {
             reader.error(data.locations.file ?? top.location, "search.objective",
@@ -74,19 +76,20 @@ struct ExperimentReader {
         }
 
         let templates = (model: top[.model], training: top[.training])
+        includeOnlyAxes = Set(search.allAxisNames).subtracting(search.listAxes.map(\.name) + search.randomAxes.map(\.name))
         checkAxisReferences(model: templates.model, training: templates.training, search: search)
 
         var cells: [Cell] = []
         if let modelNode = templates.model, let trainingNode = templates.training {
             reader.allowsReferences = true
             let split = data?.split ?? SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: true)
-            cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split)
+            cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split, seed: UInt64(seed))
             reader.allowsReferences = false
         }
         guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
         return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed),
-                    data: data, axes: search.axes, repetitions: search.repetitions, objective: objective,
-                    report: report, cells: cells)
+                    data: data, axes: planAxes(search, cells: cells), repetitions: search.repetitions, objective: objective,
+                    report: report, cells: cells, locations: locations)
     }
 
     // MARK: - Top level
@@ -181,82 +184,9 @@ struct ExperimentReader {
         return SplitPlan(test: test, validation: validation, folds: folds, stratify: stratify)
     }
 
-    // MARK: - search
+    // MARK: - objective
 
-    struct SearchSection {
-        var axes: [Axis]
-        /// The value nodes of each axis, in order, for substitution.
-        var axisNodes: [String: [YAMLNode]]
-        var axisKeyLocations: [String: SourceLocation]
-        var repetitions: Int
-        var objective: Objective?
-    }
-
-    private mutating func readSearch(_ node: YAMLNode, split: SplitPlan?) -> SearchSection {
-        var result = SearchSection(axes: [], axisNodes: [:], axisKeyLocations: [:], repetitions: 1, objective: nil)
-        guard let section = reader.section(node, "search", SearchKey.self) else { return result }
-        if let grid = section[.grid] {
-            readGrid(grid, into: &result)
-        }
-        if let node = section[.repetitions] {
-            result.repetitions = reader.int(node, "search.repetitions", in: 1...1_000_000, what: "a whole number ≥ 1") ?? 1
-        }
-        if let node = section[.objective] {
-            result.objective = readObjective(node, split: split)
-        } else if let split {
-            result.objective = defaultObjective(for: split)
-        }
-        return result
-    }
-
-    private mutating func readGrid(_ node: YAMLNode, into result: inout SearchSection) {
-        guard case .mapping(let entries, _) = node else {
-            reader.error(node.location, "search.grid", "expected a mapping of axis names to lists of values, got \(node.shortDescription)",
-                         help: "e.g. grid: {units: [32, 64], learning_rate: [0.01, 0.1]}")
-            return
-        }
-        for entry in entries {
-            let path = "search.grid.\(entry.key)"
-            guard Self.isAxisName(entry.key) else {
-                reader.error(entry.keyLocation, path, "'\(entry.key)' is not a valid axis name",
-                             help: "start with a letter or '_', then letters, digits or '_'")
-                continue
-            }
-            guard let items = reader.list(entry.value, path) else { continue }
-            guard !items.isEmpty else {
-                reader.error(entry.value.location, path, "an axis needs at least one value")
-                continue
-            }
-            var values: [AxisValue] = []
-            var nodes: [YAMLNode] = []
-            for (index, item) in items.enumerated() {
-                guard case .scalar(let text, let quoted, _) = item, !item.isNull else {
-                    reader.error(item.location, "\(path)[\(index)]", "expected a single value, got \(item.shortDescription)")
-                    continue
-                }
-                let value = AxisValue(text: text, quoted: quoted)
-                if values.contains(where: { $0.canonicalTag == value.canonicalTag || $0.description == value.description && $0.number != nil && $0.number == value.number }) {
-                    reader.error(item.location, "\(path)[\(index)]", "duplicate value \(value) in axis '\(entry.key)'",
-                                 help: "each value of an axis must differ")
-                    continue
-                }
-                values.append(value)
-                nodes.append(item)
-            }
-            result.axes.append(Axis(name: entry.key, values: values))
-            result.axisNodes[entry.key] = nodes
-            result.axisKeyLocations[entry.key] = entry.keyLocation
-        }
-    }
-
-    static func isAxisName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-    }
-
-    private func defaultObjective(for split: SplitPlan) -> Objective? {
+    func defaultObjective(for split: SplitPlan) -> Objective? {
         if split.hasValidation { return Objective(metric: MetricName(split: .val, kind: .accuracy), goal: .maximize) }
         if split.test != nil { return Objective(metric: MetricName(split: .test, kind: .accuracy), goal: .maximize) }
         return nil
@@ -266,9 +196,10 @@ struct ExperimentReader {
         objective.metric.split == .val ? split.hasValidation : split.test != nil
     }
 
-    private mutating func readObjective(_ node: YAMLNode, split: SplitPlan?) -> Objective? {
+    mutating func readObjective(_ node: YAMLNode, split: SplitPlan?) -> Objective? {
         guard let section = reader.section(node, "search.objective", ObjectiveKey.self) else { return nil }
         reader.require([.metric], in: section)
+        locations.objective = section[.metric]?.location
         guard let metricNode = section[.metric],
               let text = reader.text(metricNode, "search.objective.metric", expected: "a metric name")?.text
         else { return nil }
@@ -293,7 +224,7 @@ struct ExperimentReader {
 
     // MARK: - report
 
-    private mutating func readReport(_ node: YAMLNode, axes: [Axis]) -> ReportPlan? {
+    private mutating func readReport(_ node: YAMLNode, axes: [String]) -> ReportPlan? {
         guard let section = reader.section(node, "report", ReportKey.self) else { return nil }
         var heatmaps: [Heatmap] = []
         if let node = section[.heatmaps], let items = reader.list(node, "report.heatmaps") {
@@ -316,10 +247,9 @@ struct ExperimentReader {
         return ReportPlan(heatmaps: heatmaps)
     }
 
-    private mutating func readAxisName(_ node: YAMLNode, _ path: String, axes: [Axis]) -> String? {
+    private mutating func readAxisName(_ node: YAMLNode, _ path: String, axes names: [String]) -> String? {
         guard let name = reader.text(node, path, expected: "an axis name")?.text else { return nil }
-        guard axes.contains(where: { $0.name == name }) else {
-            let names = axes.map(\.name)
+        guard names.contains(name) else {
             reader.error(node.location, path, "'\(name)' is not an axis",
                          help: names.isEmpty ? "the search has no axes" : Suggestions.help(for: name, valid: names, noun: "axes"))
             return nil

@@ -64,7 +64,20 @@ public enum EarlyStoppingKey: String, SectionKey {
 
 /// `search:`
 public enum SearchKey: String, SectionKey {
-    case grid, repetitions, objective
+    case grid, include, exclude, random, repetitions, objective
+}
+
+/// `search.random:`
+public enum RandomKey: String, SectionKey {
+    case samples
+}
+
+/// The one key of a distribution axis under `search.grid`.
+public enum DistributionKey: String, SectionKey {
+    case uniform
+    case logUniform = "log_uniform"
+    case intUniform = "int_uniform"
+    case choice
 }
 
 /// `search.objective:`

@@ -1,0 +1,84 @@
+import RunexpKernel
+import RunexpPlan
+
+/// Row indices of one run's training, validation and test parts.
+public struct Partition: Sendable, Equatable {
+    public var train: [Int]
+    public var validation: [Int]
+    public var test: [Int]
+}
+
+/// Divides rows into test, validation and training parts, stratified by class when asked.
+///
+/// The test part depends on the plan seed only, so every run is tested on the same rows. The
+/// validation part (or the k folds) of the remaining rows depends on the plan seed and the
+/// repetition: runs of one repetition share it across cells (paired comparisons), while
+/// repetitions also sample the split. Within a part, rows keep file order.
+public struct DataSplitter: Sendable {
+    public let split: SplitPlan
+    public let seed: UInt64
+
+    /// Tags that keep the split's random streams apart from each other and from training.
+    private static let testStream: UInt64 = 0x7465_7374  // "test"
+    private static let restStream: UInt64 = 0x7265_7374  // "rest"
+
+    public init(split: SplitPlan, seed: UInt64) {
+        self.split = split
+        self.seed = seed
+    }
+
+    /// The held-out test rows and the rest.
+    public func testSplit(labels: [Int32], classCount: Int) -> (test: [Int], rest: [Int]) {
+        guard let fraction = split.test else { return ([], Array(labels.indices)) }
+        var rng = SplitMix64(seed: deriveSeed(seed, Self.testStream))
+        let groups = self.groups(Array(labels.indices), labels: labels, classCount: classCount, rng: &rng)
+        var test: [Int] = []
+        for group in groups {
+            test += group.prefix(Int((Double(group.count) * fraction).rounded()))
+        }
+        let testSet = Set(test)
+        return (test.sorted(), labels.indices.filter { !testSet.contains($0) })
+    }
+
+    /// The partitions of repetition `repetition`: one per fold, or a single one.
+    public func partitions(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int) -> [Partition] {
+        var rng = SplitMix64(seed: deriveSeed(seed, Self.restStream, UInt64(repetition)))
+        let groups = self.groups(rest, labels: labels, classCount: classCount, rng: &rng)
+        if let folds = split.folds {
+            var foldOf = [Int: Int]()
+            var counter = 0
+            for group in groups {
+                for row in group {
+                    foldOf[row] = counter % folds
+                    counter += 1
+                }
+            }
+            return (0..<folds).map { fold in
+                Partition(train: rest.filter { foldOf[$0] != fold }, validation: rest.filter { foldOf[$0] == fold }, test: test)
+            }
+        }
+        guard let fraction = split.validation else {
+            return [Partition(train: rest, validation: [], test: test)]
+        }
+        var validation = Set<Int>()
+        for group in groups {
+            validation.formUnion(group.prefix(Int((Double(group.count) * fraction).rounded())))
+        }
+        return [Partition(train: rest.filter { !validation.contains($0) }, validation: rest.filter { validation.contains($0) }, test: test)]
+    }
+
+    /// Shuffled rows, one group per class when stratified, else a single group.
+    private func groups(_ rows: [Int], labels: [Int32], classCount: Int, rng: inout SplitMix64) -> [[Int]] {
+        var groups: [[Int]]
+        if split.stratify {
+            groups = Array(repeating: [], count: classCount)
+            for row in rows { groups[Int(labels[row])].append(row) }
+        } else {
+            groups = [rows]
+        }
+        for index in groups.indices {
+            shuffleIndices(&groups[index], rng: &rng)
+        }
+        return groups
+    }
+}

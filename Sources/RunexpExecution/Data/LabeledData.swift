@@ -1,0 +1,168 @@
+import Foundation
+import RunexpPlan
+
+/// A data set ready for splitting: float features, integer class labels and the class names.
+public struct LabeledData: Sendable {
+    /// Feature values, row-major, `rows × featureNames.count`.
+    public let features: [Float]
+    /// Number of rows.
+    public let rows: Int
+    /// Feature column names in file order.
+    public let featureNames: [String]
+    /// Class index of each row, into ``classes``.
+    public let labels: [Int32]
+    /// Label texts, sorted (numerically when every label is an integer).
+    public let classes: [String]
+    /// Index of the positive class for binary metrics: `data.positive`, else the second class
+    /// of two; nil for more than two classes.
+    public let positiveClass: Int?
+    /// SHA-256 of the file's bytes, lowercase hex.
+    public let sha256: String
+
+    /// Rows of each class, in class order.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classes.count)
+        for label in labels { counts[Int(label)] += 1 }
+        return counts
+    }
+}
+
+/// Reads the CSV file a plan names and checks it against the plan.
+public enum DataLoader {
+    /// Loads `plan.data.path`. Problems with the file point at the CSV's line and column; problems
+    /// with the plan's keys (a missing target column, an unknown `positive`) at the YAML.
+    public static func load(_ data: DataPlan, experimentFile: String) throws -> LabeledData {
+        let displayPath = PathNormalizer.normalize(data.path)
+        let yamlLocation = { (location: SourceLocation?) in
+            location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
+        }
+        guard let bytes = FileManager.default.contents(atPath: data.path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: data.path, isDirectory: &isDirectory)
+            let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a file" : "cannot be read"
+            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.file), keyPath: "data.file",
+                                              message: "data file '\(displayPath)' \(reason)",
+                                              help: "the path is relative to the experiment file")])
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
+                                              message: "the data file is not UTF-8 text")])
+        }
+        let table = try CSVTable.parse(text, file: displayPath)
+
+        var problems: [Diagnostic] = []
+        guard let targetIndex = table.header.firstIndex(of: data.target) else {
+            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
+                                              message: "no column '\(data.target)' in \(displayPath)",
+                                              help: Suggestions.help(for: data.target, valid: table.header, noun: "columns"))])
+        }
+        var excluded = Set<Int>()
+        for (index, name) in data.exclude.enumerated() {
+            let location = index < data.locations.exclude.count ? data.locations.exclude[index] : nil
+            if let column = table.header.firstIndex(of: name) {
+                if column == targetIndex {
+                    problems.append(Diagnostic(location: yamlLocation(location), keyPath: "data.exclude[\(index)]",
+                                               message: "'\(name)' is the target column; it is never a feature anyway"))
+                }
+                excluded.insert(column)
+            } else {
+                problems.append(Diagnostic(location: yamlLocation(location), keyPath: "data.exclude[\(index)]",
+                                           message: "no column '\(name)' in \(displayPath)",
+                                           help: Suggestions.help(for: name, valid: table.header, noun: "columns")))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+
+        let featureColumns = table.header.indices.filter { $0 != targetIndex && !excluded.contains($0) }
+        guard !featureColumns.isEmpty else {
+            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data",
+                                              message: "no feature columns are left besides the target and excluded columns")])
+        }
+        guard !table.records.isEmpty else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 2, column: 1), keyPath: "",
+                                              message: "the data file has a header but no data rows")])
+        }
+
+        var features = [Float](repeating: 0, count: table.records.count * featureColumns.count)
+        var labelTexts: [String] = []
+        labelTexts.reserveCapacity(table.records.count)
+        var cellProblems = 0
+        for (row, record) in table.records.enumerated() {
+            for (position, column) in featureColumns.enumerated() {
+                let text = record.fields[column]
+                if let value = Double(text), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) {
+                    features[row * featureColumns.count + position] = Float(value)
+                    continue
+                }
+                cellProblems += 1
+                if problems.count < 20 {
+                    let location = SourceLocation(file: displayPath, line: record.line, column: record.columns[column])
+                    let name = table.header[column]
+                    let message = text.isEmpty
+                        ? "empty cell in feature column '\(name)'"
+                        : "'\(text)' in feature column '\(name)' is not a finite number"
+                    problems.append(Diagnostic(location: location, keyPath: "", message: message,
+                                               help: "features must be numbers; list non-numeric columns under data.exclude"))
+                }
+            }
+            let label = record.fields[targetIndex]
+            if label.isEmpty, problems.count < 20 {
+                problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: record.line, column: record.columns[targetIndex]),
+                                           keyPath: "", message: "empty label in target column '\(data.target)'"))
+            }
+            labelTexts.append(label)
+        }
+        if cellProblems > 20, var last = problems.last {
+            last.message += " (and \(cellProblems - 20) more bad cells)"
+            problems[problems.count - 1] = last
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+
+        let classes = sortedClasses(Set(labelTexts))
+        guard classes.count >= 2 else {
+            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
+                                              message: "column '\(data.target)' has only one class ('\(classes.first ?? "")'); classification needs at least two")])
+        }
+        let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
+        let labels = labelTexts.map { classIndex[$0]! }
+
+        var positiveClass: Int? = classes.count == 2 ? 1 : nil
+        if let positive = data.positive {
+            guard let index = classes.firstIndex(of: positive) else {
+                throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.positive), keyPath: "data.positive",
+                                                  message: "'\(positive)' is not a label of column '\(data.target)'",
+                                                  help: Suggestions.help(for: positive, valid: classes, noun: "labels"))])
+            }
+            positiveClass = index
+        }
+        return LabeledData(features: features, rows: table.records.count,
+                           featureNames: featureColumns.map { table.header[$0] }, labels: labels, classes: classes,
+                           positiveClass: positiveClass, sha256: SHA256Digest.hex(of: bytes))
+    }
+
+    /// Integer labels in numeric order, anything else in code-point order.
+    static func sortedClasses(_ labels: Set<String>) -> [String] {
+        if labels.allSatisfy({ Int($0) != nil }) {
+            return labels.sorted { Int($0)! < Int($1)! }
+        }
+        return labels.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+    }
+}
+
+/// Resolves `.` and `..` in relative paths for display: `experiments/../Data/x.csv` → `Data/x.csv`.
+public enum PathNormalizer {
+    public static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else {
+                parts.append(component)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if path.hasPrefix("/") { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}

@@ -1,0 +1,18 @@
+import Crypto
+import Foundation
+
+/// SHA-256 digests as lowercase hex, via swift-crypto.
+public enum SHA256Digest {
+    /// The digest of `data`.
+    public static func hex(of data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// The digest of a string's UTF-8 bytes.
+    public static func hex(of text: String) -> String {
+        hex(of: Data(text.utf8))
+    }
+}

@@ -1,0 +1,49 @@
+/// Z-scores features with means and standard deviations fitted on some rows.
+public struct Standardizer: Sendable {
+    /// Per-column mean of the fitted rows.
+    public let means: [Float]
+    /// Per-column population standard deviation; 1 where a column is constant.
+    public let deviations: [Float]
+
+    /// Fits on `rows` of a row-major matrix `width` wide, accumulating in Double.
+    public init(features: [Float], width: Int, rows: [Int]) {
+        var sum = [Double](repeating: 0, count: width)
+        var squares = [Double](repeating: 0, count: width)
+        for row in rows {
+            for column in 0..<width {
+                let value = Double(features[row * width + column])
+                sum[column] += value
+                squares[column] += value * value
+            }
+        }
+        let count = Double(max(rows.count, 1))
+        var means = [Float](repeating: 0, count: width)
+        var deviations = [Float](repeating: 1, count: width)
+        for column in 0..<width {
+            let mean = sum[column] / count
+            let variance = max(0, squares[column] / count - mean * mean)
+            means[column] = Float(mean)
+            let deviation = variance.squareRoot()
+            deviations[column] = deviation > 1e-12 ? Float(deviation) : 1
+        }
+        self.means = means
+        self.deviations = deviations
+    }
+
+    /// The identity transform.
+    public init(width: Int) {
+        means = [Float](repeating: 0, count: width)
+        deviations = [Float](repeating: 1, count: width)
+    }
+
+    /// `rows` of `features`, gathered and transformed, row-major.
+    public func apply(features: [Float], width: Int, rows: [Int]) -> [Float] {
+        var result = [Float](repeating: 0, count: rows.count * width)
+        for (position, row) in rows.enumerated() {
+            for column in 0..<width {
+                result[position * width + column] = (features[row * width + column] - means[column]) / deviations[column]
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,31 @@
+import RunexpPlan
+
+/// Everything a finished experiment produced: the plan, the data facts, every run and cell.
+public struct ExperimentResults: Sendable {
+    public let plan: Plan
+    /// Class labels in class order.
+    public let classes: [String]
+    /// Metrics measured, in column order.
+    public let metrics: [MetricName]
+    /// One record per run, in plan order.
+    public let records: [RunRecord]
+    /// One summary per cell, in plan order.
+    public let cells: [CellSummary]
+
+    /// Summarizes `records` (which must be in plan order).
+    public init(plan: Plan, classes: [String], records: [RunRecord]) {
+        self.plan = plan
+        self.classes = classes
+        self.metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
+        self.records = records
+        self.cells = CellStatistics.summarize(plan, records: records, metrics: metrics)
+    }
+
+    /// Cells sorted by rank, best first.
+    public var ranked: [CellSummary] {
+        cells.sorted { $0.rank < $1.rank }
+    }
+
+    /// Runs that diverged.
+    public var divergedCount: Int { records.filter(\.diverged).count }
+}

@@ -1,0 +1,30 @@
+/// Fixed-precision number text for result files: the same bits always give the same text.
+public enum FixedFormat {
+    /// `value` with exactly `digits` decimals (half away from zero); `nan`, `inf`, `-inf` as such.
+    public static func string(_ value: Double, digits: Int = 6) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e15 else { return String(value) }
+        let units = Int64(scaled)
+        let divisor = Int64(scale)
+        let whole = units / divisor
+        var fraction = String(units % divisor)
+        if fraction.count < digits { fraction = String(repeating: "0", count: digits - fraction.count) + fraction }
+        let sign = value < 0 && units != 0 ? "-" : ""
+        return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// An optional number, or "" for nil (pandas reads an empty field as NaN).
+    public static func string(_ value: Double?, digits: Int = 6) -> String {
+        value.map { string($0, digits: digits) } ?? ""
+    }
+
+    /// Rounds to `digits` decimals for JSON, keeping non-finite values out (nil).
+    public static func rounded(_ value: Double?, digits: Int = 6) -> Double? {
+        guard let value, value.isFinite else { return nil }
+        return Double(string(value, digits: digits))
+    }
+}

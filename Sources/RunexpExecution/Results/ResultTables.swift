@@ -1,0 +1,134 @@
+import Foundation
+import RunexpPlan
+
+/// The text of each deterministic result file: same results, same bytes.
+///
+/// Numbers have six decimals, rows follow plan order, lines end in LF, JSON keys are sorted.
+public enum ResultTables {
+    /// `runs.csv`: a row per cell × repetition × fold.
+    public static func runsCSV(_ results: ExperimentResults) -> String {
+        let plan = results.plan
+        var writer = CSVWriter(header: ["run", "cell", "cell_id"] + plan.axes.map(\.name)
+            + ["repetition", "fold", "seed", "epochs_run", "diverged"] + results.metrics.map(\.description))
+        for record in results.records {
+            let cell = plan.cells[record.run.cell]
+            writer.append([String(record.run.index), String(cell.index), cell.id] + plan.axisTexts(of: cell)
+                + [String(record.run.repetition), String(record.run.fold), String(record.seed), String(record.epochsRun),
+                   record.diverged ? "true" : "false"]
+                + results.metrics.map { FixedFormat.string(record.value($0)) })
+        }
+        return writer.text
+    }
+
+    /// `cells.csv`: a row per cell with n, diverged, mean and sd of each metric, and the rank.
+    public static func cellsCSV(_ results: ExperimentResults) -> String {
+        let plan = results.plan
+        let metricColumns = results.metrics.flatMap { ["\($0)_mean", "\($0)_sd"] }
+        var writer = CSVWriter(header: ["cell", "cell_id"] + plan.axes.map(\.name) + ["runs", "n", "diverged"] + metricColumns + ["rank"])
+        for summary in results.cells {
+            let cell = plan.cells[summary.cell]
+            let objective = summary.objective(plan)
+            var row = [String(cell.index), cell.id] + plan.axisTexts(of: cell)
+            row += [String(summary.runs), String(objective.n), String(summary.diverged)]
+            for metric in results.metrics {
+                let statistics = summary.metrics[metric]
+                row += [FixedFormat.string(statistics?.mean), FixedFormat.string(statistics?.sd)]
+            }
+            row.append(String(summary.rank))
+            writer.append(row)
+        }
+        return writer.text
+    }
+
+    /// `curves.csv`: per run and epoch, training and validation loss and accuracy (long format).
+    public static func curvesCSV(_ results: ExperimentResults) -> String {
+        let plan = results.plan
+        var writer = CSVWriter(header: ["run", "cell_id", "repetition", "fold", "epoch",
+                                        "train_loss", "train_accuracy", "val_loss", "val_accuracy"])
+        for record in results.records {
+            let id = plan.cells[record.run.cell].id
+            for point in record.curve {
+                writer.append([String(record.run.index), id, String(record.run.repetition), String(record.run.fold), String(point.epoch),
+                               FixedFormat.string(point.trainLoss), FixedFormat.string(point.trainAccuracy),
+                               FixedFormat.string(point.validationLoss), FixedFormat.string(point.validationAccuracy)])
+            }
+        }
+        return writer.text
+    }
+
+    /// `plan.json`: the resolved plan.
+    public static func planJSON(_ plan: Plan) -> String {
+        json(plan)
+    }
+
+    /// `summary.json`: the objective, the best cell with its configuration and metrics, counts.
+    public static func summaryJSON(_ results: ExperimentResults) -> String {
+        let plan = results.plan
+        let best = results.ranked.first
+        let summary = Summary(
+            experiment: plan.name,
+            objective: plan.objective,
+            best: best.map { summary in
+                let cell = plan.cells[summary.cell]
+                return Summary.Best(
+                    cell: cell.index, cellID: cell.id, rank: summary.rank,
+                    values: Dictionary(uniqueKeysWithValues: cell.values.map { ($0.axis, $0.value) }),
+                    runs: summary.runs, diverged: summary.diverged,
+                    metrics: Dictionary(uniqueKeysWithValues: results.metrics.map { metric in
+                        let statistics = summary.metrics[metric]
+                        return (metric.description, Summary.Statistic(mean: FixedFormat.rounded(statistics?.mean),
+                                                                     sd: FixedFormat.rounded(statistics?.sd),
+                                                                     n: statistics?.n ?? 0))
+                    }))
+            },
+            counts: Summary.Counts(cells: plan.cells.count, runs: results.records.count,
+                                   diverged: results.divergedCount, repetitions: plan.repetitions,
+                                   folds: plan.foldsPerRepetition),
+            classes: results.classes)
+        return json(summary)
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    public static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    struct Summary: Encodable {
+        var experiment: String
+        var objective: Objective
+        var best: Best?
+        var counts: Counts
+        var classes: [String]
+
+        struct Best: Encodable {
+            var cell: Int
+            var cellID: String
+            var rank: Int
+            var values: [String: AxisValue]
+            var runs: Int
+            var diverged: Int
+            var metrics: [String: Statistic]
+
+            enum CodingKeys: String, CodingKey {
+                case cell, cellID = "cell_id", rank, values, runs, diverged, metrics
+            }
+        }
+
+        struct Statistic: Encodable {
+            var mean: Double?
+            var sd: Double?
+            var n: Int
+        }
+
+        struct Counts: Encodable {
+            var cells: Int
+            var runs: Int
+            var diverged: Int
+            var repetitions: Int
+            var folds: Int
+        }
+    }
+}

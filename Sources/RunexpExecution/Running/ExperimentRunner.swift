@@ -1,0 +1,61 @@
+import Foundation
+import RunexpPlan
+
+/// Runs every run of a prepared experiment on the scheduler and summarizes the results.
+public enum ExperimentRunner {
+    /// How far a run has come, reported after each finished run.
+    public struct Progress: Sendable {
+        public var done: Int
+        public var total: Int
+        public var elapsed: TimeInterval
+        /// The best cell mean of the objective among cells whose runs have all finished.
+        public var bestObjective: Double?
+
+        /// Finished runs per second so far.
+        public var runsPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+
+        /// Seconds left at the current rate, nil before the first run finishes.
+        public var eta: TimeInterval? {
+            done > 0 && elapsed > 0 ? Double(total - done) / runsPerSecond : nil
+        }
+    }
+
+    /// Executes `runs` (default: all of the plan) with `jobs` workers; records come back in plan order.
+    public static func run(_ experiment: PreparedExperiment, jobs: Int, runs: [RunID]? = nil,
+                           progress: (Progress) -> Void = { _ in }) async -> [RunRecord] {
+        let executor = RunExecutor(experiment: experiment)
+        let runs = runs ?? experiment.plan.runs
+        let start = Date()
+        let plan = experiment.plan
+        let runsPerCell = plan.repetitions * plan.foldsPerRepetition
+        var finishedPerCell = [Int](repeating: 0, count: plan.cells.count)
+        var sums = [Double](repeating: 0, count: plan.cells.count)
+        var counts = [Int](repeating: 0, count: plan.cells.count)
+        var best: Double?
+        return await RunScheduler(jobs: jobs).execute(runs, work: { executor.execute($0) }) { record, done in
+            let cell = record.run.cell
+            finishedPerCell[cell] += 1
+            if let value = record.value(plan.objective.metric), value.isFinite {
+                sums[cell] += value
+                counts[cell] += 1
+            }
+            if finishedPerCell[cell] == runsPerCell, counts[cell] > 0 {
+                let mean = sums[cell] / Double(counts[cell])
+                if best == nil || (plan.objective.goal == .maximize ? mean > best! : mean < best!) { best = mean }
+            }
+            progress(Progress(done: done, total: runs.count, elapsed: Date().timeIntervalSince(start), bestObjective: best))
+        }
+    }
+
+    /// The deterministic files of a result folder (everything but provenance and reports).
+    public static func files(_ results: ExperimentResults, experimentText: String) -> [(name: String, text: String)] {
+        [
+            ("experiment.yaml", experimentText),
+            ("plan.json", ResultTables.planJSON(results.plan)),
+            ("runs.csv", ResultTables.runsCSV(results)),
+            ("cells.csv", ResultTables.cellsCSV(results)),
+            ("curves.csv", ResultTables.curvesCSV(results)),
+            ("summary.json", ResultTables.summaryJSON(results)),
+        ]
+    }
+}

@@ -1,0 +1,88 @@
+import RunexpKernel
+import RunexpPlan
+
+/// Trains and evaluates single runs of a prepared experiment on the kernel.
+public struct RunExecutor: Sendable {
+    public let experiment: PreparedExperiment
+
+    public init(experiment: PreparedExperiment) {
+        self.experiment = experiment
+    }
+
+    /// The seed of `run`: from the plan seed, the cell's stable id, the repetition and the fold,
+    /// never from scheduling order.
+    public func seed(for run: RunID) -> UInt64 {
+        deriveSeed(experiment.plan.seed, experiment.plan.cells[run.cell].idHash, UInt64(run.repetition), UInt64(run.fold))
+    }
+
+    /// Trains `run` from scratch and measures it on its validation and test parts.
+    public func execute(_ run: RunID) -> RunRecord {
+        let plan = experiment.plan
+        let cell = plan.cells[run.cell]
+        let part = experiment.part(for: run)
+        let classCount = experiment.data.classes.count
+        let seed = seed(for: run)
+        var rng = SplitMix64(seed: seed)
+
+        let layers = cell.model.map { Self.kernelLayer($0, classes: classCount) }
+        let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
+        let settings = TrainingSettings(
+            epochs: cell.training.epochs,
+            batchSize: cell.training.batchSize,
+            optimizer: Self.kernelOptimizer(cell.training.optimizer),
+            loss: cell.training.loss == .binaryCrossentropy ? .binaryCrossentropy : .categoricalCrossentropy,
+            classWeights: classWeights(cell.training.classWeight, labels: part.train.labels, classCount: classCount),
+            earlyStopping: cell.training.earlyStopping.map(Self.kernelEarlyStopping)
+        )
+        let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
+                            settings: settings, rng: &rng)
+        let curve = outcome.history.map {
+            CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
+                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
+        }
+        func measure(_ samples: Samples?) -> PartMetrics? {
+            guard let samples, !outcome.diverged else { return nil }
+            let evaluation = evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
+                                      classCount: classCount, positiveClass: experiment.data.positiveClass)
+            return PartMetrics(loss: evaluation.loss, accuracy: evaluation.accuracy, precision: evaluation.precision,
+                               recall: evaluation.recall, f1: evaluation.f1, rocAUC: evaluation.rocAUC)
+        }
+        return RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged,
+                         validation: measure(part.validation), test: measure(part.test), curve: curve)
+    }
+
+    /// Per-class weights: balanced is n / (classes × count) on the run's training rows.
+    func classWeights(_ plan: ClassWeightPlan, labels: [Int32], classCount: Int) -> [Float] {
+        switch plan {
+        case .none:
+            return [Float](repeating: 1, count: classCount)
+        case .balanced:
+            var counts = [Int](repeating: 0, count: classCount)
+            for label in labels { counts[Int(label)] += 1 }
+            return counts.map { $0 == 0 ? 1 : Float(Double(labels.count) / Double(classCount * $0)) }
+        case .explicit(let weights):
+            return experiment.data.classes.map { Float(weights[$0] ?? 1) }
+        }
+    }
+
+    static func kernelLayer(_ layer: LayerPlan, classes: Int) -> LayerSpec {
+        switch layer {
+        case .dense(let units, let activation):
+            .dense(units: units.resolved(classes: classes), activation: Activation(rawValue: activation.rawValue) ?? .linear)
+        case .dropout(let rate):
+            .dropout(rate: rate)
+        }
+    }
+
+    static func kernelOptimizer(_ optimizer: OptimizerPlan) -> OptimizerSpec {
+        switch optimizer.name {
+        case .sgd: .sgd(learningRate: optimizer.learningRate, momentum: optimizer.momentum, nesterov: optimizer.nesterov)
+        case .adam: .adam(learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon)
+        }
+    }
+
+    static func kernelEarlyStopping(_ plan: EarlyStoppingPlan) -> EarlyStopping {
+        EarlyStopping(monitor: MonitoredMetric(rawValue: plan.monitor.rawValue) ?? .valLoss, patience: plan.patience,
+                      minDelta: plan.minDelta, restoreBestWeights: plan.restoreBestWeights)
+    }
+}

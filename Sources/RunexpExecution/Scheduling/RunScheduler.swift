@@ -1,0 +1,42 @@
+import RunexpPlan
+
+/// Runs many independent runs on up to `jobs` workers and returns their records in plan order.
+///
+/// The task group is filled up to `jobs`; as each run finishes the next starts. Records are
+/// stored by run index, so the output never depends on which run finished first.
+public struct RunScheduler: Sendable {
+    public let jobs: Int
+
+    /// `jobs` is clamped to at least 1.
+    public init(jobs: Int) {
+        self.jobs = max(1, jobs)
+    }
+
+    /// Executes `runs` with `work`, calling `progress` after each run finishes (in finishing order).
+    public func execute(
+        _ runs: [RunID],
+        work: @escaping @Sendable (RunID) -> RunRecord,
+        progress: (RunRecord, Int) -> Void = { _, _ in }
+    ) async -> [RunRecord] {
+        var results = [RunRecord?](repeating: nil, count: runs.count)
+        await withTaskGroup(of: (Int, RunRecord).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < runs.count else { return }
+                let position = next
+                let run = runs[position]
+                group.addTask { (position, work(run)) }
+                next += 1
+            }
+            for _ in 0..<min(jobs, runs.count) { startNext() }
+            var done = 0
+            while let (position, record) = await group.next() {
+                results[position] = record
+                done += 1
+                progress(record, done)
+                if !Task.isCancelled { startNext() }
+            }
+        }
+        return results.compactMap { $0 }
+    }
+}

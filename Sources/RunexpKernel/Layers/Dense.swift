@@ -1,0 +1,79 @@
+/// A fully connected layer `y = activation(x·W + b)` bound to its slots in the parameter vector and a ``Plan``'s arena.
+///
+/// W is inputWidth × units row-major at `kernel`, b is units at `bias` (offsets into the parameters and,
+/// identically, into the gradient vector). With fewer than 8 units the layer keeps Wᵀ (units × inputWidth)
+/// in the arena so that both products run along the long, contiguous input dimension.
+struct Dense: Sendable {
+    let inputWidth: Int
+    let units: Int
+    let activation: Activation
+    let kernel: Int
+    let bias: Int
+    let input: Int
+    let output: Int
+    /// Arena offset of ∂L/∂x, or nil when no trainable layer lies upstream (nobody needs it).
+    let inputGradient: Int?
+    /// Arena offset of ∂L/∂y (turned into ∂L/∂z in place), or −1 in an inference plan.
+    let outputGradient: Int
+    let transposedKernel: Int?
+    let transposedKernelGradient: Int?
+    /// The loss has already written ∂L/∂z (softmax/sigmoid fused with cross-entropy).
+    var lossFused = false
+
+    /// Refreshes the Wᵀ copy from the current parameters (once per step, before ``forward``).
+    func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
+        guard let transposedKernel else { return }
+        MatrixProducts.transpose(parameters + kernel, rows: inputWidth, columns: units, into: arena + transposedKernel)
+    }
+
+    /// `y = activation(x·W + b)` for `rows` rows of `x`.
+    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, rows: Int) {
+        let y = arena + output
+        if let transposedKernel {
+            MatrixProducts.multiplyTransposed(
+                x, rows: rows, inner: inputWidth, arena + transposedKernel, columns: units,
+                bias: parameters + bias, into: y)
+            activation.apply(y, rows: rows, width: units)
+        } else {
+            let relu = activation == .relu
+            MatrixProducts.multiply(
+                x, rows: rows, inner: inputWidth, parameters + kernel, columns: units,
+                bias: parameters + bias, relu: relu, into: y)
+            if !relu { activation.apply(y, rows: rows, width: units) }
+        }
+    }
+
+    /// Writes ∂L/∂W and ∂L/∂b into `gradients` and, when needed, ∂L/∂x into the arena.
+    ///
+    /// ∂L/∂z = ∂L/∂y ⊙ activation′; ∂L/∂x = ∂L/∂z · Wᵀ; ∂L/∂W = xᵀ · ∂L/∂z; ∂L/∂b = Σ_rows ∂L/∂z.
+    func backward(
+        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
+        arena: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, rows: Int
+    ) {
+        let g = arena + outputGradient
+        if !lossFused {
+            activation.backpropagate(output: arena + output, gradient: g, rows: rows, width: units)
+        }
+        if let inputGradient {
+            if let transposedKernel {
+                MatrixProducts.multiply(
+                    g, rows: rows, inner: units, arena + transposedKernel, columns: inputWidth,
+                    bias: nil, relu: false, into: arena + inputGradient)
+            } else {
+                MatrixProducts.multiplyTransposed(
+                    g, rows: rows, inner: units, parameters + kernel, columns: inputWidth,
+                    bias: nil, into: arena + inputGradient)
+            }
+        }
+        if let transposedKernelGradient {
+            MatrixProducts.multiplyTransposedLeft(
+                g, rows: rows, aColumns: units, x, gColumns: inputWidth, into: arena + transposedKernelGradient)
+            MatrixProducts.transpose(
+                arena + transposedKernelGradient, rows: units, columns: inputWidth, into: gradients + kernel)
+        } else {
+            MatrixProducts.multiplyTransposedLeft(
+                x, rows: rows, aColumns: inputWidth, g, gColumns: units, into: gradients + kernel)
+        }
+        MatrixProducts.columnSums(g, rows: rows, columns: units, into: gradients + bias)
+    }
+}

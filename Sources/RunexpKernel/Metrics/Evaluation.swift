@@ -1,0 +1,104 @@
+/// Quality of class probabilities against labels; the binary metrics refer to one positive class.
+public struct Evaluation: Sendable, Equatable {
+    /// Unweighted mean cross-entropy, probabilities clipped to [1e−7, 1 − 1e−7].
+    public let loss: Double
+    /// Fraction of rows whose argmax (first maximum) is the label.
+    public let accuracy: Double
+    /// TP/(TP+FP), 0 when nothing is predicted positive (scikit-learn zero_division=0).
+    public let precision: Double?
+    /// TP/(TP+FN), 0 when no row is positive.
+    public let recall: Double?
+    /// 2TP/(2TP+FP+FN), 0 when that denominator is 0.
+    public let f1: Double?
+    /// Area under the ROC curve of the positive class's probability (Mann–Whitney, ties count ½).
+    public let rocAUC: Double?
+
+    /// Creates an evaluation from already computed values.
+    public init(loss: Double, accuracy: Double, precision: Double?, recall: Double?, f1: Double?, rocAUC: Double?) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.precision = precision
+        self.recall = recall
+        self.f1 = f1
+        self.rocAUC = rocAUC
+    }
+}
+
+/// Scores `probabilities` (rows × classCount, row-major) against `labels` (0..<classCount).
+///
+/// Loss is the unweighted mean of `−log(clip(p[label], 1e−7, 1 − 1e−7))` (float32 per row, summed in Double);
+/// accuracy by argmax. Precision/recall/F1/ROC AUC of `positiveClass` only when classCount == 2 and
+/// positiveClass != nil: a row is predicted positive iff its argmax is positiveClass; AUC by average ranks,
+/// `(Σ ranks of positives − P(P+1)/2)/(P·N)`, nil when only one class is present or a score is NaN.
+/// Zero rows give loss 0 and accuracy 0.
+public func evaluate(probabilities: [Float], labels: [Int32], classCount: Int, positiveClass: Int?) -> Evaluation {
+    precondition(classCount >= 1, "classCount must be positive")
+    precondition(probabilities.count == labels.count * classCount, "probabilities must be rows × classCount")
+    for label in labels { precondition(label >= 0 && Int(label) < classCount, "label \(label) outside 0..<\(classCount)") }
+    let rows = labels.count
+    let (loss, accuracy) = probabilities.withUnsafeBufferPointer { p in
+        labels.withUnsafeBufferPointer { y in
+            meanLossAndAccuracy(probabilities: p.baseAddress, labels: y.baseAddress, rows: rows, classCount: classCount)
+        }
+    }
+    guard classCount == 2, let positive = positiveClass else {
+        return Evaluation(loss: loss, accuracy: accuracy, precision: nil, recall: nil, f1: nil, rocAUC: nil)
+    }
+    precondition(positive == 0 || positive == 1, "positiveClass must be 0 or 1")
+    var truePositives = 0, falsePositives = 0, falseNegatives = 0
+    for i in 0..<rows {
+        let predicted = probabilities[2 * i + 1] > probabilities[2 * i] ? 1 : 0
+        let actual = Int(labels[i])
+        if predicted == positive {
+            if actual == positive { truePositives += 1 } else { falsePositives += 1 }
+        } else if actual == positive {
+            falseNegatives += 1
+        }
+    }
+    let precision = truePositives + falsePositives == 0 ? 0 : Double(truePositives) / Double(truePositives + falsePositives)
+    let recall = truePositives + falseNegatives == 0 ? 0 : Double(truePositives) / Double(truePositives + falseNegatives)
+    let f1Denominator = 2 * truePositives + falsePositives + falseNegatives
+    let f1 = f1Denominator == 0 ? 0 : Double(2 * truePositives) / Double(f1Denominator)
+    let scores = (0..<rows).map { probabilities[2 * $0 + positive] }
+    let isPositive = labels.map { Int($0) == positive }
+    return Evaluation(
+        loss: loss, accuracy: accuracy, precision: precision, recall: recall, f1: f1,
+        rocAUC: rocAUC(scores: scores, positives: isPositive))
+}
+
+/// Mean clipped cross-entropy and argmax accuracy over `rows` rows (shared by ``evaluate`` and training's validation).
+func meanLossAndAccuracy(
+    probabilities: UnsafePointer<Float>?, labels: UnsafePointer<Int32>?, rows: Int, classCount: Int
+) -> (loss: Double, accuracy: Double) {
+    guard rows > 0, let probabilities, let labels else { return (0, 0) }
+    var total = 0.0
+    var correct = 0
+    for i in 0..<rows {
+        let row = probabilities + i * classCount
+        let label = Int(labels[i])
+        total += Double(CrossEntropy.sample(row[label]))
+        if CrossEntropy.argmax(row, count: classCount) == label { correct += 1 }
+    }
+    return (total / Double(rows), Double(correct) / Double(rows))
+}
+
+/// ROC AUC by the Mann–Whitney statistic with average ranks for tied scores; nil if a class is absent or a score is NaN.
+func rocAUC(scores: [Float], positives: [Bool]) -> Double? {
+    let positiveCount = positives.lazy.filter { $0 }.count
+    let negativeCount = positives.count - positiveCount
+    guard positiveCount > 0, negativeCount > 0, !scores.contains(where: \.isNaN) else { return nil }
+    let order = scores.indices.sorted { scores[$0] < scores[$1] }
+    var positiveRankSum = 0.0
+    var start = 0
+    while start < order.count {
+        var end = start + 1
+        while end < order.count && scores[order[end]] == scores[order[start]] { end += 1 }
+        let averageRank = Double(start + 1 + end) / 2
+        for position in start..<end where positives[order[position]] {
+            positiveRankSum += averageRank
+        }
+        start = end
+    }
+    let p = Double(positiveCount), n = Double(negativeCount)
+    return (positiveRankSum - p * (p + 1) / 2) / (p * n)
+}

@@ -1,0 +1,60 @@
+extension Network {
+    /// Checks that this network, `classCount` and `settings` form a trainable combination.
+    ///
+    /// The last layer must be dense(classCount, softmax) for categorical cross-entropy and
+    /// dense(1, sigmoid) with classCount 2 for binary; dropout rates in [0, 1); weights finite ≥ 0.
+    public func validate(classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
+        guard classCount >= 2 else { throw .invalidClassCount(classCount) }
+        for (index, layer) in layers.enumerated() {
+            switch layer {
+            case .dense(let units, _):
+                if units < 1 { throw .invalidUnits(layer: index, units: units) }
+            case .dropout(let rate):
+                if !(rate >= 0 && rate < 1) { throw .invalidDropoutRate(layer: index, rate: rate) }
+            }
+        }
+        switch settings.loss {
+        case .categoricalCrossentropy:
+            let expected = LayerSpec.dense(units: classCount, activation: .softmax)
+            if layers.last != expected {
+                throw .lastLayerMismatch(loss: settings.loss, expected: expected, actual: layers.last)
+            }
+        case .binaryCrossentropy:
+            let expected = LayerSpec.dense(units: 1, activation: .sigmoid)
+            if layers.last != expected {
+                throw .lastLayerMismatch(loss: settings.loss, expected: expected, actual: layers.last)
+            }
+            if classCount != 2 { throw .binaryNeedsTwoClasses(classCount: classCount) }
+        }
+        if !settings.classWeights.isEmpty {
+            guard settings.classWeights.count == classCount else {
+                throw .classWeightCount(expected: classCount, actual: settings.classWeights.count)
+            }
+            for (index, weight) in settings.classWeights.enumerated() where !(weight.isFinite && weight >= 0) {
+                throw .invalidClassWeight(classIndex: index, weight: weight)
+            }
+        }
+        guard settings.batchSize >= 1 else { throw .invalidBatchSize(settings.batchSize) }
+        guard settings.epochs >= 0 else { throw .invalidEpochs(settings.epochs) }
+        if let stopping = settings.earlyStopping, stopping.patience < 0 {
+            throw .invalidPatience(stopping.patience)
+        }
+        switch settings.optimizer {
+        case .sgd(let learningRate, let momentum, _):
+            guard learningRate.isFinite, learningRate >= 0 else { throw .invalidOptimizer("learning rate must be finite and ≥ 0") }
+            guard momentum.isFinite, momentum >= 0 else { throw .invalidOptimizer("momentum must be finite and ≥ 0") }
+        case .adam(let learningRate, let beta1, let beta2, let epsilon):
+            guard learningRate.isFinite, learningRate >= 0 else { throw .invalidOptimizer("learning rate must be finite and ≥ 0") }
+            guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else { throw .invalidOptimizer("betas must lie in [0, 1)") }
+            guard epsilon.isFinite, epsilon > 0 else { throw .invalidOptimizer("epsilon must be finite and > 0") }
+        }
+    }
+
+    /// Checks that `samples` fit this network's input width and have labels in 0..<classCount.
+    public func validate(samples: Samples, classCount: Int) throws(ConfigurationError) {
+        guard samples.width == inputWidth else { throw .widthMismatch(expected: inputWidth, actual: samples.width) }
+        for (row, label) in samples.labels.enumerated() where label < 0 || Int(label) >= classCount {
+            throw .labelOutOfRange(row: row, label: label, classCount: classCount)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// A sequential network of ``LayerSpec``s with all its parameters in one flat float32 vector.
+///
+/// ``parameters`` layout: for each dense layer in order, its kernel W (inputWidth × units, row-major,
+/// i.e. `W[k][n]` at `k·units + n`) followed by its bias (units).
+public struct Network: Sendable {
+    /// Features per input row.
+    public let inputWidth: Int
+    public let layers: [LayerSpec]
+    /// Width of each layer's output, one per entry of ``layers``.
+    public let layerWidths: [Int]
+    /// Offsets of each dense layer's kernel and bias inside ``parameters`` (nil for dropout layers).
+    let slots: [(kernel: Int, bias: Int)?]
+    var storage: [Float]
+
+    /// Glorot-uniform kernels and zero biases.
+    ///
+    /// Each kernel value is `(2u − 1)·limit` with `u = rng.uniformFloat()` and
+    /// `limit = √(6/(fanIn + fanOut))` (float32), drawn in layer order, row-major; biases draw nothing.
+    /// Requires positive widths and units.
+    public init(inputWidth: Int, layers: [LayerSpec], rng: inout some RandomNumberGenerator) {
+        self.init(inputWidth: inputWidth, layers: layers)
+        storage.withUnsafeMutableBufferPointer { p in
+            var width = inputWidth
+            for (index, layer) in layers.enumerated() {
+                guard case .dense(let units, _) = layer, let slot = slots[index] else { continue }
+                let limit = Float((6 / Double(width + units)).squareRoot())
+                for i in 0..<(width * units) {
+                    p[slot.kernel + i] = (2 * rng.uniformFloat() - 1) * limit
+                }
+                width = units
+            }
+        }
+    }
+
+    /// A network with the given flat ``parameters`` (layout as documented on the type).
+    public init(inputWidth: Int, layers: [LayerSpec], parameters: [Float]) {
+        self.init(inputWidth: inputWidth, layers: layers)
+        precondition(parameters.count == storage.count, "expected \(storage.count) parameters, got \(parameters.count)")
+        storage = parameters
+    }
+
+    private init(inputWidth: Int, layers: [LayerSpec]) {
+        precondition(inputWidth > 0, "input width must be positive")
+        self.inputWidth = inputWidth
+        self.layers = layers
+        var width = inputWidth
+        var offset = 0
+        var slots: [(kernel: Int, bias: Int)?] = []
+        var widths: [Int] = []
+        for layer in layers {
+            switch layer {
+            case .dense(let units, _):
+                precondition(units > 0, "dense layers need at least one unit")
+                slots.append((offset, offset + width * units))
+                offset += width * units + units
+                width = units
+            case .dropout:
+                slots.append(nil)
+            }
+            widths.append(width)
+        }
+        self.slots = slots
+        self.layerWidths = widths
+        self.storage = [Float](repeating: 0, count: offset)
+    }
+
+    /// All trainable values, flat (see the type's layout note). Setting requires the same count.
+    public var parameters: [Float] {
+        get { storage }
+        set {
+            precondition(newValue.count == storage.count, "expected \(storage.count) parameters, got \(newValue.count)")
+            storage = newValue
+        }
+    }
+
+    /// Number of trainable values.
+    public var parameterCount: Int { storage.count }
+
+    /// Width of the last layer's output (the input width when there are no dense layers).
+    public var outputWidth: Int { layerWidths.last ?? inputWidth }
+
+    /// Columns of ``probabilities(for:)``: 2 for a final single sigmoid unit, else ``outputWidth``.
+    public var probabilityColumns: Int { expandsSigmoid ? 2 : outputWidth }
+
+    /// The last layer is dense(1, sigmoid), whose p is reported as [1 − p, p].
+    var expandsSigmoid: Bool {
+        if case .dense(1, .sigmoid) = layers.last { return true }
+        return false
+    }
+
+    /// Per dense layer, in order: its kernel and bias (get and set; setting requires matching shapes).
+    public var weights: [DenseWeights] {
+        get {
+            var result: [DenseWeights] = []
+            var width = inputWidth
+            for (index, layer) in layers.enumerated() {
+                guard case .dense(let units, _) = layer, let slot = slots[index] else { continue }
+                result.append(DenseWeights(
+                    inputWidth: width, units: units,
+                    kernel: Array(storage[slot.kernel..<(slot.kernel + width * units)]),
+                    bias: Array(storage[slot.bias..<(slot.bias + units)])))
+                width = units
+            }
+            return result
+        }
+        set {
+            var next = newValue.makeIterator()
+            var width = inputWidth
+            for (index, layer) in layers.enumerated() {
+                guard case .dense(let units, _) = layer, let slot = slots[index] else { continue }
+                guard let item = next.next() else { preconditionFailure("one DenseWeights per dense layer") }
+                precondition(item.inputWidth == width && item.units == units, "weights shape mismatch at layer \(index)")
+                storage.replaceSubrange(slot.kernel..<(slot.kernel + width * units), with: item.kernel)
+                storage.replaceSubrange(slot.bias..<(slot.bias + units), with: item.bias)
+                width = units
+            }
+            precondition(next.next() == nil, "one DenseWeights per dense layer")
+        }
+    }
+
+    /// Class probabilities, rows × ``probabilityColumns`` row-major (inference: dropout off).
+    ///
+    /// For a single sigmoid output unit returns [1 − p, p] per row. Each row's values depend only on
+    /// that row and the parameters (bit-identical however the rows are grouped).
+    public func probabilities(for samples: Samples) -> [Float] {
+        precondition(samples.width == inputWidth, "samples have width \(samples.width), network expects \(inputWidth)")
+        let plan = Plan(network: self, capacity: max(1, min(samples.rows, 256)), training: false)
+        var arena = [Float](repeating: 0, count: plan.arenaCount)
+        var output = [Float](repeating: 0, count: samples.rows * probabilityColumns)
+        plan.predict(parameters: storage, arena: &arena, features: samples.features, rows: samples.rows, into: &output)
+        return output
+    }
+
+    /// Training-mode loss and ∂loss/∂``parameters`` on one batch, without updating anything.
+    ///
+    /// Same code path as a ``Trainer`` step: `loss = Σ_i w[label_i]·ce_i / batch.rows` (float32).
+    /// `keepMasks`: one entry per `.dropout` layer in layer order, each batch.rows × that layer's width
+    /// of keep flags (nonzero = kept, kept values scaled by 1/(1 − rate)); entries of rate-0 layers are
+    /// ignored. May be nil only when no dropout layer has a positive rate.
+    public func lossAndGradients(
+        batch: Samples, classCount: Int, loss: LossKind, classWeights: [Float] = [], keepMasks: [[Float]]? = nil
+    ) -> (loss: Float, gradients: [Float]) {
+        let settings = TrainingSettings(
+            epochs: 1, batchSize: max(batch.rows, 1), optimizer: .sgd(learningRate: 0), loss: loss,
+            classWeights: classWeights)
+        var trainer = Trainer(network: self, settings: settings, classCount: classCount)
+        return trainer.gradients(batch: batch, keepMasks: keepMasks)
+    }
+}

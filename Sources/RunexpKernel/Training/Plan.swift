@@ -1,0 +1,228 @@
+/// The layout of one network's forward/backward pass for batches of at most `capacity` rows in a flat scratch arena.
+///
+/// Arena regions (floats, each 16-aligned): gathered inputs (training only), each layer's output
+/// and output gradient, dropout masks, Wᵀ copies for dense layers with < 8 units, and the parameter
+/// gradient vector (training only, laid out like ``Network/parameters``). Inference plans drop every
+/// dropout layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
+struct Plan: Sendable {
+    enum Layer: Sendable {
+        case dense(Dense)
+        case dropout(Dropout)
+    }
+
+    /// Offset meaning "the caller's input rows", used by inference plans.
+    static let external = -1
+
+    let layers: [Layer]
+    let capacity: Int
+    let arenaCount: Int
+    let inputWidth: Int
+    /// Where a training step gathers its batch rows, or ``external`` (inference, or a leading dropout
+    /// layer that gathers the rows itself).
+    let input: Int
+    /// Training steps must copy their batch rows to ``input`` before ``forward``.
+    let gathersInput: Bool
+    /// The last layer's output (may be ``external`` when the network has no dense layer).
+    let output: Int
+    let outputWidth: Int
+    /// ∂L/∂z of the last (fused) dense layer; −1 in inference plans.
+    let outputGradient: Int
+    /// The parameter gradient vector (training); −1 in inference plans.
+    let parameterGradients: Int
+    let parameterCount: Int
+    let dropoutCount: Int
+    let expandsSigmoid: Bool
+
+    init(network: Network, capacity: Int, training: Bool) {
+        var arenaCount = 0
+        func allocate(_ count: Int) -> Int {
+            let offset = arenaCount
+            arenaCount += (count + 15) & ~15
+            return offset
+        }
+        self.capacity = capacity
+        self.inputWidth = network.inputWidth
+        self.parameterCount = network.parameterCount
+        self.expandsSigmoid = network.expandsSigmoid
+        parameterGradients = training ? allocate(network.parameterCount) : -1
+        let firstActive = network.layers.first { layer in
+            if case .dropout(let rate) = layer { return rate > 0 }
+            return true
+        }
+        var leadingDropout = false
+        if case .dropout = firstActive { leadingDropout = training }
+        gathersInput = training && !leadingDropout
+        input = gathersInput ? allocate(capacity * network.inputWidth) : Plan.external
+
+        var layers: [Layer] = []
+        var current = input
+        var currentGradient: Int? = nil
+        var width = network.inputWidth
+        var dropoutIndex = 0
+        var lastDense: Int? = nil
+        for (index, spec) in network.layers.enumerated() {
+            switch spec {
+            case .dense(let units, let activation):
+                let slot = network.slots[index]!
+                let output = allocate(capacity * units)
+                let outputGradient = training ? allocate(capacity * units) : -1
+                let transposed = units < 8
+                layers.append(.dense(Dense(
+                    inputWidth: width, units: units, activation: activation,
+                    kernel: slot.kernel, bias: slot.bias, input: current, output: output,
+                    inputGradient: training ? currentGradient : nil, outputGradient: outputGradient,
+                    transposedKernel: transposed ? allocate(units * width) : nil,
+                    transposedKernelGradient: transposed && training ? allocate(units * width) : nil)))
+                lastDense = layers.count - 1
+                current = output
+                currentGradient = training ? outputGradient : nil
+                width = units
+            case .dropout(let rate):
+                defer { dropoutIndex += 1 }
+                guard training, rate > 0 else { continue }
+                let output = allocate(capacity * width)
+                let outputGradient = currentGradient != nil ? allocate(capacity * width) : nil
+                layers.append(.dropout(Dropout(
+                    rate: rate, width: width, input: current, output: output,
+                    mask: allocate(capacity * width),
+                    inputGradient: currentGradient, outputGradient: outputGradient, maskIndex: dropoutIndex)))
+                current = output
+                currentGradient = outputGradient
+            }
+        }
+        if training, let lastDense, lastDense == layers.count - 1, case .dense(var dense) = layers[lastDense] {
+            dense.lossFused = true
+            layers[lastDense] = .dense(dense)
+        }
+        self.layers = layers
+        self.output = current
+        self.outputWidth = width
+        self.outputGradient = currentGradient ?? -1
+        self.dropoutCount = dropoutIndex
+        self.arenaCount = max(arenaCount, 1)
+    }
+
+    @inline(__always)
+    private static func address(
+        _ offset: Int, arena: UnsafeMutablePointer<Float>, external: UnsafePointer<Float>
+    ) -> UnsafePointer<Float> {
+        offset == Plan.external ? external : UnsafePointer(arena + offset)
+    }
+
+    /// Refreshes derived copies of the parameters (Wᵀ of narrow dense layers).
+    func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
+        for case .dense(let dense) in layers {
+            dense.prepare(parameters: parameters, arena: arena)
+        }
+    }
+
+    /// Runs every layer forward on `rows` rows.
+    ///
+    /// `external` supplies the input rows of inference plans; a training plan without ``gathersInput``
+    /// reads row `rowIndices[i]` of `external` (the whole feature matrix) for batch row i.
+    func forward(
+        parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
+        external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int
+    ) {
+        for layer in layers {
+            switch layer {
+            case .dense(let dense):
+                dense.forward(
+                    parameters: parameters, arena: arena,
+                    input: Plan.address(dense.input, arena: arena, external: external), rows: rows)
+            case .dropout(let dropout):
+                if dropout.input == Plan.external, let rowIndices {
+                    dropout.forward(arena: arena, features: external, rowIndices: rowIndices, rows: rows)
+                } else {
+                    dropout.forward(
+                        arena: arena, input: Plan.address(dropout.input, arena: arena, external: external), rows: rows)
+                }
+            }
+        }
+    }
+
+    /// Runs every layer backward (last to first), filling the parameter gradient vector.
+    func backward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, rows: Int) {
+        let gradients = arena + parameterGradients
+        for layer in layers.reversed() {
+            switch layer {
+            case .dense(let dense):
+                dense.backward(
+                    parameters: parameters, gradients: gradients, arena: arena,
+                    input: UnsafePointer(arena + dense.input), rows: rows)
+            case .dropout(let dropout):
+                dropout.backward(arena: arena, rows: rows)
+            }
+        }
+    }
+
+    /// Draws every dropout mask for `rows` rows: layer order, then row-major within a layer.
+    ///
+    /// A ``SplitMix64`` is routed to a specialised loop (no per-draw dynamic dispatch); same draws either way.
+    func drawMasks<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, rng: inout G) {
+        if G.self == SplitMix64.self {
+            withUnsafeMutablePointer(to: &rng) { pointer in
+                pointer.withMemoryRebound(to: SplitMix64.self, capacity: 1) { splitMix in
+                    for case .dropout(let dropout) in layers {
+                        dropout.drawMask(arena: arena, rows: rows, rng: &splitMix.pointee)
+                    }
+                }
+            }
+            return
+        }
+        for case .dropout(let dropout) in layers {
+            dropout.drawMask(arena: arena, rows: rows, rng: &rng)
+        }
+    }
+
+    /// Installs caller-supplied keep flags, one array per `.dropout` spec (see ``Network/lossAndGradients``).
+    func setMasks(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?) {
+        for case .dropout(let dropout) in layers {
+            guard let keepMasks else {
+                preconditionFailure("keepMasks are required: the network has dropout with a positive rate")
+            }
+            precondition(keepMasks.count == dropoutCount, "one keep mask per dropout layer (\(dropoutCount))")
+            keepMasks[dropout.maskIndex].withUnsafeBufferPointer { keep in
+                dropout.setMask(arena: arena, rows: rows, keep: keep)
+            }
+        }
+    }
+
+    /// Inference over `rows` rows of `features` in chunks of `capacity`, writing class probabilities.
+    ///
+    /// `output` receives rows × (2 if the last layer is one sigmoid unit, else ``outputWidth``) values.
+    func predict(parameters: [Float], arena: inout [Float], features: [Float], rows: Int, into output: inout [Float]) {
+        let width = inputWidth, outputWidth = outputWidth, expands = expandsSigmoid
+        let columns = expands ? 2 : outputWidth
+        precondition(output.count >= rows * columns && features.count >= rows * width)
+        guard rows > 0 else { return }
+        let parameters = parameters.isEmpty ? [0] : parameters
+        parameters.withUnsafeBufferPointer { parameterBuffer in
+            arena.withUnsafeMutableBufferPointer { arenaBuffer in
+                features.withUnsafeBufferPointer { featureBuffer in
+                    output.withUnsafeMutableBufferPointer { outputBuffer in
+                        let p = parameterBuffer.baseAddress!, a = arenaBuffer.baseAddress!
+                        prepare(parameters: p, arena: a)
+                        var start = 0
+                        while start < rows {
+                            let count = min(capacity, rows - start)
+                            let x = featureBuffer.baseAddress! + start * width
+                            forward(parameters: p, arena: a, external: x, rowIndices: nil, rows: count)
+                            let y = Plan.address(self.output, arena: a, external: x)
+                            let out = outputBuffer.baseAddress! + start * columns
+                            if expands {
+                                for i in 0..<count {
+                                    out[2 * i] = 1 - y[i]
+                                    out[2 * i + 1] = y[i]
+                                }
+                            } else {
+                                out.update(from: y, count: count * outputWidth)
+                            }
+                            start += count
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+/// Optimizer steps on one network with all scratch memory allocated once, at initialisation.
+///
+/// Each step: gather the batch rows, draw or install dropout masks (layer order, row-major),
+/// forward, fused cross-entropy, backward, then one optimizer update of every parameter.
+/// ``train(_:on:validation:classCount:settings:rng:)`` drives exactly these steps, so replaying a
+/// recorded batch sequence and mask sequence through ``step(batch:keepMasks:)`` reproduces training.
+public struct Trainer: Sendable {
+    /// The network as of the last step.
+    public private(set) var network: Network
+    public let settings: TrainingSettings
+    public let classCount: Int
+    /// Largest batch a step accepts.
+    public let batchCapacity: Int
+    /// Optimizer updates applied so far.
+    public private(set) var stepCount = 0
+    /// A step produced a non-finite loss (no update was applied) or non-finite parameters.
+    public private(set) var diverged = false
+
+    let plan: Plan
+    var arena: [Float]
+    private var rowScratch: [Int]
+    private let classWeights: [Float]
+    private var sgd: SGD?
+    private var adam: Adam?
+
+    /// Prepares to train `network`; `batchCapacity` defaults to `settings.batchSize`.
+    ///
+    /// Requires a valid combination (see ``Network/validate(classCount:settings:)``).
+    public init(network: Network, settings: TrainingSettings, classCount: Int, batchCapacity: Int? = nil) {
+        do {
+            try network.validate(classCount: classCount, settings: settings)
+        } catch {
+            preconditionFailure("invalid training configuration: \(error)")
+        }
+        self.network = network
+        self.settings = settings
+        self.classCount = classCount
+        let capacity = max(1, batchCapacity ?? settings.batchSize)
+        self.batchCapacity = capacity
+        self.plan = Plan(network: network, capacity: capacity, training: true)
+        self.arena = [Float](repeating: 0, count: plan.arenaCount)
+        self.rowScratch = Array(0..<capacity)
+        self.classWeights = settings.classWeights.isEmpty
+            ? [Float](repeating: 1, count: classCount) : settings.classWeights
+        switch settings.optimizer {
+        case .sgd(let learningRate, let momentum, let nesterov):
+            sgd = SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov,
+                      parameterCount: network.parameterCount)
+        case .adam(let learningRate, let beta1, let beta2, let epsilon):
+            adam = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                        parameterCount: network.parameterCount)
+        }
+    }
+
+    /// One optimizer step on all rows of `batch` with the given dropout keep flags; returns the batch loss.
+    ///
+    /// `keepMasks`: one entry per `.dropout` layer in layer order, each batch.rows × that layer's width
+    /// (nonzero = kept); entries of rate-0 layers are ignored; nil only without positive-rate dropout.
+    /// Loss `Σ_i w[label_i]·ce_i / batch.rows` (float32), measured before the update.
+    @discardableResult
+    public mutating func step(batch: Samples, keepMasks: [[Float]]? = nil) -> Float {
+        precondition(batch.rows >= 1 && batch.rows <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
+        checkLabels(batch, rows: 0..<batch.rows)
+        let plan = plan
+        arena.withUnsafeMutableBufferPointer { a in
+            plan.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
+        }
+        let indices = rowScratch
+        return indices.withUnsafeBufferPointer { rows in
+            step(on: batch, rows: UnsafeBufferPointer(rebasing: rows[0..<batch.rows]), update: true).loss
+        }
+    }
+
+    /// One optimizer step on rows `rows` of `data`, drawing dropout masks from `rng`; returns the batch loss.
+    @discardableResult
+    public mutating func step(on data: Samples, rows: [Int], rng: inout some RandomNumberGenerator) -> Float {
+        precondition(rows.allSatisfy { $0 >= 0 && $0 < data.rows }, "row index out of range")
+        checkLabels(data, rows: rows)
+        return rows.withUnsafeBufferPointer { step(on: data, rows: $0, rng: &rng).loss }
+    }
+
+    /// Loss and parameter gradients of one batch without any update (masks as in ``step(batch:keepMasks:)``).
+    mutating func gradients(batch: Samples, keepMasks: [[Float]]?) -> (loss: Float, gradients: [Float]) {
+        precondition(batch.rows >= 1 && batch.rows <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
+        checkLabels(batch, rows: 0..<batch.rows)
+        let plan = plan
+        arena.withUnsafeMutableBufferPointer { a in
+            plan.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
+        }
+        let indices = rowScratch
+        let loss = indices.withUnsafeBufferPointer { rows in
+            step(on: batch, rows: UnsafeBufferPointer(rebasing: rows[0..<batch.rows]), update: false).loss
+        }
+        let gradients = Array(arena[plan.parameterGradients..<(plan.parameterGradients + plan.parameterCount)])
+        return (loss, gradients)
+    }
+
+    /// Traps unless the given rows' labels lie in 0..<classCount (they index the class weights).
+    private func checkLabels(_ data: Samples, rows: some Sequence<Int>) {
+        for row in rows {
+            let label = data.labels[row]
+            precondition(label >= 0 && Int(label) < classCount, "row \(row): label \(label) outside 0..<\(classCount)")
+        }
+    }
+
+    /// The training loop's step: masks from `rng`, then ``step(on:rows:update:)``.
+    mutating func step(
+        on data: Samples, rows: UnsafeBufferPointer<Int>, rng: inout some RandomNumberGenerator
+    ) -> StepResult {
+        precondition(rows.count >= 1 && rows.count <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
+        let plan = plan
+        arena.withUnsafeMutableBufferPointer { a in
+            plan.drawMasks(arena: a.baseAddress!, rows: rows.count, rng: &rng)
+        }
+        return step(on: data, rows: rows, update: true)
+    }
+
+    /// Gather, forward, loss, backward and (when `update`) the optimizer, with masks already in the arena.
+    mutating func step(on data: Samples, rows: UnsafeBufferPointer<Int>, update: Bool) -> StepResult {
+        precondition(data.width == network.inputWidth, "samples have width \(data.width), network expects \(network.inputWidth)")
+        let (loss, correct) = Trainer.forwardBackward(
+            plan: plan, lossKind: settings.loss, classWeights: classWeights,
+            parameters: &network.storage, arena: &arena, data: data, rows: rows)
+        guard update else { return StepResult(loss: loss, correct: correct, finite: loss.isFinite) }
+        guard loss.isFinite else {
+            diverged = true
+            return StepResult(loss: loss, correct: correct, finite: false)
+        }
+        let gradientOffset = plan.parameterGradients
+        let finite = network.storage.withUnsafeMutableBufferPointer { w in
+            arena.withUnsafeBufferPointer { a in
+                let g = a.baseAddress! + gradientOffset
+                if sgd != nil {
+                    return sgd!.apply(parameters: w.baseAddress!, gradients: g, count: w.count)
+                }
+                return adam!.apply(parameters: w.baseAddress!, gradients: g, count: w.count)
+            }
+        }
+        stepCount += 1
+        if !finite { diverged = true }
+        return StepResult(loss: loss, correct: correct, finite: finite)
+    }
+
+    private static func forwardBackward(
+        plan: Plan, lossKind: LossKind, classWeights: [Float],
+        parameters: inout [Float], arena: inout [Float], data: Samples, rows: UnsafeBufferPointer<Int>
+    ) -> (loss: Float, correct: Int) {
+        let count = rows.count
+        let width = data.width
+        return parameters.withUnsafeMutableBufferPointer { parameterBuffer in
+            arena.withUnsafeMutableBufferPointer { arenaBuffer in
+                data.features.withUnsafeBufferPointer { featureBuffer in
+                    data.labels.withUnsafeBufferPointer { labelBuffer in
+                        classWeights.withUnsafeBufferPointer { weightBuffer in
+                            let p = UnsafePointer(parameterBuffer.baseAddress!)
+                            let a = arenaBuffer.baseAddress!
+                            let features = featureBuffer.baseAddress!
+                            if plan.gathersInput {
+                                let gathered = a + plan.input
+                                for i in 0..<count {
+                                    (gathered + i * width).update(from: features + rows[i] * width, count: width)
+                                }
+                            }
+                            plan.prepare(parameters: p, arena: a)
+                            plan.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
+                            let result: (loss: Float, correct: Int)
+                            switch lossKind {
+                            case .categoricalCrossentropy:
+                                result = CrossEntropy.categorical(
+                                    probabilities: a + plan.output, classes: plan.outputWidth,
+                                    labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
+                                    classWeights: weightBuffer.baseAddress!, gradient: a + plan.outputGradient)
+                            case .binaryCrossentropy:
+                                result = CrossEntropy.binary(
+                                    probabilities: a + plan.output,
+                                    labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
+                                    classWeights: weightBuffer.baseAddress!, gradient: a + plan.outputGradient)
+                            }
+                            plan.backward(parameters: p, arena: a, rows: count)
+                            return result
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

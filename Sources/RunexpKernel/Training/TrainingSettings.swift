@@ -1,0 +1,25 @@
+/// Everything about one training run except the data, the network and the random stream.
+public struct TrainingSettings: Sendable {
+    /// Passes over the training rows (0 trains nothing).
+    public var epochs: Int
+    /// Rows per optimizer step; the last, partial batch of an epoch is kept.
+    public var batchSize: Int
+    public var optimizer: OptimizerSpec
+    public var loss: LossKind
+    /// One weight per class, multiplying each sample's loss (Keras `class_weight`); empty or all 1 = unweighted.
+    public var classWeights: [Float]
+    public var earlyStopping: EarlyStopping?
+
+    /// Settings with unweighted classes and no early stopping unless given.
+    public init(
+        epochs: Int, batchSize: Int, optimizer: OptimizerSpec, loss: LossKind,
+        classWeights: [Float] = [], earlyStopping: EarlyStopping? = nil
+    ) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.loss = loss
+        self.classWeights = classWeights
+        self.earlyStopping = earlyStopping
+    }
+}

@@ -1,0 +1,30 @@
+/// Measures a network on fixed validation rows with buffers allocated once per training run.
+struct ValidationProbe {
+    let samples: Samples
+    let classCount: Int
+    private let plan: Plan
+    private var arena: [Float]
+    private var probabilities: [Float]
+
+    init(network: Network, samples: Samples) {
+        self.samples = samples
+        self.classCount = network.probabilityColumns
+        self.plan = Plan(network: network, capacity: max(1, min(samples.rows, 256)), training: false)
+        self.arena = [Float](repeating: 0, count: plan.arenaCount)
+        self.probabilities = [Float](repeating: 0, count: samples.rows * network.probabilityColumns)
+    }
+
+    /// Unweighted mean clipped cross-entropy and argmax accuracy, exactly as ``evaluate`` computes them
+    /// on ``Network/probabilities(for:)``.
+    mutating func measure(_ network: Network) -> (loss: Double, accuracy: Double) {
+        plan.predict(
+            parameters: network.storage, arena: &arena, features: samples.features, rows: samples.rows,
+            into: &probabilities)
+        let rows = samples.rows, classCount = classCount
+        return probabilities.withUnsafeBufferPointer { p in
+            samples.labels.withUnsafeBufferPointer { y in
+                meanLossAndAccuracy(probabilities: p.baseAddress, labels: y.baseAddress, rows: rows, classCount: classCount)
+            }
+        }
+    }
+}

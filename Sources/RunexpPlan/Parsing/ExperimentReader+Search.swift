@@ -1,0 +1,309 @@
+import Foundation
+
+/// `search:`: grid axes, distribution axes, include/exclude and random samples.
+extension ExperimentReader {
+    /// A list axis: its values and the nodes they were written in.
+    struct ListAxis {
+        var name: String
+        var values: [AxisValue]
+        var nodes: [YAMLNode]
+    }
+
+    /// An axis drawn at random, `search.random.samples` times.
+    struct RandomAxis {
+        var name: String
+        var distribution: Distribution
+        var location: SourceLocation
+    }
+
+    /// A partial assignment from `include` or `exclude`: axis name → value node.
+    struct PartialAssignment {
+        var path: String
+        var entries: [(axis: String, value: AxisValue, node: YAMLNode, keyLocation: SourceLocation)]
+    }
+
+    struct SearchSection {
+        var listAxes: [ListAxis] = []
+        var randomAxes: [RandomAxis] = []
+        var include: [PartialAssignment] = []
+        var exclude: [PartialAssignment] = []
+        var samples: Int?
+        var axisKeyLocations: [String: SourceLocation] = [:]
+        /// Every axis name written under grid, including axes whose values had errors.
+        var declaredNames: Set<String> = []
+        var repetitions = 1
+        var objective: Objective?
+
+        /// Grid, random and include-only axis names in that order.
+        var allAxisNames: [String] {
+            var names = listAxes.map(\.name) + randomAxes.map(\.name)
+            for item in include {
+                for entry in item.entries where !names.contains(entry.axis) { names.append(entry.axis) }
+            }
+            return names
+        }
+    }
+
+    mutating func readSearch(_ node: YAMLNode, split: SplitPlan?) -> SearchSection {
+        var result = SearchSection()
+        guard let section = reader.section(node, "search", SearchKey.self) else { return result }
+        if let grid = section[.grid] {
+            readGrid(grid, into: &result)
+        }
+        if let node = section[.random], let random = reader.section(node, "search.random", RandomKey.self) {
+            reader.require([.samples], in: random)
+            result.samples = random[.samples].flatMap {
+                reader.int($0, random.path(.samples), in: 1...1_000_000, what: "a whole number ≥ 1")
+            }
+        }
+        if let first = result.randomAxes.first, section[.random] == nil {
+            reader.error(first.location, "search.grid.\(first.name)", "a distribution axis needs search.random",
+                         help: "add random: {samples: N} under search to draw N samples")
+        }
+        if let node = section[.random], result.randomAxes.isEmpty {
+            reader.error(node.location, "search.random", "random samples need at least one distribution axis",
+                         help: "write an axis as {uniform: [a, b]}, {log_uniform: [a, b]}, {int_uniform: [a, b]} or {choice: [...]}")
+        }
+        let listNames = result.listAxes.map(\.name)
+        let randomNames = result.randomAxes.map(\.name)
+        if let node = section[.include] {
+            result.include = readPartials(node, "search.include", known: nil, listAxes: result.listAxes, randomAxes: randomNames)
+        }
+        if let node = section[.exclude] {
+            result.exclude = readPartials(node, "search.exclude", known: listNames + result.include.flatMap { $0.entries.map(\.axis) },
+                                          listAxes: result.listAxes, randomAxes: randomNames)
+        }
+        if let node = section[.repetitions] {
+            result.repetitions = reader.int(node, "search.repetitions", in: 1...1_000_000, what: "a whole number ≥ 1") ?? 1
+        }
+        if let node = section[.objective] {
+            result.objective = readObjective(node, split: split)
+        } else if let split {
+            result.objective = defaultObjective(for: split)
+        }
+        for item in result.include {
+            for entry in item.entries { result.declaredNames.insert(entry.axis) }
+        }
+        return result
+    }
+
+    private mutating func readGrid(_ node: YAMLNode, into result: inout SearchSection) {
+        guard case .mapping(let entries, _) = node else {
+            reader.error(node.location, "search.grid", "expected a mapping of axis names to lists of values, got \(node.shortDescription)",
+                         help: "e.g. grid: {units: [32, 64], learning_rate: [0.01, 0.1]}")
+            return
+        }
+        for entry in entries {
+            let path = "search.grid.\(entry.key)"
+            guard Self.isAxisName(entry.key) else {
+                reader.error(entry.keyLocation, path, "'\(entry.key)' is not a valid axis name",
+                             help: "start with a letter or '_', then letters, digits or '_'")
+                continue
+            }
+            result.declaredNames.insert(entry.key)
+            result.axisKeyLocations[entry.key] = entry.keyLocation
+            if case .mapping = entry.value {
+                if let distribution = readDistribution(entry.value, path) {
+                    result.randomAxes.append(RandomAxis(name: entry.key, distribution: distribution, location: entry.value.location))
+                }
+                continue
+            }
+            guard let items = reader.list(entry.value, path) else { continue }
+            guard !items.isEmpty else {
+                reader.error(entry.value.location, path, "an axis needs at least one value")
+                continue
+            }
+            var axis = ListAxis(name: entry.key, values: [], nodes: [])
+            for (index, item) in items.enumerated() {
+                guard let value = readAxisValue(item, "\(path)[\(index)]") else { continue }
+                if axis.values.contains(where: { $0.sameValue(as: value) }) {
+                    reader.error(item.location, "\(path)[\(index)]", "duplicate value \(value) in axis '\(entry.key)'",
+                                 help: "each value of an axis must differ")
+                    continue
+                }
+                axis.values.append(value)
+                axis.nodes.append(item)
+            }
+            result.listAxes.append(axis)
+        }
+    }
+
+    private mutating func readAxisValue(_ node: YAMLNode, _ path: String) -> AxisValue? {
+        guard case .scalar(let text, let quoted, _) = node, !node.isNull else {
+            reader.error(node.location, path, "expected a single value, got \(node.shortDescription)")
+            return nil
+        }
+        if !quoted, text.hasPrefix("$"), !text.hasPrefix("$$") {
+            reader.error(node.location, path, "an axis value cannot refer to an axis ('\(text)')",
+                         help: "write the value itself, or $$ for a literal '$'")
+            return nil
+        }
+        return AxisValue(text: text, quoted: quoted)
+    }
+
+    private mutating func readDistribution(_ node: YAMLNode, _ path: String) -> Distribution? {
+        guard case .mapping(let entries, _) = node, entries.count == 1, let entry = entries.first else {
+            reader.error(node.location, path, "a distribution axis has exactly one key",
+                         help: "valid distributions: \(DistributionKey.names.joined(separator: ", "))")
+            return nil
+        }
+        guard let kind = DistributionKey(rawValue: entry.key) else {
+            reader.error(entry.keyLocation, "\(path).\(entry.key)", "unknown distribution",
+                         help: Suggestions.help(for: entry.key, valid: DistributionKey.names, noun: "distributions"))
+            return nil
+        }
+        let valuePath = "\(path).\(entry.key)"
+        guard let items = reader.list(entry.value, valuePath) else { return nil }
+        if kind == .choice {
+            guard !items.isEmpty else {
+                reader.error(entry.value.location, valuePath, "choice needs at least one value")
+                return nil
+            }
+            let values = items.enumerated().compactMap { readAxisValue($1, "\(valuePath)[\($0)]") }
+            return values.count == items.count ? .choice(values) : nil
+        }
+        guard items.count == 2 else {
+            reader.error(entry.value.location, valuePath, "expected [low, high], got \(items.count) values")
+            return nil
+        }
+        if kind == .intUniform {
+            guard let low = reader.int(items[0], "\(valuePath)[0]"), let high = reader.int(items[1], "\(valuePath)[1]") else { return nil }
+            guard low <= high else {
+                reader.error(entry.value.location, valuePath, "low \(low) is above high \(high)")
+                return nil
+            }
+            return .intUniform(low, high)
+        }
+        guard let low = reader.double(items[0], "\(valuePath)[0]"), let high = reader.double(items[1], "\(valuePath)[1]") else { return nil }
+        guard low < high else {
+            reader.error(entry.value.location, valuePath, "low \(ScalarSyntax.format(low)) must be below high \(ScalarSyntax.format(high))")
+            return nil
+        }
+        if kind == .logUniform {
+            guard low > 0 else {
+                reader.error(items[0].location, "\(valuePath)[0]", "log_uniform needs bounds above 0")
+                return nil
+            }
+            return .logUniform(low, high)
+        }
+        return .uniform(low, high)
+    }
+
+    /// `include` or `exclude` items: mappings of axis name to one value. With `known` nil any
+    /// axis name is allowed (include may add axes); otherwise names must be in `known`.
+    private mutating func readPartials(_ node: YAMLNode, _ path: String, known: [String]?, listAxes: [ListAxis],
+                                       randomAxes: [String]) -> [PartialAssignment] {
+        guard let items = reader.list(node, path) else { return [] }
+        var result: [PartialAssignment] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard case .mapping(let entries, _) = item, !entries.isEmpty else {
+                reader.error(item.location, itemPath, "expected a mapping of axis names to values, got \(item.shortDescription)",
+                             help: "e.g. - {dropout: 0.6, units: 1}")
+                continue
+            }
+            var partial = PartialAssignment(path: itemPath, entries: [])
+            for entry in entries {
+                let entryPath = "\(itemPath).\(entry.key)"
+                if randomAxes.contains(entry.key) {
+                    reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is a random axis; include and exclude name grid axes")
+                    continue
+                }
+                if let known, !known.contains(entry.key) {
+                    reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is not an axis",
+                                 help: known.isEmpty ? "the search has no grid axes" : Suggestions.help(for: entry.key, valid: known, noun: "axes"))
+                    continue
+                }
+                if known == nil, !Self.isAxisName(entry.key) {
+                    reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is not a valid axis name",
+                                 help: "start with a letter or '_', then letters, digits or '_'")
+                    continue
+                }
+                guard let value = readAxisValue(entry.value, entryPath) else { continue }
+                if known != nil, let axis = listAxes.first(where: { $0.name == entry.key }),
+                   !axis.values.contains(where: { $0.sameValue(as: value) }) {
+                    reader.error(entry.value.location, entryPath, "\(value) is not a value of axis '\(entry.key)'",
+                                 help: "values: \(axis.values.map(\.description).joined(separator: ", "))")
+                    continue
+                }
+                partial.entries.append((entry.key, value, entry.value, entry.keyLocation))
+            }
+            result.append(partial)
+        }
+        return result
+    }
+}
+
+/// How a random axis draws its values.
+enum Distribution {
+    case uniform(Double, Double)
+    case logUniform(Double, Double)
+    case intUniform(Int, Int)
+    case choice([AxisValue])
+
+    /// One draw; real values keep 6 significant digits so files stay readable and ids stable.
+    func sample(_ random: inout PlanRandom) -> AxisValue {
+        switch self {
+        case .uniform(let low, let high):
+            return .double(Self.significant(low + (high - low) * random.unit()))
+        case .logUniform(let low, let high):
+            return .double(Self.significant(Foundation.exp(Foundation.log(low) + (Foundation.log(high) - Foundation.log(low)) * random.unit())))
+        case .intUniform(let low, let high):
+            return .int(low + random.below(high - low + 1))
+        case .choice(let values):
+            return values[random.below(values.count)]
+        }
+    }
+
+    static func significant(_ value: Double) -> Double {
+        Double(String(format: "%.6g", value)) ?? value
+    }
+}
+
+/// SplitMix64 for the plan's own random choices (random-search samples).
+///
+/// The plan library depends on Yams only, so it does not borrow the kernel's generator; the
+/// algorithm is fixed here so plans stay reproducible across toolchains.
+struct PlanRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 bits.
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+
+    /// Uniform integer in 0..<count (multiply-shift; the bias is below 2^-40 for small counts).
+    mutating func below(_ count: Int) -> Int {
+        Int((UInt64(count).multipliedFullWidth(by: next())).high)
+    }
+}
+
+extension AxisValue {
+    /// Equal values, where an integer and a double of the same number are the same value.
+    func sameValue(as other: AxisValue) -> Bool {
+        if let a = number, let b = other.number { return a == b }
+        return self == other
+    }
+}
+
+extension ExperimentReader {
+    /// `[A-Za-z_][A-Za-z0-9_]*`: what `$name` can refer to.
+    static func isAxisName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}

@@ -1,0 +1,43 @@
+import RunexpExecution
+import RunexpPlan
+
+/// The text of `runexp plan`: data, axes, and the size of the work.
+public enum PlanSummary {
+    /// Axes with their values, then cells, runs and SGD steps (at most: early stopping may cut them).
+    public static func render(_ experiment: PreparedExperiment, estimate: CostEstimator.Estimate? = nil, jobs: Int = 1) -> String {
+        let plan = experiment.plan
+        let data = experiment.data
+        var text = "\(plan.name): \(plan.description)\n"
+        text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(data.featureNames.count) features, "
+        text += "\(data.classes.count) classes (\(zip(data.classes, data.classCounts).map { "\($0) \($1)" }.joined(separator: ", ")))\n"
+        let part = experiment.parts[0].partition
+        text += "split: \(part.train.count) train, \(part.validation.count) validation, \(part.test.count) test rows"
+        if let folds = plan.data.split.folds { text += " (\(folds) folds)" }
+        text += "\n\naxes:\n"
+        let rows = [["axis", "values"]] + plan.axes.map { [$0.name, $0.values.map(\.description).joined(separator: ", ")] }
+        text += TextTable.render(rows)
+        text += "\ncells: \(plan.cells.count)\n"
+        text += "runs: \(plan.runCount) (\(plan.cells.count) cells × \(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
+        if let folds = plan.data.split.folds { text += " × \(folds) folds" }
+        text += ")\n"
+        text += "steps: \(trainingSteps(experiment)) optimizer steps at most\n"
+        text += "objective: \(plan.objective.goal.rawValue) \(plan.objective.metric)\n"
+        if let estimate {
+            text += "estimated wall time: \(ProgressLine.duration(estimate.seconds)) with --jobs \(jobs)"
+            text += " (from \(estimate.sampledRuns) sample runs timed on this machine)\n"
+        }
+        return text
+    }
+
+    /// Optimizer steps of every run: epochs × ⌈training rows / batch size⌉, summed.
+    public static func trainingSteps(_ experiment: PreparedExperiment) -> Int {
+        let plan = experiment.plan
+        var steps = 0
+        for run in plan.runs {
+            let training = plan.cells[run.cell].training
+            let rows = experiment.part(for: run).train.rows
+            steps += training.epochs * ((rows + training.batchSize - 1) / training.batchSize)
+        }
+        return steps
+    }
+}

@@ -1,0 +1,31 @@
+import RunexpExecution
+
+/// One line of progress: runs done, rate, elapsed, ETA and the best objective so far.
+public enum ProgressLine {
+    /// e.g. `[#########-----------]  312/648 runs  48.1 runs/s  6.5s elapsed  ETA 7s  best val_accuracy 0.9780`.
+    public static func render(_ progress: ExperimentRunner.Progress, metric: String, width: Int = 20) -> String {
+        let filled = progress.total > 0 ? progress.done * width / progress.total : width
+        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
+        var text = "\(bar) \(progress.done)/\(progress.total) runs  \(format(progress.runsPerSecond)) runs/s  \(duration(progress.elapsed)) elapsed"
+        if progress.done < progress.total, let eta = progress.eta { text += "  ETA \(duration(eta))" }
+        if let best = progress.bestObjective { text += "  best \(metric) \(FixedFormat.string(best, digits: 4))" }
+        return text
+    }
+
+    /// `4.2s`, `3m07s`, `1h02m`.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        if seconds < 60 { return FixedFormat.string(seconds, digits: 1) + "s" }
+        let whole = Int(seconds.rounded())
+        if whole < 3600 { return "\(whole / 60)m" + pad(whole % 60) + "s" }
+        return "\(whole / 3600)h" + pad(whole % 3600 / 60) + "m"
+    }
+
+    private static func format(_ rate: Double) -> String {
+        FixedFormat.string(rate, digits: rate < 10 ? 2 : 1)
+    }
+
+    private static func pad(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : String(value)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+/// The `runexp` command: declarative, reproducible neural-network hyperparameter search.
+@main
+struct Runexp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runexp",
+        abstract: "Run a neural-network hyperparameter search declared in an experiment file.",
+        discussion: "`runexp FILE.yaml` is the same as `runexp run FILE.yaml`.",
+        version: RunexpVersion.current,
+        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+
+    /// Parses, runs, and maps errors to runexp's exit codes: usage errors exit 2, not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.error(fullMessage(for: error))
+                Terminal.error("Run 'runexp --help' for usage.")
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// runexp's exit codes (DESIGN.md §2).
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let invalidInput: Int32 = 1
+    static let usage: Int32 = 2
+    static let runFailed: Int32 = 3
+}

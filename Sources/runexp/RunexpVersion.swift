@@ -1,0 +1,4 @@
+/// The version runexp reports and records in provenance.
+enum RunexpVersion {
+    static let current = "0.1.0"
+}

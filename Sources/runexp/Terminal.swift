@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import RunexpPlan
+
+/// Writing to the terminal: results to stdout, diagnostics and progress to stderr.
+enum Terminal {
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// True when stderr is a terminal (progress is then redrawn in place).
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Prints every diagnostic with its source line and caret, then returns the invalid-input exit code.
+    static func report(_ error: DiagnosticError) -> ExitCode {
+        var sources: [String: String] = [:]
+        for file in Set(error.diagnostics.map(\.location.file)) {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            if let size = attributes?[.size] as? Int, size < 64 << 20,
+               let data = FileManager.default.contents(atPath: file) {
+                sources[file] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        self.error(DiagnosticRenderer(sources: sources).render(error))
+        let count = error.diagnostics.count
+        self.error("\(count) error\(count == 1 ? "" : "s")")
+        return ExitCode(ExitStatus.invalidInput)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+/// Runs the built `runexp` binary and checks stdout, stderr, the exit code and the files it leaves.
+@Suite struct CLITests {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `runexp` executable next to this test bundle.
+    static var binary: String {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidate = directory
+        for _ in 0..<4 {
+            let path = candidate.appendingPathComponent("runexp").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+            candidate = candidate.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("runexp").path
+    }
+
+    func runexp(_ arguments: [String], in directory: String) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    func workspace(csv: String = Self.csv, experiment: String = Self.experiment) throws -> String {
+        let directory = NSTemporaryDirectory() + "runexp-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/exp", withIntermediateDirectories: true)
+        try csv.write(toFile: directory + "/exp/data.csv", atomically: true, encoding: .utf8)
+        try experiment.write(toFile: directory + "/exp/tiny.yaml", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static let csv: String = {
+        var lines = ["a,b,label"]
+        for row in 0..<60 {
+            let label = row % 2
+            lines.append("\(Double(label) * 2 + Double(row % 7) / 10),\(Double(row % 5) / 5),\(label == 1 ? "M" : "B")")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    static let experiment = """
+        name: tiny
+        data:
+          file: data.csv
+          target: label
+          split: {test: 0.2, validation: 0.25}
+        model:
+          - dense: {units: $units, activation: relu}
+          - dense: {units: classes, activation: softmax}
+        training:
+          epochs: 4
+          batch_size: 8
+          optimizer: {name: adam, learning_rate: 0.01}
+        search:
+          grid:
+            units: [2, 4]
+          repetitions: 2
+
+        """
+
+    func resultFiles(_ folder: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "provenance.json" {
+            files[name] = FileManager.default.contents(atPath: folder + "/" + name)
+        }
+        return files
+    }
+
+    @Test func runWritesAResultFolderAndPrintsTheBestCells() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(["exp/tiny.yaml", "--jobs", "2"], in: directory)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("Best cells by val_accuracy (maximize):"))
+        #expect(output.stdout.contains("rank  units  val_accuracy (mean ± sd)"))
+        let folder = try #require(output.stdout.split(separator: "\n").last { $0.hasPrefix("Results: ") }?.dropFirst(9))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder).sorted()
+        #expect(files == ["cells.csv", "curves.csv", "experiment.yaml", "plan.json", "provenance.json", "runs.csv", "summary.json"])
+        #expect(FileManager.default.fileExists(atPath: directory + "/results/tiny/latest/runs.csv"))
+        #expect(folder.hasPrefix("results/tiny/"))
+        #expect(folder.hasSuffix("_nogit"))
+    }
+
+    @Test func jobsOneAndTwoWriteIdenticalFolders() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let one = try runexp(["run", "exp/tiny.yaml", "--jobs", "1", "--out", "one", "--quiet"], in: directory)
+        let two = try runexp(["run", "exp/tiny.yaml", "--jobs", "2", "--out", "two", "--quiet"], in: directory)
+        #expect(one.status == 0 && two.status == 0)
+        let a = try resultFiles(directory + "/one/tiny/latest")
+        let b = try resultFiles(directory + "/two/tiny/latest")
+        #expect(a.count == 6)
+        #expect(a == b)
+    }
+
+    @Test(arguments: [
+        ("unknown key", "  optimizer: {name: adam, learning_rate: 0.01}", "  optimizer: {name: adam, learning_rat: 0.01}",
+         "exp/tiny.yaml:12:27: error: training.optimizer.learning_rat: unknown key; did you mean 'learning_rate'?"),
+        ("undefined axis", "{units: $units, activation: relu}", "{units: $unit, activation: relu}",
+         "exp/tiny.yaml:7:20: error: model[0].dense.units: '$unit' is not an axis; did you mean 'units'?"),
+        ("missing data file", "file: data.csv", "file: missing.csv",
+         "exp/tiny.yaml:3:9: error: data.file: data file 'exp/missing.csv' no such file"),
+        ("missing target column", "target: label", "target: labels",
+         "exp/tiny.yaml:4:11: error: data.target: no column 'labels' in exp/data.csv; did you mean 'label'?"),
+    ])
+    func badExperimentExitsOneWithALocatedMessageAndWritesNothing(name: String, from: String, to: String, message: String) throws {
+        let directory = try workspace(experiment: Self.experiment.replacingOccurrences(of: from, with: to))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(["exp/tiny.yaml"], in: directory)
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix(message), "\(output.stderr)")
+        #expect(!output.stderr.contains("Fatal error"))
+        #expect(output.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+    }
+
+    @Test func nonNumericFeatureCellIsReportedAtItsCSVPosition() throws {
+        let csv = Self.csv.replacingOccurrences(of: "\n2.1,0.6,M\n", with: "\n2.1,n/a,M\n")
+        #expect(csv != Self.csv)
+        let directory = try workspace(csv: csv)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(["exp/tiny.yaml"], in: directory)
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix("exp/data.csv:45:5: error: 'n/a' in feature column 'b' is not a finite number"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+    }
+
+    @Test func missingExperimentFileExitsOne() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(["exp/nope.yaml"], in: directory)
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix("exp/nope.yaml: error: no such file"), "\(output.stderr)")
+    }
+
+    @Test(arguments: [["run", "exp/tiny.yaml", "--jobs", "0"], ["run"], ["run", "exp/tiny.yaml", "--bogus"]])
+    func usageErrorsExitTwo(arguments: [String]) throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(arguments, in: directory)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("Error:"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+    }
+
+    @Test func validatePrintsNothingForAGoodFileAndErrorsForABadOne() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "name: Bad\n".write(toFile: directory + "/exp/bad.yaml", atomically: true, encoding: .utf8)
+        let good = try runexp(["validate", "exp/tiny.yaml"], in: directory)
+        #expect(good.status == 0)
+        #expect(good.stdout.isEmpty && good.stderr.isEmpty)
+        let bad = try runexp(["validate", "exp/tiny.yaml", "exp/bad.yaml"], in: directory)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("exp/bad.yaml:1:7: error: name: 'Bad' is not a valid name"))
+        #expect(!bad.stderr.contains("exp/tiny.yaml"))
+    }
+
+    @Test func planShowsCellsAndRuns() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try runexp(["plan", "exp/tiny.yaml"], in: directory)
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("cells: 2\n"))
+        #expect(output.stdout.contains("runs: 4 (2 cells × 2 repetitions)\n"))
+        #expect(output.stdout.contains("estimated wall time: "))
+        let json = try runexp(["plan", "exp/tiny.yaml", "--format", "json"], in: directory)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((object?["cells"] as? [Any])?.count == 2)
+    }
+}

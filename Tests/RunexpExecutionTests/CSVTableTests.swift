@@ -1,0 +1,32 @@
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+
+@Suite struct CSVTableTests {
+    @Test func readsQuotedFieldsCRLFAndByteOrderMark() throws {
+        let text = "\u{FEFF}a,\"b, with comma\",c\r\n1,\"say \"\"hi\"\"\",3\r\n\r\n4, 5 ,\"multi\nline\"\r\n"
+        let table = try CSVTable.parse(text, file: "t.csv")
+        #expect(table.header == ["a", "b, with comma", "c"])
+        #expect(table.records.map(\.fields) == [["1", "say \"hi\"", "3"], ["4", "5", "multi\nline"]])
+        #expect(table.records.map(\.line) == [2, 4])
+        #expect(table.records[1].columns == [1, 3, 7])
+    }
+
+    @Test func lastLineWithoutNewlineIsARecord() throws {
+        let table = try CSVTable.parse("x,y\n1,2", file: "t.csv")
+        #expect(table.records.map(\.fields) == [["1", "2"]])
+    }
+
+    @Test(arguments: [
+        ("x,y\n1,2\n3\n", "t.csv:3:1: error: expected 2 fields as in the header, found 1"),
+        ("x,y\n1,2,3\n", "t.csv:2:5: error: expected 2 fields as in the header, found 3"),
+        ("x,y\n1,\"2\n", "t.csv:2:3: error: a quoted field is never closed; add the closing '\"'"),
+        ("x,y\n1,2\"3\n", "t.csv:2:4: error: a quote inside an unquoted field; quote the whole field and double inner quotes: \"a \"\"b\"\"\""),
+        ("x,x\n1,2\n", "t.csv:1:3: error: duplicate column name 'x' (also column 1)"),
+        ("", "t.csv:1:1: error: the CSV file is empty; it needs a header line and data rows"),
+    ])
+    func structuralProblemsNameLineAndColumn(text: String, message: String) {
+        let error = #expect(throws: DiagnosticError.self) { try CSVTable.parse(text, file: "t.csv") }
+        #expect(error?.diagnostics.first?.description == message)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+
+@Suite struct DataSplitterTests {
+    /// 70 rows of class 0 and 30 of class 1, interleaved.
+    let labels: [Int32] = (0..<100).map { $0 % 10 < 7 ? 0 : 1 }
+
+    @Test func stratifiedTestSplitKeepsProportionsAndIsFixedBySeed() {
+        let splitter = DataSplitter(split: SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: true), seed: 9)
+        let (test, rest) = splitter.testSplit(labels: labels, classCount: 2)
+        #expect(test.count == 20)
+        #expect(test.filter { labels[$0] == 1 }.count == 6)
+        #expect(Set(test).isDisjoint(with: rest))
+        #expect(test.count + rest.count == 100)
+        #expect(splitter.testSplit(labels: labels, classCount: 2).test == test)
+        let other = DataSplitter(split: splitter.split, seed: 10).testSplit(labels: labels, classCount: 2).test
+        #expect(other != test)
+    }
+
+    @Test func validationPartDependsOnTheRepetition() {
+        let splitter = DataSplitter(split: SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: true), seed: 9)
+        let (test, rest) = splitter.testSplit(labels: labels, classCount: 2)
+        let first = splitter.partitions(rest: rest, test: test, labels: labels, classCount: 2, repetition: 0)
+        let second = splitter.partitions(rest: rest, test: test, labels: labels, classCount: 2, repetition: 1)
+        #expect(first.count == 1)
+        #expect(first[0].validation.count == 20)
+        #expect(first[0].train.count == 60)
+        #expect(Set(first[0].train).isDisjoint(with: first[0].validation))
+        #expect(first[0].validation != second[0].validation)
+        #expect(first == splitter.partitions(rest: rest, test: test, labels: labels, classCount: 2, repetition: 0))
+    }
+
+    @Test func foldsCoverTheRestOnceAndAreStratified() {
+        let splitter = DataSplitter(split: SplitPlan(test: nil, validation: nil, folds: 5, stratify: true), seed: 1)
+        let (test, rest) = splitter.testSplit(labels: labels, classCount: 2)
+        #expect(test.isEmpty)
+        let folds = splitter.partitions(rest: rest, test: test, labels: labels, classCount: 2, repetition: 0)
+        #expect(folds.count == 5)
+        #expect(folds.flatMap(\.validation).sorted() == Array(0..<100))
+        for fold in folds {
+            #expect(fold.validation.count == 20)
+            #expect(fold.validation.filter { labels[$0] == 1 }.count == 6)
+            #expect(Set(fold.train).union(fold.validation).count == 100)
+        }
+    }
+
+    @Test func standardizerUsesOnlyTheFittedRows() {
+        let features: [Float] = [1, 10, 3, 10, 100, 0]
+        let scaler = Standardizer(features: features, width: 2, rows: [0, 1])
+        #expect(scaler.means == [2, 10])
+        #expect(scaler.deviations == [1, 1])  // constant column: deviation 1, not 0
+        #expect(scaler.apply(features: features, width: 2, rows: [2]) == [98, -10])
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+
+/// A tiny experiment from file to result files.
+@Suite struct EndToEndTests {
+    func prepared(_ directory: TemporaryDirectory, rows: Int = 80, experiment: String = SyntheticData.experiment) throws -> PreparedExperiment {
+        try directory.write("data.csv", SyntheticData.csv(rows: rows))
+        let file = try directory.write("exp.yaml", experiment)
+        return try PreparedExperiment.prepare(try PlanParser.parse(contentsOf: file), experimentFile: file)
+    }
+
+    func files(_ experiment: PreparedExperiment, jobs: Int) async -> [String: String] {
+        let records = await ExperimentRunner.run(experiment, jobs: jobs)
+        let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
+        return Dictionary(uniqueKeysWithValues: ExperimentRunner.files(results, experimentText: "x").map { ($0.name, $0.text) })
+    }
+
+    @Test func tinyExperimentRunsEveryRunAndLearns() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory)
+        let records = await ExperimentRunner.run(experiment, jobs: 2)
+        #expect(records.count == 8)
+        #expect(records.map(\.run.index) == Array(0..<8))
+        let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
+        let best = try #require(results.ranked.first?.objective(experiment.plan).mean)
+        #expect(best >= 0.9)  // the first feature separates the classes
+        #expect(records.allSatisfy { $0.curve.count == 5 && $0.test != nil && $0.validation != nil })
+        #expect(Set(records.map(\.seed)).count == 8)
+    }
+
+    @Test func outputIsByteIdenticalForOneAndTwoJobs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory)
+        let one = await files(experiment, jobs: 1)
+        let two = await files(experiment, jobs: 2)
+        let again = await files(experiment, jobs: 2)
+        #expect(one == two)
+        #expect(two == again)
+        #expect(one["runs.csv"]?.split(separator: "\n").count == 9)
+    }
+
+    @Test func seedsDependOnRunIdentityNotOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory)
+        let executor = RunExecutor(experiment: experiment)
+        let runs = experiment.plan.runs
+        #expect(executor.seed(for: runs[3]) == executor.seed(for: runs[3]))
+        #expect(Set(runs.map(executor.seed(for:))).count == runs.count)
+        #expect(executor.execute(runs[5]) == executor.execute(runs[5]))
+    }
+
+    @Test func divergedRunsAreMarkedAndRankLast() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory, experiment: SyntheticData.experiment
+            .replacingOccurrences(of: "lr: [0.05, 0.2]", with: "lr: [0.05, 1000000]")
+            .replacingOccurrences(of: "units: 8, activation: relu", with: "units: 8, activation: linear"))
+        let records = await ExperimentRunner.run(experiment, jobs: 2)
+        let diverged = records.filter(\.diverged)
+        #expect(!diverged.isEmpty)
+        #expect(diverged.allSatisfy { $0.validation == nil && $0.test == nil })
+        let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
+        let failing = results.cells.filter { $0.diverged > 0 }.map(\.rank)
+        let clean = results.cells.filter { $0.diverged == 0 }.map(\.rank)
+        #expect(failing.min()! > clean.max()!)
+        #expect(ResultTables.runsCSV(results).contains(",true,,"))
+    }
+
+    @Test func kFoldRunsEveryFold() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory, experiment: SyntheticData.experiment
+            .replacingOccurrences(of: "split: {test: 0.2, validation: 0.25}", with: "split: {folds: 3}"))
+        #expect(experiment.plan.runCount == 24)
+        let records = await ExperimentRunner.run(experiment, jobs: 2)
+        #expect(records.map(\.run.fold).prefix(3) == [0, 1, 2])
+        #expect(records.allSatisfy { $0.test == nil && $0.validation != nil })
+    }
+
+    @Test func batchLargerThanTrainingRowsIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let error = #expect(throws: DiagnosticError.self) {
+            try prepared(directory, rows: 20, experiment: SyntheticData.experiment.replacingOccurrences(of: "batch_size: 8", with: "batch_size: 64"))
+        }
+        #expect(error?.diagnostics.map(\.message) == ["batch size 64 is larger than the 12 training rows"])
+    }
+}

@@ -1,0 +1,107 @@
+import Testing
+@testable import RunexpKernel
+
+/// The SIMD kernels against naive loops, over shapes that hit the 32-, 8-lane and scalar paths.
+@Suite struct MatrixProductsTests {
+    struct Shape: Sendable, CustomStringConvertible {
+        var rows: Int, inner: Int, columns: Int
+        var description: String { "\(rows)×\(inner)×\(columns)" }
+    }
+
+    static let shapes: [Shape] = [1, 3, 5].flatMap { rows in
+        [(1, 1), (7, 2), (8, 3), (17, 9), (40, 32), (3, 41), (30, 70)].map { Shape(rows: rows, inner: $0.0, columns: $0.1) }
+    }
+
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in rng.uniformFloat() * 2 - 1 }
+    }
+
+    @Test(arguments: shapes)
+    func multiplyMatchesSequentialSums(_ shape: Shape) {
+        let a = Self.values(shape.rows * shape.inner, seed: 1)
+        let b = Self.values(shape.inner * shape.columns, seed: 2)
+        let bias = Self.values(shape.columns, seed: 3)
+        for relu in [false, true] {
+            var out = [Float](repeating: .nan, count: shape.rows * shape.columns)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    bias.withUnsafeBufferPointer { bias in
+                        out.withUnsafeMutableBufferPointer { out in
+                            MatrixProducts.multiply(
+                                a.baseAddress!, rows: shape.rows, inner: shape.inner, b.baseAddress!, columns: shape.columns,
+                                bias: bias.baseAddress!, relu: relu, into: out.baseAddress!)
+                        }
+                    }
+                }
+            }
+            for r in 0..<shape.rows {
+                for c in 0..<shape.columns {
+                    var s = bias[c]
+                    for k in 0..<shape.inner { s = s + a[r * shape.inner + k] * b[k * shape.columns + c] }
+                    if relu && s < 0 { s = 0 }
+                    #expect(out[r * shape.columns + c].bitPattern == s.bitPattern)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: shapes)
+    func transposedProductsMatchNaiveLoops(_ shape: Shape) {
+        let a = Self.values(shape.rows * shape.inner, seed: 4)
+        let bt = Self.values(shape.columns * shape.inner, seed: 5)
+        let g = Self.values(shape.rows * shape.columns, seed: 6)
+        var dot = [Float](repeating: .nan, count: shape.rows * shape.columns)
+        var left = [Float](repeating: .nan, count: shape.inner * shape.columns)
+        var sums = [Float](repeating: .nan, count: shape.columns)
+        var transposed = [Float](repeating: .nan, count: shape.inner * shape.columns)
+        var back = [Float](repeating: .nan, count: shape.inner * shape.columns)
+        a.withUnsafeBufferPointer { a in
+            bt.withUnsafeBufferPointer { bt in
+                g.withUnsafeBufferPointer { g in
+                    dot.withUnsafeMutableBufferPointer { dot in
+                        MatrixProducts.multiplyTransposed(
+                            a.baseAddress!, rows: shape.rows, inner: shape.inner, bt.baseAddress!, columns: shape.columns,
+                            bias: nil, into: dot.baseAddress!)
+                    }
+                    left.withUnsafeMutableBufferPointer { left in
+                        MatrixProducts.multiplyTransposedLeft(
+                            a.baseAddress!, rows: shape.rows, aColumns: shape.inner, g.baseAddress!, gColumns: shape.columns,
+                            into: left.baseAddress!)
+                    }
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        MatrixProducts.columnSums(g.baseAddress!, rows: shape.rows, columns: shape.columns, into: sums.baseAddress!)
+                    }
+                    transposed.withUnsafeMutableBufferPointer { t in
+                        MatrixProducts.transpose(bt.baseAddress!, rows: shape.columns, columns: shape.inner, into: t.baseAddress!)
+                        back.withUnsafeMutableBufferPointer { back in
+                            MatrixProducts.transpose(
+                                UnsafePointer(t.baseAddress!), rows: shape.inner, columns: shape.columns, into: back.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        for r in 0..<shape.rows {
+            for n in 0..<shape.columns {
+                var s: Float = 0
+                for k in 0..<shape.inner { s += a[r * shape.inner + k] * bt[n * shape.inner + k] }
+                #expect(abs(dot[r * shape.columns + n] - s) <= 1e-5 * Float(shape.inner))
+            }
+        }
+        for k in 0..<shape.inner {
+            for n in 0..<shape.columns {
+                var s: Float = 0
+                for r in 0..<shape.rows { s = s + a[r * shape.inner + k] * g[r * shape.columns + n] }
+                #expect(left[k * shape.columns + n].bitPattern == s.bitPattern)
+                #expect(transposed[k * shape.columns + n] == bt[n * shape.inner + k])
+            }
+        }
+        for n in 0..<shape.columns {
+            var s: Float = 0
+            for r in 0..<shape.rows { s = s + g[r * shape.columns + n] }
+            #expect(sums[n].bitPattern == s.bitPattern)
+        }
+        #expect(bits(back) == bits(bt))
+    }
+}

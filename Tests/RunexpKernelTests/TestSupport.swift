@@ -1,0 +1,50 @@
+import RunexpKernel
+
+/// Small deterministic data sets and helpers shared by the suites.
+enum Fixtures {
+    /// Uniform features in [−scale, scale), labels uniform in 0..<classes.
+    static func random(rows: Int, width: Int, classes: Int, seed: UInt64, scale: Float = 1) -> Samples {
+        var rng = SplitMix64(seed: seed)
+        let features = (0..<(rows * width)).map { _ in (rng.uniformFloat() * 2 - 1) * scale }
+        let labels = (0..<rows).map { _ in Int32(rng.bounded(classes)) }
+        return Samples(features: features, rows: rows, width: width, labels: labels)
+    }
+
+    /// Gaussian-ish blobs around well-separated centres, one per class (`perClass` rows each, interleaved).
+    static func blobs(classes: Int, perClass: Int, width: Int, seed: UInt64, spread: Float = 0.5) -> Samples {
+        var rng = SplitMix64(seed: seed)
+        var features: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<perClass {
+            for label in 0..<classes {
+                for c in 0..<width {
+                    let centre: Float = c % classes == label ? 2 : -1
+                    let noise = (rng.uniformFloat() + rng.uniformFloat() + rng.uniformFloat() - 1.5) * 2 * spread
+                    features.append(centre + noise)
+                }
+                labels.append(Int32(label))
+            }
+        }
+        return Samples(features: features, rows: classes * perClass, width: width, labels: labels)
+    }
+
+    /// Keep flags (0/1) for every `.dropout` layer of `network` for a batch of `rows` rows.
+    static func keepMasks(for network: Network, rows: Int, seed: UInt64, keep: Float = 0.7) -> [[Float]] {
+        var rng = SplitMix64(seed: seed)
+        var masks: [[Float]] = []
+        for (index, layer) in network.layers.enumerated() {
+            guard case .dropout = layer else { continue }
+            let width = network.layerWidths[index]
+            masks.append((0..<(rows * width)).map { _ in rng.uniformFloat() < keep ? 1 : 0 })
+        }
+        return masks
+    }
+}
+
+/// `|a − b| ≤ absolute + relative · max(|a|, |b|)`.
+func isClose(_ a: Double, _ b: Double, relative: Double = 1e-6, absolute: Double = 1e-9) -> Bool {
+    abs(a - b) <= absolute + relative * max(abs(a), abs(b))
+}
+
+/// Bit patterns, so that equality means bit-identical (NaN-safe).
+func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }

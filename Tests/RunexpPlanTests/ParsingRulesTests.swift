@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import RunexpPlan
+
+/// Small rules of the experiment language.
+@Suite struct ParsingRulesTests {
+    static let base = """
+        name: rules
+        data: {file: d.csv, target: y}
+        model:
+          - dense: {units: classes, activation: softmax}
+        training: {epochs: 2, optimizer: sgd}
+
+        """
+
+    @Test func defaultsAreFilledIn() throws {
+        let plan = try PlanParser.parse(yaml: Self.base, file: "f.yaml", directory: "exp")
+        #expect(plan.seed == 0)
+        #expect(plan.repetitions == 1)
+        #expect(plan.cells.count == 1)
+        #expect(plan.data.split == SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: true))
+        #expect(plan.data.standardize)
+        #expect(plan.data.path == "exp/d.csv")
+        let training = plan.cells[0].training
+        #expect(training.batchSize == 32)
+        #expect(training.optimizer.learningRate == 0.01)
+        #expect(training.loss == .categoricalCrossentropy)
+        #expect(training.classWeight == .none)
+    }
+
+    @Test(arguments: [
+        ("010", AxisValue.int(10)), ("no", .string("no")), ("off", .string("off")), ("0x1F", .string("0x1F")),
+        ("'32'", .string("32")), ("1e-3", .double(0.001)), ("true", .bool(true)), (".5", .double(0.5)),
+    ])
+    func axisValuesAreReadAsWritten(written: String, value: AxisValue) throws {
+        let yaml = Self.base.replacingOccurrences(of: "training: {epochs: 2, optimizer: sgd}",
+                                                  with: "training: {epochs: 2, optimizer: sgd, loss: $x}")
+            + "search:\n  grid:\n    x: [\(written)]\n"
+        let error = #expect(throws: DiagnosticError.self) {
+            try PlanParser.parse(yaml: yaml, file: "f.yaml", directory: "")
+        }
+        // Not a loss, so the plan fails, and the message quotes the value as written.
+        let raw = written.trimmingCharacters(in: ["'"])
+        #expect(error?.diagnostics.first?.message == "'\(raw)' is not a valid loss")
+        #expect(AxisValue(text: written.trimmingCharacters(in: ["'"]), quoted: written.hasPrefix("'")) == value)
+    }
+
+    @Test func dollarDollarIsALiteralDollar() throws {
+        let yaml = Self.base.replacingOccurrences(of: "training: {epochs: 2, optimizer: sgd}",
+                                                  with: "training: {epochs: 2, optimizer: sgd, class_weight: $$balanced}")
+        let error = try #require(throws: DiagnosticError.self) {
+            try PlanParser.parse(yaml: yaml, file: "f.yaml", directory: "")
+        }
+        #expect(error.diagnostics.map(\.message) == ["'$balanced' is not a class weighting"])
+    }
+
+    @Test(arguments: [("learning_rat", "learning_rate"), ("relu6", "relu"), ("sofmax", "softmax"), ("epoch", "epochs")])
+    func didYouMeanFindsNearMisses(typo: String, intended: String) {
+        let candidates = ["learning_rate", "relu", "softmax", "epochs", "linear", "momentum"]
+        #expect(Suggestions.closest(to: typo, in: candidates) == intended)
+    }
+
+    @Test func unrelatedWordsGetNoSuggestion() {
+        #expect(Suggestions.closest(to: "banana", in: ["relu", "tanh", "linear"]) == nil)
+    }
+
+    @Test func stableIDIgnoresAxisOrderButNotValues() {
+        let a = Cell.stableID(for: [AxisAssignment(axis: "a", value: .int(1)), AxisAssignment(axis: "b", value: .string("x"))])
+        let b = Cell.stableID(for: [AxisAssignment(axis: "b", value: .string("x")), AxisAssignment(axis: "a", value: .int(1))])
+        let c = Cell.stableID(for: [AxisAssignment(axis: "a", value: .string("1")), AxisAssignment(axis: "b", value: .string("x"))])
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a.count == 16)
+    }
+}

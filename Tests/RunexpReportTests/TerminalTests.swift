@@ -1,0 +1,60 @@
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+@testable import RunexpReport
+
+@Suite struct TerminalTests {
+    /// A two-cell plan whose second cell is better.
+    static func results() throws -> ExperimentResults {
+        let yaml = """
+            name: table
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [4, 16]}
+              repetitions: 2
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        func record(_ index: Int, cell: Int, repetition: Int, accuracy: Double) -> RunRecord {
+            RunRecord(run: RunID(index: index, cell: cell, repetition: repetition, fold: 0), seed: 1, epochsRun: 1, diverged: false,
+                      validation: PartMetrics(loss: 0.5, accuracy: accuracy, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                      test: nil, curve: [])
+        }
+        return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: [
+            record(0, cell: 0, repetition: 0, accuracy: 0.5), record(1, cell: 0, repetition: 1, accuracy: 0.7),
+            record(2, cell: 1, repetition: 0, accuracy: 0.9), record(3, cell: 1, repetition: 1, accuracy: 0.9),
+        ])
+    }
+
+    @Test func bestCellsTableIsAlignedAndRanked() throws {
+        let table = BestCellsTable.render(try Self.results())
+        #expect(table == """
+            rank  units  val_accuracy (mean ± sd)  n  diverged
+               1  16              0.9000 ± 0.0000  2         0
+               2  4               0.6000 ± 0.1414  2         0
+
+            """)
+    }
+
+    @Test func cellsCSVHasStatisticsAndRank() throws {
+        let csv = ResultTables.cellsCSV(try Self.results())
+        #expect(csv == """
+            cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_accuracy_mean,val_accuracy_sd,rank
+            0,\(try Self.results().plan.cells[0].id),4,2,2,0,0.500000,0.000000,0.600000,0.141421,2
+            1,\(try Self.results().plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.900000,0.000000,1
+
+            """)
+    }
+
+    @Test func progressLineShowsRateETAAndBest() {
+        let progress = ExperimentRunner.Progress(done: 50, total: 200, elapsed: 2, bestObjective: 0.97)
+        #expect(ProgressLine.render(progress, metric: "val_accuracy", width: 10)
+            == "[##--------] 50/200 runs  25.0 runs/s  2.0s elapsed  ETA 6.0s  best val_accuracy 0.9700")
+        #expect(ProgressLine.duration(187) == "3m07s")
+        #expect(ProgressLine.duration(3725) == "1h02m")
+    }
+}
