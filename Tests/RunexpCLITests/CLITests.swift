@@ -184,4 +184,25 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["cells"] as? [Any])?.count == 2)
     }
+
+    /// `runexp validate` over the whole invalid corpus prints exactly the planted diagnostics,
+    /// each at its line and column, and exits 1.
+    @Test func validateReportsEveryPlantedErrorOfTheInvalidCorpus() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("RunexpPlanTests/Fixtures/invalid")
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 40)
+        let output = try runexp(["validate"] + files, in: corpus.path)
+        #expect(output.status == 1)
+        #expect(output.stdout.isEmpty)
+        let printed = output.stderr.split(separator: "\n").filter { $0.contains(": error: ") && $0.hasSuffix(".yaml") == false }
+            .filter { line in files.contains { line.hasPrefix($0 + ":") } }.map(String.init)
+        var expected: [String] = []
+        for file in files {
+            let text = try String(contentsOf: corpus.appendingPathComponent(file), encoding: .utf8)
+            expected += text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map { "\(file):" + $0.dropFirst(10) }
+        }
+        #expect(printed == expected)
+    }
 }
+

@@ -90,4 +90,30 @@ import Testing
         }
         #expect(error?.diagnostics.map(\.message) == ["batch size 64 is larger than the 12 training rows"])
     }
+
+    @Test func classWithFewerRowsThanFoldsIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("data.csv", "a,label\n1,x\n2,x\n3,x\n4,x\n5,y\n6,y\n")
+        let file = try directory.write("exp.yaml", SyntheticData.experiment
+            .replacingOccurrences(of: "split: {test: 0.2, validation: 0.25}", with: "split: {folds: 3}")
+            .replacingOccurrences(of: "batch_size: 8", with: "batch_size: 2"))
+        let error = #expect(throws: DiagnosticError.self) {
+            try PreparedExperiment.prepare(try PlanParser.parse(contentsOf: file), experimentFile: file)
+        }
+        #expect(error?.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message); \($0.help ?? "")" }
+            == ["6:18: class 'y' has 2 rows, fewer than the 3 folds; use at most 2 folds, or more data"])
+    }
+
+    @Test func lastLayerWidthMustMatchTheClasses() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let error = #expect(throws: DiagnosticError.self) {
+            try prepared(directory, experiment: SyntheticData.experiment
+                .replacingOccurrences(of: "{units: classes, activation: softmax}", with: "{units: 3, activation: softmax}"))
+        }
+        #expect(error?.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" }
+            == ["10:5: the last layer has 3 units but the data has 2 classes"])
+    }
 }
+

@@ -1,7 +1,8 @@
 /// Did-you-mean suggestions by edit distance.
 public enum Suggestions {
-    /// The candidate closest to `word` when it is a plausible typo (distance at most a third of
-    /// the word's length, at least 1, or one is a prefix of the other), else nil.
+    /// The candidate closest to `word` when it is a plausible typo (edit distance at most a third
+    /// of the word's length, at least 1), else a candidate one of whose prefixes the word is (or
+    /// that is a prefix of the word), else nil.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
@@ -12,13 +13,11 @@ public enum Suggestions {
             }
         }
         guard let best else { return nil }
-        let limit = max(1, lowered.count / 3)
-        if best.distance <= limit { return best.candidate }
-        if lowered.count >= 3, best.candidate.lowercased().hasPrefix(lowered)
-            || lowered.hasPrefix(best.candidate.lowercased()) {
-            return best.candidate
-        }
-        return nil
+        if best.distance <= max(1, lowered.count / 3) { return best.candidate }
+        // An abbreviation (`val_acc` for `val_accuracy`) or an over-long word (`relu6` for `relu`).
+        guard lowered.count >= 3 else { return nil }
+        let prefixed = candidates.filter { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }
+        return prefixed.min { abs($0.count - lowered.count) < abs($1.count - lowered.count) }
     }
 
     /// A help text: "did you mean 'x'? valid ...: a, b, c" (the did-you-mean only when close).

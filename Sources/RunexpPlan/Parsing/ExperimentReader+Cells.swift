@@ -210,8 +210,13 @@ extension ExperimentReader {
         for (index, item) in items.enumerated() {
             let path = "model[\(index)]"
             guard case .mapping(let entries, _) = item, entries.count == 1, let entry = entries.first else {
-                reader.error(item.location, path, "a layer is a mapping with one key, got \(item.shortDescription)",
-                             help: "valid layers: \(LayerKey.names.joined(separator: ", ")), e.g. - dense: {units: 32, activation: relu}")
+                if case .mapping(let entries, _) = item {
+                    reader.error(item.location, path, "a layer has exactly one key, found \(entries.count): \(entries.map(\.key).joined(separator: ", "))",
+                                 help: "start each layer with '- ', e.g. - dropout: 0.2")
+                } else {
+                    reader.error(item.location, path, "a layer is a mapping with one key, got \(item.shortDescription)",
+                                 help: "valid layers: \(LayerKey.names.joined(separator: ", ")), e.g. - dense: {units: 32, activation: relu}")
+                }
                 failed = true
                 continue
             }

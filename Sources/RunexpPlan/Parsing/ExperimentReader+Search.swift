@@ -31,6 +31,8 @@ extension ExperimentReader {
         var axisKeyLocations: [String: SourceLocation] = [:]
         /// Every axis name written under grid, including axes whose values had errors.
         var declaredNames: Set<String> = []
+        /// True when grid has a mapping-valued (distribution) axis, valid or not.
+        var declaresDistribution = false
         var repetitions = 1
         var objective: Objective?
 
@@ -60,7 +62,7 @@ extension ExperimentReader {
             reader.error(first.location, "search.grid.\(first.name)", "a distribution axis needs search.random",
                          help: "add random: {samples: N} under search to draw N samples")
         }
-        if let node = section[.random], result.randomAxes.isEmpty {
+        if let node = section[.random], !result.declaresDistribution {
             reader.error(node.location, "search.random", "random samples need at least one distribution axis",
                          help: "write an axis as {uniform: [a, b]}, {log_uniform: [a, b]}, {int_uniform: [a, b]} or {choice: [...]}")
         }
@@ -103,6 +105,7 @@ extension ExperimentReader {
             result.declaredNames.insert(entry.key)
             result.axisKeyLocations[entry.key] = entry.keyLocation
             if case .mapping = entry.value {
+                result.declaresDistribution = true
                 if let distribution = readDistribution(entry.value, path) {
                     result.randomAxes.append(RandomAxis(name: entry.key, distribution: distribution, location: entry.value.location))
                 }
