@@ -40,16 +40,6 @@ import Testing
             """)
     }
 
-    @Test func cellsCSVHasStatisticsAndRank() throws {
-        let csv = ResultTables.cellsCSV(try Self.results())
-        #expect(csv == """
-            cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_accuracy_mean,val_accuracy_sd,rank
-            0,\(try Self.results().plan.cells[0].id),4,2,2,0,0.500000,0.000000,0.600000,0.141421,2
-            1,\(try Self.results().plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.900000,0.000000,1
-
-            """)
-    }
-
     @Test func progressLineShowsRateETAAndBest() {
         let progress = ExperimentRunner.Progress(done: 50, total: 200, elapsed: 2, bestObjective: 0.97)
         #expect(ProgressLine.render(progress, metric: "val_accuracy", width: 10)

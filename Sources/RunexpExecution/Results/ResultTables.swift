@@ -20,11 +20,13 @@ public enum ResultTables {
         return writer.text
     }
 
-    /// `cells.csv`: a row per cell with n, diverged, mean and sd of each metric, and the rank.
+    /// `cells.csv`: a row per cell with n, diverged, mean, sd and 95% CI of each metric, the rank,
+    /// and whether the cell is statistically tied with the best.
     public static func cellsCSV(_ results: ExperimentResults) -> String {
         let plan = results.plan
-        let metricColumns = results.metrics.flatMap { ["\($0)_mean", "\($0)_sd"] }
-        var writer = CSVWriter(header: ["cell", "cell_id"] + plan.axes.map(\.name) + ["runs", "n", "diverged"] + metricColumns + ["rank"])
+        let metricColumns = results.metrics.flatMap { ["\($0)_mean", "\($0)_sd", "\($0)_ci_low", "\($0)_ci_high"] }
+        var writer = CSVWriter(header: ["cell", "cell_id"] + plan.axes.map(\.name) + ["runs", "n", "diverged"] + metricColumns
+            + ["rank", "tied_with_best"])
         for summary in results.cells {
             let cell = plan.cells[summary.cell]
             let objective = summary.objective(plan)
@@ -32,9 +34,10 @@ public enum ResultTables {
             row += [String(summary.runs), String(objective.n), String(summary.diverged)]
             for metric in results.metrics {
                 let statistics = summary.metrics[metric]
-                row += [FixedFormat.string(statistics?.mean), FixedFormat.string(statistics?.sd)]
+                row += [FixedFormat.string(statistics?.mean), FixedFormat.string(statistics?.sd),
+                        FixedFormat.string(statistics?.ciLow), FixedFormat.string(statistics?.ciHigh)]
             }
-            row.append(String(summary.rank))
+            row += [String(summary.rank), summary.tiedWithBest ? "true" : "false"]
             writer.append(row)
         }
         return writer.text
@@ -78,9 +81,12 @@ public enum ResultTables {
                         let statistics = summary.metrics[metric]
                         return (metric.description, Summary.Statistic(mean: FixedFormat.rounded(statistics?.mean),
                                                                      sd: FixedFormat.rounded(statistics?.sd),
+                                                                     ciLow: FixedFormat.rounded(statistics?.ciLow),
+                                                                     ciHigh: FixedFormat.rounded(statistics?.ciHigh),
                                                                      n: statistics?.n ?? 0))
                     }))
             },
+            tiedWithBest: results.ranked.filter(\.tiedWithBest).map { plan.cells[$0.cell].id },
             counts: Summary.Counts(cells: plan.cells.count, runs: results.records.count,
                                    diverged: results.divergedCount, repetitions: plan.repetitions,
                                    folds: plan.foldsPerRepetition),
@@ -100,7 +106,13 @@ public enum ResultTables {
         var experiment: String
         var objective: Objective
         var best: Best?
+        /// Ids of the cells tied with the best, in rank order.
+        var tiedWithBest: [String]
         var counts: Counts
+
+        enum CodingKeys: String, CodingKey {
+            case experiment, objective, best, tiedWithBest = "tied_with_best", counts, classes
+        }
         var classes: [String]
 
         struct Best: Encodable {
@@ -120,7 +132,13 @@ public enum ResultTables {
         struct Statistic: Encodable {
             var mean: Double?
             var sd: Double?
+            var ciLow: Double?
+            var ciHigh: Double?
             var n: Int
+
+            enum CodingKeys: String, CodingKey {
+                case mean, sd, ciLow = "ci_low", ciHigh = "ci_high", n
+            }
         }
 
         struct Counts: Encodable {

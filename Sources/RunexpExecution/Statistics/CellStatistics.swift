@@ -1,24 +1,34 @@
 import RunexpPlan
 
-/// Mean and sample standard deviation of one metric over a cell's converged runs.
+/// Mean, sample standard deviation and 95% confidence interval of one metric over a cell's
+/// converged runs.
 public struct MetricStatistics: Sendable, Equatable, Codable {
+    /// The values, in plan order of their runs.
+    public var values: [Double]
     /// Runs with a value.
-    public var n: Int
+    public var n: Int { values.count }
     public var mean: Double?
     /// Sample standard deviation (n − 1); nil below two values.
     public var sd: Double?
+    /// Half-width of the 95% Student-t confidence interval of the mean; nil below two values.
+    public var ci95: Double?
 
     /// Statistics of `values`.
     public init(_ values: [Double]) {
-        n = values.count
+        self.values = values
         guard !values.isEmpty else { return }
-        let mean = values.reduce(0, +) / Double(values.count)
+        let (mean, variance) = StudentT.meanAndVariance(values)
         self.mean = mean
         if values.count > 1 {
-            let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            sd = (squares / Double(values.count - 1)).squareRoot()
+            sd = variance.squareRoot()
+            ci95 = StudentT.confidenceHalfWidth(sd: variance.squareRoot(), n: values.count)
         }
     }
+
+    /// Lower end of the 95% confidence interval.
+    public var ciLow: Double? { ci95.flatMap { half in mean.map { $0 - half } } }
+    /// Upper end of the 95% confidence interval.
+    public var ciHigh: Double? { ci95.flatMap { half in mean.map { $0 + half } } }
 }
 
 /// One cell's runs summarized.
@@ -32,6 +42,9 @@ public struct CellSummary: Sendable, Equatable {
     public var metrics: [MetricName: MetricStatistics]
     /// 1-based rank by the objective: cells with diverged runs rank after all others.
     public var rank: Int
+    /// The objective does not differ significantly from the best cell's (Welch t-test,
+    /// α = 0.05); always true for the best cell, false for cells with diverged runs.
+    public var tiedWithBest: Bool = false
 
     /// The objective's statistics.
     public func objective(_ plan: Plan) -> MetricStatistics {
@@ -57,7 +70,22 @@ public enum CellStatistics {
             rankKey(summaries[a], plan) < rankKey(summaries[b], plan)
         }
         for (position, index) in order.enumerated() { summaries[index].rank = position + 1 }
+        if let best = order.first {
+            let bestValues = summaries[best].objective(plan).values
+            for index in summaries.indices {
+                summaries[index].tiedWithBest = index == best || isTied(summaries[index], with: bestValues, plan)
+            }
+        }
         return summaries
+    }
+
+    /// Whether `summary` is statistically indistinguishable from the best cell's values.
+    private static func isTied(_ summary: CellSummary, with best: [Double], _ plan: Plan) -> Bool {
+        let values = summary.objective(plan).values
+        guard summary.diverged == 0, !values.isEmpty, !best.isEmpty else { return false }
+        if let welch = StudentT.welch(best, values) { return !welch.isSignificant() }
+        // One value on a side: no test is possible, so only an equal mean counts as a tie.
+        return StudentT.meanAndVariance(values).0 == StudentT.meanAndVariance(best).0
     }
 
     /// Sort key: failures last, then the objective's mean in the goal's direction, then plan order.

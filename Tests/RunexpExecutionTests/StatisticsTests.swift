@@ -1,0 +1,99 @@
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+
+/// Values checked against scipy.stats.
+@Suite struct StatisticsTests {
+    @Test(arguments: [(2.0, 4.30265273), (10, 2.22813885), (30, 2.04227246), (5.5, 2.50185862)])
+    func quantilesMatchScipy(degreesOfFreedom: Double, expected: Double) {
+        #expect(abs(StudentT.quantile(0.975, degreesOfFreedom: degreesOfFreedom) - expected) < 1e-7)
+    }
+
+    @Test func cdfMatchesScipy() {
+        #expect(abs(StudentT.cdf(-1.5, degreesOfFreedom: 3.7) - 0.10679908460100675) < 1e-9)
+        #expect(StudentT.cdf(0, degreesOfFreedom: 4) == 0.5)
+    }
+
+    @Test func welchMatchesScipy() throws {
+        let welch = try #require(StudentT.welch([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]))
+        #expect(welch.difference == 3)
+        #expect(abs(welch.p - 0.10753119493062728) < 1e-9)
+        #expect(abs(welch.degreesOfFreedom - 5.882352941176471) < 1e-9)
+        #expect(!welch.isSignificant())
+        #expect(StudentT.welch([1], [2, 3]) == nil)
+        #expect(StudentT.welch([1, 1], [2, 2])?.p == 0)
+    }
+
+    @Test func metricStatisticsHaveAStudentTInterval() throws {
+        let statistics = MetricStatistics([0.9, 0.95, 1.0])
+        #expect(abs(statistics.mean! - 0.95) < 1e-12)
+        #expect(abs(statistics.sd! - 0.05) < 1e-12)
+        // t(0.975, 2) · 0.05 / √3
+        #expect(abs(statistics.ci95! - 4.30265273 * 0.05 / 3.0.squareRoot()) < 1e-7)
+        #expect(MetricStatistics([0.5]).ci95 == nil)
+    }
+
+    @Test func tiedWithBestFollowsWelch() throws {
+        let yaml = """
+            name: ties
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [1, 2, 3]}
+              repetitions: 4
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        let accuracies: [[Double]] = [[0.90, 0.91, 0.92, 0.93], [0.89, 0.92, 0.90, 0.93], [0.60, 0.61, 0.62, 0.60]]
+        var records: [RunRecord] = []
+        for (cell, values) in accuracies.enumerated() {
+            for (repetition, value) in values.enumerated() {
+                records.append(RunRecord(run: RunID(index: records.count, cell: cell, repetition: repetition, fold: 0), seed: 0,
+                                         epochsRun: 1, diverged: false,
+                                         validation: PartMetrics(loss: 1, accuracy: value, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                                         test: nil, curve: []))
+            }
+        }
+        let results = ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
+        #expect(results.cells.map(\.rank) == [1, 2, 3])
+        #expect(results.cells.map(\.tiedWithBest) == [true, true, false])
+        #expect(ResultTables.cellsCSV(results).split(separator: "\n")[0].hasSuffix(",rank,tied_with_best"))
+    }
+}
+
+@Suite struct ResultTablesTests {
+    @Test func cellsCSVHasStatisticsIntervalsRankAndTies() throws {
+        let yaml = """
+            name: table
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [4, 16]}
+              repetitions: 2
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        func record(_ index: Int, cell: Int, repetition: Int, accuracy: Double) -> RunRecord {
+            RunRecord(run: RunID(index: index, cell: cell, repetition: repetition, fold: 0), seed: 1, epochsRun: 1, diverged: false,
+                      validation: PartMetrics(loss: 0.5, accuracy: accuracy, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                      test: nil, curve: [])
+        }
+        let results = ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: [
+            record(0, cell: 0, repetition: 0, accuracy: 0.5), record(1, cell: 0, repetition: 1, accuracy: 0.7),
+            record(2, cell: 1, repetition: 0, accuracy: 0.9), record(3, cell: 1, repetition: 1, accuracy: 0.9),
+        ])
+        // Cell 0: mean 0.6, sd 0.141421, t(0.975, 1) = 12.706205 → ±1.270620; Welch p = 0.2048 → tied.
+        #expect(ResultTables.cellsCSV(results) == """
+            cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_loss_ci_low,val_loss_ci_high,val_accuracy_mean,val_accuracy_sd,val_accuracy_ci_low,val_accuracy_ci_high,rank,tied_with_best
+            0,\(plan.cells[0].id),4,2,2,0,0.500000,0.000000,0.500000,0.500000,0.600000,0.141421,-0.670620,1.870620,2,true
+            1,\(plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.500000,0.500000,0.900000,0.000000,0.900000,0.900000,1,true
+
+            """)
+    }
+}
