@@ -3,12 +3,18 @@ import RunexpExecution
 /// One line of progress: runs done, rate, elapsed, ETA and the best objective so far.
 public enum ProgressLine {
     /// e.g. `[#########-----------]  312/648 runs  48.1 runs/s  6.5s elapsed  ETA 7s  best val_accuracy 0.9780`.
-    public static func render(_ progress: ExperimentRunner.Progress, metric: String, width: Int = 20) -> String {
+    ///
+    /// With `color` (decide it with ``TerminalColor/isEnabled(isTerminal:environment:)``) the
+    /// filled bar is green, the counts bold, the timings dim and the best objective cyan; the
+    /// visible characters are the same either way.
+    public static func render(_ progress: ExperimentRunner.Progress, metric: String, width: Int = 20, color: Bool = false) -> String {
+        func paint(_ style: TerminalColor.Style, _ text: String) -> String { TerminalColor.apply(style, to: text, enabled: color) }
         let filled = progress.total > 0 ? progress.done * width / progress.total : width
-        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
-        var text = "\(bar) \(progress.done)/\(progress.total) runs  \(format(progress.runsPerSecond)) runs/s  \(duration(progress.elapsed)) elapsed"
-        if progress.done < progress.total, let eta = progress.eta { text += "  ETA \(duration(eta))" }
-        if let best = progress.bestObjective { text += "  best \(metric) \(FixedFormat.string(best, digits: 4))" }
+        let bar = "[" + paint(.green, String(repeating: "#", count: filled)) + String(repeating: "-", count: width - filled) + "]"
+        var text = "\(bar) " + paint(.bold, "\(progress.done)/\(progress.total)") + " runs  "
+            + paint(.dim, "\(format(progress.runsPerSecond)) runs/s  \(duration(progress.elapsed)) elapsed")
+        if progress.done < progress.total, let eta = progress.eta { text += "  " + paint(.dim, "ETA \(duration(eta))") }
+        if let best = progress.bestObjective { text += "  " + paint(.cyan, "best \(metric) \(FixedFormat.string(best, digits: 4))") }
         return text
     }
 

@@ -1,0 +1,86 @@
+import RunexpExecution
+import RunexpPlan
+
+/// The report files of a result folder: `plots/*.svg` and `report.html`.
+///
+/// The single entry point both for `runexp run` (which appends these files to the folder it
+/// writes) and for `runexp report DIR` (which redraws them from the folder's files). Drawing
+/// starts from the numbers as the result files store them (six decimals, plan.json as written),
+/// so a redraw from a folder gives the same bytes as the run did. Every SVG is deterministic
+/// text; report.html is too, apart from what `provenanceJSON` says.
+public enum ReportFiles {
+    /// The report files for `results`, with `provenanceJSON` the text of provenance.json (nil
+    /// leaves provenance out of the page). Names are relative to the result folder:
+    /// `plots/heatmap-<x>-<y>[-max].svg` for each heatmap of `report.heatmaps` (or, when it asks
+    /// for none, of the two categorical axes with the largest variance share),
+    /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
+    public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
+        draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+    }
+
+    /// Draws from results that already hold stored values (read back from a folder).
+    static func draw(_ results: ExperimentResults, provenance: ReportProvenance?) -> [(name: String, text: String)] {
+        let data = ObjectiveData(results)
+        let analysis = EffectAnalysis(data)
+        var files: [(name: String, text: String)] = []
+        var heatmaps: [ReportPage.Plot] = []
+        var seen: Set<String> = []
+        for heatmap in heatmapsToDraw(analysis) {
+            let grid = HeatmapGrid(data, heatmap: heatmap)
+            let name = "plots/" + grid.fileName
+            guard seen.insert(name).inserted else { continue }
+            let svg = HeatmapPlot.svg(grid)
+            heatmaps.append(ReportPage.Plot(file: name, svg: svg))
+            files.append((name, svg))
+        }
+        let effects = ReportPage.Plot(file: "plots/effects.svg", svg: EffectsPlot.svg(analysis))
+        files.append((effects.file, effects.svg))
+        var curves: ReportPage.Plot?
+        if let svg = LearningCurvesPlot.svg(LearningCurves(results)) {
+            curves = ReportPage.Plot(file: "plots/curves.svg", svg: svg)
+            files.append(("plots/curves.svg", svg))
+        }
+        files.append(("report.html", ReportPage.html(results: results, analysis: analysis, heatmaps: heatmaps,
+                                                     effects: effects, curves: curves, provenance: provenance)))
+        return files
+    }
+
+    /// The plan's heatmaps, or by default one of the two categorical axes (2 to
+    /// ``AxisLevels/continuousThreshold`` values) with the largest variance share: the one with
+    /// more values across (x), ties broken by plan order.
+    public static func heatmapsToDraw(_ analysis: EffectAnalysis) -> [Heatmap] {
+        let asked = analysis.data.plan.report.heatmaps
+        guard asked.isEmpty else { return asked }
+        let candidates = analysis.byShare.filter { !$0.levels.isContinuous && $0.levels.count >= 2 }
+        guard candidates.count >= 2 else { return [] }
+        let pair = Array(candidates.prefix(2))
+        let order = analysis.data.plan.axes.map(\.name)
+        let sorted = pair.sorted { a, b in
+            a.levels.count != b.levels.count
+                ? a.levels.count > b.levels.count
+                : order.firstIndex(of: a.axis)! < order.firstIndex(of: b.axis)!
+        }
+        return [Heatmap(x: sorted[0].axis, y: sorted[1].axis, aggregate: .mean)]
+    }
+
+    /// `results` with the plan as plan.json stores it and every number as the CSV files store it
+    /// (six decimals), so drawing from it equals drawing from the folder read back.
+    static func asStored(_ results: ExperimentResults) -> ExperimentResults {
+        let plan = ResultFolderReader.decodePlan(ResultTables.planJSON(results.plan)) ?? results.plan
+        func stored(_ value: Double) -> Double { Double(FixedFormat.string(value)) ?? value }
+        func stored(_ value: Double?) -> Double? { value.map(stored) }
+        func stored(_ part: PartMetrics?) -> PartMetrics? {
+            part.map { PartMetrics(loss: stored($0.loss), accuracy: stored($0.accuracy), precision: stored($0.precision),
+                                   recall: stored($0.recall), f1: stored($0.f1), rocAUC: stored($0.rocAUC)) }
+        }
+        let records = results.records.map { record in
+            RunRecord(run: record.run, seed: record.seed, epochsRun: record.epochsRun, diverged: record.diverged,
+                      validation: stored(record.validation), test: stored(record.test),
+                      curve: record.curve.map {
+                          CurvePoint(epoch: $0.epoch, trainLoss: stored($0.trainLoss), trainAccuracy: stored($0.trainAccuracy),
+                                     validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy))
+                      })
+        }
+        return ExperimentResults(plan: plan, classes: results.classes, records: records)
+    }
+}

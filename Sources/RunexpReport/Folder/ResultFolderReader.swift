@@ -1,0 +1,175 @@
+import Foundation
+import RunexpExecution
+import RunexpPlan
+
+/// Reads a result folder back into ``ExperimentResults``, for `runexp report`.
+///
+/// Reads plan.json (the resolved plan), runs.csv (a row per run: its metrics), curves.csv (the
+/// learning curves), summary.json (the class labels) and provenance.json. Cell statistics are
+/// recomputed from runs.csv exactly as a run computes them, so the report does not depend on
+/// the layout of cells.csv. Columns are found by name; extra columns are ignored.
+public enum ResultFolderReader {
+    /// What a result folder holds, ready to draw.
+    public struct Contents: Sendable {
+        /// The folder read (after following `latest`).
+        public let folder: String
+        /// Plan, classes and every run, with statistics recomputed.
+        public let results: ExperimentResults
+        /// The text of provenance.json.
+        public let provenanceJSON: String
+    }
+
+    /// Files a folder must have to be read.
+    public static let requiredFiles = ["plan.json", "runs.csv", "curves.csv", "summary.json", "provenance.json"]
+
+    /// Reads the result folder at `path`. An experiment folder (`results/<name>`) stands for its
+    /// `latest` result folder. Throws a ``ResultFolderReadError`` naming the first problem.
+    public static func read(_ path: String) throws -> Contents {
+        let folder = try resolve(path)
+        func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+        func text(_ name: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: file(name)) else {
+                throw ResultFolderReadError(file(name), "cannot be read")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let plan = decodePlan(try text("plan.json")) else {
+            throw ResultFolderReadError(file("plan.json"), "is not a runexp plan (the resolved plan a run writes)")
+        }
+        let classes = try readClasses(try text("summary.json"), path: file("summary.json"))
+        var records = try readRuns(try text("runs.csv"), path: file("runs.csv"), plan: plan, classes: classes)
+        try readCurves(try text("curves.csv"), path: file("curves.csv"), into: &records)
+        let results = ExperimentResults(plan: plan, classes: classes, records: records)
+        return Contents(folder: folder, results: results, provenanceJSON: try text("provenance.json"))
+    }
+
+    /// The result folder `path` names: itself, or its `latest` when it is an experiment folder.
+    static func resolve(_ path: String) throws -> String {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ResultFolderReadError(path, "no such folder")
+        }
+        guard isDirectory.boolValue else { throw ResultFolderReadError(path, "not a folder; name a result folder") }
+        let latest = (path as NSString).appendingPathComponent("latest")
+        if !manager.fileExists(atPath: (path as NSString).appendingPathComponent("plan.json")),
+           manager.fileExists(atPath: (latest as NSString).appendingPathComponent("plan.json")) {
+            return latest
+        }
+        let missing = requiredFiles.filter { !manager.fileExists(atPath: (path as NSString).appendingPathComponent($0)) }
+        if missing.count == requiredFiles.count {
+            throw ResultFolderReadError(path, "not a result folder: it has none of \(requiredFiles.joined(separator: ", "))")
+        }
+        if !missing.isEmpty {
+            throw ResultFolderReadError(path, "not a complete result folder: \(missing.joined(separator: ", ")) "
+                + (missing.count == 1 ? "is" : "are") + " missing")
+        }
+        return path
+    }
+
+    /// The plan in `json`, nil when it is not one.
+    static func decodePlan(_ json: String) -> Plan? {
+        try? JSONDecoder().decode(Plan.self, from: Data(json.utf8))
+    }
+
+    private static func readClasses(_ json: String, path: String) throws -> [String] {
+        let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        guard let classes = object?["classes"] as? [String], !classes.isEmpty else {
+            throw ResultFolderReadError(path, "has no 'classes' list of class labels")
+        }
+        return classes
+    }
+
+    private static func table(_ text: String, path: String) throws -> CSVTable {
+        do {
+            return try CSVTable.parse(text, file: path)
+        } catch let error as DiagnosticError {
+            let first = error.diagnostics.first
+            throw ResultFolderReadError(path, line: first?.location.line ?? 0, column: first?.location.column ?? 0,
+                                        first?.message ?? "cannot be parsed as CSV")
+        }
+    }
+
+    /// Finds each of `names` in the header.
+    private static func columns(_ table: CSVTable, _ names: [String], path: String) throws -> [Int] {
+        try names.map { name in
+            guard let index = table.header.firstIndex(of: name) else {
+                throw ResultFolderReadError(path, line: 1, column: 1, "no column '\(name)'")
+            }
+            return index
+        }
+    }
+
+    private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String]) throws -> [RunRecord] {
+        let table = try table(text, path: path)
+        let metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
+        let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
+        let metricColumns = try columns(table, metrics.map(\.description), path: path)
+        var records: [RunRecord] = []
+        records.reserveCapacity(table.records.count)
+        for record in table.records {
+            func integer(_ position: Int) throws -> Int {
+                let field = record.fields[fixed[position]]
+                guard let value = Int(field) else {
+                    throw ResultFolderReadError(path, line: record.line, column: record.columns[fixed[position]],
+                                                "'\(field)' in column '\(table.header[fixed[position]])' is not a whole number")
+                }
+                return value
+            }
+            let cell = try integer(1)
+            guard plan.cells.indices.contains(cell) else {
+                throw ResultFolderReadError(path, line: record.line, column: record.columns[fixed[1]],
+                                            "cell \(cell) is not in plan.json (\(plan.cells.count) cells)")
+            }
+            var values: [MetricName: Double] = [:]
+            for (metric, column) in zip(metrics, metricColumns) {
+                let field = record.fields[column]
+                guard !field.isEmpty else { continue }
+                guard let value = Double(field) else {
+                    throw ResultFolderReadError(path, line: record.line, column: record.columns[column],
+                                                "'\(field)' in column '\(metric)' is not a number")
+                }
+                values[metric] = value
+            }
+            func part(_ split: MetricSplit) -> PartMetrics? {
+                func value(_ kind: MetricKind) -> Double? { values[MetricName(split: split, kind: kind)] }
+                guard let loss = value(.loss), let accuracy = value(.accuracy) else { return nil }
+                return PartMetrics(loss: loss, accuracy: accuracy, precision: value(.precision), recall: value(.recall),
+                                   f1: value(.f1), rocAUC: value(.rocAUC))
+            }
+            let seedField = record.fields[fixed[4]]
+            records.append(RunRecord(
+                run: RunID(index: try integer(0), cell: cell, repetition: try integer(2), fold: try integer(3)),
+                seed: UInt64(seedField) ?? 0, epochsRun: try integer(5), diverged: record.fields[fixed[6]] == "true",
+                validation: part(.val), test: part(.test), curve: []))
+        }
+        return records.sorted { $0.run.index < $1.run.index }
+    }
+
+    private static func readCurves(_ text: String, path: String, into records: inout [RunRecord]) throws {
+        let table = try table(text, path: path)
+        let index = try columns(table, ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"], path: path)
+        var position: [Int: Int] = [:]
+        for (offset, record) in records.enumerated() { position[record.run.index] = offset }
+        for row in table.records {
+            func number(_ column: Int) throws -> Double? {
+                let field = row.fields[index[column]]
+                guard !field.isEmpty else { return nil }
+                guard let value = Double(field) else {
+                    throw ResultFolderReadError(path, line: row.line, column: row.columns[index[column]],
+                                                "'\(field)' in column '\(table.header[index[column]])' is not a number")
+                }
+                return value
+            }
+            guard let run = Int(row.fields[index[0]]), let epoch = Int(row.fields[index[1]]) else {
+                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[0]], "run and epoch must be whole numbers")
+            }
+            guard let offset = position[run] else { continue }
+            guard let trainLoss = try number(2), let trainAccuracy = try number(3) else {
+                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[2]], "training loss and accuracy are required")
+            }
+            records[offset].curve.append(CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy,
+                                                    validationLoss: try number(4), validationAccuracy: try number(5)))
+        }
+    }
+}

@@ -1,0 +1,314 @@
+import RunexpExecution
+import RunexpPlan
+
+/// `report.html`: one self-contained page about a result folder.
+///
+/// Everything is inline: CSS in a `<style>` element and the plots as inline SVG, so the page
+/// opens offline from any folder and needs no script. A Content-Security-Policy meta tag forbids
+/// every fetch, so a page that tried to load anything would show it as a console error. The page
+/// is deterministic text except for what provenance.json says (commit, times, host).
+public enum ReportPage {
+    /// A drawn plot and the file it is also saved as (relative to the result folder).
+    public struct Plot: Sendable {
+        /// e.g. `plots/effects.svg`.
+        public var file: String
+        /// The SVG text, as in the file.
+        public var svg: String
+
+        /// A plot saved as `file`.
+        public init(file: String, svg: String) {
+            self.file = file
+            self.svg = svg
+        }
+    }
+
+    /// The page for `results`.
+    public static func html(results: ExperimentResults, analysis: EffectAnalysis, heatmaps: [Plot], effects: Plot,
+                            curves: Plot?, provenance: ReportProvenance?) -> String {
+        let plan = results.plan
+        let objective = plan.objective
+        var page = HTMLBuilder()
+        page.raw("<!DOCTYPE html>")
+        page.raw("<html lang=\"en\">")
+        page.raw("<head>")
+        page.raw("<meta charset=\"utf-8\">")
+        page.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">")
+        page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        page.raw("<title>\(Markup.escape(plan.name)): runexp report</title>")
+        page.raw("<style>\n\(stylesheet)</style>")
+        page.raw("</head>")
+        page.raw("<body>")
+        page.raw("<header>")
+        page.element("h1", plan.name)
+        if !plan.description.isEmpty { page.element("p", plan.description, class: "lead") }
+        page.raw("<p class=\"facts\">" + facts(results, analysis: analysis).map { Markup.escape($0) }.joined(separator: " · ") + "</p>")
+        page.raw("</header>")
+
+        page.raw("<section id=\"provenance\">")
+        page.element("h2", "Provenance")
+        if let provenance {
+            page.table(header: nil, rows: provenance.rows.map { [$0.label, $0.value] }, headerColumn: true, class: "keyvalue")
+        } else {
+            page.element("p", "provenance.json could not be read.")
+        }
+        page.raw("</section>")
+
+        page.raw("<section id=\"best\">")
+        page.element("h2", "Best cells")
+        page.element("p", "Ranked by the mean \(objective.metric) over each cell's converged runs (\(objective.goal.rawValue)). "
+            + "CI: 95% Student-t interval of the mean. Tied: not significantly different from the best cell "
+            + "(Welch's t-test, α = 0.05). Cells with a diverged run rank last.")
+        page.table(header: bestHeader(results), rows: bestRows(results), class: "numbers")
+        if let best = results.ranked.first {
+            page.raw("<div class=\"columns\">")
+            page.raw("<div>")
+            page.element("h3", "Configuration of the best cell (rank 1)")
+            page.table(header: nil, rows: configuration(plan.cells[best.cell], plan: plan), headerColumn: true, class: "keyvalue")
+            page.raw("</div>")
+            page.raw("<div>")
+            page.element("h3", "All metrics of the best cell")
+            page.table(header: ["metric", "mean ± sd", "95% CI", "n"], rows: results.metrics.map { metric in
+                let statistics = best.metrics[metric] ?? MetricStatistics([])
+                return [metric.description, meanSD(statistics), interval(statistics), String(statistics.n)]
+            }, class: "numbers")
+            page.raw("</div>")
+            page.raw("</div>")
+        }
+        page.raw("</section>")
+
+        page.raw("<section id=\"heatmaps\">")
+        page.element("h2", "Heatmaps")
+        if plan.report.heatmaps.isEmpty && !heatmaps.isEmpty {
+            page.element("p", "The experiment file asks for no heatmap (report.heatmaps), so this one crosses the two axes with the largest share of the variance.")
+        }
+        if heatmaps.isEmpty { page.element("p", "No heatmap: it needs two axes with at most \(AxisLevels.continuousThreshold) values each.") }
+        for plot in heatmaps { page.figure(plot) }
+        page.raw("</section>")
+
+        page.raw("<section id=\"effects\">")
+        page.element("h2", "Effect of each axis")
+        page.element("p", analysis.headline, class: "headline")
+        if let note = analysis.divergenceNote { page.element("p", note) }
+        page.table(header: ["", "share of variance", "", "best value (mean)", "worst value (mean)", "diverged runs by value"],
+                   rows: varianceRows(analysis), class: "numbers shares", rawColumns: [2])
+        page.element("p", "Share of variance: the part of the total sum of squares of \(objective.metric) over the converged runs "
+            + "that each axis' main effect explains (one-way, other axes averaged; a continuous axis by a quadratic fit in its value). "
+            + "Noise: differences between the runs of one cell. The rest: interactions between axes.", class: "note")
+        page.figure(effects)
+        page.raw("</section>")
+
+        page.raw("<section id=\"curves\">")
+        page.element("h2", "Learning curves")
+        if let curves { page.figure(curves) } else { page.element("p", "No learning curves were recorded.") }
+        page.raw("</section>")
+
+        page.raw("<footer>")
+        page.raw("<p>Files: " + ["experiment.yaml", "plan.json", "runs.csv", "cells.csv", "curves.csv", "summary.json", "provenance.json"]
+            .map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + ". Drawn by runexp.</p>")
+        page.raw("</footer>")
+        page.raw("</body>")
+        page.raw("</html>")
+        return page.text
+    }
+
+    // MARK: - Parts
+
+    private static func facts(_ results: ExperimentResults, analysis: EffectAnalysis) -> [String] {
+        let plan = results.plan
+        var facts = ["objective: \(plan.objective.goal.rawValue) \(plan.objective.metric)",
+                     "\(plan.cells.count) cells", "\(results.records.count) runs"]
+        var per = "\(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
+        if let folds = plan.data.split.folds { per += " × \(folds) folds" }
+        facts.append(per)
+        if results.divergedCount > 0 { facts.append("\(results.divergedCount) diverged") }
+        facts.append("seed \(plan.seed)")
+        return facts
+    }
+
+    private static func bestHeader(_ results: ExperimentResults) -> [String] {
+        let plan = results.plan
+        var header = ["rank"] + plan.axes.map(\.name) + ["\(plan.objective.metric) mean ± sd", "95% CI"]
+        if let test = testCounterpart(results) { header.append("\(test) mean") }
+        return header + ["n", "diverged", "tied"]
+    }
+
+    private static func bestRows(_ results: ExperimentResults, limit: Int = 10) -> [[String]] {
+        let plan = results.plan
+        let test = testCounterpart(results)
+        return results.ranked.prefix(limit).map { summary in
+            let statistics = summary.objective(plan)
+            var row = [String(summary.rank)] + plan.axisTexts(of: plan.cells[summary.cell]).map { $0.isEmpty ? "—" : $0 }
+            row += [meanSD(statistics), interval(statistics)]
+            if let test { row.append(summary.metrics[test]?.mean.map { FixedFormat.string($0, digits: 4) } ?? "—") }
+            row += [String(statistics.n), String(summary.diverged), summary.tiedWithBest ? "yes" : ""]
+            return row
+        }
+    }
+
+    /// `test_accuracy` for a `val_accuracy` objective when the experiment measures it.
+    private static func testCounterpart(_ results: ExperimentResults) -> MetricName? {
+        let metric = results.plan.objective.metric
+        guard metric.split == .val else { return nil }
+        let test = MetricName(split: .test, kind: metric.kind)
+        return results.metrics.contains(test) ? test : nil
+    }
+
+    private static func configuration(_ cell: Cell, plan: Plan) -> [[String]] {
+        var rows: [[String]] = [["cell id", cell.id]]
+        rows += cell.values.map { [$0.axis, $0.value.description] }
+        let layers = cell.model.map { layer -> String in
+            switch layer {
+            case .dense(let units, let activation): "dense \(units) \(activation.rawValue)"
+            case .dropout(let rate): "dropout \(ScalarSyntax.format(rate))"
+            }
+        }
+        rows.append(["model", (["input"] + layers).joined(separator: " → ")])
+        let training = cell.training
+        let optimizer = training.optimizer
+        var optimizerText = "\(optimizer.name.rawValue), learning rate \(ScalarSyntax.format(optimizer.learningRate))"
+        switch optimizer.name {
+        case .sgd:
+            if optimizer.momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(optimizer.momentum))" }
+            if optimizer.nesterov { optimizerText += ", Nesterov" }
+        case .adam:
+            optimizerText += ", β1 \(ScalarSyntax.format(optimizer.beta1)), β2 \(ScalarSyntax.format(optimizer.beta2)), "
+                + "ε \(ScalarSyntax.format(optimizer.epsilon))"
+        }
+        rows.append(["optimizer", optimizerText])
+        rows.append(["training", "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"])
+        let weights: String
+        switch training.classWeight {
+        case .none: weights = "none"
+        case .balanced: weights = "balanced"
+        case .explicit(let map): weights = map.keys.sorted().map { "\($0): \(ScalarSyntax.format(map[$0]!))" }.joined(separator: ", ")
+        }
+        rows.append(["class weight", weights])
+        if let stopping = training.earlyStopping {
+            rows.append(["early stopping", "monitor \(stopping.monitor.rawValue), patience \(stopping.patience), "
+                + "min delta \(ScalarSyntax.format(stopping.minDelta))"
+                + (stopping.restoreBestWeights ? ", restores the best weights" : "")])
+        }
+        let split = plan.data.split
+        var parts: [String] = []
+        if let test = split.test { parts.append("test \(ScalarSyntax.format(test))") }
+        if let validation = split.validation { parts.append("validation \(ScalarSyntax.format(validation))") }
+        if let folds = split.folds { parts.append("\(folds)-fold cross-validation") }
+        if split.stratify { parts.append("stratified") }
+        rows.append(["data", "\(plan.data.file), target \(plan.data.target)"
+            + (plan.data.standardize ? ", standardized" : "") + "; split: " + parts.joined(separator: ", ")])
+        return rows
+    }
+
+    private static func varianceRows(_ analysis: EffectAnalysis) -> [[String]] {
+        var rows: [[String]] = analysis.byShare.map { effect in
+            let best = analysis.bestLevel(of: effect), worst = analysis.worstLevel(of: effect)
+            let failed = effect.perLevel.reduce(0) { $0 + $1.failed }
+            let failures = effect.levels.isContinuous
+                ? (failed > 0 ? String(failed) : "")
+                : effect.perLevel.filter { $0.failed > 0 }.map { "\($0.label): \($0.failed)" }.joined(separator: ", ")
+            return [effect.axis, EffectAnalysis.percent(effect.share), bar(effect.share),
+                    effect.levels.isContinuous ? "(continuous)" : levelText(best),
+                    effect.levels.isContinuous ? "" : levelText(worst), failures]
+        }
+        rows.append(["noise (between runs of a cell)", EffectAnalysis.percent(analysis.withinShare), bar(analysis.withinShare), "", "", ""])
+        rows.append(["the rest (interactions)", EffectAnalysis.percent(analysis.restShare), bar(analysis.restShare), "", "", ""])
+        return rows
+    }
+
+    private static func levelText(_ level: AxisEffect.Level?) -> String {
+        guard let level, let mean = level.statistics.mean else { return "—" }
+        return "\(level.label) (\(FixedFormat.string(mean, digits: 4)))"
+    }
+
+    private static func bar(_ share: Double?) -> String {
+        let width = FixedFormat.string(min(1, max(0, share ?? 0)) * 100, digits: 1)
+        return "<span class=\"bar\" style=\"width: \(width)%\"></span>"
+    }
+
+    private static func meanSD(_ statistics: MetricStatistics) -> String {
+        guard let mean = statistics.mean else { return "—" }
+        return FixedFormat.string(mean, digits: 4) + " ± " + (statistics.sd.map { FixedFormat.string($0, digits: 4) } ?? "—")
+    }
+
+    private static func interval(_ statistics: MetricStatistics) -> String {
+        guard let low = statistics.ciLow, let high = statistics.ciHigh else { return "—" }
+        return "[" + FixedFormat.string(low, digits: 4) + ", " + FixedFormat.string(high, digits: 4) + "]"
+    }
+
+    static let stylesheet = """
+        :root { color-scheme: light; }
+        body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1a1a1a;
+          background: #ffffff; max-width: 1180px; margin: 0 auto; padding: 24px 32px 48px; }
+        h1 { font-size: 28px; margin: 0 0 4px; }
+        h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 12px; border-top: 1px solid #dddddd; }
+        h3 { font-size: 16px; margin: 20px 0 6px; }
+        .lead { font-size: 17px; margin: 0 0 6px; color: #333333; }
+        .facts { color: #555555; margin: 0; }
+        .headline { font-size: 16px; font-weight: 600; }
+        .note { color: #555555; font-size: 13px; }
+        table { border-collapse: collapse; margin: 8px 0 12px; font-size: 13.5px; }
+        th, td { padding: 3px 8px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
+        .columns { display: flex; flex-wrap: wrap; gap: 0 40px; align-items: flex-start; }
+        .columns > div { flex: 1 1 420px; min-width: 0; }
+        thead th { border-bottom: 2px solid #bbbbbb; white-space: nowrap; }
+        table.numbers td { font-variant-numeric: tabular-nums; white-space: nowrap; }
+        table.keyvalue th { color: #555555; font-weight: normal; white-space: nowrap; }
+        table.keyvalue td { word-break: break-all; }
+        tbody tr:nth-child(even) { background: #f7f7f7; }
+        table.shares td:nth-child(3) { width: 220px; }
+        .bar { display: inline-block; height: 10px; background: #3b528b; vertical-align: middle; }
+        figure { margin: 16px 0; overflow-x: auto; }
+        figure svg { max-width: 100%; height: auto; }
+        figcaption { font-size: 13px; color: #555555; }
+        footer { margin-top: 40px; color: #555555; font-size: 13px; }
+        a { color: #2c5d8f; }
+
+        """
+}
+
+/// Accumulates HTML lines; every text goes through ``Markup/escape(_:)`` unless added raw.
+struct HTMLBuilder {
+    private(set) var lines: [String] = []
+
+    /// The page, ending in a newline.
+    var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// Adds markup as is.
+    mutating func raw(_ markup: String) {
+        lines.append(markup)
+    }
+
+    /// `<tag class="…">escaped text</tag>`.
+    mutating func element(_ tag: String, _ text: String, class name: String? = nil) {
+        let attribute = name.map { " class=\"\($0)\"" } ?? ""
+        lines.append("<\(tag)\(attribute)>\(Markup.escape(text))</\(tag)>")
+    }
+
+    /// A table; `headerColumn` makes each row's first cell a `th`; columns in `rawColumns` are markup.
+    mutating func table(header: [String]?, rows: [[String]], headerColumn: Bool = false, class name: String,
+                        rawColumns: Set<Int> = []) {
+        lines.append("<table class=\"\(name)\">")
+        if let header {
+            lines.append("<thead><tr>" + header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>")
+        }
+        lines.append("<tbody>")
+        for row in rows {
+            let cells = row.enumerated().map { index, cell -> String in
+                let content = rawColumns.contains(index) ? cell : Markup.escape(cell)
+                let tag = headerColumn && index == 0 ? "th" : "td"
+                return "<\(tag)>\(content)</\(tag)>"
+            }
+            lines.append("<tr>" + cells.joined() + "</tr>")
+        }
+        lines.append("</tbody>")
+        lines.append("</table>")
+    }
+
+    /// The plot's SVG inline, with a caption linking its file.
+    mutating func figure(_ plot: ReportPage.Plot) {
+        lines.append("<figure>")
+        lines.append(plot.svg.hasSuffix("\n") ? String(plot.svg.dropLast()) : plot.svg)
+        lines.append("<figcaption><a href=\"\(Markup.escape(plot.file))\">\(Markup.escape(plot.file))</a></figcaption>")
+        lines.append("</figure>")
+    }
+}

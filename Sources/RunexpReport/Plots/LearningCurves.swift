@@ -1,0 +1,67 @@
+import RunexpExecution
+import RunexpPlan
+
+/// The learning curves of the best cells: training and validation loss per epoch, averaged over
+/// each cell's runs (repetitions × folds).
+///
+/// Only converged runs count. Runs stopped early are shorter: epoch e averages the runs that
+/// reached it. Cells come in rank order, skipping cells without a converged run.
+public struct LearningCurves: Sendable {
+    /// One cell's mean curves.
+    public struct Curve: Sendable {
+        /// Index into the plan's cells.
+        public let cell: Int
+        /// 1-based rank.
+        public let rank: Int
+        /// `axis = value` for every axis the cell has, in plan order (continuous values to 3 significant digits).
+        public let configuration: [String]
+        /// (epoch, mean training loss), epochs ascending.
+        public let train: [(epoch: Int, loss: Double)]
+        /// (epoch, mean validation loss); empty without a validation part.
+        public let validation: [(epoch: Int, loss: Double)]
+        /// Converged runs averaged.
+        public let runs: Int
+    }
+
+    /// At most `count` curves, best rank first.
+    public let curves: [Curve]
+
+    /// The curves of the `count` best cells of `results`.
+    public init(_ results: ExperimentResults, count: Int = 5) {
+        let plan = results.plan
+        var runsByCell = [[RunRecord]](repeating: [], count: plan.cells.count)
+        for record in results.records where !record.diverged && !record.curve.isEmpty {
+            runsByCell[record.run.cell].append(record)
+        }
+        let levels = plan.axes.map { AxisLevels(plan, axis: $0.name) }
+        var curves: [Curve] = []
+        for summary in results.ranked where !runsByCell[summary.cell].isEmpty {
+            let runs = runsByCell[summary.cell]
+            let cell = plan.cells[summary.cell]
+            let configuration = levels.compactMap { axis -> String? in
+                guard cell.value(of: axis.axis) != nil else { return nil }
+                return "\(axis.axis) = \(axis.displayLabels[axis.levelOfCell[summary.cell]])"
+            }
+            curves.append(Curve(
+                cell: summary.cell, rank: summary.rank,
+                configuration: configuration,
+                train: Self.mean(runs) { $0.trainLoss }, validation: Self.mean(runs) { $0.validationLoss },
+                runs: runs.count))
+            if curves.count == count { break }
+        }
+        self.curves = curves
+    }
+
+    /// Per epoch, the mean of `value` over the runs with a finite value at that epoch.
+    private static func mean(_ runs: [RunRecord], _ value: (CurvePoint) -> Double?) -> [(epoch: Int, loss: Double)] {
+        var sums: [Int: (sum: Double, count: Int)] = [:]
+        for run in runs {
+            for point in run.curve {
+                guard let v = value(point), v.isFinite else { continue }
+                let entry = sums[point.epoch] ?? (0, 0)
+                sums[point.epoch] = (entry.sum + v, entry.count + 1)
+            }
+        }
+        return sums.keys.sorted().map { epoch in (epoch, sums[epoch]!.sum / Double(sums[epoch]!.count)) }
+    }
+}

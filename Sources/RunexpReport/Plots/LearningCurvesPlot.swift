@@ -1,0 +1,79 @@
+import RunexpExecution
+
+/// Draws ``LearningCurves`` as small multiples in one SVG: a panel per cell, training loss solid
+/// and validation loss dashed, every panel on the same axes.
+///
+/// The two lines differ in dash as well as colour, so they read in grey. The loss axis starts at
+/// 0; the epoch axis runs from 1 to the longest run. Each panel lists the cell's axis values under it.
+public enum LearningCurvesPlot {
+    static let plotWidth = 190.0
+    static let plotHeight = 150.0
+    static let gap = 30.0
+    static let trainColor = "#440154"
+    static let validationColor = "#21918c"
+
+    /// The SVG text for `curves`; nil when there is no curve to draw.
+    public static func svg(_ curves: LearningCurves, metricLabel: String = "loss") -> String? {
+        let panels = curves.curves
+        guard !panels.isEmpty else { return nil }
+        let allPoints = panels.flatMap { $0.train + $0.validation }
+        let lastEpoch = max(2, allPoints.map(\.epoch).max() ?? 2)
+        let highest = allPoints.map(\.loss).max() ?? 1
+        let yTop = PlotScale.paddedDomain(low: 0, high: max(highest, 1e-6), padding: 0.04).high
+        let yTicks = PlotScale.niceTicks(low: 0, high: yTop, count: 4)
+        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
+        let yLabels = yTicks.map { PlotScale.label($0, step: yStep) }
+        let left = 40 + (yLabels.map { SVGDocument.textWidth($0, size: 11) }.max() ?? 0)
+        let xStep = max(1, PlotScale.niceStep(Double(lastEpoch - 1) / 4))
+        let xTicks = Array(stride(from: (1 / xStep).rounded(.up) * xStep, through: Double(lastEpoch), by: xStep))
+
+        let configurationLines = panels.map(\.configuration.count).max() ?? 0
+        let top = 84.0
+        let title = "Learning curves of the best \(panels.count == 1 ? "cell" : "\(panels.count) cells")"
+        let subtitle = "Mean \(metricLabel) per epoch over each cell's converged runs; training solid, validation dashed."
+        let width = max(left + Double(panels.count) * (plotWidth + gap), 20 + SVGDocument.textWidth(subtitle, size: 12) + 20)
+        let height = top + 24 + plotHeight + 44 + Double(configurationLines) * 15 + 12
+
+        var svg = SVGDocument(width: width.rounded(.up), height: height.rounded(.up), title: title)
+        svg.text(title, x: 20, y: 28, size: 16, bold: true)
+        svg.text(subtitle, x: 20, y: 50, size: 12, fill: "#444444")
+        svg.line(x1: 20, y1: 66, x2: 48, y2: 66, stroke: trainColor, width: 2)
+        svg.text("training loss", x: 54, y: 70, size: 11)
+        svg.line(x1: 150, y1: 66, x2: 178, y2: 66, stroke: validationColor, width: 2, dash: "6 4")
+        svg.text("validation loss", x: 184, y: 70, size: 11)
+
+        for (index, panel) in panels.enumerated() {
+            let panelLeft = left + Double(index) * (plotWidth + gap)
+            let panelTop = top + 24
+            let x = PlotScale(low: 1, high: Double(lastEpoch), from: panelLeft, to: panelLeft + plotWidth)
+            let y = PlotScale(low: 0, high: yTop, from: panelTop + plotHeight, to: panelTop)
+            svg.text("rank \(panel.rank)", x: panelLeft, y: panelTop - 10, size: 13, bold: true)
+            svg.text("\(panel.runs) run\(panel.runs == 1 ? "" : "s")", x: panelLeft + plotWidth, y: panelTop - 10, size: 11,
+                     anchor: .end, fill: "#444444")
+            svg.rect(x: panelLeft, y: panelTop, width: plotWidth, height: plotHeight, fill: "#fafafa", stroke: "#cccccc")
+            for (tick, label) in zip(yTicks, yLabels) {
+                svg.line(x1: panelLeft, y1: y(tick), x2: panelLeft + plotWidth, y2: y(tick), stroke: "#e4e4e4")
+                if index == 0 { svg.text(label, x: panelLeft - 7, y: y(tick) + 4, size: 11, anchor: .end) }
+            }
+            for tick in xTicks {
+                svg.line(x1: x(tick), y1: panelTop + plotHeight, x2: x(tick), y2: panelTop + plotHeight + 4, stroke: "#444444")
+                svg.text(PlotScale.label(tick, step: xStep), x: x(tick), y: panelTop + plotHeight + 17, size: 11, anchor: .middle)
+            }
+            svg.text("epoch", x: panelLeft + plotWidth / 2, y: panelTop + plotHeight + 34, size: 11, anchor: .middle, fill: "#444444")
+            svg.polyline(panel.train.map { (x(Double($0.epoch)), y($0.loss)) }, stroke: trainColor, width: 2)
+            svg.polyline(panel.validation.map { (x(Double($0.epoch)), y($0.loss)) }, stroke: validationColor, width: 2, dash: "6 4")
+            if panel.train.count == 1, let point = panel.train.first {
+                svg.circle(cx: x(Double(point.epoch)), cy: y(point.loss), r: 3, fill: trainColor)
+            }
+            if panel.validation.count == 1, let point = panel.validation.first {
+                svg.circle(cx: x(Double(point.epoch)), cy: y(point.loss), r: 3, fill: validationColor)
+            }
+            for (line, text) in panel.configuration.enumerated() {
+                svg.text(SVGDocument.fit(text, width: plotWidth + gap - 6, size: 11), x: panelLeft,
+                         y: panelTop + plotHeight + 56 + Double(line) * 15, size: 11)
+            }
+        }
+        svg.text(metricLabel, x: 18, y: top + 24 + plotHeight / 2, size: 12, anchor: .middle, rotation: -90)
+        return svg.text
+    }
+}

@@ -1,0 +1,49 @@
+import RunexpExecution
+import RunexpPlan
+
+/// The objective's value of every run, the input of every plot and of the variance shares.
+///
+/// A run contributes a value when it converged and the value is finite; diverged runs have none
+/// and are counted per cell instead, since every mean in the report is over converged runs.
+public struct ObjectiveData: Sendable {
+    /// The experiment's plan.
+    public let plan: Plan
+    /// The objective's metric and goal.
+    public let objective: Objective
+    /// Per cell (plan order): the objective of its converged runs, in run order.
+    public let valuesByCell: [[Double]]
+    /// Per cell: runs without a value (diverged, or a non-finite metric).
+    public let failedByCell: [Int]
+    /// Per cell: 1-based rank (``CellSummary/rank``).
+    public let rankByCell: [Int]
+
+    /// Extracts the objective from `results`.
+    public init(_ results: ExperimentResults) {
+        plan = results.plan
+        objective = results.plan.objective
+        var values = [[Double]](repeating: [], count: plan.cells.count)
+        var failed = [Int](repeating: 0, count: plan.cells.count)
+        for record in results.records {
+            if let value = record.value(objective.metric), value.isFinite {
+                values[record.run.cell].append(value)
+            } else {
+                failed[record.run.cell] += 1
+            }
+        }
+        valuesByCell = values
+        failedByCell = failed
+        var ranks = [Int](repeating: Int.max, count: plan.cells.count)
+        for summary in results.cells { ranks[summary.cell] = summary.rank }
+        rankByCell = ranks
+    }
+
+    /// Converged runs in all.
+    public var convergedRuns: Int { valuesByCell.reduce(0) { $0 + $1.count } }
+    /// Runs without a value in all.
+    public var failedRuns: Int { failedByCell.reduce(0, +) }
+
+    /// True when `a` is better than `b` under the objective's goal.
+    public func isBetter(_ a: Double, than b: Double) -> Bool {
+        objective.goal == .maximize ? a > b : a < b
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+@testable import RunexpReport
+
+@Suite struct EffectAnalysisTests {
+    /// units × activation, 2 repetitions; `values[cell]` are the runs' val_accuracy, nil = diverged.
+    static func grid(_ values: [[Double?]], units: String = "[1, 2]", activation: String = "[relu, tanh]",
+                     extraSearch: String = "") throws -> ExperimentResults {
+        let yaml = """
+            name: tiny
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units, activation: $activation}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 2, optimizer: sgd}
+            search:
+              grid: {units: \(units), activation: \(activation)}
+              repetitions: \(values[0].count)
+            \(extraSearch)
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        let records = plan.runs.map { run -> RunRecord in
+            let value = values[run.cell][run.repetition]
+            return RunRecord(run: run, seed: 1, epochsRun: 2, diverged: value == nil,
+                             validation: value.map { PartMetrics(loss: 1 - $0, accuracy: $0, precision: nil, recall: nil, f1: nil, rocAUC: nil) },
+                             test: nil, curve: [])
+        }
+        return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
+    }
+
+    /// Cells in plan order: (1, relu), (1, tanh), (2, relu), (2, tanh).
+    static let balanced: [[Double?]] = [[0.1, 0.3], [0.3, 0.5], [0.5, 0.7], [0.7, 0.9]]
+
+    @Test func mainEffectSharesOfABalancedGridAreExact() throws {
+        // Grand mean 0.5; SS = 0.48. units: means 0.3 / 0.7 over 4 runs each → 0.32 (2/3).
+        // activation: 0.4 / 0.6 → 0.08 (1/6). Within cells: ±0.1 on 8 runs → 0.08 (1/6). Rest 0.
+        let analysis = EffectAnalysis(ObjectiveData(try Self.grid(Self.balanced)))
+        #expect(abs(analysis.totalSumOfSquares - 0.48) < 1e-12)
+        #expect(abs((analysis.axes[0].share ?? 0) - 2.0 / 3) < 1e-12)
+        #expect(abs((analysis.axes[1].share ?? 0) - 1.0 / 6) < 1e-12)
+        #expect(abs((analysis.withinShare ?? 0) - 1.0 / 6) < 1e-12)
+        #expect((analysis.restShare ?? 1) < 1e-12)
+        #expect(analysis.byShare.map(\.axis) == ["units", "activation"])
+        let units = analysis.axes[0]
+        #expect(units.perLevel.map(\.label) == ["1", "2"])
+        #expect(units.perLevel.map { $0.statistics.n } == [4, 4])
+        #expect(abs((units.perLevel[1].statistics.mean ?? 0) - 0.7) < 1e-12)
+        // t(0.975, 3) = 3.182446; sd of 0.5, 0.7, 0.7, 0.9 = 0.163299; half-width = 3.182446 × 0.163299 / 2.
+        #expect(abs((units.perLevel[1].statistics.ci95 ?? 0) - 0.259843) < 1e-5)
+        #expect(analysis.bestLevel(of: units)?.label == "2")
+        #expect(analysis.worstLevel(of: units)?.label == "1")
+    }
+
+    @Test func headlineNamesTheAxesThatMatterAndComparesWithNoise() throws {
+        let analysis = EffectAnalysis(ObjectiveData(try Self.grid(Self.balanced)))
+        #expect(analysis.headline == "units (66.7%) matters most for val_accuracy; every other axis explains 16.7% or less.")
+        let noisy = EffectAnalysis(ObjectiveData(try Self.grid([[0.1, 0.9], [0.2, 0.8], [0.15, 0.95], [0.2, 0.9]])))
+        #expect(noisy.headline.hasSuffix("Differences between repetitions of the same cell explain more (99.5%) than any axis: much of what separates the cells is noise."),
+                "\(noisy.headline)")
+        let flat = EffectAnalysis(ObjectiveData(try Self.grid([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])))
+        #expect(flat.headline == "Every converged run has the same val_accuracy: no axis makes a difference.")
+        #expect(flat.withinShare == nil && flat.axes[0].share == nil)
+    }
+
+    @Test func divergedRunsAreLeftOutAndNamedWhereTheyConcentrate() throws {
+        let results = try Self.grid([[0.1, 0.3], [0.3, 0.5], [nil, nil], [0.7, nil]])
+        let analysis = EffectAnalysis(ObjectiveData(results))
+        #expect(analysis.data.convergedRuns == 5)
+        #expect(analysis.axes[0].perLevel.map(\.failed) == [0, 3])
+        #expect(analysis.divergenceNote == "3 of 8 runs diverged and are left out of every mean; they concentrate at units = 2 (3 of 4 runs).")
+        #expect(EffectAnalysis(ObjectiveData(try Self.grid(Self.balanced))).divergenceNote == nil)
+    }
+
+    @Test func aCellWithoutAnAxisFallsInALevelNamedNone() throws {
+        let yaml = """
+            name: inc
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units}
+              - dropout: $drop
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [2, 8]}
+              include:
+                - {units: 8, drop: 0.3}
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        let levels = AxisLevels(plan, axis: "drop")
+        #expect(levels.labels == ["0.3", "none"])
+        #expect(levels.levelOfCell == plan.cells.map { $0.value(of: "drop") == nil ? 1 : 0 })
+        #expect(!levels.isContinuous)
+    }
+
+    @Test func manyNumericValuesMakeAContinuousLogAxis() throws {
+        let rates = (1...12).map { String(Double($0) / 10000) }.joined(separator: ", ")
+        let yaml = """
+            name: cont
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: 4}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: {name: adam, learning_rate: $lr}}
+            search:
+              grid: {lr: [\(rates), 0.5]}
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        let levels = AxisLevels(plan, axis: "lr")
+        #expect(levels.count == 13)
+        #expect(levels.isContinuous)
+        #expect(levels.isLogarithmic)
+        #expect(!AxisLevels(try Self.grid(Self.balanced).plan, axis: "units").isContinuous)
+    }
+
+    @Test func quadraticFitRecoversAParabolaAndFallsBackToALine() throws {
+        let points = [-2.0, -1, 0, 1, 3].map { (x: $0, y: 1 + 2 * $0 - 0.5 * $0 * $0) }
+        let fit = try #require(QuadraticFit(points, logarithmic: false))
+        for x in [-1.5, 0.25, 2.0] { #expect(abs(fit(x) - (1 + 2 * x - 0.5 * x * x)) < 1e-9) }
+        let line = try #require(QuadraticFit([(x: 1, y: 2), (x: 1, y: 4), (x: 3, y: 8)], logarithmic: false))
+        #expect(abs(line(1) - 3) < 1e-9 && abs(line(3) - 8) < 1e-9)
+        let log = try #require(QuadraticFit([(x: 0.001, y: 1), (x: 0.01, y: 2), (x: 0.1, y: 3), (x: 1, y: 4)], logarithmic: true))
+        #expect(abs(log(0.0316227766) - 2.5) < 1e-6)
+    }
+
+    @Test func heatmapSquaresAverageRunsOrTakeTheBestCell() throws {
+        let results = try ReportFixtures.synthetic()
+        let data = ObjectiveData(results)
+        let mean = HeatmapGrid(data, heatmap: Heatmap(x: "batch_size", y: "dropout", aggregate: .mean))
+        #expect(mean.xLevels.labels == ["8", "32"] && mean.yLevels.labels == ["0", "0.5"])
+        #expect(mean.otherAxes == ["units"])
+        // Square (batch 8, dropout 0): units 4 (one run diverged) and 16: 5 runs.
+        let first = mean.squares[0]
+        #expect(first.runs == 5 && first.failed == 1 && first.cells == 2)
+        let expected = [0.79, 0.80, 0.80, 0.81, 0.822]
+        #expect(abs((first.value ?? 0) - expected.reduce(0, +) / 5) < 1e-12)
+        // Best square: batch 32, dropout 0 (row 0, column 1).
+        #expect(mean.bestValue == mean.squares[1].value)
+        #expect(mean.fileName == "heatmap-batch_size-dropout.svg")
+        let best = HeatmapGrid(data, heatmap: Heatmap(x: "batch_size", y: "dropout", aggregate: .max))
+        #expect(best.fileName == "heatmap-batch_size-dropout-max.svg")
+        #expect(best.squares[0].runs == 3)
+        #expect(abs((best.squares[0].value ?? 0) - 0.810667) < 1e-6)
+    }
+
+    @Test func withoutHeatmapsInThePlanTheTwoStrongestCategoricalAxesAreCrossed() throws {
+        let results = try ReportFixtures.synthetic(heatmaps: "")
+        let analysis = EffectAnalysis(ObjectiveData(results))
+        #expect(analysis.byShare.map(\.axis) == ["batch_size", "dropout", "units"])
+        #expect(ReportFiles.heatmapsToDraw(analysis) == [Heatmap(x: "dropout", y: "batch_size", aggregate: .mean)])
+        let asked = EffectAnalysis(ObjectiveData(try ReportFixtures.synthetic()))
+        #expect(ReportFiles.heatmapsToDraw(asked) == [Heatmap(x: "batch_size", y: "dropout", aggregate: .mean)])
+    }
+
+    @Test func learningCurvesAverageTheConvergedRunsOfTheBestCells() throws {
+        let results = try ReportFixtures.synthetic()
+        let curves = LearningCurves(results, count: 5)
+        #expect(curves.curves.count == 5)
+        #expect(curves.curves.map(\.rank) == [1, 2, 3, 4, 5])
+        let first = curves.curves[0]
+        #expect(first.runs == 3)
+        #expect(first.configuration == ["units = 16", "dropout = 0", "batch_size = 32"])
+        // Train loss at epoch 1: 0.9 + 0.01 × repetition, averaged over repetitions 0, 1, 2.
+        #expect(first.train.map(\.epoch) == [1, 2, 3])
+        #expect(abs(first.train[0].loss - 0.91) < 1e-12)
+        #expect(abs(first.validation[2].loss - 1.0 / 3) < 1e-12)
+        // The cell with the diverged run averages its two converged runs.
+        let divergedCell = try #require(LearningCurves(results, count: 8).curves.first { $0.cell == 0 })
+        #expect(divergedCell.runs == 2)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+@testable import RunexpReport
+
+/// The report files compared byte for byte with `Fixtures/golden/<case>/`.
+///
+/// Re-record on purpose only, after checking the pictures: `RUNEXP_RECORD_GOLDEN=1 swift test
+/// --filter GoldenFileTests` rewrites the golden files from the current code.
+@Suite struct GoldenFileTests {
+    static let recording = ProcessInfo.processInfo.environment["RUNEXP_RECORD_GOLDEN"] == "1"
+
+    static func cases() throws -> [(name: String, results: ExperimentResults)] {
+        [("synthetic", try ReportFixtures.synthetic()), ("continuous", try ReportFixtures.continuous())]
+    }
+
+    @Test(arguments: ["synthetic", "continuous"])
+    func reportFilesMatchTheGoldenFiles(name: String) throws {
+        let results = try #require(try Self.cases().first { $0.name == name }?.results)
+        let files = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
+        let directory = ReportFixtures.fixtures.appendingPathComponent("golden").appendingPathComponent(name)
+        if Self.recording {
+            try? FileManager.default.removeItem(at: directory)
+            try ReportFixtures.write(files, to: directory.path)
+            return
+        }
+        let expectedNames = try Self.listFiles(directory)
+        #expect(files.map(\.name).sorted() == expectedNames, "files differ from \(directory.path)")
+        for file in files {
+            let expected = try String(contentsOf: directory.appendingPathComponent(file.name), encoding: .utf8)
+            guard file.text != expected else { continue }
+            let actualLines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(actualLines.count, expectedLines.count)
+            let saved = NSTemporaryDirectory() + "runexp-golden-\(name)-" + file.name.replacingOccurrences(of: "/", with: "-")
+            try? file.text.write(toFile: saved, atomically: true, encoding: .utf8)
+            Issue.record("""
+                \(name)/\(file.name) differs from the golden file at line \(line + 1); this run's text is in \(saved).
+                expected: \(line < expectedLines.count ? String(expectedLines[line]) : "<end>")
+                actual:   \(line < actualLines.count ? String(actualLines[line]) : "<end>")
+                Re-record on purpose only: RUNEXP_RECORD_GOLDEN=1 swift test --filter GoldenFileTests
+                """)
+        }
+    }
+
+    @Test func drawingTwiceGivesTheSameBytes() throws {
+        let a = ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: ReportFixtures.provenanceJSON)
+        let b = ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: ReportFixtures.provenanceJSON)
+        #expect(a.map(\.name) == b.map(\.name))
+        #expect(a.map(\.text) == b.map(\.text))
+    }
+
+    @Test(arguments: ["synthetic", "continuous"])
+    func redrawingFromTheFolderGivesTheSameBytesAsTheRun(name: String) throws {
+        let results = try #require(try Self.cases().first { $0.name == name }?.results)
+        let folder = try ReportFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ReportFixtures.write(ReportFixtures.folderFiles(results), to: folder)
+        let contents = try ResultFolderReader.read(folder)
+        let fromFolder = ReportFiles.render(results: contents.results, provenanceJSON: contents.provenanceJSON)
+        let fromRun = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
+        #expect(fromFolder.map(\.name) == fromRun.map(\.name))
+        for (a, b) in zip(fromFolder, fromRun) { #expect(a.text == b.text, "\(a.name)") }
+        #expect(contents.results.cells == ReportFiles.asStored(results).cells)
+    }
+
+    @Test func thePageNamesTheExperimentAndInlinesEveryPlot() throws {
+        let files = ReportFiles.render(results: try ReportFixtures.continuous(), provenanceJSON: ReportFixtures.provenanceJSON)
+        let page = try #require(files.last { $0.name == "report.html" }?.text)
+        #expect(page.contains("<h1>continuous</h1>"))
+        #expect(page.contains("A continuous axis &amp; a max heatmap &lt;check escaping&gt;"))
+        #expect(page.contains("c54e0cb913b8998e0d0922bc091468d5a1f50b95 (branch main)"))
+        #expect(page.contains("Data/d.csv, SHA-256 0123456789abcdef"))
+        for svg in files where svg.name.hasSuffix(".svg") {
+            #expect(page.contains(svg.text.dropLast()), "\(svg.name) is not inline")
+        }
+        #expect(!page.contains("<script"))
+        #expect(!page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("://"))
+    }
+
+    /// Files under `directory`, relative, sorted.
+    static func listFiles(_ directory: URL) throws -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        var names: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory),
+               !isDirectory.boolValue { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

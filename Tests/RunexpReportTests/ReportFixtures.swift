@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+@testable import RunexpPlan
+@testable import RunexpReport
+
+/// Synthetic results with known numbers, and access to the golden files under `Fixtures/`.
+enum ReportFixtures {
+    /// A 2 × 2 × 2 grid (units, dropout, batch_size), 3 repetitions, two classes: val_accuracy is
+    /// 0.80 + 0.05 at batch size 32 − 0.06 × dropout + 0.01 at 16 units + a repetition offset;
+    /// run 2 (cell 0, repetition 2) diverged. Three epochs of curves per run.
+    static func synthetic(heatmaps: String = "report:\n  heatmaps:\n    - {x: batch_size, y: dropout}\n") throws -> ExperimentResults {
+        let yaml = """
+            name: synthetic
+            description: A made-up grid whose numbers are known
+            seed: 3
+            data:
+              file: d.csv
+              target: y
+              split: {test: 0.2, validation: 0.2}
+            model:
+              - dropout: $dropout
+              - dense: {units: $units, activation: relu}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 3, batch_size: $batch_size, optimizer: sgd}
+            search:
+              grid:
+                units: [4, 16]
+                dropout: [0, 0.5]
+                batch_size: [8, 32]
+              repetitions: 3
+            \(heatmaps)
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "synthetic.yaml", directory: "")
+        var records: [RunRecord] = []
+        for run in plan.runs {
+            let cell = plan.cells[run.cell]
+            let units = cell.value(of: "units")?.number ?? 0
+            let dropout = cell.value(of: "dropout")?.number ?? 0
+            let batch = cell.value(of: "batch_size")?.number ?? 0
+            let offset = [-0.01, 0.0, 0.012][run.repetition]
+            let batchGain: Double = batch == 32 ? 0.05 : 0
+            let unitsGain: Double = units == 16 ? 0.01 : 0
+            let accuracy: Double = 0.80 + batchGain - 0.06 * dropout + unitsGain + offset
+            let diverged = run.index == 2
+            func part(_ shift: Double) -> PartMetrics {
+                PartMetrics(loss: 1 - accuracy + shift, accuracy: accuracy - shift, precision: accuracy, recall: accuracy - 0.02,
+                            f1: accuracy - 0.01, rocAUC: min(1, accuracy + 0.05))
+            }
+            let curve = (1...3).map { (epoch: Int) -> CurvePoint in
+                let e = Double(epoch)
+                let trainLoss: Double = 0.9 / e + 0.01 * Double(run.repetition)
+                let validationLoss: Double = 1.0 / e + dropout / 10
+                return CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: 0.6 + 0.1 * e,
+                                  validationLoss: validationLoss, validationAccuracy: 0.55 + 0.1 * e)
+            }
+            records.append(RunRecord(run: run, seed: UInt64(1000 + run.index), epochsRun: 3, diverged: diverged,
+                                     validation: diverged ? nil : part(0), test: diverged ? nil : part(0.01),
+                                     curve: diverged ? Array(curve.prefix(1)) : curve))
+        }
+        return ExperimentResults(plan: plan, classes: ["B", "M"], records: records)
+    }
+
+    /// A provenance.json as a run writes it, with fixed values.
+    static let provenanceJSON = """
+        {
+          "command_line" : ["runexp", "experiments/synthetic.yaml"],
+          "cores" : 2,
+          "cpu" : "Test CPU",
+          "data_sha256" : {"Data/d.csv" : "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+          "experiment_file" : "experiments/synthetic.yaml",
+          "experiment_sha256" : "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
+          "finished" : "2026-11-30T12:00:03Z",
+          "git" : {"branch" : "main", "commit" : "c54e0cb913b8998e0d0922bc091468d5a1f50b95", "dirty" : false},
+          "host" : "testhost",
+          "jobs" : 2,
+          "os" : "Test OS",
+          "resumed_runs" : 0,
+          "runexp_version" : "0.1.0",
+          "started" : "2026-11-30T12:00:00Z",
+          "swift_version" : "6.3",
+          "wall_seconds" : 3.25
+        }
+
+        """
+
+    /// The result folder files of `results` as a run writes them (ResultTables), with `provenanceJSON`.
+    static func folderFiles(_ results: ExperimentResults) -> [(name: String, text: String)] {
+        [("experiment.yaml", "name: synthetic\n"),
+         ("plan.json", ResultTables.planJSON(results.plan)),
+         ("runs.csv", ResultTables.runsCSV(results)),
+         ("cells.csv", ResultTables.cellsCSV(results)),
+         ("curves.csv", ResultTables.curvesCSV(results)),
+         ("summary.json", ResultTables.summaryJSON(results)),
+         ("provenance.json", provenanceJSON)]
+    }
+
+    /// `Tests/RunexpReportTests/Fixtures/`, found from this source file (the test target declares no resources).
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
+
+    /// A new empty folder under the temporary directory.
+    static func temporaryFolder() throws -> String {
+        let path = NSTemporaryDirectory() + "runexp-report-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `files` under `folder`, creating subfolders.
+    static func write(_ files: [(name: String, text: String)], to folder: String) throws {
+        for file in files {
+            let url = URL(fileURLWithPath: folder).appendingPathComponent(file.name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+extension ReportFixtures {
+    /// A random-search-like grid: 12 log-spaced learning rates (a continuous axis) × two
+    /// activations, 2 repetitions, one heatmap with `aggregate: max`; the two largest rates diverge
+    /// with tanh. val_accuracy peaks at a learning rate of 0.01.
+    static func continuous() throws -> ExperimentResults {
+        let rates = (0..<12).map { index in ScalarSyntax.format(pow(10, -4 + Double(index) * 3 / 11)) }
+        let yaml = """
+            name: continuous
+            description: A continuous axis & a max heatmap <check escaping>
+            data: {file: d.csv, target: y, split: {validation: 0.25}}
+            model:
+              - dense: {units: 8, activation: $activation}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 2, optimizer: {name: adam, learning_rate: $learning_rate}, early_stopping: {monitor: val_loss, patience: 1}}
+            search:
+              grid:
+                learning_rate: [\(rates.joined(separator: ", "))]
+                activation: [relu, tanh]
+              repetitions: 2
+              objective: {metric: val_loss}
+            report:
+              heatmaps:
+                - {x: activation, y: learning_rate, aggregate: max}
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "continuous.yaml", directory: "")
+        let records = plan.runs.map { run -> RunRecord in
+            let cell = plan.cells[run.cell]
+            let rate = cell.value(of: "learning_rate")?.number ?? 1
+            let tanh = cell.value(of: "activation")?.description == "tanh"
+            let distance = log10(rate) + 2
+            let activationCost: Double = tanh ? 0.02 : 0
+            let loss: Double = 0.1 + 0.05 * distance * distance + activationCost + 0.01 * Double(run.repetition)
+            let diverged = tanh && rate > 0.05
+            let curve = (1...(run.repetition == 0 ? 2 : 1)).map { (epoch: Int) -> CurvePoint in
+                let e = Double(epoch)
+                return CurvePoint(epoch: epoch, trainLoss: loss * 1.5 / e, trainAccuracy: 0.7, validationLoss: loss * 1.2 / e,
+                                  validationAccuracy: 0.7)
+            }
+            return RunRecord(run: run, seed: UInt64(run.index), epochsRun: curve.count, diverged: diverged,
+                             validation: diverged ? nil : PartMetrics(loss: loss, accuracy: 1 - loss, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                             test: nil, curve: curve)
+        }
+        return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
+    }
+}
