@@ -73,6 +73,20 @@ import Testing
         #expect(EffectAnalysis(ObjectiveData(try Self.grid(Self.balanced))).divergenceNote == nil)
     }
 
+    @Test func aReportIsDrawnEvenWhenEveryRunDivergedOrThereIsOneCell() throws {
+        let diverged = try Self.grid([[nil, nil], [nil, nil], [nil, nil], [nil, nil]])
+        let analysis = EffectAnalysis(ObjectiveData(diverged))
+        #expect(analysis.headline == "Too few converged runs to compare the axes.")
+        #expect(analysis.divergenceNote == "8 of 8 runs diverged and are left out of every mean.")
+        let files = ReportFiles.render(results: diverged, provenanceJSON: nil)
+        // No shares to rank by: plan order decides; no curves were recorded.
+        #expect(files.map(\.name) == ["plots/heatmap-units-activation.svg", "plots/effects.svg", "report.html"])
+        #expect(files.last?.text.contains("provenance.json could not be read.") == true)
+        let single = try Self.grid([[0.5, 0.6]], units: "[3]", activation: "[relu]")
+        let names = ReportFiles.render(results: single, provenanceJSON: "not json").map(\.name)
+        #expect(names == ["plots/effects.svg", "report.html"])
+    }
+
     @Test func aCellWithoutAnAxisFallsInALevelNamedNone() throws {
         let yaml = """
             name: inc

@@ -10,6 +10,8 @@ import Testing
         ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: ReportFixtures.provenanceJSON)
             + ReportFiles.render(results: try ReportFixtures.continuous(), provenanceJSON: ReportFixtures.provenanceJSON)
             .map { (name: "continuous/" + $0.name, text: $0.text) }
+            + ReportFiles.render(results: try EffectAnalysisTests.grid([[nil, nil], [nil, nil], [nil, nil], [nil, nil]]), provenanceJSON: nil)
+            .map { (name: "diverged/" + $0.name, text: $0.text) }
     }
 
     @Test func everySVGRendersInRsvgConvert() throws {
@@ -56,6 +58,18 @@ import Testing
                     "\(page.name): \(ExternalTool.consoleMessages(result.stderr).joined(separator: "\n"))")
             #expect(result.stdout.contains("</svg>") && result.stdout.contains("Effect of each axis"),
                     "\(page.name) did not render: \(result.stdout.prefix(300))")
+        }
+    }
+
+    /// A missing tool is a failure naming the package, never a skip.
+    @Test func aMissingToolFailsWithTheInstallLine() {
+        withKnownIssue {
+            do {
+                _ = try ExternalTool.require("runexp-no-such-tool", package: "librsvg2-bin")
+                Issue.record("a missing tool was found")
+            } catch {}
+        } matching: { issue in
+            issue.description.contains("apt-get install -y librsvg2-bin")
         }
     }
 
