@@ -104,4 +104,57 @@ import Testing
         }
         #expect(bits(back) == bits(bt))
     }
+
+    /// Wide shapes take the packed paths (≥ 512 columns): strip tails, inner blocks (> 64) and row
+    /// blocks (> 64) must leave every sum in sequential order, so results match the naive loops bit for bit.
+    static let wideShapes = [Shape(rows: 9, inner: 70, columns: 520), Shape(rows: 70, inner: 3, columns: 547)]
+
+    @Test(arguments: wideShapes)
+    func packedProductsKeepTheSequentialOrder(_ shape: Shape) {
+        let a = Self.values(shape.rows * shape.inner, seed: 7)
+        let b = Self.values(shape.inner * shape.columns, seed: 8)
+        let bias = Self.values(shape.columns, seed: 9)
+        let g = Self.values(shape.rows * shape.columns, seed: 10)
+        var scratch = [Float](repeating: .nan, count: MatrixProducts.scratchCount)
+        var out = [Float](repeating: .nan, count: shape.rows * shape.columns)
+        var left = [Float](repeating: .nan, count: shape.inner * shape.columns)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { bias in
+                    g.withUnsafeBufferPointer { g in
+                        scratch.withUnsafeMutableBufferPointer { scratch in
+                            out.withUnsafeMutableBufferPointer { out in
+                                MatrixProducts.multiply(
+                                    a.baseAddress!, rows: shape.rows, inner: shape.inner, b.baseAddress!,
+                                    columns: shape.columns, bias: bias.baseAddress!, relu: true, into: out.baseAddress!,
+                                    scratch: scratch.baseAddress!)
+                            }
+                            left.withUnsafeMutableBufferPointer { left in
+                                MatrixProducts.multiplyTransposedLeft(
+                                    a.baseAddress!, rows: shape.rows, aColumns: shape.inner, g.baseAddress!,
+                                    gColumns: shape.columns, into: left.baseAddress!, scratch: scratch.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var mismatches = 0
+        for r in 0..<shape.rows {
+            for c in 0..<shape.columns {
+                var s = bias[c]
+                for k in 0..<shape.inner { s = s + a[r * shape.inner + k] * b[k * shape.columns + c] }
+                if s < 0 { s = 0 }
+                if out[r * shape.columns + c].bitPattern != s.bitPattern { mismatches += 1 }
+            }
+        }
+        for k in 0..<shape.inner {
+            for c in 0..<shape.columns {
+                var s: Float = 0
+                for r in 0..<shape.rows { s = s + a[r * shape.inner + k] * g[r * shape.columns + c] }
+                if left[k * shape.columns + c].bitPattern != s.bitPattern { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
 }

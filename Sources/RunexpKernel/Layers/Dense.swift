@@ -19,6 +19,8 @@ struct Dense: Sendable {
     let transposedKernelGradient: Int?
     /// The loss has already written ∂L/∂z (softmax/sigmoid fused with cross-entropy).
     var lossFused = false
+    /// Arena offset of ``MatrixProducts/scratchCount`` floats for packing W or ∂L/∂z, given to wide layers.
+    var scratch: Int?
 
     /// Refreshes the Wᵀ copy from the current parameters (once per step, before ``forward``).
     func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
@@ -38,7 +40,7 @@ struct Dense: Sendable {
             let relu = activation == .relu
             MatrixProducts.multiply(
                 x, rows: rows, inner: inputWidth, parameters + kernel, columns: units,
-                bias: parameters + bias, relu: relu, into: y)
+                bias: parameters + bias, relu: relu, into: y, scratch: scratch.map { arena + $0 })
             if !relu { activation.apply(y, rows: rows, width: units) }
         }
     }
@@ -72,7 +74,8 @@ struct Dense: Sendable {
                 arena + transposedKernelGradient, rows: units, columns: inputWidth, into: gradients + kernel)
         } else {
             MatrixProducts.multiplyTransposedLeft(
-                x, rows: rows, aColumns: inputWidth, g, gColumns: units, into: gradients + kernel)
+                x, rows: rows, aColumns: inputWidth, g, gColumns: units, into: gradients + kernel,
+                scratch: scratch.map { arena + $0 })
         }
         MatrixProducts.columnSums(g, rows: rows, columns: units, into: gradients + bias)
     }

@@ -3,20 +3,97 @@
 /// Every output row is computed by the same instruction sequence whatever the number of rows,
 /// so a row's result never depends on which other rows share the call (chunking-invariant, deterministic).
 /// Products are `a + b * c`, never fused multiply-add.
+///
+/// Wide operands (at least ``packedColumns`` columns) are copied block by block into a contiguous
+/// `scratch` of ``scratchCount`` floats first: their rows lie 2 KiB or more apart, so a 32-column
+/// strip of 30+ rows maps to the same few L1 sets and is evicted before it is reused. Blocking only
+/// stores and reloads partial sums; every sum keeps its order, so results are bit-identical either way.
 enum MatrixProducts {
+    /// Column count from which the axpy-form products pack their strided operand.
+    static let packedColumns = 512
+    /// Fewest rows for which ``multiply(_:rows:inner:_:columns:bias:relu:into:scratch:)`` packs (with
+    /// fewer, the copy costs more than the cache misses it saves).
+    static let packedMinimumRows = 8
+    /// Rows of a packed 32-column block (the block is `packedRows × 32` floats, 8 KiB).
+    static let packedRows = 64
+    /// Floats of scratch the packed paths need.
+    static let scratchCount = packedRows * 32
+
     /// `out[r, n] = bias[n] + Σ_k a[r, k] · b[k, n]`, optionally followed by `max(·, 0)`.
     ///
     /// Shapes: `a` rows × inner, `b` inner × columns, `bias` columns (or none), `out` rows × columns.
     /// Axpy form: broadcasts `a[r, k]` against the contiguous row `b[k, :]`, 32/8 columns at a time.
+    /// With `scratch` (``scratchCount`` floats) and at least ``packedColumns`` columns, 32-column strips
+    /// of `b` are packed and shared by all rows.
     static func multiply(
         _ a: UnsafePointer<Float>, rows: Int, inner: Int,
         _ b: UnsafePointer<Float>, columns: Int,
         bias: UnsafePointer<Float>?, relu: Bool,
-        into out: UnsafeMutablePointer<Float>
+        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil
+    ) {
+        guard let scratch, columns >= packedColumns, rows >= packedMinimumRows else {
+            multiply(a, rows: rows, inner: inner, b, bStride: columns, columns: columns,
+                     bias: bias, relu: relu, into: out, outStride: columns)
+            return
+        }
+        let strips = columns & ~31
+        for c in Swift.stride(from: 0, to: strips, by: 32) {
+            var k0 = 0
+            while k0 < inner {
+                let count = min(packedRows, inner - k0)
+                for k in 0..<count {
+                    let source = b + (k0 + k) * columns + c
+                    let packed = scratch + k * 32
+                    packed.store8(source.load8(0), 0); packed.store8(source.load8(8), 8)
+                    packed.store8(source.load8(16), 16); packed.store8(source.load8(24), 24)
+                }
+                let first = k0 == 0, last = k0 + count == inner
+                for r in 0..<rows {
+                    let aRow = a + r * inner + k0
+                    let outRow = out + r * columns + c
+                    var s0: SIMD8<Float>, s1: SIMD8<Float>, s2: SIMD8<Float>, s3: SIMD8<Float>
+                    if !first {
+                        s0 = outRow.load8(0); s1 = outRow.load8(8); s2 = outRow.load8(16); s3 = outRow.load8(24)
+                    } else if let bias {
+                        s0 = bias.load8(c); s1 = bias.load8(c + 8); s2 = bias.load8(c + 16); s3 = bias.load8(c + 24)
+                    } else {
+                        s0 = .zero; s1 = .zero; s2 = .zero; s3 = .zero
+                    }
+                    var w = UnsafePointer(scratch)
+                    for k in 0..<count {
+                        let x = SIMD8<Float>(repeating: aRow[k])
+                        s0 = s0 + x * w.load8(0)
+                        s1 = s1 + x * w.load8(8)
+                        s2 = s2 + x * w.load8(16)
+                        s3 = s3 + x * w.load8(24)
+                        w += 32
+                    }
+                    if relu && last {
+                        s0 = s0.clampedAtZero; s1 = s1.clampedAtZero
+                        s2 = s2.clampedAtZero; s3 = s3.clampedAtZero
+                    }
+                    outRow.store8(s0, 0); outRow.store8(s1, 8); outRow.store8(s2, 16); outRow.store8(s3, 24)
+                }
+                k0 += count
+            }
+        }
+        if strips < columns {
+            multiply(a, rows: rows, inner: inner, b + strips, bStride: columns, columns: columns - strips,
+                     bias: bias.map { $0 + strips }, relu: relu, into: out + strips, outStride: columns)
+        }
+    }
+
+    /// The unpacked product over `columns` columns of `b` and `out`, whose rows are `bStride` and
+    /// `outStride` floats apart.
+    private static func multiply(
+        _ a: UnsafePointer<Float>, rows: Int, inner: Int,
+        _ b: UnsafePointer<Float>, bStride: Int, columns: Int,
+        bias: UnsafePointer<Float>?, relu: Bool,
+        into out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         for r in 0..<rows {
             let aRow = a + r * inner
-            let outRow = out + r * columns
+            let outRow = out + r * outStride
             var c = 0
             while c + 32 <= columns {
                 var s0 = SIMD8<Float>.zero, s1 = SIMD8<Float>.zero
@@ -32,7 +109,7 @@ enum MatrixProducts {
                     s1 = s1 + x * w.load8(8)
                     s2 = s2 + x * w.load8(16)
                     s3 = s3 + x * w.load8(24)
-                    w += columns
+                    w += bStride
                 }
                 if relu {
                     s0 = s0.clampedAtZero; s1 = s1.clampedAtZero
@@ -47,7 +124,7 @@ enum MatrixProducts {
                 var w = b + c
                 for k in 0..<inner {
                     s0 = s0 + SIMD8<Float>(repeating: aRow[k]) * w.load8(0)
-                    w += columns
+                    w += bStride
                 }
                 if relu { s0 = s0.clampedAtZero }
                 outRow.store8(s0, c)
@@ -58,7 +135,7 @@ enum MatrixProducts {
                 var w = b + c
                 for k in 0..<inner {
                     s = s + aRow[k] * w[0]
-                    w += columns
+                    w += bStride
                 }
                 if relu && s < 0 { s = 0 }
                 outRow[c] = s
@@ -130,14 +207,69 @@ enum MatrixProducts {
     /// `out[k, n] = Σ_r a[r, k] · g[r, n]`, i.e. `aᵀ · g`, summed over rows in order.
     ///
     /// Shapes: `a` rows × aColumns, `g` rows × gColumns, `out` aColumns × gColumns (overwritten).
-    /// Axpy form over the contiguous `g` row, 32/8 columns at a time.
+    /// Axpy form over the contiguous `g` row, 32/8 columns at a time. With `scratch` (``scratchCount``
+    /// floats) and at least ``packedColumns`` columns, 32-column strips of `g` are packed and shared by all k.
     static func multiplyTransposedLeft(
         _ a: UnsafePointer<Float>, rows: Int, aColumns: Int,
         _ g: UnsafePointer<Float>, gColumns: Int,
-        into out: UnsafeMutablePointer<Float>
+        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil
+    ) {
+        guard let scratch, gColumns >= packedColumns, aColumns > 1 else {
+            multiplyTransposedLeft(a, rows: rows, aColumns: aColumns, g, gStride: gColumns, gColumns: gColumns,
+                                   into: out, outStride: gColumns)
+            return
+        }
+        let strips = gColumns & ~31
+        for c in Swift.stride(from: 0, to: strips, by: 32) {
+            var r0 = 0
+            repeat {
+                let count = min(packedRows, rows - r0)
+                for r in 0..<count {
+                    let source = g + (r0 + r) * gColumns + c
+                    let packed = scratch + r * 32
+                    packed.store8(source.load8(0), 0); packed.store8(source.load8(8), 8)
+                    packed.store8(source.load8(16), 16); packed.store8(source.load8(24), 24)
+                }
+                let first = r0 == 0
+                for k in 0..<aColumns {
+                    let outRow = out + k * gColumns + c
+                    var s0: SIMD8<Float>, s1: SIMD8<Float>, s2: SIMD8<Float>, s3: SIMD8<Float>
+                    if first {
+                        s0 = .zero; s1 = .zero; s2 = .zero; s3 = .zero
+                    } else {
+                        s0 = outRow.load8(0); s1 = outRow.load8(8); s2 = outRow.load8(16); s3 = outRow.load8(24)
+                    }
+                    var gp = UnsafePointer(scratch)
+                    var ap = a + r0 * aColumns + k
+                    for _ in 0..<count {
+                        let x = SIMD8<Float>(repeating: ap[0])
+                        s0 = s0 + x * gp.load8(0)
+                        s1 = s1 + x * gp.load8(8)
+                        s2 = s2 + x * gp.load8(16)
+                        s3 = s3 + x * gp.load8(24)
+                        gp += 32
+                        ap += aColumns
+                    }
+                    outRow.store8(s0, 0); outRow.store8(s1, 8); outRow.store8(s2, 16); outRow.store8(s3, 24)
+                }
+                r0 += count
+            } while r0 < rows
+        }
+        if strips < gColumns {
+            multiplyTransposedLeft(a, rows: rows, aColumns: aColumns, g + strips, gStride: gColumns,
+                                   gColumns: gColumns - strips, into: out + strips, outStride: gColumns)
+        }
+    }
+
+    /// The unpacked product over `gColumns` columns of `g` and `out`, whose rows are `gStride` and
+    /// `outStride` floats apart.
+    private static func multiplyTransposedLeft(
+        _ a: UnsafePointer<Float>, rows: Int, aColumns: Int,
+        _ g: UnsafePointer<Float>, gStride: Int, gColumns: Int,
+        into out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         for k in 0..<aColumns {
-            let outRow = out + k * gColumns
+            let outRow = out + k * outStride
             var c = 0
             while c + 32 <= gColumns {
                 var s0 = SIMD8<Float>.zero, s1 = SIMD8<Float>.zero
@@ -150,7 +282,7 @@ enum MatrixProducts {
                     s1 = s1 + x * gp.load8(8)
                     s2 = s2 + x * gp.load8(16)
                     s3 = s3 + x * gp.load8(24)
-                    gp += gColumns
+                    gp += gStride
                     ap += aColumns
                 }
                 outRow.store8(s0, c); outRow.store8(s1, c + 8)
@@ -163,7 +295,7 @@ enum MatrixProducts {
                 var ap = a + k
                 for _ in 0..<rows {
                     s0 = s0 + SIMD8<Float>(repeating: ap[0]) * gp.load8(0)
-                    gp += gColumns
+                    gp += gStride
                     ap += aColumns
                 }
                 outRow.store8(s0, c)
@@ -175,7 +307,7 @@ enum MatrixProducts {
                 var ap = a + k
                 for _ in 0..<rows {
                     s = s + ap[0] * gp[0]
-                    gp += gColumns
+                    gp += gStride
                     ap += aColumns
                 }
                 outRow[c] = s

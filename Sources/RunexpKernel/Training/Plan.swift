@@ -1,9 +1,10 @@
 /// The layout of one network's forward/backward pass for batches of at most `capacity` rows in a flat scratch arena.
 ///
 /// Arena regions (floats, each 16-aligned): gathered inputs (training only), each layer's output
-/// and output gradient, dropout masks, Wᵀ copies for dense layers with < 8 units, and the parameter
-/// gradient vector (training only, laid out like ``Network/parameters``). Inference plans drop every
-/// dropout layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
+/// and output gradient, dropout masks, Wᵀ copies for dense layers with < 8 units, one packing scratch
+/// shared by dense layers with ≥ ``MatrixProducts/packedColumns`` units, and the parameter gradient
+/// vector (training only, laid out like ``Network/parameters``). Inference plans drop every dropout
+/// layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
 struct Plan: Sendable {
     enum Layer: Sendable {
         case dense(Dense)
@@ -93,6 +94,15 @@ struct Plan: Sendable {
         if training, let lastDense, lastDense == layers.count - 1, case .dense(var dense) = layers[lastDense] {
             dense.lossFused = true
             layers[lastDense] = .dense(dense)
+        }
+        // Wide layers share one packing scratch (see ``MatrixProducts``).
+        var scratch: Int?
+        for index in layers.indices {
+            guard case .dense(var dense) = layers[index], dense.transposedKernel == nil,
+                  dense.units >= MatrixProducts.packedColumns else { continue }
+            if scratch == nil { scratch = allocate(MatrixProducts.scratchCount) }
+            dense.scratch = scratch
+            layers[index] = .dense(dense)
         }
         self.layers = layers
         self.output = current
