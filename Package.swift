@@ -23,7 +23,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         // Pure math: matrices, layers, losses, optimizers, metrics, seeded random numbers. No I/O.
-        .target(name: "RunexpKernel"),
+        // Optimized in debug builds too: unoptimized SIMD code is ~100x slower, and `swift run`
+        // and `swift test` build debug. -O gives the same bits as the release build's -O.
+        .target(
+            name: "RunexpKernel",
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // Data loading and splits, the scheduler over cores, the result folder.
         .target(
             name: "RunexpExecution",
@@ -47,7 +52,7 @@ let package = Package(
             dependencies: ["RunexpPlan"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"]),
+        .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "RunexpExecutionTests",
             dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel"]

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Writes Tests/RunexpKernelTests/Fixtures/reference-replay.json: an independent NumPy reference for
+the training kernel, replayed step by step by Tests/RunexpKernelTests/ReferenceReplayTests.swift.
+
+Network: input(5) -> Dropout(0.25) -> Dense(4, relu | tanh) -> Dense(3, softmax), categorical
+cross-entropy. A fixed data set (24 rows), fixed initial weights, 50 fixed batches (row indices,
+1 to 8 rows each) and fixed dropout keep flags drive eight cases: SGD, SGD with momentum, SGD with
+Nesterov momentum and Adam, each without and with class weights (relu without, tanh with).
+
+The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
+  dropout      y = x * keep * s,  s = 1/(1 - rate) in float32
+  loss         sum_i w[y_i] * ce_i / n,  ce_i = -log(clip(p[i, y_i], 1e-7, 1 - 1e-7))
+  dL/dlogits   (p - onehot) * w[y_i] / n          (softmax fused with the loss)
+  SGD          w -= g*lr;  momentum: v = v*mu - g*lr, w += v  (Nesterov: w += v*mu - g*lr)
+  Adam         t += 1; a = lr*sqrt(1 - b2^t)/(1 - b1^t); m += (g - m)*(1 - b1);
+               v += (g^2 - v)*(1 - b2); w -= m*a/(sqrt(v) + eps)
+It runs in float64 with the kernel's float32-rounded hyperparameters, so the expected values are the
+exact math to ~1e-15; the kernel (float32) must match them to a relative 1e-5. The generator refuses
+inputs where float32 rounding could change a branch: a relu pre-activation or a clipped probability
+within a margin of its kink. It also reruns everything in float32 (NumPy's own summation order) and
+prints how far that lands from float64, as a sanity check of the tolerance.
+
+    python3 bench/reference/make_fixture.py        # needs numpy; rewrites the fixture
+"""
+import json
+import os
+
+import numpy as np
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+OUT = os.path.join(ROOT, "Tests", "RunexpKernelTests", "Fixtures", "reference-replay.json")
+
+ROWS, WIDTH, HIDDEN, CLASSES = 24, 5, 4, 3
+RATE = 0.25
+STEPS = 50
+MAX_BATCH = 8
+CLASS_WEIGHTS = [1.5, 0.5, 2.0]
+EPSILON_CLIP = 1e-7
+KINK_MARGIN = 1e-4  # |relu pre-activation| and distance to the clip bounds must exceed this
+
+CASES = [
+    # name, optimizer (Keras names and values), activation, weighted
+    ("sgd", {"name": "sgd", "learning_rate": 0.1}, "relu", False),
+    ("sgd-weighted", {"name": "sgd", "learning_rate": 0.1}, "tanh", True),
+    ("momentum", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9}, "relu", False),
+    ("momentum-weighted", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9}, "tanh", True),
+    ("nesterov", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True}, "relu", False),
+    ("nesterov-weighted", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True}, "tanh", True),
+    ("adam", {"name": "adam", "learning_rate": 0.01}, "relu", False),
+    ("adam-weighted", {"name": "adam", "learning_rate": 0.01}, "tanh", True),
+]
+
+
+def f32(x):
+    """The float32 rounding of x, as a float64 (how the kernel stores hyperparameters)."""
+    return float(np.float32(x))
+
+
+def unpack(params, dtype):
+    p = np.asarray(params, dtype=dtype)
+    i = 0
+    w1 = p[i:i + WIDTH * HIDDEN].reshape(WIDTH, HIDDEN); i += WIDTH * HIDDEN
+    b1 = p[i:i + HIDDEN]; i += HIDDEN
+    w2 = p[i:i + HIDDEN * CLASSES].reshape(HIDDEN, CLASSES); i += HIDDEN * CLASSES
+    b2 = p[i:i + CLASSES]
+    return w1, b1, w2, b2
+
+
+def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, margins):
+    """Loss and flat gradient of one batch; records distances to kinks in `margins`."""
+    w1, b1, w2, b2 = unpack(params, dtype)
+    scale = dtype(np.float32(1) / (np.float32(1) - np.float32(RATE)))
+    xd = x.astype(dtype) * (keep.astype(dtype) * scale)
+    z1 = xd @ w1 + b1
+    if activation == "relu":
+        h = np.maximum(z1, 0)
+        margins.append(float(np.min(np.abs(z1))))
+    else:
+        h = np.tanh(z1)
+    z2 = h @ w2 + b2
+    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    n = x.shape[0]
+    py = p[np.arange(n), labels]
+    low, high = f32(EPSILON_CLIP), f32(1 - EPSILON_CLIP)
+    margins.append(float(min(np.min(py - low), np.min(high - py))))
+    w = np.asarray(weights, dtype=dtype)[labels]
+    loss = np.sum(w * -np.log(np.clip(py, low, high))) / dtype(n)
+    onehot = np.eye(CLASSES, dtype=dtype)[labels]
+    dz2 = (p - onehot) * (w / dtype(n))[:, None]
+    dw2 = h.T @ dz2
+    db2 = dz2.sum(axis=0)
+    dh = dz2 @ w2.T
+    dz1 = dh * (z1 > 0) if activation == "relu" else dh * (1 - h * h)
+    dw1 = xd.T @ dz1
+    db1 = dz1.sum(axis=0)
+    return loss, np.concatenate([dw1.ravel(), db1, dw2.ravel(), db2])
+
+
+class Optimizer:
+    def __init__(self, spec, count, dtype):
+        self.spec, self.dtype, self.t = spec, dtype, 0
+        self.lr = dtype(f32(spec["learning_rate"]))
+        if spec["name"] == "sgd":
+            self.mu = dtype(f32(spec.get("momentum", 0.0)))
+            self.nesterov = spec.get("nesterov", False)
+            self.v = np.zeros(count, dtype)
+        else:
+            b1, b2, eps = spec.get("beta_1", 0.9), spec.get("beta_2", 0.999), spec.get("epsilon", 1e-7)
+            self.b1, self.b2, self.eps = dtype(f32(b1)), dtype(f32(b2)), dtype(f32(eps))
+            self.one_minus_b1, self.one_minus_b2 = dtype(f32(1 - b1)), dtype(f32(1 - b2))
+            self.m = np.zeros(count, dtype)
+            self.v = np.zeros(count, dtype)
+
+    def update(self, w, g):
+        if self.spec["name"] == "sgd":
+            if self.mu == 0:
+                return w - g * self.lr
+            self.v = self.v * self.mu - g * self.lr
+            return w + (self.v * self.mu - g * self.lr if self.nesterov else self.v)
+        self.t += 1
+        t = self.dtype(self.t)
+        alpha = self.lr * np.sqrt(1 - self.b2 ** t) / (1 - self.b1 ** t)
+        self.m = self.m + (g - self.m) * self.one_minus_b1
+        self.v = self.v + (g * g - self.v) * self.one_minus_b2
+        return w - (self.m * alpha) / (np.sqrt(self.v) + self.eps)
+
+
+def replay(case, features, labels, initial, batches, masks, dtype):
+    _, spec, activation, weighted = case
+    weights = CLASS_WEIGHTS if weighted else [1.0] * CLASSES
+    w = np.asarray(initial, dtype)
+    optimizer = Optimizer(spec, w.size, dtype)
+    losses, trajectory, margins = [], [], []
+    for rows, keep in zip(batches, masks):
+        loss, g = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins)
+        losses.append(float(loss))
+        w = optimizer.update(w, g)
+        trajectory.append(w.copy())
+    return losses, trajectory, min(margins)
+
+
+def make(seed):
+    rng = np.random.default_rng(seed)
+    features = rng.normal(size=(ROWS, WIDTH)).astype(np.float32)
+    labels = rng.integers(0, CLASSES, size=ROWS)
+    limit1 = np.sqrt(6 / (WIDTH + HIDDEN))
+    limit2 = np.sqrt(6 / (HIDDEN + CLASSES))
+    initial = np.concatenate([
+        rng.uniform(-limit1, limit1, WIDTH * HIDDEN), np.zeros(HIDDEN),
+        rng.uniform(-limit2, limit2, HIDDEN * CLASSES), np.zeros(CLASSES),
+    ]).astype(np.float32)
+    sizes = [MAX_BATCH, 1] + list(rng.integers(1, MAX_BATCH + 1, size=STEPS - 2))
+    batches = [rng.choice(ROWS, size=int(n), replace=False) for n in sizes]
+    masks = [(rng.random((len(b), WIDTH)) >= RATE).astype(np.float32) for b in batches]
+    return features, labels, initial, batches, masks
+
+
+def number(x):
+    """Shortest decimal that reads back as the same float32."""
+    return float(np.format_float_positional(np.float32(x), unique=True, trim="-"))
+
+
+def main():
+    for seed in range(100):
+        features, labels, initial, batches, masks = make(seed)
+        results = [replay(c, features, labels, initial, batches, masks, np.float64) for c in CASES]
+        if min(r[2] for r in results) > KINK_MARGIN:
+            break
+    else:
+        raise SystemExit("no seed keeps every relu pre-activation and probability away from its kink")
+    worst = 0.0
+    for case, (losses, trajectory, _) in zip(CASES, results):
+        l32, t32, _ = replay(case, features, labels, initial, batches, masks, np.float32)
+        for a, b in zip(trajectory, t32):
+            worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-3))))
+    fixture = {
+        "about": "NumPy float64 reference for ReferenceReplayTests; written by bench/reference/make_fixture.py",
+        "seed": seed,
+        "inputWidth": WIDTH,
+        "classes": CLASSES,
+        "dropoutRate": RATE,
+        "hiddenUnits": HIDDEN,
+        "features": [number(v) for v in features.ravel()],
+        "labels": [int(v) for v in labels],
+        "initialParameters": [number(v) for v in initial],
+        "batches": [[int(i) for i in b] for b in batches],
+        "keepMasks": [[int(v) for v in m.ravel()] for m in masks],
+        "classWeights": CLASS_WEIGHTS,
+        "cases": [
+            {
+                "name": name, "optimizer": spec, "activation": activation, "weighted": weighted,
+                "losses": [float("%.10g" % v) for v in losses],
+                "parameters": [[float("%.10g" % v) for v in w] for w in trajectory],
+            }
+            for (name, spec, activation, weighted), (losses, trajectory, _) in zip(CASES, results)
+        ],
+    }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+        f.write("\n")
+    margin = min(r[2] for r in results)
+    print(f"wrote {os.path.relpath(OUT, ROOT)} ({os.path.getsize(OUT)} bytes), seed {seed}, "
+          f"smallest kink margin {margin:.2e}, float32 NumPy vs float64 worst relative difference {worst:.2e}")
+
+
+if __name__ == "__main__":
+    main()
