@@ -8,7 +8,12 @@ import RunexpReport
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run an experiment and write its result folder."
+        abstract: "Run an experiment and write its result folder.",
+        discussion: """
+            Finished runs are journaled as they complete. After an interruption (Ctrl-C, a killed \
+            process), `--resume` continues the newest unfinished folder of the experiment, or \
+            `--resume DIR` a given one, re-running only what is missing.
+            """
     )
 
     @Argument(help: "The experiment file (YAML).")
@@ -23,8 +28,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder that holds result folders.")
     var out: String = "results"
 
+    @Option(help: ArgumentHelp("Resume an unfinished result folder: DIR, or alone for the newest one.", valueName: "DIR"))
+    var resume: String?
+
     @Flag(help: "No progress line.")
     var quiet = false
+
+    /// `--resume` given without a folder (the argument preprocessor inserts this).
+    static let newestFolder = "@newest"
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -42,28 +53,69 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }
-        let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
-        let records = await ExperimentRunner.run(prepared, jobs: jobs) { progress.update($0) }
-        progress.finish()
-
-        let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
-        let git = GitState.probe(directory: (file as NSString).deletingLastPathComponent)
+        let git = GitState.probe(experimentFile: file)
+        let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
+
+        let folder: ActiveResultFolder
+        do {
+            if let resume {
+                let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
+                guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
+                folder = try ActiveResultFolder.resume(path, plan: plan)
+            } else {
+                folder = try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
+                                                       plan: plan, experimentText: experimentText)
+            }
+        } catch let error as ResultFolderError {
+            Terminal.error("error: \(error)")
+            throw ExitCode(ExitStatus.invalidInput)
+        } catch {
+            Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+
+        let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let interruption = Interruption()
+        let earlier = folder.journaled.values.sorted { $0.run.index < $1.run.index }
+        let remaining = plan.runs.filter { folder.journaled[$0.index] == nil }
+        if !earlier.isEmpty && !quiet {
+            Terminal.error("Resuming \(folder.path): \(earlier.count) of \(plan.runCount) runs already done.")
+        }
+        let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
+        var journalError: Error?
+        _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
+                                       shouldStop: { interruption.requested || journalError != nil },
+                                       record: { record in
+                                           do { try folder.append(record) } catch { journalError = error }
+                                       },
+                                       progress: { progress.update($0) })
+        progress.finish()
+        if let journalError {
+            Terminal.error("error: cannot write the journal of '\(folder.path)': \(journalError.localizedDescription)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        if interruption.requested, folder.journaled.count < plan.runCount {
+            Terminal.error("Interrupted: \(folder.journaled.count) of \(plan.runCount) runs are saved in \(folder.path).")
+            Terminal.error("Resume with: runexp run \(file) --resume \(folder.path)" + (out == "results" ? "" : " --out \(out)"))
+            throw ExitCode(130)
+        }
+
+        let records = folder.journaled.values.sorted { $0.run.index < $1.run.index }
+        let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
+        let planJSON = ResultTables.planJSON(plan)
         let provenance = Provenance(
             runexpVersion: RunexpVersion.current, git: git, experimentFile: file,
-            experimentSHA256: SHA256Digest.hex(of: experimentData), dataFile: PathNormalizer.normalize(plan.data.path),
-            dataSHA256: prepared.data.sha256, jobs: jobs, commandLine: CommandLine.arguments,
-            started: started, finished: Date())
+            experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: SHA256Digest.hex(of: planJSON),
+            dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
+            commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let files = ExperimentRunner.files(results, experimentText: experimentText)
             + [("provenance.json", ResultTables.json(provenance))]
-        let folder: String
         do {
-            folder = try ResultFolder(root: out, experimentName: plan.name)
-                .write(files: files, name: ResultFolder.folderName(started: started, git: git))
+            try folder.finish(files: files)
         } catch {
-            Terminal.error("error: cannot write the result folder under '\(out)': \(error.localizedDescription)")
+            Terminal.error("error: cannot finish the result folder '\(folder.path)': \(error.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
         }
 
@@ -73,12 +125,61 @@ struct RunCommand: AsyncParsableCommand {
         Terminal.output("\n\(records.count) runs of \(plan.cells.count) cells"
             + (diverged > 0 ? ", \(diverged) diverged" : "")
             + " in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n")
-        Terminal.output("Results: \(folder)\n")
+        Terminal.output("Results: \(folder.path)\n")
+    }
+
+    /// Lets `--resume` stand alone: inserts ``newestFolder`` when no folder follows it.
+    static func preprocess(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            result.append(argument)
+            if argument == "--resume" {
+                let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+                if next == nil || next!.hasPrefix("-") || next!.hasSuffix(".yaml") || next!.hasSuffix(".yml") {
+                    result.append(newestFolder)
+                }
+            }
+        }
+        return result
     }
 }
 
+/// Ctrl-C (SIGINT) and SIGTERM ask the run to stop: no new run starts, running ones finish
+/// and are journaled. A second Ctrl-C stops at once (the journal keeps what finished).
+final class Interruption: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let flag = AtomicFlag()
+
+    init() {
+        let flag = self.flag
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if flag.isSet { exit(130) }
+                flag.set()
+                FileHandle.standardError.write(Data("\nStopping after the runs in progress (Ctrl-C again to stop now)...\n".utf8))
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    var requested: Bool { flag.isSet }
+}
+
+/// A boolean set once, readable from any thread.
+final class AtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() { lock.withLock { value = true } }
+}
+
 /// Draws progress on stderr: redrawn in place on a terminal, a plain line every 5 s otherwise.
-final class ProgressPrinter: @unchecked Sendable {
+final class ProgressPrinter {
     private let enabled: Bool
     private let interactive: Bool
     private let metric: String

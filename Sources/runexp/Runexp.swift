@@ -16,7 +16,7 @@ struct Runexp: AsyncParsableCommand {
     /// Parses, runs, and maps errors to runexp's exit codes: usage errors exit 2, not 64.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(RunCommand.preprocess(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

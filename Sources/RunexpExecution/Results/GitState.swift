@@ -8,6 +8,20 @@ public struct GitState: Sendable, Codable, Equatable {
     public var branch: String?
     /// Uncommitted changes (tracked or untracked) in the work tree.
     public var dirty: Bool
+    /// When dirty: the experiment file's diff against HEAD, or "untracked" if git does not
+    /// track it; nil when clean or outside git.
+    public var experimentDiff: String?
+
+    public init(commit: String?, branch: String?, dirty: Bool, experimentDiff: String? = nil) {
+        self.commit = commit
+        self.branch = branch
+        self.dirty = dirty
+        self.experimentDiff = experimentDiff
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, branch, dirty, experimentDiff = "experiment_diff"
+    }
 
     /// `abc1234`, `abc1234-dirty`, or `nogit`.
     public var folderTag: String {
@@ -15,15 +29,26 @@ public struct GitState: Sendable, Codable, Equatable {
         return String(commit.prefix(7)) + (dirty ? "-dirty" : "")
     }
 
-    /// Asks git about `directory`; never fails (outside git, or without git, it is `nogit`).
-    public static func probe(directory: String) -> GitState {
-        let directory = directory.isEmpty ? "." : directory
+    /// Asks git about the folder of `experimentFile`; never fails (outside git, or without
+    /// git, it is `nogit`).
+    public static func probe(experimentFile: String) -> GitState {
+        var directory = (experimentFile as NSString).deletingLastPathComponent
+        if directory.isEmpty { directory = "." }
+        let name = (experimentFile as NSString).lastPathComponent
         guard let commit = run(["rev-parse", "HEAD"], in: directory), !commit.isEmpty else {
             return GitState(commit: nil, branch: nil, dirty: false)
         }
         let branch = run(["symbolic-ref", "--short", "-q", "HEAD"], in: directory)
         let status = run(["status", "--porcelain"], in: directory) ?? ""
-        return GitState(commit: commit, branch: branch?.isEmpty == false ? branch : nil, dirty: !status.isEmpty)
+        var diff: String?
+        if !status.isEmpty {
+            if run(["ls-files", "--error-unmatch", "--", name], in: directory) == nil {
+                diff = "untracked"
+            } else {
+                diff = run(["diff", "HEAD", "--", name], in: directory) ?? ""
+            }
+        }
+        return GitState(commit: commit, branch: branch?.isEmpty == false ? branch : nil, dirty: !status.isEmpty, experimentDiff: diff)
     }
 
     /// Runs git and returns its trimmed standard output, or nil when it fails.

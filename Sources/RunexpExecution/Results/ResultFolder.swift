@@ -1,7 +1,8 @@
 import Foundation
 import RunexpPlan
 
-/// Writes a result folder safely: into a hidden staging folder, then renamed into place.
+/// Names and places result folders; ``write(files:name:)`` writes a whole folder at once, and
+/// ``ActiveResultFolder`` writes one run by run with a journal.
 ///
 /// Layout (DESIGN.md §3): `<root>/<name>/<UTC yyyy-mm-ddThh-mm-ssZ>_<commit7>[-dirty]/` with
 /// experiment.yaml, plan.json, runs.csv, cells.csv, curves.csv, summary.json, provenance.json,
@@ -23,8 +24,8 @@ public struct ResultFolder: Sendable {
         return "\(formatter.string(from: started))_\(git.folderTag)"
     }
 
-    /// Writes `files` (name → text) as a new result folder named `name` and points `latest` at
-    /// it; returns the folder's path. A name already taken gets a `-2`, `-3`... suffix.
+    /// Writes `files` (name → text) as a complete new result folder named `name` (suffixed
+    /// `-2`, `-3`... when taken) and points `latest` at it; returns the folder's path.
     public func write(files: [(name: String, text: String)], name: String) throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: experimentDirectory, withIntermediateDirectories: true)
@@ -39,26 +40,23 @@ public struct ResultFolder: Sendable {
         do {
             try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
             for file in files {
-                let target = (staging as NSString).appendingPathComponent(file.name)
-                let parent = (target as NSString).deletingLastPathComponent
-                try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-                try Data(file.text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+                try ActiveResultFolder.writeAtomically(staging, file.name, file.text)
             }
             try manager.moveItem(atPath: staging, toPath: path(finalName))
         } catch {
             try? manager.removeItem(atPath: staging)
             throw error
         }
-        try updateLatest(to: finalName)
+        try Self.pointLatest(in: experimentDirectory, to: finalName)
         return path(finalName)
     }
 
-    /// Replaces the `latest` link atomically (a new link renamed over the old one).
-    private func updateLatest(to name: String) throws {
-        let temporary = path(".latest.\(getpid())")
+    /// Replaces `<experimentDirectory>/latest` atomically (a new link renamed over the old one).
+    static func pointLatest(in experimentDirectory: String, to name: String) throws {
+        let temporary = (experimentDirectory as NSString).appendingPathComponent(".latest.\(getpid())")
         try? FileManager.default.removeItem(atPath: temporary)
         try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: name)
-        guard rename(temporary, path("latest")) == 0 else {
+        guard rename(temporary, (experimentDirectory as NSString).appendingPathComponent("latest")) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
             throw CocoaError(.fileWriteUnknown)
         }

@@ -11,8 +11,18 @@ public enum ExperimentRunner {
         /// The best cell mean of the objective among cells whose runs have all finished.
         public var bestObjective: Double?
 
+        /// Runs finished by this process (``done`` also counts runs resumed from a journal).
+        public var rateBasis: Int?
+
+        public init(done: Int, total: Int, elapsed: TimeInterval, bestObjective: Double?) {
+            self.done = done
+            self.total = total
+            self.elapsed = elapsed
+            self.bestObjective = bestObjective
+        }
+
         /// Finished runs per second so far.
-        public var runsPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+        public var runsPerSecond: Double { elapsed > 0 ? Double(rateBasis ?? done) / elapsed : 0 }
 
         /// Seconds left at the current rate, nil before the first run finishes.
         public var eta: TimeInterval? {
@@ -20,8 +30,11 @@ public enum ExperimentRunner {
         }
     }
 
-    /// Executes `runs` (default: all of the plan) with `jobs` workers; records come back in plan order.
-    public static func run(_ experiment: PreparedExperiment, jobs: Int, runs: [RunID]? = nil,
+    /// Executes `runs` (default: all of the plan) with `jobs` workers and returns their records
+    /// in plan order. `record` sees each record as it finishes (to journal it); `alreadyDone`
+    /// counts runs finished earlier, for progress. Stops starting runs once `shouldStop` is true.
+    public static func run(_ experiment: PreparedExperiment, jobs: Int, runs: [RunID]? = nil, alreadyDone: [RunRecord] = [],
+                           shouldStop: () -> Bool = { false }, record: (RunRecord) -> Void = { _ in },
                            progress: (Progress) -> Void = { _ in }) async -> [RunRecord] {
         let executor = RunExecutor(experiment: experiment)
         let runs = runs ?? experiment.plan.runs
@@ -32,10 +45,10 @@ public enum ExperimentRunner {
         var sums = [Double](repeating: 0, count: plan.cells.count)
         var counts = [Int](repeating: 0, count: plan.cells.count)
         var best: Double?
-        return await RunScheduler(jobs: jobs).execute(runs, work: { executor.execute($0) }) { record, done in
-            let cell = record.run.cell
+        func account(_ finished: RunRecord) {
+            let cell = finished.run.cell
             finishedPerCell[cell] += 1
-            if let value = record.value(plan.objective.metric), value.isFinite {
+            if let value = finished.value(plan.objective.metric), value.isFinite {
                 sums[cell] += value
                 counts[cell] += 1
             }
@@ -43,7 +56,17 @@ public enum ExperimentRunner {
                 let mean = sums[cell] / Double(counts[cell])
                 if best == nil || (plan.objective.goal == .maximize ? mean > best! : mean < best!) { best = mean }
             }
-            progress(Progress(done: done, total: runs.count, elapsed: Date().timeIntervalSince(start), bestObjective: best))
+        }
+        alreadyDone.forEach(account)
+        let total = alreadyDone.count + runs.count
+        return await RunScheduler(jobs: jobs).execute(runs, work: { executor.execute($0) }, shouldStop: shouldStop) { finished, done in
+            record(finished)
+            account(finished)
+            // Rates count this process's runs only; done and ETA include the earlier ones.
+            let elapsed = Date().timeIntervalSince(start)
+            var current = Progress(done: alreadyDone.count + done, total: total, elapsed: elapsed, bestObjective: best)
+            current.rateBasis = done
+            progress(current)
         }
     }
 

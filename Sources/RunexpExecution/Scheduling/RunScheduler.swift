@@ -12,17 +12,20 @@ public struct RunScheduler: Sendable {
         self.jobs = max(1, jobs)
     }
 
-    /// Executes `runs` with `work`, calling `progress` after each run finishes (in finishing order).
+    /// Executes `runs` with `work`, calling `progress` after each run finishes (in finishing
+    /// order). Once `shouldStop` returns true no further run starts; the running ones finish and
+    /// are returned, so the result may hold fewer records than `runs`.
     public func execute(
         _ runs: [RunID],
         work: @escaping @Sendable (RunID) -> RunRecord,
+        shouldStop: () -> Bool = { false },
         progress: (RunRecord, Int) -> Void = { _, _ in }
     ) async -> [RunRecord] {
         var results = [RunRecord?](repeating: nil, count: runs.count)
         await withTaskGroup(of: (Int, RunRecord).self) { group in
             var next = 0
             func startNext() {
-                guard next < runs.count else { return }
+                guard next < runs.count, !shouldStop() else { return }
                 let position = next
                 let run = runs[position]
                 group.addTask { (position, work(run)) }
@@ -34,7 +37,7 @@ public struct RunScheduler: Sendable {
                 results[position] = record
                 done += 1
                 progress(record, done)
-                if !Task.isCancelled { startNext() }
+                startNext()
             }
         }
         return results.compactMap { $0 }

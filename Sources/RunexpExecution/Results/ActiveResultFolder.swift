@@ -1,0 +1,187 @@
+import Foundation
+import RunexpPlan
+
+/// A result folder while its runs are being written: experiment.yaml and plan.json first, then
+/// one journal line per finished run, then the final files.
+///
+/// The journal (`.journal`) holds one compact JSON ``RunRecord`` per line, appended as runs
+/// finish (each line is a single write, so a killed process leaves at most one torn last line,
+/// which reading ignores). A `.lock` held with `flock` keeps a second process out; the kernel
+/// releases it when the process dies. ``finish(files:)`` writes every final file under a
+/// temporary name, renames it into place, then removes the journal and the lock.
+public final class ActiveResultFolder {
+    /// The folder's path.
+    public let path: String
+    /// Records already in the journal (from an earlier, interrupted process), by run index.
+    public private(set) var journaled: [Int: RunRecord] = [:]
+    private let journal: FileHandle
+    private let lockDescriptor: Int32
+    private let experimentDirectory: String
+
+    static let journalName = ".journal"
+    static let lockName = ".lock"
+
+    /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken), writes
+    /// experiment.yaml and plan.json, and opens an empty journal.
+    public static func create(in experimentDirectory: String, name: String, plan: Plan, experimentText: String) throws -> ActiveResultFolder {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: experimentDirectory, withIntermediateDirectories: true)
+        var finalName = name
+        var suffix = 2
+        var path = (experimentDirectory as NSString).appendingPathComponent(finalName)
+        // mkdir fails if the folder exists, so two processes never get the same folder.
+        while mkdir(path, 0o755) != 0 {
+            guard errno == EEXIST else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            finalName = "\(name)-\(suffix)"
+            suffix += 1
+            path = (experimentDirectory as NSString).appendingPathComponent(finalName)
+        }
+        let lock = try acquireLock(path)
+        try Self.writeAtomically(path, "experiment.yaml", experimentText)
+        try Self.writeAtomically(path, "plan.json", ResultTables.planJSON(plan))
+        manager.createFile(atPath: (path as NSString).appendingPathComponent(journalName), contents: nil)
+        return try ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
+    }
+
+    /// Reopens an unfinished folder for `plan`: checks it is a result folder, unfinished, made
+    /// from the same plan, and not being written; reads its journal.
+    public static func resume(_ path: String, plan: Plan) throws -> ActiveResultFolder {
+        let manager = FileManager.default
+        let planPath = (path as NSString).appendingPathComponent("plan.json")
+        let journalPath = (path as NSString).appendingPathComponent(journalName)
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ResultFolderError.notAResultFolder(path: path, missing: "the folder")
+        }
+        guard let planData = manager.contents(atPath: planPath) else {
+            throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json")
+        }
+        guard manager.fileExists(atPath: journalPath) else {
+            if manager.fileExists(atPath: (path as NSString).appendingPathComponent("runs.csv")) {
+                throw ResultFolderError.alreadyFinished(path: path)
+            }
+            throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
+        }
+        let planText = String(decoding: planData, as: UTF8.self)
+        let current = ResultTables.planJSON(plan)
+        if planText != current {
+            var differences = ["plan.json differs"]
+            if let old = try? JSONDecoder().decode(Plan.self, from: planData) {
+                let found = PlanDifferences.between(old, plan)
+                if !found.isEmpty { differences = found }
+            }
+            throw ResultFolderError.planChanged(path: path, differences: differences)
+        }
+        let lock = try acquireLock(path)
+        let records = RunJournal.read(FileManager.default.contents(atPath: journalPath) ?? Data(), runCount: plan.runCount)
+        // Rewrite the journal without a torn tail before appending to it.
+        try Self.writeAtomically(path, journalName, records.values.sorted { $0.run.index < $1.run.index }.map(RunJournal.line).joined())
+        let experimentDirectory = (path as NSString).deletingLastPathComponent
+        return try ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: records)
+    }
+
+    /// Unfinished folders (with a journal) under `experimentDirectory`, oldest first.
+    public static func unfinished(in experimentDirectory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? []
+        return names.filter { !$0.hasPrefix(".") && $0 != "latest" }.sorted().map {
+            (experimentDirectory as NSString).appendingPathComponent($0)
+        }.filter {
+            FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(journalName))
+        }
+    }
+
+    private init(path: String, experimentDirectory: String, lock: Int32, journaled: [Int: RunRecord]) throws {
+        self.path = path
+        self.experimentDirectory = experimentDirectory
+        self.lockDescriptor = lock
+        self.journaled = journaled
+        let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
+        guard let handle = FileHandle(forWritingAtPath: journalPath) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
+        }
+        handle.seekToEndOfFile()
+        journal = handle
+    }
+
+    deinit {
+        try? journal.close()
+        close(lockDescriptor)
+    }
+
+    /// Appends one finished run to the journal (one write of one line).
+    public func append(_ record: RunRecord) throws {
+        try journal.write(contentsOf: Data(RunJournal.line(record).utf8))
+        journaled[record.run.index] = record
+    }
+
+    /// Writes the final files (each under a temporary name, then renamed), removes the journal
+    /// and the lock, and points `latest` at this folder.
+    public func finish(files: [(name: String, text: String)]) throws {
+        for file in files {
+            try Self.writeAtomically(path, file.name, file.text)
+        }
+        try journal.close()
+        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
+        try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.lockName))
+        try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)
+    }
+
+    /// Takes the folder's lock or explains who holds it.
+    private static func acquireLock(_ path: String) throws -> Int32 {
+        let lockPath = (path as NSString).appendingPathComponent(lockName)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: lockPath]) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (FileManager.default.contents(atPath: lockPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            close(descriptor)
+            throw ResultFolderError.locked(path: path, holder: holder.isEmpty ? "unknown process" : holder)
+        }
+        let text = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName)"
+        _ = ftruncate(descriptor, 0)
+        _ = text.withCString { write(descriptor, $0, strlen($0)) }
+        return descriptor
+    }
+
+    /// Writes `text` to `<folder>/<name>` through a temporary file and a rename.
+    static func writeAtomically(_ folder: String, _ name: String, _ text: String) throws {
+        let target = (folder as NSString).appendingPathComponent(name)
+        let parent = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let temporary = (parent as NSString).appendingPathComponent(".\((name as NSString).lastPathComponent).tmp-\(getpid())")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, target) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+        }
+    }
+}
+
+/// The journal's line format: one compact JSON run record per line.
+enum RunJournal {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    static func line(_ record: RunRecord) -> String {
+        guard let data = try? encoder.encode(record) else { return "" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Records by run index; lines that do not parse (a torn last line), indices outside the
+    /// plan and repeats are skipped.
+    static func read(_ data: Data, runCount: Int) -> [Int: RunRecord] {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var records: [Int: RunRecord] = [:]
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let record = try? decoder.decode(RunRecord.self, from: Data(line)),
+                  record.run.index >= 0, record.run.index < runCount, records[record.run.index] == nil
+            else { continue }
+            records[record.run.index] = record
+        }
+        return records
+    }
+}
