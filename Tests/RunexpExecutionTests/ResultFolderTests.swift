@@ -1,20 +1,34 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpPlan
 
 @Suite struct ResultFolderTests {
-    @Test func writesFilesAndPointsLatestAtTheNewestFolder() throws {
+    static let plan: Plan = try! PlanParser.parse(yaml: """
+        name: exp
+        data: {file: d.csv, target: y}
+        model: [{dense: {units: classes, activation: softmax}}]
+        training: {epochs: 1, optimizer: sgd}
+
+        """, file: "e.yaml", directory: "")
+
+    @Test func createsJournalsFinishesAndPointsLatestAtTheNewestFolder() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let folder = ResultFolder(root: directory.path, experimentName: "exp")
-        let first = try folder.write(files: [("a.csv", "x\n"), ("plots/p.svg", "<svg/>")], name: "2026-01-01T00-00-00Z_nogit")
-        let second = try folder.write(files: [("a.csv", "y\n")], name: "2026-01-01T00-00-00Z_nogit")
-        #expect(first.hasSuffix("exp/2026-01-01T00-00-00Z_nogit"))
-        #expect(second.hasSuffix("exp/2026-01-01T00-00-00Z_nogit-2"))
-        #expect(try String(contentsOfFile: first + "/plots/p.svg", encoding: .utf8) == "<svg/>")
-        let latest = try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("exp/latest"))
-        #expect(latest == "2026-01-01T00-00-00Z_nogit-2")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("exp")).filter { $0.hasPrefix(".") }
+        let experiments = directory.file("exp")
+        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", plan: Self.plan, experimentText: "yaml")
+        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", plan: Self.plan, experimentText: "yaml")
+        #expect(first.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit"))
+        #expect(second.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit-2"))
+        #expect(ActiveResultFolder.unfinished(in: experiments) == [first.path, second.path])
+        try second.finish(files: [("a.csv", "y\n"), ("plots/p.svg", "<svg/>")])
+        try first.finish(files: [("a.csv", "x\n")])
+        #expect(try String(contentsOfFile: second.path + "/plots/p.svg", encoding: .utf8) == "<svg/>")
+        #expect(try String(contentsOfFile: first.path + "/experiment.yaml", encoding: .utf8) == "yaml")
+        // latest follows the folder finished last.
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("exp/latest")) == "2026-01-01T00-00-00Z_nogit")
+        #expect(ActiveResultFolder.unfinished(in: experiments).isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: first.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }
 
@@ -29,5 +43,33 @@ import Testing
                       (Double.nan, "nan"), (-Double.infinity, "-inf"), (0.1234567, "0.123457")])
     func fixedFormatIsExact(value: Double, text: String) {
         #expect(FixedFormat.string(value) == text)
+    }
+}
+
+@Suite struct JournalTests {
+    func record(_ index: Int, loss: Double) -> RunRecord {
+        RunRecord(run: RunIDFixture.make(index), seed: UInt64(index), epochsRun: 3, diverged: false,
+                  validation: PartMetrics(loss: loss, accuracy: 0.5, precision: nil, recall: nil, f1: nil, rocAUC: nil), test: nil,
+                  curve: [CurvePoint(epoch: 1, trainLoss: .nan, trainAccuracy: 0.1, validationLoss: .infinity, validationAccuracy: nil)])
+    }
+
+    @Test func roundTripsExactlyAndSkipsATornLineRepeatsAndStrangers() throws {
+        let records = [record(0, loss: 0.1 + 0.2), record(2, loss: 1.0 / 3.0)]
+        var text = records.map(RunJournal.line).joined()
+        text += RunJournal.line(record(2, loss: 9))   // a repeat: the first one counts
+        text += RunJournal.line(record(7, loss: 1))   // outside a 5-run plan
+        text += String(RunJournal.line(record(3, loss: 1)).dropLast(10))  // torn by a kill
+        let read = RunJournal.read(Data(text.utf8), runCount: 5)
+        #expect(read.keys.sorted() == [0, 2])
+        #expect(read[0]?.validation?.loss == 0.1 + 0.2)
+        #expect(read[2]?.validation?.loss == 1.0 / 3.0)
+        #expect(read[0]?.curve[0].trainLoss.isNaN == true)
+        #expect(read[0]?.curve[0].validationLoss == .infinity)
+    }
+}
+
+enum RunIDFixture {
+    static func make(_ index: Int) -> RunID {
+        RunID(index: index, cell: index, repetition: 0, fold: 0)
     }
 }
