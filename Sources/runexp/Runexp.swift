@@ -9,7 +9,7 @@ struct Runexp: AsyncParsableCommand {
         abstract: "Run a neural-network hyperparameter search declared in an experiment file.",
         discussion: "`runexp FILE.yaml` is the same as `runexp run FILE.yaml`.",
         version: RunexpVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, DiffCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
@@ -39,4 +39,6 @@ enum ExitStatus {
     static let invalidInput: Int32 = 1
     static let usage: Int32 = 2
     static let runFailed: Int32 = 3
+    /// `diff --fail-on-regression`: the best objective got significantly worse.
+    static let regression: Int32 = 4
 }

@@ -51,6 +51,12 @@ public struct GitState: Sendable, Codable, Equatable {
         return GitState(commit: commit, branch: branch?.isEmpty == false ? branch : nil, dirty: !status.isEmpty, experimentDiff: diff)
     }
 
+    /// The full commit id a revision (`HEAD~1`, a branch, a short id) names in the repository
+    /// around `directory`, or nil when it names none.
+    public static func commit(of revision: String, in directory: String = ".") -> String? {
+        run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Runs git and returns its trimmed standard output, or nil when it fails.
     static func run(_ arguments: [String], in directory: String) -> String? {
         let process = Process()

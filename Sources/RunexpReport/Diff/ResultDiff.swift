@@ -1,0 +1,151 @@
+import Foundation
+import RunexpExecution
+import RunexpPlan
+
+/// What changed between two result folders of one experiment: the plan, and the objective of
+/// every cell, with a verdict that tells signal from noise.
+///
+/// Cells are aligned by their id (a hash of their axis values), so a cell keeps its identity
+/// when axes gain values or settings change. Each common cell's Δ = mean(B) − mean(A) comes with
+/// a 95% Welch confidence interval; a Δ whose interval excludes 0 is `better` or `worse` in the
+/// objective's direction, anything else is `within noise`.
+public struct ResultDiff: Sendable {
+    /// A verdict on one difference.
+    public enum Verdict: String, Sendable, Codable {
+        case better, worse
+        case withinNoise = "within noise"
+        /// Fewer than two runs on a side: no test is possible.
+        case untested = "untested"
+    }
+
+    /// One cell present in both folders.
+    public struct CellDelta: Sendable {
+        public var id: String
+        /// `axis=value` pairs.
+        public var values: [String]
+        public var meanA: Double?
+        public var meanB: Double?
+        public var delta: Double?
+        /// Half-width of the 95% interval of Δ.
+        public var halfWidth: Double?
+        public var p: Double?
+        public var verdict: Verdict
+    }
+
+    /// The best cell of one side.
+    public struct Best: Sendable {
+        public var id: String
+        public var values: [String]
+        public var mean: Double?
+    }
+
+    public var experiment: String
+    public var metric: MetricName
+    public var goal: Goal
+    public var folderA: String
+    public var folderB: String
+    /// Plan, data and version changes, one line each.
+    public var planChanges: [String]
+    public var common: [CellDelta]
+    public var onlyA: [Best]
+    public var onlyB: [Best]
+    public var bestA: Best?
+    public var bestB: Best?
+    /// The best objective before and after, compared with Welch's test.
+    public var bestVerdict: Verdict
+    public var bestDelta: Double?
+    public var bestHalfWidth: Double?
+
+    /// Compares folder A (before) with folder B (after). Throws when they hold different
+    /// experiments or B's objective is not measured in A.
+    public static func compare(_ a: ResultFolderReader.Contents, _ b: ResultFolderReader.Contents) throws -> ResultDiff {
+        let planA = a.results.plan, planB = b.results.plan
+        guard planA.name == planB.name else {
+            throw ResultFolderReadError(b.folder, "holds experiment '\(planB.name)' but \(a.folder) holds '\(planA.name)'; diff compares two runs of one experiment")
+        }
+        let metric = planB.objective.metric
+        guard a.results.metrics.contains(metric) else {
+            throw ResultFolderReadError(a.folder, "does not measure \(metric), the objective of \(b.folder)")
+        }
+        let goal = planB.objective.goal
+        var changes = PlanDifferences.between(planA, planB)
+        let provenanceA = Provenance.fields(a.provenanceJSON), provenanceB = Provenance.fields(b.provenanceJSON)
+        if provenanceA.data != provenanceB.data {
+            changes.append("data changed: \(provenanceA.data ?? "?") → \(provenanceB.data ?? "?")")
+        }
+        if provenanceA.version != provenanceB.version {
+            changes.append("runexp version: \(provenanceA.version ?? "?") → \(provenanceB.version ?? "?")")
+        }
+
+        func values(_ summary: CellSummary, in results: ExperimentResults) -> [Double] {
+            summary.diverged > 0 ? [] : (summary.metrics[metric]?.values ?? [])
+        }
+        func describe(_ cell: Cell) -> [String] { cell.values.map { "\($0.axis)=\($0.value)" } }
+        let cellsA = Dictionary(a.results.cells.map { (planA.cells[$0.cell].id, $0) }, uniquingKeysWith: { first, _ in first })
+        let idsB = Set(planB.cells.map(\.id))
+
+        var common: [CellDelta] = []
+        var onlyB: [Best] = []
+        for summary in b.results.cells {
+            let cell = planB.cells[summary.cell]
+            let valuesB = values(summary, in: b.results)
+            guard let before = cellsA[cell.id] else {
+                onlyB.append(Best(id: cell.id, values: describe(cell), mean: summary.metrics[metric]?.mean))
+                continue
+            }
+            let valuesA = values(before, in: a.results)
+            common.append(delta(id: cell.id, values: describe(cell), valuesA, valuesB, goal: goal))
+        }
+        let onlyA = a.results.cells.filter { !idsB.contains(planA.cells[$0.cell].id) }.map {
+            Best(id: planA.cells[$0.cell].id, values: describe(planA.cells[$0.cell]), mean: $0.metrics[metric]?.mean)
+        }
+        let bestSummaryA = a.results.ranked.first, bestSummaryB = b.results.ranked.first
+        let bestA = bestSummaryA.map { Best(id: planA.cells[$0.cell].id, values: describe(planA.cells[$0.cell]), mean: $0.metrics[metric]?.mean) }
+        let bestB = bestSummaryB.map { Best(id: planB.cells[$0.cell].id, values: describe(planB.cells[$0.cell]), mean: $0.metrics[metric]?.mean) }
+        var bestVerdict = Verdict.untested
+        var bestDelta: Double?, bestHalfWidth: Double?
+        if let bestSummaryA, let bestSummaryB {
+            let comparison = delta(id: "", values: [], values(bestSummaryA, in: a.results), values(bestSummaryB, in: b.results), goal: goal)
+            (bestVerdict, bestDelta, bestHalfWidth) = (comparison.verdict, comparison.delta, comparison.halfWidth)
+        }
+        return ResultDiff(experiment: planB.name, metric: metric, goal: goal, folderA: a.folder, folderB: b.folder,
+                          planChanges: changes, common: common, onlyA: onlyA, onlyB: onlyB, bestA: bestA, bestB: bestB,
+                          bestVerdict: bestVerdict, bestDelta: bestDelta, bestHalfWidth: bestHalfWidth)
+    }
+
+    static func delta(id: String, values: [String], _ a: [Double], _ b: [Double], goal: Goal) -> CellDelta {
+        let meanA = a.isEmpty ? nil : a.reduce(0, +) / Double(a.count)
+        let meanB = b.isEmpty ? nil : b.reduce(0, +) / Double(b.count)
+        let difference = meanA.flatMap { x in meanB.map { $0 - x } }
+        guard let welch = StudentT.welch(a, b) else {
+            return CellDelta(id: id, values: values, meanA: meanA, meanB: meanB, delta: difference, halfWidth: nil, p: nil,
+                             verdict: .untested)
+        }
+        var verdict = Verdict.withinNoise
+        if welch.isSignificant() {
+            let improved = goal == .maximize ? welch.difference > 0 : welch.difference < 0
+            verdict = improved ? .better : .worse
+        }
+        return CellDelta(id: id, values: values, meanA: meanA, meanB: meanB, delta: welch.difference, halfWidth: welch.halfWidth,
+                         p: welch.p, verdict: verdict)
+    }
+
+    /// Common cells with each verdict.
+    public func count(_ verdict: Verdict) -> Int {
+        common.filter { $0.verdict == verdict }.count
+    }
+
+    /// True when the best objective got significantly worse.
+    public var isRegression: Bool { bestVerdict == .worse }
+}
+
+extension Provenance {
+    /// The data hash and runexp version of a provenance.json text, tolerant of missing keys.
+    static func fields(_ json: String) -> (data: String?, version: String?) {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        let data = (object?["data_sha256"] as? [String: String]).map { hashes in
+            hashes.keys.sorted().map { "\($0) \(hashes[$0]!.prefix(12))" }.joined(separator: ", ")
+        }
+        return (data, object?["runexp_version"] as? String)
+    }
+}
