@@ -95,6 +95,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/results/tiny/latest/runs.csv"))
         #expect(folder.hasPrefix("results/tiny/"))
         #expect(folder.hasSuffix("_nogit"))
+        let provenance = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + folder + "/provenance.json"))) as? [String: Any])
+        for key in ["runexp_version", "swift_version", "git", "experiment_file", "experiment_sha256", "plan_sha256", "data_sha256",
+                    "host", "os", "cpu", "cores", "jobs", "command_line", "resumed_runs", "started", "finished", "wall_seconds"] {
+            #expect(provenance[key] != nil, "provenance.json lacks \(key)")
+        }
+        #expect((provenance["data_sha256"] as? [String: String])?["exp/data.csv"]?.count == 64)
+        #expect((provenance["git"] as? [String: Any])?["commit"] == nil)
     }
 
     @Test func jobsOneAndTwoWriteIdenticalFolders() throws {
