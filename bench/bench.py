@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""The runexp benchmark driver (stdlib only); bench/run.sh builds runexp and calls it.
+
+In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
+series and the full reference experiment, and prints the tables. Every wall time is measured by
+this script around the whole process (start-up, import and result writing included); peak memory
+is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
+this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
+"""
+import argparse
+import csv
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+WORK = os.environ.get("RUNEXP_BENCH_DIR", "/tmp/runexp-bench")
+PEERS = os.environ.get("RUNEXP_PEERS", os.path.normpath(os.path.join(ROOT, "..", "shared", "peers")))
+PEERS_PYTHON = os.environ.get("RUNEXP_PEERS_PYTHON", "/tmp/runexp-peers/venv/bin/python")
+GRID = os.path.join(ROOT, "bench", "experiments", "peers-grid.yaml")
+REFERENCE = os.path.join(ROOT, "experiments", "wisconsin.yaml")
+DATA = os.path.join(ROOT, "Data", "wisconsin.csv")
+GRID_CONFIGS = 216
+
+
+# ---------------------------------------------------------------- measuring
+
+class Measurement:
+    def __init__(self, wall, peak_kb):
+        self.wall, self.peak_kb = wall, peak_kb
+
+
+def timed(command, cwd=ROOT, env=None, keep_output=False):
+    """Runs `command` under /usr/bin/time -v; returns its wall time (s) and peak RSS (KiB), and its
+    standard output as `.output` when `keep_output`."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time", dir=WORK) as report:
+        start = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-v", "-o", report.name] + command, cwd=cwd, env=env,
+                              stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
+        peak = 0
+        for line in report.read().splitlines():
+            if "Maximum resident set size" in line:
+                peak = int(line.rsplit(":", 1)[1])
+    m = Measurement(wall, peak)
+    m.output = done.stdout or ""
+    return m
+
+
+def runexp(binary, experiment, jobs):
+    """One `runexp run`; returns the measurement and the rows of its runs.csv."""
+    out = tempfile.mkdtemp(prefix="results-", dir=WORK)
+    try:
+        m = timed([binary, "run", experiment, "--jobs", str(jobs), "--out", out, "--quiet"])
+        names = [n for n in os.listdir(out) if not n.startswith(".")]
+        with open(os.path.join(out, names[0], "latest", "runs.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return m, rows
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def accuracy_summary(values):
+    """Median of the finite accuracies and how many runs had none (diverged or NaN)."""
+    finite = [v for v in values if v == v]
+    return median(finite), len(values) - len(finite)
+
+
+def number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def table(header, rows):
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
+    line = lambda cells: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    print(line(header))
+    print(line(["-" * w for w in widths]))
+    for r in rows:
+        print(line(r))
+
+
+def mb(kb):
+    return f"{kb / 1024:.1f}"
+
+
+# ---------------------------------------------------------------- the reference grid
+
+def peer_available(module):
+    if not os.path.exists(PEERS_PYTHON) or not os.path.isdir(PEERS):
+        return False
+    return subprocess.run([PEERS_PYTHON, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def run_peer(script, extra, label):
+    """Runs one peer script; returns (measurement, configs, seconds for 216, accuracies, note)."""
+    out = os.path.join(WORK, "peers", f"{label}.csv")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    m = timed([PEERS_PYTHON, os.path.join(PEERS, script), "--out", out] + extra, cwd=PEERS, keep_output=True)
+    version = next((w.split("=", 1)[1] for line in m.output.splitlines() if line.startswith("# tool=")
+                    for w in line.split() if w.startswith("version=")), "?")
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    accuracies = [number(r["val_acc"]) for r in rows]
+    seconds, note = m.wall, ""
+    if len(rows) < GRID_CONFIGS:
+        per_config = sum(number(r["seconds"]) for r in rows)
+        fixed = max(m.wall - per_config, 0)
+        seconds = fixed + per_config * GRID_CONFIGS / len(rows)
+        note = f"extrapolated from {len(rows)} configs"
+    return m, len(rows), seconds, accuracies, note, version
+
+
+def reference_grid(binary, args):
+    print(f"== The reference grid in the peers' setup: {GRID_CONFIGS} configs x 1 repetition, 25 epochs, "
+          f"validation 0.2, no test split")
+    print(f"   runexp: {os.path.relpath(GRID, ROOT)}, --jobs {args.jobs}, median of {args.repeat} runs "
+          f"(half before the peers, half after); peers: one run each, single-threaded scripts from {PEERS}")
+    runs, accuracies, diverged = [], [], 0
+
+    def runexp_batch(count):
+        nonlocal accuracies, diverged
+        for _ in range(count):
+            m, rows = runexp(binary, GRID, args.jobs)
+            runs.append(m)
+            accuracies = [number(r["val_accuracy"]) for r in rows]
+            diverged = sum(r["diverged"] == "true" for r in rows)
+
+    runexp_batch((args.repeat + 1) // 2)
+    peers = []
+    if args.peers and peer_available("numpy"):
+        peers.append(("numpy", "NumPy (numpy_grid.py)", run_peer("numpy_grid.py", [], "numpy")))
+    if args.peers and args.sklearn and peer_available("sklearn"):
+        peers.append(("sklearn", "scikit-learn (sklearn_grid.py)", run_peer("sklearn_grid.py", [], "sklearn")))
+    if args.peers and args.torch and peer_available("torch"):
+        extra = ["--threads", "1"] + (["--limit", str(args.torch_limit)] if args.torch_limit < GRID_CONFIGS else [])
+        peers.append(("torch", "PyTorch, 1 thread (torch_grid.py)", run_peer("torch_grid.py", extra, "torch")))
+    runexp_batch(args.repeat // 2)
+
+    wall = median([m.wall for m in runs])
+    acc, _ = accuracy_summary(accuracies)
+    rows = [["runexp (this build)", GRID_CONFIGS, f"{wall:.3f}", f"{GRID_CONFIGS / wall:.0f}",
+             mb(max(m.peak_kb for m in runs)), f"{acc:.4f}", f"{diverged} diverged", "1.0x"]]
+    ratios = {}
+    for key, label, (m, configs, seconds, peer_acc, note, version) in peers:
+        a, missing = accuracy_summary(peer_acc)
+        ratio = seconds / wall
+        ratios[key] = ratio
+        rows.append([f"{label} {version}", configs, f"{seconds:.2f}" + (" *" if note else ""), f"{GRID_CONFIGS / seconds:.1f}",
+                     mb(m.peak_kb), f"{a:.4f}", f"{missing} nan" if missing else "", f"{ratio:.0f}x"])
+    table(["tool", "configs", "wall s", "runs/s", "peak MB", "median val acc", "failed", "runexp speed-up"], rows)
+    print(f"   runexp wall times: {' '.join(f'{m.wall:.3f}' for m in runs)} s; "
+          f"speed-up = peer seconds / runexp median seconds, both measured above")
+    for _, label, (_, _, _, _, note, _) in peers:
+        if note:
+            print(f"   * {label}: {note} (the stratified order balances batch sizes), "
+                  f"measured setup + per-config seconds x {GRID_CONFIGS}/n")
+    if not peers:
+        print("   (no peer rows: the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh)")
+    print("   Validation rows differ: runexp's split is stratified-random (fixed by the seed), the peers use")
+    print("   Keras' validation_split (the last 20 % of rows). Diverged runexp runs have no accuracy and are")
+    print("   left out of its median; NumPy and torch score a diverged model (all benign, 0.772); sklearn has no")
+    print("   dropout and reports NaN when it diverges. Compare the accuracy columns as distributions.")
+    print()
+    return wall, ratios
+
+
+# ---------------------------------------------------------------- scaling
+
+SCALING_TEMPLATE = """name: {name}
+seed: 7
+data:
+  file: {data}
+  target: diagnosis
+  positive: M
+  split:
+    validation: 0.2
+model:
+  - dropout: $dropout
+  - dense: {{units: {units}, activation: relu}}
+  - dense: {{units: classes, activation: softmax}}
+training:
+  epochs: {epochs}
+  batch_size: $batch_size
+  optimizer: {{name: sgd, learning_rate: $learning_rate}}
+  class_weight: balanced
+search:
+  grid:
+    dropout: [0, 0.3]
+    batch_size: {batches}
+    learning_rate: [0.01, 0.1]
+  repetitions: 1
+  objective: {{metric: val_accuracy, goal: maximize}}
+"""
+
+
+def synthetic_data(factor):
+    """Data/wisconsin.csv with `factor` times the rows: resampled rows plus Gaussian noise of 5 % of
+    each feature's standard deviation (labels kept), written under WORK."""
+    if factor == 1:
+        return DATA
+    path = os.path.join(WORK, "scaling", f"wisconsin-x{factor}.csv")
+    if os.path.exists(path):
+        return path
+    with open(DATA, newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    target = header.index("diagnosis")
+    columns = [j for j in range(len(header)) if j != target]
+    sd = {j: statistics.pstdev(float(r[j]) for r in body) for j in columns}
+    rng = random.Random(factor)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for _ in range(len(body) * factor):
+            source = rng.choice(body)
+            w.writerow([source[j] if j == target else f"{float(source[j]) + rng.gauss(0, 0.05 * sd[j]):.6g}"
+                        for j in range(len(header))])
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def scaling_experiment(name, data, units, batches, epochs=25):
+    path = os.path.join(WORK, "scaling", f"{name}.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(SCALING_TEMPLATE.format(name=name, data=data, units=units, batches=batches, epochs=epochs))
+    return path
+
+
+def train_rows(data):
+    with open(data) as f:
+        n = sum(1 for _ in f) - 1
+    return n - round(n * 0.2), round(n * 0.2)
+
+
+def median_of(binary, experiment, jobs, repeat):
+    """Median wall time, largest peak RSS and the number of runs of `repeat` runexp runs."""
+    results = [runexp(binary, experiment, jobs) for _ in range(repeat)]
+    return median([m.wall for m, _ in results]), max(m.peak_kb for m, _ in results), len(results[0][1])
+
+
+def scaling(binary, args):
+    repeat = max(1, args.repeat // 2)
+    print("== Scaling (runexp only; units 32 relu unless varied; dropout {0, 0.3} x learning rate {0.01, 0.1}"
+          " x batch sizes; 25 epochs; validation 0.2)")
+    print(f"   median of {repeat} runs each; synthetic rows: Data/wisconsin.csv resampled with 5 % noise, in {WORK}/scaling")
+    fixed, _, _ = median_of(binary, scaling_experiment("fixed-cost", DATA, 32, "[32]", epochs=1), 1, repeat)
+    print(f"   fixed cost of one runexp process (4 runs of 1 epoch: start-up, data, plan, result folder): {fixed:.3f} s;")
+    print("   the throughput columns use wall - fixed cost")
+    rows = []
+    for factor in (1, 10, 100):
+        data = synthetic_data(factor)
+        train, validation = train_rows(data)
+        experiment = scaling_experiment(f"rows-x{factor}", data, 32, "[32]")
+        wall, peak, runs = median_of(binary, experiment, args.jobs, repeat)
+        row_epochs = train * 25 * runs
+        net = max(wall - fixed, 1e-3)
+        rows.append([f"x{factor}", train + validation, runs, f"{wall:.3f}", f"{row_epochs / net / 1e6:.2f}",
+                     f"{net / row_epochs * 1e9 * args.jobs:.0f}", mb(peak)])
+    print(f"-- rows (batch 32, --jobs {args.jobs})")
+    table(["rows", "data rows", "runs", "wall s", "M row-epochs/s", "ns/row-epoch/core", "peak MB"], rows)
+
+    rows = []
+    train, validation = train_rows(DATA)
+    for units in (1, 8, 64, 256, 1024):
+        experiment = scaling_experiment(f"units-{units}", DATA, units, "[4, 32]")
+        wall, peak, runs = median_of(binary, experiment, 1, repeat)
+        params = 30 * units + units + units * 2 + 2
+        flops = (4 * params * train + 2 * params * validation) * 25 * runs
+        steps = 25 * ((train + 3) // 4 + (train + 31) // 32) * runs // 2  # half the runs at each batch size
+        net = max(wall - fixed, 1e-3)
+        rows.append([units, params, runs, f"{wall:.3f}", f"{net / steps * 1e6:.2f}", f"{flops / net / 1e9:.1f}", mb(peak)])
+    print("-- hidden units (batch sizes 4 and 32, --jobs 1, one core; GFLOP/s counts 4*params per training row")
+    print("   and 2*params per validation row and epoch, steps of both batch sizes averaged)")
+    table(["units", "params", "runs", "wall s", "us/step", "GFLOP/s", "peak MB"], rows)
+
+    walls = {}
+    for jobs in (1, 2):
+        walls[jobs] = median_of(binary, GRID, jobs, repeat)
+    print(f"-- jobs (the reference grid, {GRID_CONFIGS} runs)")
+    table(["jobs", "wall s", "runs/s", "peak MB", "speed-up"],
+          [[j, f"{walls[j][0]:.3f}", f"{GRID_CONFIGS / walls[j][0]:.0f}", mb(walls[j][1]),
+            f"{walls[1][0] / walls[j][0]:.2f}x"] for j in (1, 2)])
+    print()
+
+
+# ---------------------------------------------------------------- the full reference experiment
+
+def full_reference(binary, args):
+    runs = [runexp(binary, REFERENCE, 2) for _ in range(args.repeat)]
+    walls = [m.wall for m, _ in runs]
+    peak = max(m.peak_kb for m, _ in runs)
+    count = len(runs[0][1])
+    print(f"== The full reference experiment: {os.path.relpath(REFERENCE, ROOT)} ({count} runs: 216 cells x 3"
+          f" repetitions, test split 0.2), --jobs 2, {args.repeat} runs")
+    table(["", "median", "min", "max", "target"],
+          [["wall s", f"{median(walls):.3f}", f"{min(walls):.3f}", f"{max(walls):.3f}", "< 1.5"],
+           ["peak MB", mb(median([m.peak_kb for m, _ in runs])), mb(min(m.peak_kb for m, _ in runs)), mb(peak), "< 64"]])
+    print()
+    return median(walls), peak
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runexp", required=True, help="the release runexp binary")
+    p.add_argument("--repeat", type=int, default=5, help="runexp runs per measurement (median reported)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runexp --jobs for the grid (default: cores)")
+    p.add_argument("--no-peers", dest="peers", action="store_false", help="skip every peer tool")
+    p.add_argument("--no-sklearn", dest="sklearn", action="store_false", help="skip scikit-learn (~70 s)")
+    p.add_argument("--no-torch", dest="torch", action="store_false", help="skip PyTorch")
+    p.add_argument("--torch-limit", type=int, default=54,
+                   help="PyTorch configs to time, extrapolated to 216 (default 54; 216 = the full ~130 s grid)")
+    p.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip the scaling tables")
+    args = p.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    binary = os.path.abspath(args.runexp)
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+    print(f"runexp benchmark  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  commit {commit}  {cpu}, {os.cpu_count()} cores")
+    print(f"load average at start: {loadavg()} (a shared machine: every time below includes its noise)")
+    print()
+    grid_wall, ratios = reference_grid(binary, args)
+    if args.scaling:
+        scaling(binary, args)
+    full_wall, full_peak = full_reference(binary, args)
+    print("== Targets (ratios from this run)")
+    checks = [("reference grid vs NumPy", ratios.get("numpy"), 30, "x"),
+              ("reference grid vs PyTorch", ratios.get("torch"), 300, "x")]
+    for label, value, target, unit in checks:
+        verdict = "not measured" if value is None else ("met" if value >= target else "NOT met")
+        shown = "-" if value is None else f"{value:.0f}{unit}"
+        print(f"   {label:<36} {shown:>8}   target >= {target}{unit}: {verdict}")
+    print(f"   {'full reference, --jobs 2, wall':<36} {full_wall:>7.3f}s   target < 1.5 s: {'met' if full_wall < 1.5 else 'NOT met'}")
+    print(f"   {'full reference, peak RSS':<36} {full_peak / 1024:>6.1f}MB   target < 64 MB: {'met' if full_peak < 64 * 1024 else 'NOT met'}")
+    print(f"load average at end: {loadavg()}")
+
+
+if __name__ == "__main__":
+    main()
