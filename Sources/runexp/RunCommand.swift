@@ -31,6 +31,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Resume an unfinished result folder: DIR, or alone for the newest one.", valueName: "DIR"))
     var resume: String?
 
+    @Option(help: ArgumentHelp("Run only shard I of N (balanced by estimated cost) into the plan's shard folder.", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "Take the shard from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (or JOB_COMPLETION_INDEX with --shard-count).")
+    var shardFromEnv = false
+
+    @Option(help: "The number of shards, with --shard-from-env when the environment does not say.")
+    var shardCount: Int?
+
     @Flag(help: "No progress line.")
     var quiet = false
 
@@ -40,6 +49,22 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let repetitions, repetitions < 1 { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, got '\(shard)'") }
+        if shard != nil && shardFromEnv { throw ValidationError("--shard and --shard-from-env cannot be used together") }
+        if shard != nil || shardFromEnv, resume != nil {
+            throw ValidationError("a shard resumes by itself; drop --resume")
+        }
+        if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1, got \(shardCount)") }
+    }
+
+    /// The shard to run, from --shard or the environment; nil for an ordinary run.
+    func requestedShard() throws -> Shard? {
+        if let shard { return Shard(shard) }
+        guard shardFromEnv else { return nil }
+        switch Shard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount) {
+        case .success(let shard): return shard
+        case .failure(let error): throw ValidationError("--shard-from-env: \(error)")
+        }
     }
 
     func run() async throws {
@@ -57,10 +82,17 @@ struct RunCommand: AsyncParsableCommand {
         let experimentText = String(decoding: experimentData, as: UTF8.self)
         let git = GitState.probe(experimentFile: file)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
+        let shard = try requestedShard()
+        let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
+        let shardsDirectory = ShardFolder.shardsDirectory(root: out, plan: plan, git: git)
 
         let folder: ActiveResultFolder
         do {
-            if let resume {
+            if let shard, let shardRuns {
+                folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
+                                                          plan: plan, experimentText: experimentText)
+                try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
+            } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
                 guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
                 folder = try ActiveResultFolder.resume(path, plan: plan)
@@ -69,6 +101,10 @@ struct RunCommand: AsyncParsableCommand {
                                                        plan: plan, experimentText: experimentText)
             }
         } catch let error as ResultFolderError {
+            if case .alreadyFinished = error, shard != nil {
+                Terminal.output("Shard \(shard!) is already done: \(Self.shardFolder(shard!, in: shardsDirectory))\n")
+                return
+            }
             Terminal.error("error: \(error)")
             throw ExitCode(ExitStatus.invalidInput)
         } catch {
@@ -79,9 +115,10 @@ struct RunCommand: AsyncParsableCommand {
         let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let interruption = Interruption()
         let earlier = folder.journaled.values.sorted { $0.run.index < $1.run.index }
-        let remaining = plan.runs.filter { folder.journaled[$0.index] == nil }
+        let planned = shardRuns ?? plan.runs
+        let remaining = planned.filter { folder.journaled[$0.index] == nil }
         if !earlier.isEmpty && !quiet {
-            Terminal.error("Resuming \(folder.path): \(earlier.count) of \(plan.runCount) runs already done.")
+            Terminal.error("Resuming \(folder.path): \(earlier.count) of \(planned.count) runs already done.")
         }
         let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
         var journalError: Error?
@@ -96,10 +133,25 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("error: cannot write the journal of '\(folder.path)': \(journalError.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
         }
-        if interruption.requested, folder.journaled.count < plan.runCount {
-            Terminal.error("Interrupted: \(folder.journaled.count) of \(plan.runCount) runs are saved in \(folder.path).")
-            Terminal.error("Resume with: runexp run \(file) --resume \(folder.path)" + (out == "results" ? "" : " --out \(out)"))
+        if interruption.requested, folder.journaled.count < planned.count {
+            Terminal.error("Interrupted: \(folder.journaled.count) of \(planned.count) runs are saved in \(folder.path).")
+            let again = shard.map { "--shard \($0)" } ?? "--resume \(folder.path)"
+            Terminal.error("Resume with: runexp run \(file) \(again)" + (out == "results" ? "" : " --out \(out)"))
             throw ExitCode(130)
+        }
+        if let shard {
+            let info = ShardFolder.Info(index: shard.index, count: shard.count, runs: planned.map(\.index), classes: prepared.data.classes,
+                                        planSHA256: SHA256Digest.hex(of: ResultTables.planJSON(plan)),
+                                        dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256])
+            do {
+                try folder.finishShard(info)
+            } catch {
+                Terminal.error("error: cannot finish the shard folder '\(folder.path)': \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.runFailed)
+            }
+            Terminal.output("Shard \(shard) done: \(planned.count) runs in \(folder.path)\n")
+            Terminal.output("When every shard is done: runexp merge \(shardsDirectory)" + (out == "results" ? "" : " --out \(out)") + "\n")
+            return
         }
 
         let records = folder.journaled.values.sorted { $0.run.index < $1.run.index }
@@ -126,6 +178,10 @@ struct RunCommand: AsyncParsableCommand {
             + (diverged > 0 ? ", \(diverged) diverged" : "")
             + " in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n")
         Terminal.output("Results: \(folder.path)\n")
+    }
+
+    private static func shardFolder(_ shard: Shard, in directory: String) -> String {
+        (directory as NSString).appendingPathComponent(shard.folderName)
     }
 
     /// Lets `--resume` stand alone: inserts ``newestFolder`` when no folder follows it.

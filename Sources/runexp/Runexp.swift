@@ -9,7 +9,8 @@ struct Runexp: AsyncParsableCommand {
         abstract: "Run a neural-network hyperparameter search declared in an experiment file.",
         discussion: "`runexp FILE.yaml` is the same as `runexp run FILE.yaml`.",
         version: RunexpVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, DiffCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, DiffCommand.self,
+                      MergeCommand.self, StatusCommand.self, SubmitCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -104,8 +104,16 @@ public final class ActiveResultFolder {
     }
 
     deinit {
-        try? journal.close()
+        if !journalClosed { try? journal.close() }
         close(lockDescriptor)
+    }
+
+    private var journalClosed = false
+
+    func closeJournal() throws {
+        guard !journalClosed else { return }
+        journalClosed = true
+        try journal.close()
     }
 
     /// Appends one finished run to the journal (one write of one line).
@@ -120,7 +128,7 @@ public final class ActiveResultFolder {
         for file in files {
             try Self.writeAtomically(path, file.name, file.text)
         }
-        try journal.close()
+        try closeJournal()
         try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
         try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.lockName))
         try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)

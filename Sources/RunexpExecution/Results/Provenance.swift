@@ -20,6 +20,8 @@ public struct Provenance: Sendable, Codable {
     public var commandLine: [String]
     /// Runs taken from the journal of an interrupted process (0 for a fresh run).
     public var resumedRuns: Int
+    /// For a merged folder: the shard folders it was joined from.
+    public var mergedFrom: [String]?
     /// ISO 8601 UTC.
     public var started: String
     public var finished: String

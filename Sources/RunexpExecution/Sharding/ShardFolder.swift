@@ -1,0 +1,105 @@
+import Foundation
+import RunexpPlan
+
+/// Where the shards of one sharded run live, and what a finished shard records.
+///
+/// Shards of one plan at one commit share a folder,
+/// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>/shard-I-of-N/`, so every task of a job
+/// array finds its own shard folder without talking to the others, and a resubmitted task
+/// resumes its shard from the journal. A finished shard keeps its journal as `runs.jsonl` and
+/// writes `shard.json`.
+public enum ShardFolder {
+    /// Written when a shard's runs are all done.
+    public struct Info: Codable, Equatable, Sendable {
+        public var index: Int
+        public var count: Int
+        /// Run indices of the shard, in plan order.
+        public var runs: [Int]
+        /// Class labels of the data, in class order (merge needs them for the result tables).
+        public var classes: [String]
+        public var planSHA256: String
+        public var dataSHA256: [String: String]
+
+        public init(index: Int, count: Int, runs: [Int], classes: [String], planSHA256: String, dataSHA256: [String: String]) {
+            self.index = index
+            self.count = count
+            self.runs = runs
+            self.classes = classes
+            self.planSHA256 = planSHA256
+            self.dataSHA256 = dataSHA256
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case index, count, runs, classes, planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
+        }
+    }
+
+    /// Written when a shard starts: which runs it will do, for `runexp status`.
+    public struct Assignment: Codable, Equatable, Sendable {
+        public var index: Int
+        public var count: Int
+        public var runs: [Int]
+
+        public init(index: Int, count: Int, runs: [Int]) {
+            self.index = index
+            self.count = count
+            self.runs = runs
+        }
+    }
+
+    public static let assignmentName = "assignment.json"
+    public static let infoName = "shard.json"
+    public static let recordsName = "runs.jsonl"
+
+    /// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>`.
+    public static func shardsDirectory(root: String, plan: Plan, git: GitState) -> String {
+        let hash = SHA256Digest.hex(of: ResultTables.planJSON(plan)).prefix(12)
+        return ((root as NSString).appendingPathComponent(plan.name) as NSString)
+            .appendingPathComponent("shards/\(git.folderTag)_\(hash)")
+    }
+
+    /// The shard folders under a shards directory, by shard index (from their names).
+    public static func shardFolders(in directory: String) -> [(shard: Shard, path: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name -> (Shard, String)? in
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, parts[0] == "shard", parts[2] == "of", let index = Int(parts[1]), let count = Int(parts[3]) else {
+                return nil
+            }
+            return (Shard(index: index, count: count), (directory as NSString).appendingPathComponent(name))
+        }.sorted { ($0.0.count, $0.0.index) < ($1.0.count, $1.0.index) }
+    }
+}
+
+extension ActiveResultFolder {
+    /// Opens the folder of a shard at exactly `path`: resumes it when it exists (checking the
+    /// plan), creates it otherwise. A finished shard is reported as such.
+    public static func openShard(at path: String, plan: Plan, experimentText: String) throws -> ActiveResultFolder {
+        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(ShardFolder.infoName)) {
+            throw ResultFolderError.alreadyFinished(path: path)
+        }
+        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(journalName)) {
+            return try resume(path, plan: plan)
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: path)  // a folder killed before its journal existed
+        return try create(in: parent, name: (path as NSString).lastPathComponent, plan: plan, experimentText: experimentText)
+    }
+
+    /// Records which runs this shard will do (for `runexp status`).
+    public func recordAssignment(_ assignment: ShardFolder.Assignment) throws {
+        try Self.writeAtomically(path, ShardFolder.assignmentName, ResultTables.json(assignment))
+    }
+
+    /// Finishes a shard: the journal becomes `runs.jsonl` (sorted by run index), `shard.json`
+    /// records what the shard holds, and the lock goes. No `latest` link: merge makes the folder.
+    public func finishShard(_ info: ShardFolder.Info) throws {
+        let records = journaled.values.sorted { $0.run.index < $1.run.index }.map(RunJournal.line).joined()
+        try Self.writeAtomically(path, ShardFolder.recordsName, records)
+        try Self.writeAtomically(path, ShardFolder.infoName, ResultTables.json(info))
+        try closeJournal()
+        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
+        try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.lockName))
+    }
+}

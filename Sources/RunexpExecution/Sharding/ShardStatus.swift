@@ -1,0 +1,92 @@
+import Foundation
+
+/// The state of every shard of one sharded run, read from their folders.
+public struct ShardStatus: Sendable {
+    /// One shard's state.
+    public enum State: String, Sendable {
+        /// `shard.json` exists.
+        case done
+        /// A process holds the shard's lock.
+        case running
+        /// A journal but no process: the task died or was stopped; resubmit it.
+        case stopped
+        /// No folder yet.
+        case notStarted = "not started"
+    }
+
+    public struct Entry: Sendable {
+        public var shard: Shard
+        public var state: State
+        /// Runs finished (journal lines, or the finished shard's runs).
+        public var done: Int
+        /// Runs assigned, when the shard has started.
+        public var total: Int?
+        public var path: String
+    }
+
+    public var directory: String
+    public var shards: [Entry]
+    /// Runs of the whole plan, from plan.json.
+    public var planRuns: Int?
+
+    /// Reads every shard folder under `directory` and adds the shards of the split not started.
+    public static func read(_ directory: String) -> ShardStatus {
+        let folders = ShardFolder.shardFolders(in: directory)
+        var entries: [Entry] = []
+        var planRuns: Int?
+        for (shard, path) in folders {
+            func file(_ name: String) -> Data? { FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(name)) }
+            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(RunexpPlanBridge.PlanShape.self, from: data) {
+                planRuns = plan.runCount
+            }
+            let assignment = file(ShardFolder.assignmentName).flatMap { try? JSONDecoder().decode(ShardFolder.Assignment.self, from: $0) }
+            if let info = file(ShardFolder.infoName).flatMap({ try? JSONDecoder().decode(ShardFolder.Info.self, from: $0) }) {
+                entries.append(Entry(shard: shard, state: .done, done: info.runs.count, total: info.runs.count, path: path))
+                continue
+            }
+            let lines = file(ActiveResultFolder.journalName).map { $0.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } } ?? 0
+            let state: State = isLocked(path) ? .running : .stopped
+            entries.append(Entry(shard: shard, state: state, done: lines, total: assignment?.runs.count, path: path))
+        }
+        if let count = entries.first?.shard.count {
+            for index in 1...count where !entries.contains(where: { $0.shard.index == index && $0.shard.count == count }) {
+                let shard = Shard(index: index, count: count)
+                entries.append(Entry(shard: shard, state: .notStarted, done: 0, total: nil,
+                                     path: (directory as NSString).appendingPathComponent(shard.folderName)))
+            }
+        }
+        entries.sort { ($0.shard.count, $0.shard.index) < ($1.shard.count, $1.shard.index) }
+        return ShardStatus(directory: directory, shards: entries, planRuns: planRuns)
+    }
+
+    /// True when another process holds the folder's lock.
+    static func isLocked(_ path: String) -> Bool {
+        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDWR)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return false
+        }
+        return true
+    }
+}
+
+/// Reads only what status needs from plan.json.
+enum RunexpPlanBridge {
+    struct PlanShape: Decodable {
+        var repetitions: Int
+        var cells: [Ignored]
+        var data: DataShape
+
+        struct Ignored: Decodable {}
+        struct DataShape: Decodable {
+            var split: SplitShape
+        }
+        struct SplitShape: Decodable {
+            var folds: Int?
+        }
+
+        var runCount: Int { cells.count * repetitions * (data.split.folds ?? 1) }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import RunexpExecution
+import RunexpPlan
+
+/// `runexp merge DIR...`: joins the shard folders of a sharded run into one result folder.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the shard folders of a sharded run into one result folder.",
+        discussion: "The merged folder is byte-identical (but for provenance.json) to a single-machine run of the same file."
+    )
+
+    @Argument(help: "Shard folders, or the folder holding them (results/<name>/shards/<id>).")
+    var folders: [String]
+
+    @Option(help: "Folder that holds result folders.")
+    var out: String = "results"
+
+    func validate() throws {
+        if folders.isEmpty { throw ValidationError("name the shard folders, or the folder that holds them") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let merged: ShardMerger.Merged
+        let shardFolders: [String]
+        do {
+            shardFolders = try ShardMerger.shardFolders(folders)
+            merged = try ShardMerger.merge(shardFolders)
+        } catch let error as ShardError {
+            Terminal.error("error: \(error)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let results = ExperimentResults(plan: merged.plan, classes: merged.classes, records: merged.records)
+        let git = GitState.probe(experimentFile: "./merge")
+        let tag = merged.commitTag ?? git.folderTag
+        var provenance = Provenance(
+            runexpVersion: RunexpVersion.current, git: git, experimentFile: "(merged shards)",
+            experimentSHA256: SHA256Digest.hex(of: merged.experimentText), planSHA256: SHA256Digest.hex(of: merged.planJSON),
+            dataSHA256: merged.dataSHA256, jobs: 0, commandLine: CommandLine.arguments, resumedRuns: 0, started: started, finished: Date())
+        provenance.mergedFrom = shardFolders
+        let files = ExperimentRunner.files(results, experimentText: merged.experimentText)
+            + [("provenance.json", ResultTables.json(provenance))]
+        let folder: ActiveResultFolder
+        do {
+            let experimentDirectory = (out as NSString).appendingPathComponent(merged.plan.name)
+            let name = ResultFolder.folderName(started: started, git: git).split(separator: "_").first.map { "\($0)_\(tag)" } ?? tag
+            folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, plan: merged.plan, experimentText: merged.experimentText)
+            try folder.finish(files: files)
+        } catch {
+            Terminal.error("error: cannot write the merged result folder under '\(out)': \(error)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        Terminal.output("Merged \(shardFolders.count) shards, \(merged.records.count) runs: \(folder.path)\n")
+    }
+}

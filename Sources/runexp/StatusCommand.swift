@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import RunexpExecution
+import RunexpReport
+
+/// `runexp status DIR`: how far the shards of a sharded run have come.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the progress of a sharded run from its shards' journals."
+    )
+
+    @Argument(help: "The shards folder (results/<name>/shards/<id>), or an experiment folder (results/<name>).")
+    var folder: String
+
+    func run() throws {
+        var directories = [folder]
+        let nested = (folder as NSString).appendingPathComponent("shards")
+        if FileManager.default.fileExists(atPath: nested) {
+            directories = ((try? FileManager.default.contentsOfDirectory(atPath: nested)) ?? []).sorted()
+                .map { (nested as NSString).appendingPathComponent($0) }
+        }
+        var found = false
+        for directory in directories {
+            let status = ShardStatus.read(directory)
+            guard !status.shards.isEmpty else { continue }
+            found = true
+            Terminal.output(ShardStatusTable.render(status))
+        }
+        if !found {
+            Terminal.error("error: no shard folders (shard-I-of-N) under '\(folder)'")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import RunexpExecution
+import RunexpPlan
+
+/// `runexp submit FILE --slurm`: runs an experiment as a Slurm job array plus a merge job.
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit an experiment to a cluster as a job array, one task per shard, and a merge job.",
+        discussion: """
+            Writes run.sbatch and merge.sbatch into the plan's shard folder (results/<name>/shards/<id>), \
+            submits the array with sbatch --array=0-(N-1) and the merge with --dependency=afterok. A failed \
+            task can be resubmitted alone (sbatch --array=K run.sbatch): its shard resumes from its journal.
+            """
+    )
+
+    @Argument(help: "The experiment file (YAML).")
+    var file: String
+
+    @Flag(help: "Submit to Slurm (the one scheduler supported).")
+    var slurm = false
+
+    @Option(help: "Tasks in the job array (shards).")
+    var arraySize: Int
+
+    @Option(help: "Slurm partition.")
+    var partition: String?
+
+    @Option(help: "Time limit per task, as Slurm takes it (e.g. 00:30:00).")
+    var time: String?
+
+    @Option(help: "CPUs per task; each task runs that many runs at once.")
+    var cpusPerTask: Int = 1
+
+    @Option(help: "Folder that holds result folders (shared by the cluster's nodes).")
+    var out: String = "results"
+
+    @Flag(help: "Write the scripts and print the sbatch commands without submitting.")
+    var dryRun = false
+
+    func validate() throws {
+        guard slurm else { throw ValidationError("say which scheduler: --slurm") }
+        if arraySize < 1 { throw ValidationError("--array-size must be at least 1, got \(arraySize)") }
+        if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
+    }
+
+    func run() throws {
+        let plan: Plan
+        do {
+            plan = try PlanParser.parse(contentsOf: file)
+            _ = try PreparedExperiment.prepare(plan, experimentFile: file)
+        } catch let error as DiagnosticError {
+            throw Terminal.report(error)
+        }
+        let git = GitState.probe(experimentFile: file)
+        let directory = ShardFolder.shardsDirectory(root: out, plan: plan, git: git)
+        let scripts = SlurmScripts(
+            runexp: Self.executablePath, workingDirectory: FileManager.default.currentDirectoryPath, file: file, out: out,
+            shardsDirectory: directory, name: plan.name, arraySize: arraySize, partition: partition, time: time, cpusPerTask: cpusPerTask)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try scripts.runScript.write(toFile: scripts.runPath, atomically: true, encoding: .utf8)
+            try scripts.mergeScript.write(toFile: scripts.mergePath, atomically: true, encoding: .utf8)
+        } catch {
+            Terminal.error("error: cannot write the job scripts into '\(directory)': \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        let arrayCommand = ["sbatch", "--parsable", "--array=0-\(arraySize - 1)", scripts.runPath]
+        if dryRun {
+            Terminal.output("Wrote \(scripts.runPath) and \(scripts.mergePath)\n")
+            Terminal.output("Would run: \(arrayCommand.joined(separator: " "))\n")
+            Terminal.output("Then: sbatch --parsable --dependency=afterok:<array job id> \(scripts.mergePath)\n")
+            return
+        }
+        let arrayJob = try sbatch(arrayCommand)
+        let mergeJob = try sbatch(["sbatch", "--parsable", "--dependency=afterok:\(arrayJob)", scripts.mergePath])
+        Terminal.output("Submitted array job \(arrayJob) (\(arraySize) tasks) and merge job \(mergeJob).\n")
+        Terminal.output("Follow: squeue -j \(arrayJob),\(mergeJob)   runexp status \(directory)\n")
+        Terminal.output("A failed task K: sbatch --array=K \(scripts.runPath) (it resumes), then runexp merge \(directory) --out \(out)\n")
+    }
+
+    /// Runs sbatch and returns the job id it prints with --parsable.
+    private func sbatch(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            Terminal.error("error: cannot run sbatch: \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let id = text.split(separator: ";").first?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !id.isEmpty
+        else {
+            Terminal.error("error: \(arguments.joined(separator: " ")) failed: \(message.isEmpty ? text : message)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        return id
+    }
+
+    /// This runexp binary's absolute path, for the job scripts.
+    static var executablePath: String {
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+/// The text of the two Slurm job scripts.
+struct SlurmScripts {
+    var runexp: String
+    var workingDirectory: String
+    var file: String
+    var out: String
+    var shardsDirectory: String
+    var name: String
+    var arraySize: Int
+    var partition: String?
+    var time: String?
+    var cpusPerTask: Int
+
+    var runPath: String { (shardsDirectory as NSString).appendingPathComponent("run.sbatch") }
+    var mergePath: String { (shardsDirectory as NSString).appendingPathComponent("merge.sbatch") }
+
+    private func header(job: String, log: String) -> String {
+        var lines = ["#!/bin/bash", "#SBATCH --job-name=\(job)", "#SBATCH --chdir=\(Self.quote(workingDirectory))",
+                     "#SBATCH --output=\(Self.quote((shardsDirectory as NSString).appendingPathComponent(log)))"]
+        if let partition { lines.append("#SBATCH --partition=\(partition)") }
+        if let time { lines.append("#SBATCH --time=\(time)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    var runScript: String {
+        header(job: "runexp-\(name)", log: "slurm-%A_%a.out")
+            + "#SBATCH --cpus-per-task=\(cpusPerTask)\n"
+            + "# One task per shard; submitted with --array=0-\(arraySize - 1). A resubmitted task resumes its shard.\n"
+            + "set -euo pipefail\n"
+            + "exec \(Self.quote(runexp)) run \(Self.quote(file)) --out \(Self.quote(out)) --shard-from-env --shard-count \(arraySize) "
+            + "--jobs \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\" --quiet\n"
+    }
+
+    var mergeScript: String {
+        header(job: "runexp-\(name)-merge", log: "slurm-merge-%j.out")
+            + "set -euo pipefail\n"
+            + "exec \(Self.quote(runexp)) merge \(Self.quote(shardsDirectory)) --out \(Self.quote(out))\n"
+    }
+
+    /// Single-quotes for bash when needed.
+    static func quote(_ text: String) -> String {
+        if text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+=:,@%".contains($0) }) { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
