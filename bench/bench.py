@@ -138,7 +138,7 @@ def reference_grid(binary, args):
     print(f"== The reference grid in the peers' setup: {GRID_CONFIGS} configs x 1 repetition, 25 epochs, "
           f"validation 0.2, no test split")
     print(f"   runexp: {os.path.relpath(GRID, ROOT)}, --jobs {args.jobs}, median of {args.repeat} runs "
-          f"(half before the peers, half after); peers: one run each, single-threaded scripts from {PEERS}")
+          f"(spread before, between and after the peers); peers: one run each, single-threaded scripts from {PEERS}")
     runs, accuracies, diverged = [], [], 0
 
     def runexp_batch(count):
@@ -149,16 +149,24 @@ def reference_grid(binary, args):
             accuracies = [number(r["val_accuracy"]) for r in rows]
             diverged = sum(r["diverged"] == "true" for r in rows)
 
-    runexp_batch((args.repeat + 1) // 2)
-    peers = []
+    tasks = []
     if args.peers and peer_available("numpy"):
-        peers.append(("numpy", "NumPy (numpy_grid.py)", run_peer("numpy_grid.py", [], "numpy")))
+        tasks.append(("numpy", "NumPy (numpy_grid.py)", "numpy_grid.py", []))
     if args.peers and args.sklearn and peer_available("sklearn"):
-        peers.append(("sklearn", "scikit-learn (sklearn_grid.py)", run_peer("sklearn_grid.py", [], "sklearn")))
+        tasks.append(("sklearn", "scikit-learn (sklearn_grid.py)", "sklearn_grid.py", []))
     if args.peers and args.torch and peer_available("torch"):
         extra = ["--threads", "1"] + (["--limit", str(args.torch_limit)] if args.torch_limit < GRID_CONFIGS else [])
-        peers.append(("torch", "PyTorch, 1 thread (torch_grid.py)", run_peer("torch_grid.py", extra, "torch")))
-    runexp_batch(args.repeat // 2)
+        tasks.append(("torch", "PyTorch, 1 thread (torch_grid.py)", "torch_grid.py", extra))
+    # runexp's repetitions are spread over the gaps before, between and after the peers, so that a
+    # burst of foreign load hits both sides alike.
+    slots = len(tasks) + 1
+    shares = [args.repeat // slots + (1 if i < args.repeat % slots else 0) for i in range(slots)]
+    peers = []
+    for i, share in enumerate(shares):
+        runexp_batch(share)
+        if i < len(tasks):
+            key, label, script, extra = tasks[i]
+            peers.append((key, label, run_peer(script, extra, key)))
 
     wall = median([m.wall for m in runs])
     acc, _ = accuracy_summary(accuracies)
@@ -328,7 +336,7 @@ def full_reference(binary, args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runexp", required=True, help="the release runexp binary")
-    p.add_argument("--repeat", type=int, default=5, help="runexp runs per measurement (median reported)")
+    p.add_argument("--repeat", type=int, default=9, help="runexp runs per measurement (median reported)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runexp --jobs for the grid (default: cores)")
     p.add_argument("--no-peers", dest="peers", action="store_false", help="skip every peer tool")
     p.add_argument("--no-sklearn", dest="sklearn", action="store_false", help="skip scikit-learn (~70 s)")

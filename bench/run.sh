@@ -3,7 +3,7 @@
 # peers' reference grid next to NumPy / scikit-learn / PyTorch (when their venv has them), a scaling
 # series (rows, hidden units, --jobs) and the full reference experiment. Not a test; prints tables.
 #
-#   bash bench/run.sh [--repeat 5] [--no-peers] [--no-sklearn] [--no-torch] [--torch-limit 54] [--no-scaling]
+#   bash bench/run.sh [--repeat 9] [--no-peers] [--no-sklearn] [--no-torch] [--torch-limit 54] [--no-scaling]
 #
 # Peers' venv: bash ../shared/peers/setup_venv.sh (WITH_TORCH=1 for the PyTorch row) creates
 # /tmp/runexp-peers/venv; override with RUNEXP_PEERS_PYTHON / RUNEXP_PEERS. Scratch: /tmp/runexp-bench.
