@@ -34,30 +34,7 @@ import Testing
     }
 
     @Test func tiedWithBestFollowsWelch() throws {
-        let yaml = """
-            name: ties
-            data: {file: d.csv, target: y}
-            model:
-              - dense: {units: $units}
-              - dense: {units: classes, activation: softmax}
-            training: {epochs: 1, optimizer: sgd}
-            search:
-              grid: {units: [1, 2, 3]}
-              repetitions: 4
-
-            """
-        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
-        let accuracies: [[Double]] = [[0.90, 0.91, 0.92, 0.93], [0.89, 0.92, 0.90, 0.93], [0.60, 0.61, 0.62, 0.60]]
-        var records: [RunRecord] = []
-        for (cell, values) in accuracies.enumerated() {
-            for (repetition, value) in values.enumerated() {
-                records.append(RunRecord(run: RunID(index: records.count, cell: cell, repetition: repetition, fold: 0), seed: 0,
-                                         epochsRun: 1, diverged: false,
-                                         validation: PartMetrics(loss: 1, accuracy: value, precision: nil, recall: nil, f1: nil, rocAUC: nil),
-                                         test: nil, curve: []))
-            }
-        }
-        let results = ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
+        let results = try SyntheticResults.make(units: [1, 2, 3], accuracies: [[0.90, 0.91, 0.92, 0.93], [0.89, 0.92, 0.90, 0.93], [0.60, 0.61, 0.62, 0.60]])
         #expect(results.cells.map(\.rank) == [1, 2, 3])
         #expect(results.cells.map(\.tiedWithBest) == [true, true, false])
         #expect(ResultTables.cellsCSV(results).split(separator: "\n")[0].hasSuffix(",rank,tied_with_best"))
@@ -66,28 +43,8 @@ import Testing
 
 @Suite struct ResultTablesTests {
     @Test func cellsCSVHasStatisticsIntervalsRankAndTies() throws {
-        let yaml = """
-            name: table
-            data: {file: d.csv, target: y}
-            model:
-              - dense: {units: $units}
-              - dense: {units: classes, activation: softmax}
-            training: {epochs: 1, optimizer: sgd}
-            search:
-              grid: {units: [4, 16]}
-              repetitions: 2
-
-            """
-        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
-        func record(_ index: Int, cell: Int, repetition: Int, accuracy: Double) -> RunRecord {
-            RunRecord(run: RunID(index: index, cell: cell, repetition: repetition, fold: 0), seed: 1, epochsRun: 1, diverged: false,
-                      validation: PartMetrics(loss: 0.5, accuracy: accuracy, precision: nil, recall: nil, f1: nil, rocAUC: nil),
-                      test: nil, curve: [])
-        }
-        let results = ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: [
-            record(0, cell: 0, repetition: 0, accuracy: 0.5), record(1, cell: 0, repetition: 1, accuracy: 0.7),
-            record(2, cell: 1, repetition: 0, accuracy: 0.9), record(3, cell: 1, repetition: 1, accuracy: 0.9),
-        ])
+        let results = try SyntheticResults.make(units: [4, 16], accuracies: [[0.5, 0.7], [0.9, 0.9]])
+        let plan = results.plan
         // Cell 0: mean 0.6, sd 0.141421, t(0.975, 1) = 12.706205 → ±1.270620; Welch p = 0.2048 → tied.
         #expect(ResultTables.cellsCSV(results) == """
             cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_loss_ci_low,val_loss_ci_high,val_accuracy_mean,val_accuracy_sd,val_accuracy_ci_low,val_accuracy_ci_high,rank,tied_with_best
@@ -95,5 +52,34 @@ import Testing
             1,\(plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.500000,0.500000,0.900000,0.000000,0.900000,0.900000,1,true
 
             """)
+    }
+}
+
+/// Results of a one-axis plan (`units`) whose runs have the given validation accuracies (loss 0.5).
+enum SyntheticResults {
+    static func make(units: [Int], accuracies: [[Double]]) throws -> ExperimentResults {
+        let yaml = """
+            name: synthetic
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: $units}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [\(units.map(String.init).joined(separator: ", "))]}
+              repetitions: \(accuracies[0].count)
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: "")
+        var records: [RunRecord] = []
+        for (cell, values) in accuracies.enumerated() {
+            for (repetition, value) in values.enumerated() {
+                records.append(RunRecord(run: RunID(index: records.count, cell: cell, repetition: repetition, fold: 0), seed: 1,
+                                         epochsRun: 1, diverged: false,
+                                         validation: PartMetrics(loss: 0.5, accuracy: value, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                                         test: nil, curve: []))
+            }
+        }
+        return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
     }
 }
