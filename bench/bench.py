@@ -32,8 +32,8 @@ GRID_CONFIGS = 216
 # ---------------------------------------------------------------- measuring
 
 class Measurement:
-    def __init__(self, wall, peak_kb):
-        self.wall, self.peak_kb = wall, peak_kb
+    def __init__(self, wall, peak_kb, cpu):
+        self.wall, self.peak_kb, self.cpu = wall, peak_kb, cpu
 
 
 def timed(command, cwd=ROOT, env=None, keep_output=False):
@@ -47,11 +47,13 @@ def timed(command, cwd=ROOT, env=None, keep_output=False):
         wall = time.perf_counter() - start
         if done.returncode != 0:
             sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
-        peak = 0
+        peak, cpu = 0, 0.0
         for line in report.read().splitlines():
             if "Maximum resident set size" in line:
                 peak = int(line.rsplit(":", 1)[1])
-    m = Measurement(wall, peak)
+            elif "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu += float(line.rsplit(":", 1)[1])
+    m = Measurement(wall, peak, cpu)
     m.output = done.stdout or ""
     return m
 
@@ -170,18 +172,22 @@ def reference_grid(binary, args):
 
     wall = median([m.wall for m in runs])
     acc, _ = accuracy_summary(accuracies)
-    rows = [["runexp (this build)", GRID_CONFIGS, f"{wall:.3f}", f"{GRID_CONFIGS / wall:.0f}",
+    cpu = median([m.cpu for m in runs])
+    rows = [["runexp (this build)", GRID_CONFIGS, f"{wall:.3f}", f"{cpu:.2f}", f"{GRID_CONFIGS / wall:.0f}",
              mb(max(m.peak_kb for m in runs)), f"{acc:.4f}", f"{diverged} diverged", "1.0x"]]
     ratios = {}
     for key, label, (m, configs, seconds, peer_acc, note, version) in peers:
         a, missing = accuracy_summary(peer_acc)
         ratio = seconds / wall
         ratios[key] = ratio
-        rows.append([f"{label} {version}", configs, f"{seconds:.2f}" + (" *" if note else ""), f"{GRID_CONFIGS / seconds:.1f}",
+        rows.append([f"{label} {version}", configs, f"{seconds:.2f}" + (" *" if note else ""), f"{m.cpu:.1f}",
+                     f"{GRID_CONFIGS / seconds:.1f}",
                      mb(m.peak_kb), f"{a:.4f}", f"{missing} nan" if missing else "", f"{ratio:.0f}x"])
-    table(["tool", "configs", "wall s", "runs/s", "peak MB", "median val acc", "failed", "runexp speed-up"], rows)
+    table(["tool", "configs", "wall s", "cpu s", "runs/s", "peak MB", "median val acc", "failed", "runexp speed-up"], rows)
     print(f"   runexp wall times: {' '.join(f'{m.wall:.3f}' for m in runs)} s; "
           f"speed-up = peer seconds / runexp median seconds, both measured above")
+    print("   cpu s = user + system time of the measured run (runexp's median; for an extrapolated row, the")
+    print("   configs actually run); less sensitive than wall time to other work on the machine")
     for _, label, (_, _, _, _, note, _) in peers:
         if note:
             print(f"   * {label}: {note} (the stratified order balances batch sizes), "
@@ -328,6 +334,8 @@ def full_reference(binary, args):
           f" repetitions, test split 0.2), --jobs 2, {args.repeat} runs")
     table(["", "median", "min", "max", "target"],
           [["wall s", f"{median(walls):.3f}", f"{min(walls):.3f}", f"{max(walls):.3f}", "< 1.5"],
+           ["cpu s", f"{median([m.cpu for m, _ in runs]):.3f}", f"{min(m.cpu for m, _ in runs):.3f}",
+            f"{max(m.cpu for m, _ in runs):.3f}", ""],
            ["peak MB", mb(median([m.peak_kb for m, _ in runs])), mb(min(m.peak_kb for m, _ in runs)), mb(peak), "< 64"]])
     print()
     return median(walls), peak
