@@ -27,7 +27,15 @@ let package = Package(
         // and `swift test` build debug. -O gives the same bits as the release build's -O.
         .target(
             name: "RunexpKernel",
+            dependencies: ["CRunexpKernelAVX2"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        // AVX2+FMA products for RunexpKernel's `avx2-fma` code path: per-function target attributes, so
+        // the package still builds for baseline x86-64 (and other CPUs); used only after runtime detection.
+        // Optimized in debug builds too, like RunexpKernel.
+        .target(
+            name: "CRunexpKernelAVX2",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
         ),
         // Data loading and splits, the scheduler over cores, the result folder.
         .target(

@@ -347,6 +347,21 @@ def full_reference(binary, args):
     return median(walls), peak
 
 
+def kernel_code_path():
+    """The path runexp selects here (see KernelCodePath.swift): avx2-fma when the CPU flags have avx2
+    and fma, unless RUNEXP_KERNEL=simd8 forces the portable one."""
+    forced = os.environ.get("RUNEXP_KERNEL")
+    if forced == "simd8":
+        return "simd8 (forced by RUNEXP_KERNEL=simd8)"
+    try:
+        flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+    except OSError:
+        flags = []
+    if platform.machine() in ("x86_64", "AMD64") and "avx2" in flags and "fma" in flags:
+        return "avx2-fma (RUNEXP_KERNEL=simd8 forces the portable simd8)"
+    return "simd8 (this CPU has no AVX2+FMA)"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runexp", required=True, help="the release runexp binary")
@@ -364,6 +379,7 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     print(f"runexp benchmark  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  commit {commit}  {cpu}, {os.cpu_count()} cores")
+    print(f"kernel code path: {kernel_code_path()}")
     print(f"load average at start: {loadavg()} (a shared machine: every time below includes its noise)")
     print()
     grid_wall, ratios = reference_grid(binary, args)

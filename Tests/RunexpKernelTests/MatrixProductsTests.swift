@@ -1,7 +1,10 @@
 import Testing
 @testable import RunexpKernel
 
-/// The SIMD kernels against naive loops, over shapes that hit the 32-, 8-lane and scalar paths.
+/// The SIMD kernels against naive loops, over shapes that hit the 32-, 8-lane and scalar paths, on every
+/// kernel code path this CPU can run. The naive loops sum in the same order with the path's arithmetic
+/// (``madd``: separate multiply and add on `simd8`, one fused multiply-add on `avx2-fma`), so every
+/// comparison is bit for bit.
 @Suite struct MatrixProductsTests {
     struct Shape: Sendable, CustomStringConvertible {
         var rows: Int, inner: Int, columns: Int
@@ -17,8 +20,8 @@ import Testing
         return (0..<count).map { _ in rng.uniformFloat() * 2 - 1 }
     }
 
-    @Test(arguments: shapes)
-    func multiplyMatchesSequentialSums(_ shape: Shape) {
+    @Test(arguments: shapes, KernelCodePath.available)
+    func multiplyMatchesSequentialSums(_ shape: Shape, _ path: KernelCodePath) {
         let a = Self.values(shape.rows * shape.inner, seed: 1)
         let b = Self.values(shape.inner * shape.columns, seed: 2)
         let bias = Self.values(shape.columns, seed: 3)
@@ -30,7 +33,7 @@ import Testing
                         out.withUnsafeMutableBufferPointer { out in
                             MatrixProducts.multiply(
                                 a.baseAddress!, rows: shape.rows, inner: shape.inner, b.baseAddress!, columns: shape.columns,
-                                bias: bias.baseAddress!, relu: relu, into: out.baseAddress!)
+                                bias: bias.baseAddress!, relu: relu, into: out.baseAddress!, path: path)
                         }
                     }
                 }
@@ -38,7 +41,7 @@ import Testing
             for r in 0..<shape.rows {
                 for c in 0..<shape.columns {
                     var s = bias[c]
-                    for k in 0..<shape.inner { s = s + a[r * shape.inner + k] * b[k * shape.columns + c] }
+                    for k in 0..<shape.inner { s = madd(s, a[r * shape.inner + k], b[k * shape.columns + c], path) }
                     if relu && s < 0 { s = 0 }
                     #expect(out[r * shape.columns + c].bitPattern == s.bitPattern)
                 }
@@ -46,11 +49,13 @@ import Testing
         }
     }
 
-    @Test(arguments: shapes)
-    func transposedProductsMatchNaiveLoops(_ shape: Shape) {
+    @Test(arguments: shapes, KernelCodePath.available)
+    func transposedProductsMatchNaiveLoops(_ shape: Shape, _ path: KernelCodePath) {
         let a = Self.values(shape.rows * shape.inner, seed: 4)
         let bt = Self.values(shape.columns * shape.inner, seed: 5)
         let g = Self.values(shape.rows * shape.columns, seed: 6)
+        let bias = Self.values(shape.columns, seed: 11)
+        var biased = [Float](repeating: .nan, count: shape.rows * shape.columns)
         var dot = [Float](repeating: .nan, count: shape.rows * shape.columns)
         var left = [Float](repeating: .nan, count: shape.inner * shape.columns)
         var sums = [Float](repeating: .nan, count: shape.columns)
@@ -62,12 +67,19 @@ import Testing
                     dot.withUnsafeMutableBufferPointer { dot in
                         MatrixProducts.multiplyTransposed(
                             a.baseAddress!, rows: shape.rows, inner: shape.inner, bt.baseAddress!, columns: shape.columns,
-                            bias: nil, into: dot.baseAddress!)
+                            bias: nil, into: dot.baseAddress!, path: path)
+                    }
+                    bias.withUnsafeBufferPointer { bias in
+                        biased.withUnsafeMutableBufferPointer { biased in
+                            MatrixProducts.multiplyTransposed(
+                                a.baseAddress!, rows: shape.rows, inner: shape.inner, bt.baseAddress!,
+                                columns: shape.columns, bias: bias.baseAddress!, into: biased.baseAddress!, path: path)
+                        }
                     }
                     left.withUnsafeMutableBufferPointer { left in
                         MatrixProducts.multiplyTransposedLeft(
                             a.baseAddress!, rows: shape.rows, aColumns: shape.inner, g.baseAddress!, gColumns: shape.columns,
-                            into: left.baseAddress!)
+                            into: left.baseAddress!, path: path)
                     }
                     sums.withUnsafeMutableBufferPointer { sums in
                         MatrixProducts.columnSums(g.baseAddress!, rows: shape.rows, columns: shape.columns, into: sums.baseAddress!)
@@ -82,17 +94,25 @@ import Testing
                 }
             }
         }
+        // Dot form: lane j accumulates k ≡ j (mod 8) in order, lanes summed pairwise, then the tail in order.
+        let vectorEnd = shape.inner & ~7
         for r in 0..<shape.rows {
             for n in 0..<shape.columns {
-                var s: Float = 0
-                for k in 0..<shape.inner { s += a[r * shape.inner + k] * bt[n * shape.inner + k] }
-                #expect(abs(dot[r * shape.columns + n] - s) <= 1e-5 * Float(shape.inner))
+                var lanes = [Float](repeating: 0, count: 8)
+                for k in 0..<vectorEnd { lanes[k % 8] = madd(lanes[k % 8], a[r * shape.inner + k], bt[n * shape.inner + k], path) }
+                var s = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]))
+                for k in vectorEnd..<shape.inner { s = madd(s, a[r * shape.inner + k], bt[n * shape.inner + k], path) }
+                #expect(dot[r * shape.columns + n].bitPattern == s.bitPattern)
+                #expect(biased[r * shape.columns + n].bitPattern == (bias[n] + s).bitPattern)
+                var plain: Float = 0
+                for k in 0..<shape.inner { plain += a[r * shape.inner + k] * bt[n * shape.inner + k] }
+                #expect(abs(dot[r * shape.columns + n] - plain) <= 1e-5 * Float(shape.inner))
             }
         }
         for k in 0..<shape.inner {
             for n in 0..<shape.columns {
                 var s: Float = 0
-                for r in 0..<shape.rows { s = s + a[r * shape.inner + k] * g[r * shape.columns + n] }
+                for r in 0..<shape.rows { s = madd(s, a[r * shape.inner + k], g[r * shape.columns + n], path) }
                 #expect(left[k * shape.columns + n].bitPattern == s.bitPattern)
                 #expect(transposed[k * shape.columns + n] == bt[n * shape.inner + k])
             }
@@ -109,8 +129,8 @@ import Testing
     /// blocks (> 64) must leave every sum in sequential order, so results match the naive loops bit for bit.
     static let wideShapes = [Shape(rows: 9, inner: 70, columns: 520), Shape(rows: 70, inner: 3, columns: 547)]
 
-    @Test(arguments: wideShapes)
-    func packedProductsKeepTheSequentialOrder(_ shape: Shape) {
+    @Test(arguments: wideShapes, KernelCodePath.available)
+    func packedProductsKeepTheSequentialOrder(_ shape: Shape, _ path: KernelCodePath) {
         let a = Self.values(shape.rows * shape.inner, seed: 7)
         let b = Self.values(shape.inner * shape.columns, seed: 8)
         let bias = Self.values(shape.columns, seed: 9)
@@ -127,12 +147,13 @@ import Testing
                                 MatrixProducts.multiply(
                                     a.baseAddress!, rows: shape.rows, inner: shape.inner, b.baseAddress!,
                                     columns: shape.columns, bias: bias.baseAddress!, relu: true, into: out.baseAddress!,
-                                    scratch: scratch.baseAddress!)
+                                    scratch: scratch.baseAddress!, path: path)
                             }
                             left.withUnsafeMutableBufferPointer { left in
                                 MatrixProducts.multiplyTransposedLeft(
                                     a.baseAddress!, rows: shape.rows, aColumns: shape.inner, g.baseAddress!,
-                                    gColumns: shape.columns, into: left.baseAddress!, scratch: scratch.baseAddress!)
+                                    gColumns: shape.columns, into: left.baseAddress!, scratch: scratch.baseAddress!,
+                                    path: path)
                             }
                         }
                     }
@@ -143,7 +164,7 @@ import Testing
         for r in 0..<shape.rows {
             for c in 0..<shape.columns {
                 var s = bias[c]
-                for k in 0..<shape.inner { s = s + a[r * shape.inner + k] * b[k * shape.columns + c] }
+                for k in 0..<shape.inner { s = madd(s, a[r * shape.inner + k], b[k * shape.columns + c], path) }
                 if s < 0 { s = 0 }
                 if out[r * shape.columns + c].bitPattern != s.bitPattern { mismatches += 1 }
             }
@@ -151,7 +172,7 @@ import Testing
         for k in 0..<shape.inner {
             for c in 0..<shape.columns {
                 var s: Float = 0
-                for r in 0..<shape.rows { s = s + a[r * shape.inner + k] * g[r * shape.columns + c] }
+                for r in 0..<shape.rows { s = madd(s, a[r * shape.inner + k], g[r * shape.columns + c], path) }
                 if left[k * shape.columns + c].bitPattern != s.bitPattern { mismatches += 1 }
             }
         }

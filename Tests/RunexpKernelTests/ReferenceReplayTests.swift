@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import RunexpKernel
+@testable import RunexpKernel
 
 /// Replays batches, dropout masks and initial weights recorded by an independent NumPy float64
 /// reference (`bench/reference/make_fixture.py`) through ``Trainer/step(batch:keepMasks:)`` and
-/// checks the loss and every parameter after each of the 50 steps.
+/// checks the loss and every parameter after each of the 50 steps, on every kernel code path this CPU can
+/// run (the selected one included).
 @Suite struct ReferenceReplayTests {
     struct Fixture: Decodable {
         struct Case: Decodable {
@@ -56,8 +57,8 @@ import RunexpKernel
         #expect(f.keepMasks.joined().contains(0), "some units are dropped")
     }
 
-    @Test(arguments: fixture.cases.map(\.name))
-    func replayMatchesTheReference(_ name: String) throws {
+    @Test(arguments: fixture.cases.map(\.name), KernelCodePath.available)
+    func replayMatchesTheReference(_ name: String, _ path: KernelCodePath) throws {
         let f = Self.fixture
         let reference = f.cases.first { $0.name == name }!
         let activation = Activation(rawValue: reference.activation)!
@@ -75,7 +76,7 @@ import RunexpKernel
             classWeights: reference.weighted ? f.classWeights : [])
         let data = Samples(features: f.features, rows: f.labels.count, width: f.inputWidth, labels: f.labels)
         let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: f.initialParameters)
-        var trainer = Trainer(network: network, settings: settings, classCount: f.classes)
+        var trainer = Trainer(network: network, settings: settings, classCount: f.classes, batchCapacity: nil, path: path)
 
         var worst = 0.0
         for (step, rows) in f.batches.enumerated() {
@@ -84,14 +85,14 @@ import RunexpKernel
             let expected = reference.parameters[step]
             try #require(parameters.count == expected.count)
             try #require(Self.agrees(loss, reference.losses[step]),
-                         "\(name) step \(step + 1): loss \(loss), reference \(reference.losses[step])")
+                         "\(name) [\(path.rawValue)] step \(step + 1): loss \(loss), reference \(reference.losses[step])")
             let mismatch = zip(parameters, expected).enumerated().first { !Self.agrees($0.element.0, $0.element.1) }
-            try #require(mismatch == nil, "\(name) step \(step + 1), parameter \(mismatch!.offset): kernel \(mismatch!.element.0), reference \(mismatch!.element.1)")
+            try #require(mismatch == nil, "\(name) [\(path.rawValue)] step \(step + 1), parameter \(mismatch!.offset): kernel \(mismatch!.element.0), reference \(mismatch!.element.1)")
             for (got, want) in zip(parameters, expected) {
                 worst = max(worst, abs(Double(got) - want) / max(abs(Double(got)), abs(want), 0.1))
             }
         }
         #expect(!trainer.diverged && trainer.stepCount == 50)
-        #expect(worst < 1e-5, "\(name): worst scaled difference \(worst)")
+        #expect(worst < 1e-5, "\(name) [\(path.rawValue)]: worst scaled difference \(worst)")
     }
 }

@@ -1,4 +1,4 @@
-import RunexpKernel
+@testable import RunexpKernel
 
 /// Small deterministic data sets and helpers shared by the suites.
 enum Fixtures {
@@ -48,3 +48,16 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-6, absolute: Double
 
 /// Bit patterns, so that equality means bit-identical (NaN-safe).
 func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
+
+extension KernelCodePath {
+    /// The code paths this CPU can run (`simd8` always; `avx2-fma` on x86-64 with AVX2 and FMA).
+    static var available: [KernelCodePath] { allCases.filter(isAvailable) }
+}
+
+/// `s + x·y` with the arithmetic of `path`: two roundings on `simd8`, one (fused) on `avx2-fma`.
+func madd(_ s: Float, _ x: Float, _ y: Float, _ path: KernelCodePath) -> Float {
+    switch path {
+    case .simd8: return s + x * y
+    case .avx2FMA: return s.addingProduct(x, y)
+    }
+}

@@ -1,4 +1,4 @@
-// Prototype, not built by the package: the kernel's two hot products (axpy form, 32 columns per pass)
+// Prototype, not built by the package (the package's version is Sources/CRunexpKernelAVX2): the kernel's two hot products (axpy form, 32 columns per pass)
 // with SSE, as the Swift SIMD8 kernel compiles on baseline x86-64, and with AVX2+FMA behind a
 // per-function target attribute, to size a possible C target with runtime CPU detection.
 //   clang -O2 bench/micro/avx2_products.c -o /tmp/avx2_products && /tmp/avx2_products

@@ -5,6 +5,8 @@
 //   kernel-micro grid                        CPU ms of the peers' 216 grid shapes (validation included)
 //   kernel-micro digest                      a fingerprint per training configuration: diff two builds'
 //                                            output to prove a kernel change bit-identical
+// The kernel code path is chosen as in runexp (avx2-fma where the CPU has it; RUNEXP_KERNEL=simd8 forces
+// the portable one); `digest` and the shape table print it first, `one` and `grid` on standard error.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,6 +51,7 @@ func digest() {
         .sgd(learningRate: 0.01), .sgd(learningRate: 1), .sgd(learningRate: 0.1, momentum: 0.9),
         .sgd(learningRate: 0.05, momentum: 0.8, nesterov: true), .adam(learningRate: 0.01),
     ]
+    print("path", kernelCodePath)
     var count = 0
     var combined: UInt64 = 0
     func run(_ label: String, _ layers: [LayerSpec], _ trainRows: Samples, _ valid: Samples, classes: Int,
@@ -107,6 +110,9 @@ if CommandLine.arguments.dropFirst().first == "digest" {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "one" || arguments.first == "grid" {
+    fputs("path \(kernelCodePath)\n", stderr)
+}
 let rows = 455, width = 30
 var dataRng = SplitMix64(seed: 1)
 let features = (0..<(rows * width)).map { _ in dataRng.uniformFloat() * 2 - 1 }
@@ -177,6 +183,7 @@ if arguments.first == "grid" {
 
 let unitsList = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 32, 64, 256, 1024]
 let batches = arguments.dropFirst().first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [4, 16, 32]
+print("path", kernelCodePath)
 print("units  bs  dropout  act     ns/step  GFLOP/s(4·params·rows)")
 for units in unitsList {
     for batch in batches {

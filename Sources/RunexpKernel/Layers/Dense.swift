@@ -17,6 +17,8 @@ struct Dense: Sendable {
     let outputGradient: Int
     let transposedKernel: Int?
     let transposedKernelGradient: Int?
+    /// The arithmetic of this layer's products (the ``Plan``'s).
+    let path: KernelCodePath
     /// The loss has already written ∂L/∂z (softmax/sigmoid fused with cross-entropy).
     var lossFused = false
     /// Arena offset of ``MatrixProducts/scratchCount`` floats for packing W or ∂L/∂z, given to wide layers.
@@ -34,13 +36,13 @@ struct Dense: Sendable {
         if let transposedKernel {
             MatrixProducts.multiplyTransposed(
                 x, rows: rows, inner: inputWidth, arena + transposedKernel, columns: units,
-                bias: parameters + bias, into: y)
+                bias: parameters + bias, into: y, path: path)
             activation.apply(y, rows: rows, width: units)
         } else {
             let relu = activation == .relu
             MatrixProducts.multiply(
                 x, rows: rows, inner: inputWidth, parameters + kernel, columns: units,
-                bias: parameters + bias, relu: relu, into: y, scratch: scratch.map { arena + $0 })
+                bias: parameters + bias, relu: relu, into: y, scratch: scratch.map { arena + $0 }, path: path)
             if !relu { activation.apply(y, rows: rows, width: units) }
         }
     }
@@ -60,22 +62,23 @@ struct Dense: Sendable {
             if let transposedKernel {
                 MatrixProducts.multiply(
                     g, rows: rows, inner: units, arena + transposedKernel, columns: inputWidth,
-                    bias: nil, relu: false, into: arena + inputGradient)
+                    bias: nil, relu: false, into: arena + inputGradient, path: path)
             } else {
                 MatrixProducts.multiplyTransposed(
                     g, rows: rows, inner: units, parameters + kernel, columns: inputWidth,
-                    bias: nil, into: arena + inputGradient)
+                    bias: nil, into: arena + inputGradient, path: path)
             }
         }
         if let transposedKernelGradient {
             MatrixProducts.multiplyTransposedLeft(
-                g, rows: rows, aColumns: units, x, gColumns: inputWidth, into: arena + transposedKernelGradient)
+                g, rows: rows, aColumns: units, x, gColumns: inputWidth, into: arena + transposedKernelGradient,
+                path: path)
             MatrixProducts.transpose(
                 arena + transposedKernelGradient, rows: units, columns: inputWidth, into: gradients + kernel)
         } else {
             MatrixProducts.multiplyTransposedLeft(
                 x, rows: rows, aColumns: inputWidth, g, gColumns: units, into: gradients + kernel,
-                scratch: scratch.map { arena + $0 })
+                scratch: scratch.map { arena + $0 }, path: path)
         }
         MatrixProducts.columnSums(g, rows: rows, columns: units, into: gradients + bias)
     }

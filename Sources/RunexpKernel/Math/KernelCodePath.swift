@@ -1,9 +1,53 @@
-/// Names the code path whose arithmetic decides the last bits of every training result (for provenance).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
+import CRunexpKernelAVX2
+
+/// The arithmetic of the kernel's matrix products, which decides the last bits of every training result.
 ///
-/// `"simd8"`: the portable Swift kernel. Products run in `SIMD8<Float>` lanes (two SSE registers on
-/// baseline x86-64), multiply and add are separate roundings (never fused), and every sum has the fixed
-/// order documented on ``MatrixProducts``, so the same inputs give bit-identical results on every run and
-/// for any number of parallel jobs. Not fixed by this path: `expf`, `logf`, `tanhf` and `powf` come from
-/// the platform's C math library, which glibc picks per CPU at load time (e.g. an FMA variant), so
-/// another libm or CPU may, rarely, round one of those differently.
-public let kernelCodePath = "simd8"
+/// - `simd8`: the portable Swift kernel. Products run in `SIMD8<Float>` lanes (two SSE registers on
+///   baseline x86-64), multiply and add are separate roundings (never fused).
+/// - `avx2-fma`: the products of ``MatrixProducts`` run in C with AVX2 and fused multiply-add
+///   (`Sources/CRunexpKernelAVX2`), chosen at run time on x86-64 CPUs that have both. Every sum keeps
+///   the `simd8` path's order; only the rounding differs (one per multiply-add instead of two), so the
+///   two paths agree to float32 rounding noise but not bit for bit. Element-wise work (activations,
+///   loss, optimizers) is the same Swift code on both paths.
+///
+/// Either path gives bit-identical results for the same inputs on every run and for any number of
+/// parallel jobs (each output element is one chain of operations in a fixed order, whatever the
+/// blocking). Not fixed by either path: `expf`, `logf`, `tanhf` and `powf` come from the platform's C
+/// math library, which glibc picks per CPU at load time (e.g. an FMA variant), so another libm or CPU
+/// may, rarely, round one of those differently.
+enum KernelCodePath: String, Sendable, CaseIterable {
+    case simd8
+    case avx2FMA = "avx2-fma"
+
+    /// The path this process uses: `avx2-fma` when the CPU has AVX2 and FMA, unless the environment
+    /// variable `RUNEXP_KERNEL=simd8` forces the portable path (to reproduce a `simd8` machine's bits on
+    /// an AVX2 machine). Any other value of `RUNEXP_KERNEL` selects automatically. Decided once.
+    static let selected: KernelCodePath = {
+        if let forced = getenv("RUNEXP_KERNEL"), String(cString: forced) == "simd8" { return .simd8 }
+        return isAvailable(.avx2FMA) ? .avx2FMA : .simd8
+    }()
+
+    /// Whether this CPU can run `path` (`simd8` runs everywhere).
+    static func isAvailable(_ path: KernelCodePath) -> Bool {
+        switch path {
+        case .simd8: return true
+        case .avx2FMA: return cpuHasAVX2FMA
+        }
+    }
+
+    private static let cpuHasAVX2FMA = runexp_cpu_has_avx2_fma() != 0
+}
+
+/// Names the code path whose arithmetic decides the last bits of every training result (for
+/// provenance): `"avx2-fma"` or `"simd8"`, see ``KernelCodePath``. Set `RUNEXP_KERNEL=simd8` in the
+/// environment to force the portable `simd8` path, e.g. to reproduce results across machines.
+public let kernelCodePath: String = KernelCodePath.selected.rawValue

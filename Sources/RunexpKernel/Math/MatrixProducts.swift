@@ -1,8 +1,13 @@
-/// Row-major single-precision matrix products for small batches, vectorised with `SIMD8<Float>`.
+import CRunexpKernelAVX2
+
+/// Row-major single-precision matrix products for small batches, vectorised with `SIMD8<Float>`, or
+/// with AVX2 + FMA in C on the ``KernelCodePath/avx2FMA`` path (every product taking a `path`).
 ///
 /// Every output row is computed by the same instruction sequence whatever the number of rows,
 /// so a row's result never depends on which other rows share the call (chunking-invariant, deterministic).
-/// Products are `a + b * c`, never fused multiply-add.
+/// On the `simd8` path products are `a + b * c`, never fused multiply-add; on the `avx2-fma` path each
+/// output element is one chain of fused multiply-adds in the same order as on `simd8` (the C kernels
+/// block rows and columns differently, which changes no element's chain).
 ///
 /// Wide operands (at least ``packedColumns`` columns) are copied block by block into a contiguous
 /// `scratch` of ``scratchCount`` floats first: their rows lie 2 KiB or more apart, so a 32-column
@@ -29,11 +34,12 @@ enum MatrixProducts {
         _ a: UnsafePointer<Float>, rows: Int, inner: Int,
         _ b: UnsafePointer<Float>, columns: Int,
         bias: UnsafePointer<Float>?, relu: Bool,
-        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil
+        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
+        path: KernelCodePath
     ) {
         guard let scratch, columns >= packedColumns, rows >= packedMinimumRows else {
             multiply(a, rows: rows, inner: inner, b, bStride: columns, columns: columns,
-                     bias: bias, relu: relu, into: out, outStride: columns)
+                     bias: bias, relu: relu, into: out, outStride: columns, path: path)
             return
         }
         let strips = columns & ~31
@@ -48,6 +54,13 @@ enum MatrixProducts {
                     packed.store8(source.load8(16), 16); packed.store8(source.load8(24), 24)
                 }
                 let first = k0 == 0, last = k0 + count == inner
+                if path == .avx2FMA {
+                    runexp_avx2_axpy_product(
+                        a + k0, rows, count, inner, 1, scratch, 32, 32, first ? bias.map { $0 + c } : nil,
+                        first ? 0 : 1, relu && last ? 1 : 0, out + c, columns)
+                    k0 += count
+                    continue
+                }
                 for r in 0..<rows {
                     let aRow = a + r * inner + k0
                     let outRow = out + r * columns + c
@@ -79,7 +92,7 @@ enum MatrixProducts {
         }
         if strips < columns {
             multiply(a, rows: rows, inner: inner, b + strips, bStride: columns, columns: columns - strips,
-                     bias: bias.map { $0 + strips }, relu: relu, into: out + strips, outStride: columns)
+                     bias: bias.map { $0 + strips }, relu: relu, into: out + strips, outStride: columns, path: path)
         }
     }
 
@@ -89,8 +102,12 @@ enum MatrixProducts {
         _ a: UnsafePointer<Float>, rows: Int, inner: Int,
         _ b: UnsafePointer<Float>, bStride: Int, columns: Int,
         bias: UnsafePointer<Float>?, relu: Bool,
-        into out: UnsafeMutablePointer<Float>, outStride: Int
+        into out: UnsafeMutablePointer<Float>, outStride: Int, path: KernelCodePath
     ) {
+        if path == .avx2FMA {
+            runexp_avx2_axpy_product(a, rows, inner, inner, 1, b, bStride, columns, bias, 0, relu ? 1 : 0, out, outStride)
+            return
+        }
         for r in 0..<rows {
             let aRow = a + r * inner
             let outRow = out + r * outStride
@@ -153,8 +170,12 @@ enum MatrixProducts {
         _ a: UnsafePointer<Float>, rows: Int, inner: Int,
         _ bt: UnsafePointer<Float>, columns: Int,
         bias: UnsafePointer<Float>?,
-        into out: UnsafeMutablePointer<Float>
+        into out: UnsafeMutablePointer<Float>, path: KernelCodePath
     ) {
+        if path == .avx2FMA {
+            runexp_avx2_dot_product(a, rows, inner, bt, columns, bias, out)
+            return
+        }
         let vectorEnd = inner & ~7
         for r in 0..<rows {
             let aRow = a + r * inner
@@ -212,11 +233,12 @@ enum MatrixProducts {
     static func multiplyTransposedLeft(
         _ a: UnsafePointer<Float>, rows: Int, aColumns: Int,
         _ g: UnsafePointer<Float>, gColumns: Int,
-        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil
+        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
+        path: KernelCodePath
     ) {
         guard let scratch, gColumns >= packedColumns, aColumns > 1 else {
             multiplyTransposedLeft(a, rows: rows, aColumns: aColumns, g, gStride: gColumns, gColumns: gColumns,
-                                   into: out, outStride: gColumns)
+                                   into: out, outStride: gColumns, path: path)
             return
         }
         let strips = gColumns & ~31
@@ -231,6 +253,13 @@ enum MatrixProducts {
                     packed.store8(source.load8(16), 16); packed.store8(source.load8(24), 24)
                 }
                 let first = r0 == 0
+                if path == .avx2FMA {
+                    runexp_avx2_axpy_product(
+                        a + r0 * aColumns, aColumns, count, 1, aColumns, scratch, 32, 32, nil,
+                        first ? 0 : 1, 0, out + c, gColumns)
+                    r0 += count
+                    continue
+                }
                 for k in 0..<aColumns {
                     let outRow = out + k * gColumns + c
                     var s0: SIMD8<Float>, s1: SIMD8<Float>, s2: SIMD8<Float>, s3: SIMD8<Float>
@@ -257,7 +286,7 @@ enum MatrixProducts {
         }
         if strips < gColumns {
             multiplyTransposedLeft(a, rows: rows, aColumns: aColumns, g + strips, gStride: gColumns,
-                                   gColumns: gColumns - strips, into: out + strips, outStride: gColumns)
+                                   gColumns: gColumns - strips, into: out + strips, outStride: gColumns, path: path)
         }
     }
 
@@ -266,8 +295,12 @@ enum MatrixProducts {
     private static func multiplyTransposedLeft(
         _ a: UnsafePointer<Float>, rows: Int, aColumns: Int,
         _ g: UnsafePointer<Float>, gStride: Int, gColumns: Int,
-        into out: UnsafeMutablePointer<Float>, outStride: Int
+        into out: UnsafeMutablePointer<Float>, outStride: Int, path: KernelCodePath
     ) {
+        if path == .avx2FMA {
+            runexp_avx2_axpy_product(a, aColumns, rows, 1, aColumns, g, gStride, gColumns, nil, 0, 0, out, outStride)
+            return
+        }
         for k in 0..<aColumns {
             let outRow = out + k * outStride
             var c = 0

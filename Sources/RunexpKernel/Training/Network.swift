@@ -123,8 +123,13 @@ public struct Network: Sendable {
     /// For a single sigmoid output unit returns [1 − p, p] per row. Each row's values depend only on
     /// that row and the parameters (bit-identical however the rows are grouped).
     public func probabilities(for samples: Samples) -> [Float] {
+        probabilities(for: samples, path: .selected)
+    }
+
+    /// ``probabilities(for:)`` with the products' arithmetic chosen by the caller (tests compare paths).
+    func probabilities(for samples: Samples, path: KernelCodePath) -> [Float] {
         precondition(samples.width == inputWidth, "samples have width \(samples.width), network expects \(inputWidth)")
-        let plan = Plan(network: self, capacity: max(1, min(samples.rows, 256)), training: false)
+        let plan = Plan(network: self, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
         var arena = [Float](repeating: 0, count: plan.arenaCount)
         var output = [Float](repeating: 0, count: samples.rows * probabilityColumns)
         plan.predict(parameters: storage, arena: &arena, features: samples.features, rows: samples.rows, into: &output)
@@ -140,10 +145,20 @@ public struct Network: Sendable {
     public func lossAndGradients(
         batch: Samples, classCount: Int, loss: LossKind, classWeights: [Float] = [], keepMasks: [[Float]]? = nil
     ) -> (loss: Float, gradients: [Float]) {
+        lossAndGradients(batch: batch, classCount: classCount, loss: loss, classWeights: classWeights,
+                         keepMasks: keepMasks, path: .selected)
+    }
+
+    /// ``lossAndGradients(batch:classCount:loss:classWeights:keepMasks:)`` with the products' arithmetic
+    /// chosen by the caller (tests compare paths).
+    func lossAndGradients(
+        batch: Samples, classCount: Int, loss: LossKind, classWeights: [Float], keepMasks: [[Float]]?,
+        path: KernelCodePath
+    ) -> (loss: Float, gradients: [Float]) {
         let settings = TrainingSettings(
             epochs: 1, batchSize: max(batch.rows, 1), optimizer: .sgd(learningRate: 0), loss: loss,
             classWeights: classWeights)
-        var trainer = Trainer(network: self, settings: settings, classCount: classCount)
+        var trainer = Trainer(network: self, settings: settings, classCount: classCount, batchCapacity: nil, path: path)
         return trainer.gradients(batch: batch, keepMasks: keepMasks)
     }
 }

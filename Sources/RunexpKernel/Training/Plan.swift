@@ -33,8 +33,12 @@ struct Plan: Sendable {
     let parameterCount: Int
     let dropoutCount: Int
     let expandsSigmoid: Bool
+    /// The arithmetic of every product (``KernelCodePath/selected`` unless a test picks one).
+    let path: KernelCodePath
 
-    init(network: Network, capacity: Int, training: Bool) {
+    init(network: Network, capacity: Int, training: Bool, path: KernelCodePath = .selected) {
+        precondition(KernelCodePath.isAvailable(path), "kernel code path \(path.rawValue) is not available on this CPU")
+        self.path = path
         var arenaCount = 0
         func allocate(_ count: Int) -> Int {
             let offset = arenaCount
@@ -73,7 +77,8 @@ struct Plan: Sendable {
                     kernel: slot.kernel, bias: slot.bias, input: current, output: output,
                     inputGradient: training ? currentGradient : nil, outputGradient: outputGradient,
                     transposedKernel: transposed ? allocate(units * width) : nil,
-                    transposedKernelGradient: transposed && training ? allocate(units * width) : nil)))
+                    transposedKernelGradient: transposed && training ? allocate(units * width) : nil,
+                    path: path)))
                 lastDense = layers.count - 1
                 current = output
                 currentGradient = training ? outputGradient : nil

@@ -14,28 +14,40 @@ public func train(
     _ network: Network, on train: Samples, validation: Samples?, classCount: Int,
     settings: TrainingSettings, rng: inout some RandomNumberGenerator
 ) -> TrainingOutcome {
-    dispatchTraining(network, on: train, validation: validation, classCount: classCount, settings: settings, rng: &rng)
+    dispatchTraining(network, on: train, validation: validation, classCount: classCount, settings: settings,
+                     path: .selected, rng: &rng)
+}
+
+/// ``train(_:on:validation:classCount:settings:rng:)`` with the products' arithmetic chosen by the caller
+/// (tests compare paths).
+func train(
+    _ network: Network, on train: Samples, validation: Samples?, classCount: Int,
+    settings: TrainingSettings, path: KernelCodePath, rng: inout some RandomNumberGenerator
+) -> TrainingOutcome {
+    dispatchTraining(network, on: train, validation: validation, classCount: classCount, settings: settings,
+                     path: path, rng: &rng)
 }
 
 /// Routes SplitMix64 to a specialised copy of the loop (no per-draw dynamic dispatch); same draws either way.
 private func dispatchTraining<G: RandomNumberGenerator>(
     _ network: Network, on train: Samples, validation: Samples?, classCount: Int,
-    settings: TrainingSettings, rng: inout G
+    settings: TrainingSettings, path: KernelCodePath, rng: inout G
 ) -> TrainingOutcome {
     if G.self == SplitMix64.self {
         return withUnsafeMutablePointer(to: &rng) { pointer in
             pointer.withMemoryRebound(to: SplitMix64.self, capacity: 1) { splitMix in
                 runTraining(network, on: train, validation: validation, classCount: classCount,
-                            settings: settings, rng: &splitMix.pointee)
+                            settings: settings, path: path, rng: &splitMix.pointee)
             }
         }
     }
-    return runTraining(network, on: train, validation: validation, classCount: classCount, settings: settings, rng: &rng)
+    return runTraining(network, on: train, validation: validation, classCount: classCount, settings: settings,
+                       path: path, rng: &rng)
 }
 
 private func runTraining<G: RandomNumberGenerator>(
     _ network: Network, on train: Samples, validation: Samples?, classCount: Int,
-    settings: TrainingSettings, rng: inout G
+    settings: TrainingSettings, path: KernelCodePath, rng: inout G
 ) -> TrainingOutcome {
     do {
         try network.validate(classCount: classCount, settings: settings)
@@ -47,8 +59,9 @@ private func runTraining<G: RandomNumberGenerator>(
     }
     let rows = train.rows
     let batchSize = settings.batchSize
-    var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows))
-    var probe = validation.map { ValidationProbe(network: network, samples: $0) }
+    var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows),
+                          path: path)
+    var probe = validation.map { ValidationProbe(network: network, samples: $0, path: path) }
     var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.parameterCount) }
     var order = Array(0..<rows)
     var history: [EpochRecord] = []

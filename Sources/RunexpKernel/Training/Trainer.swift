@@ -27,6 +27,12 @@ public struct Trainer: Sendable {
     ///
     /// Requires a valid combination (see ``Network/validate(classCount:settings:)``).
     public init(network: Network, settings: TrainingSettings, classCount: Int, batchCapacity: Int? = nil) {
+        self.init(network: network, settings: settings, classCount: classCount, batchCapacity: batchCapacity,
+                  path: .selected)
+    }
+
+    /// As the public initialiser, with the products' arithmetic chosen by the caller (tests compare paths).
+    init(network: Network, settings: TrainingSettings, classCount: Int, batchCapacity: Int?, path: KernelCodePath) {
         do {
             try network.validate(classCount: classCount, settings: settings)
         } catch {
@@ -37,7 +43,7 @@ public struct Trainer: Sendable {
         self.classCount = classCount
         let capacity = max(1, batchCapacity ?? settings.batchSize)
         self.batchCapacity = capacity
-        self.plan = Plan(network: network, capacity: capacity, training: true)
+        self.plan = Plan(network: network, capacity: capacity, training: true, path: path)
         self.arena = [Float](repeating: 0, count: plan.arenaCount)
         self.rowScratch = Array(0..<capacity)
         self.classWeights = settings.classWeights.isEmpty

@@ -6,10 +6,10 @@ struct ValidationProbe {
     private var arena: [Float]
     private var probabilities: [Float]
 
-    init(network: Network, samples: Samples) {
+    init(network: Network, samples: Samples, path: KernelCodePath = .selected) {
         self.samples = samples
         self.classCount = network.probabilityColumns
-        self.plan = Plan(network: network, capacity: max(1, min(samples.rows, 256)), training: false)
+        self.plan = Plan(network: network, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
         self.arena = [Float](repeating: 0, count: plan.arenaCount)
         self.probabilities = [Float](repeating: 0, count: samples.rows * network.probabilityColumns)
     }

@@ -1,0 +1,43 @@
+// The training kernel's products with AVX2 + FMA (x86-64 only), for RunexpKernel's `avx2-fma` code path.
+//
+// Every output element is one chain of fused multiply-adds in the order of the summed index, started
+// from the bias (or 0, or the current output when `accumulate`): the same order as the portable
+// `simd8` path, but each multiply-add rounds once instead of twice. The dot form reduces its eight
+// lanes in the `simd8` path's pairwise order. Results therefore do not depend on how rows or columns
+// are blocked, nor on which other rows share a call.
+//
+// Only call these when runexp_cpu_has_avx2_fma() returned 1. On other architectures the detection
+// returns 0 and the products trap.
+#ifndef CRUNEXP_KERNEL_AVX2_H
+#define CRUNEXP_KERNEL_AVX2_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU (and OS) supports AVX2 and FMA, else 0. Cheap, but call it once.
+int runexp_cpu_has_avx2_fma(void);
+
+/// out[i*outStride + n] = start + Σ_t a[i*aRowStep + t*aInnerStep] · w[t*wStride + n], fused, in t order,
+/// for i < outRows, n < columns, t < inner; start = out[...] if `accumulate`, else bias[n], else 0.
+/// With `relu`, max(·, 0) afterwards (NaN stays NaN, −0 stays −0).
+///   multiply  (a · b):  outRows = rows,     aRowStep = aStride, aInnerStep = 1
+///   aᵀ · g:             outRows = aColumns, aRowStep = 1,       aInnerStep = aStride, no bias, no relu
+void runexp_avx2_axpy_product(
+    const float *a, long outRows, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, long columns,
+    const float *bias, int accumulate, int relu,
+    float *out, long outStride);
+
+/// out[r*columns + n] = bias[n] + Σ_k a[r*inner + k] · bt[n*inner + k] (bias optional): 8-lane fused
+/// accumulators over k, lanes summed ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)), then the k tail fused in order.
+void runexp_avx2_dot_product(
+    const float *a, long rows, long inner,
+    const float *bt, long columns,
+    const float *bias, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

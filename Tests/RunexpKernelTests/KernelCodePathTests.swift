@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import RunexpKernel
+
+/// The kernel code paths (``KernelCodePath``): which one is selected, that each is deterministic, and that
+/// `avx2-fma` (where the CPU has it) trains like `simd8` up to float32 rounding.
+@Suite struct KernelCodePathTests {
+    @Test func provenanceNamesTheSelectedPath() {
+        #expect(kernelCodePath == KernelCodePath.selected.rawValue)
+        let forced = getenv("RUNEXP_KERNEL").map { String(cString: $0) }
+        let expected: KernelCodePath = forced == "simd8" || !KernelCodePath.isAvailable(.avx2FMA) ? .simd8 : .avx2FMA
+        #expect(KernelCodePath.selected == expected)
+        #expect(KernelCodePath.isAvailable(.simd8))
+    }
+
+    struct Config: Sendable, CustomStringConvertible {
+        var units: Int, activation: Activation, dropout: Double, batch: Int, optimizer: OptimizerSpec
+        var loss: LossKind = .categoricalCrossentropy
+        var description: String { "u\(units) \(activation.rawValue) p\(dropout) bs\(batch) \(optimizer) \(loss)" }
+    }
+
+    /// The reference grid's shapes (1, 32, 64 units; batches 4–32), other activations and optimizers, a
+    /// sigmoid head, odd widths (tails of the 32- and 8-column passes) and a wide layer (packed products).
+    static let configs: [Config] = [
+        Config(units: 1, activation: .relu, dropout: 0.3, batch: 4, optimizer: .sgd(learningRate: 0.01)),
+        Config(units: 32, activation: .relu, dropout: 0, batch: 16, optimizer: .sgd(learningRate: 0.01)),
+        Config(units: 64, activation: .linear, dropout: 0.6, batch: 32, optimizer: .sgd(learningRate: 0.1)),
+        Config(units: 64, activation: .tanh, dropout: 0.3, batch: 7, optimizer: .sgd(learningRate: 0.05, momentum: 0.9)),
+        Config(units: 13, activation: .sigmoid, dropout: 0, batch: 5, optimizer: .adam(learningRate: 0.01)),
+        Config(units: 41, activation: .relu, dropout: 0.2, batch: 9, optimizer: .sgd(learningRate: 0.05),
+               loss: .binaryCrossentropy),
+        Config(units: 530, activation: .relu, dropout: 0.2, batch: 40, optimizer: .sgd(learningRate: 0.01)),
+    ]
+
+    static func network(_ c: Config, width: Int) -> Network {
+        var rng = SplitMix64(seed: UInt64(c.units * 100 + c.batch))
+        let head: LayerSpec = c.loss == .binaryCrossentropy
+            ? .dense(units: 1, activation: .sigmoid) : .dense(units: 2, activation: .softmax)
+        return Network(inputWidth: width, layers: [
+            .dropout(rate: c.dropout), .dense(units: c.units, activation: c.activation), head,
+        ], rng: &rng)
+    }
+
+    static func train(_ c: Config, path: KernelCodePath, epochs: Int = 5) -> TrainingOutcome {
+        let data = Fixtures.blobs(classes: 2, perClass: 60, width: 30, seed: 5)
+        let validation = Fixtures.blobs(classes: 2, perClass: 15, width: 30, seed: 6)
+        let settings = TrainingSettings(epochs: epochs, batchSize: c.batch, optimizer: c.optimizer, loss: c.loss,
+                                        classWeights: [1.2, 0.8])
+        var rng = SplitMix64(seed: 17)
+        return RunexpKernel.train(network(c, width: 30), on: data, validation: validation, classCount: 2,
+                                  settings: settings, path: path, rng: &rng)
+    }
+
+    /// Both paths sum in the same order; `avx2-fma` only rounds each multiply-add once. After 5 epochs
+    /// every parameter and every recorded loss agrees to 1e−5 relative (absolute 1e−6 below 0.1), and
+    /// the bits differ somewhere (the fused path really ran).
+    @Test(.enabled(if: KernelCodePath.isAvailable(.avx2FMA)), arguments: configs)
+    func avx2FMAAgreesWithSIMD8ToRounding(_ c: Config) {
+        let portable = Self.train(c, path: .simd8)
+        let fused = Self.train(c, path: .avx2FMA)
+        #expect(!portable.diverged && !fused.diverged)
+        #expect(portable.epochsRun == fused.epochsRun)
+        func scaled(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(a), abs(b), 0.1) }
+        let parameters = zip(portable.network.parameters, fused.network.parameters).map { scaled(Double($0), Double($1)) }
+        let losses = zip(portable.history, fused.history).flatMap { p, f in
+            [scaled(p.trainLoss, f.trainLoss), scaled(p.validationLoss!, f.validationLoss!)]
+        }
+        let worst = (parameters + losses).max()!
+        #expect(worst <= 1e-5, "\(c): worst scaled difference \(worst)")
+        #expect(bits(portable.network.parameters) != bits(fused.network.parameters))
+    }
+
+    /// Same inputs, same path: the same bits, and a row's probabilities do not depend on the rows it is
+    /// computed with (the C kernels block rows in pairs; each element's chain of operations is fixed).
+    @Test(arguments: KernelCodePath.available)
+    func eachPathIsRepeatableAndChunkingInvariant(_ path: KernelCodePath) {
+        for c in [Self.configs[2], Self.configs[6]] {
+            let first = Self.train(c, path: path, epochs: 2)
+            let second = Self.train(c, path: path, epochs: 2)
+            #expect(bits(first.network.parameters) == bits(second.network.parameters))
+            #expect(first.history == second.history)
+            let samples = Fixtures.random(rows: 37, width: 30, classes: 2, seed: 8)
+            let all = first.network.probabilities(for: samples, path: path)
+            for row in [0, 1, 17, 36] {
+                let alone = first.network.probabilities(for: samples.selecting(rows: [row]), path: path)
+                #expect(bits(alone) == bits(Array(all[(2 * row)..<(2 * row + 2)])))
+            }
+        }
+    }
+
+    /// Gradients agree with central finite differences on both paths (the public gradient checks run on
+    /// the selected path only).
+    @Test(arguments: KernelCodePath.available)
+    func gradientsMatchFiniteDifferencesOnEachPath(_ path: KernelCodePath) {
+        var rng = SplitMix64(seed: 3)
+        let network = Network(inputWidth: 9, layers: [
+            .dense(units: 40, activation: .tanh), .dense(units: 3, activation: .softmax),
+        ], rng: &rng)
+        let batch = Fixtures.random(rows: 6, width: 9, classes: 3, seed: 4)
+        let analytic = network.lossAndGradients(
+            batch: batch, classCount: 3, loss: .categoricalCrossentropy, classWeights: [], keepMasks: nil, path: path
+        ).gradients
+        let h: Float = 1e-2
+        var worst: Float = -.infinity
+        for i in 0..<network.parameterCount {
+            func lossAt(_ delta: Float) -> Float {
+                var shifted = network
+                shifted.parameters[i] += delta
+                return shifted.lossAndGradients(
+                    batch: batch, classCount: 3, loss: .categoricalCrossentropy, classWeights: [], keepMasks: nil,
+                    path: path
+                ).loss
+            }
+            let numeric = (lossAt(h) - lossAt(-h)) / (2 * h)
+            worst = max(worst, abs(numeric - analytic[i]) - (2e-3 + 1e-2 * max(abs(numeric), abs(analytic[i]))))
+        }
+        #expect(worst <= 0, "\(path.rawValue): worst excess \(worst)")
+    }
+}
