@@ -67,7 +67,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RunexpReportTests",
-            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan"]
+            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "RunexpCLITests", dependencies: ["runexp"]),
     ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunexpExecution
 import RunexpPlan
+import RunexpReport
 
 /// `runexp merge DIR...`: joins the shard folders of a sharded run into one result folder.
 struct MergeCommand: ParsableCommand {
@@ -40,8 +41,10 @@ struct MergeCommand: ParsableCommand {
             experimentSHA256: SHA256Digest.hex(of: merged.experimentText), planSHA256: SHA256Digest.hex(of: merged.planJSON),
             dataSHA256: merged.dataSHA256, jobs: 0, commandLine: CommandLine.arguments, resumedRuns: 0, started: started, finished: Date())
         provenance.mergedFrom = shardFolders
+        let provenanceJSON = ResultTables.json(provenance)
         let files = ExperimentRunner.files(results, experimentText: merged.experimentText)
-            + [("provenance.json", ResultTables.json(provenance))]
+            + [("provenance.json", provenanceJSON)]
+            + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         let folder: ActiveResultFolder
         do {
             let experimentDirectory = (out as NSString).appendingPathComponent(merged.plan.name)

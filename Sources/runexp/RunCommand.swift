@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The number of shards, with --shard-from-env when the environment does not say.")
     var shardCount: Int?
 
-    @Flag(help: "No progress line.")
+    @Flag(help: "No progress line (the closing summary still prints).")
     var quiet = false
 
     /// `--resume` given without a folder (the argument preprocessor inserts this).
@@ -117,7 +117,8 @@ struct RunCommand: AsyncParsableCommand {
         let earlier = folder.journaled.values.sorted { $0.run.index < $1.run.index }
         let planned = shardRuns ?? plan.runs
         let remaining = planned.filter { folder.journaled[$0.index] == nil }
-        if !earlier.isEmpty && !quiet {
+        // Said even with --quiet (which only silences progress): a cluster log should show it.
+        if !earlier.isEmpty {
             Terminal.error("Resuming \(folder.path): \(earlier.count) of \(planned.count) runs already done.")
         }
         let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
@@ -162,8 +163,10 @@ struct RunCommand: AsyncParsableCommand {
             experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: SHA256Digest.hex(of: planJSON),
             dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
+        let provenanceJSON = ResultTables.json(provenance)
         let files = ExperimentRunner.files(results, experimentText: experimentText)
-            + [("provenance.json", ResultTables.json(provenance))]
+            + [("provenance.json", provenanceJSON)]
+            + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         do {
             try folder.finish(files: files)
         } catch {
@@ -177,6 +180,7 @@ struct RunCommand: AsyncParsableCommand {
         Terminal.output("\n\(records.count) runs of \(plan.cells.count) cells"
             + (diverged > 0 ? ", \(diverged) diverged" : "")
             + " in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n")
+        Terminal.output("\n" + EffectsSummary.render(results, reportPath: (folder.path as NSString).appendingPathComponent("report.html")))
         Terminal.output("Results: \(folder.path)\n")
     }
 
@@ -239,6 +243,7 @@ final class ProgressPrinter {
     private let enabled: Bool
     private let interactive: Bool
     private let metric: String
+    private let color: Bool
     private var lastDraw = Date.distantPast
     private var drewInPlace = false
 
@@ -246,6 +251,7 @@ final class ProgressPrinter {
         self.enabled = enabled
         self.interactive = Terminal.stderrIsTerminal
         self.metric = metric
+        self.color = TerminalColor.isEnabled(isTerminal: Terminal.stderrIsTerminal, environment: ProcessInfo.processInfo.environment)
     }
 
     func update(_ progress: ExperimentRunner.Progress) {
@@ -254,7 +260,7 @@ final class ProgressPrinter {
         let interval = interactive ? 0.1 : 5.0
         guard now.timeIntervalSince(lastDraw) >= interval || progress.done == progress.total else { return }
         lastDraw = now
-        let line = ProgressLine.render(progress, metric: metric)
+        let line = ProgressLine.render(progress, metric: metric, color: color)
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
             drewInPlace = true

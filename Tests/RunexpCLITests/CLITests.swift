@@ -76,8 +76,13 @@ import Testing
 
     func resultFiles(_ folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "provenance.json" {
+        // provenance.json and report.html (which shows the provenance) differ between runs.
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder)
+        where name != "provenance.json" && name != "report.html" && name != "plots" {
             files[name] = FileManager.default.contents(atPath: folder + "/" + name)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder + "/plots")) ?? [] {
+            files["plots/" + name] = FileManager.default.contents(atPath: folder + "/plots/" + name)
         }
         return files
     }
@@ -91,7 +96,12 @@ import Testing
         #expect(output.stdout.contains("rank  units  val_accuracy (mean ± sd)"))
         let folder = try #require(output.stdout.split(separator: "\n").last { $0.hasPrefix("Results: ") }?.dropFirst(9))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder).sorted()
-        #expect(files == ["cells.csv", "curves.csv", "experiment.yaml", "plan.json", "provenance.json", "runs.csv", "summary.json"])
+        #expect(files == ["cells.csv", "curves.csv", "experiment.yaml", "plan.json", "plots", "provenance.json", "report.html",
+                          "runs.csv", "summary.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder + "/plots").sorted()
+            == ["curves.svg", "effects.svg"])
+        #expect(output.stdout.contains("Axis effects on val_accuracy (share of the variance of "))
+        #expect(output.stdout.contains("Report: \(folder)/report.html\n"))
         #expect(FileManager.default.fileExists(atPath: directory + "/results/tiny/latest/runs.csv"))
         #expect(folder.hasPrefix("results/tiny/"))
         #expect(folder.hasSuffix("_nogit"))
@@ -113,7 +123,7 @@ import Testing
         #expect(one.status == 0 && two.status == 0)
         let a = try resultFiles(directory + "/one/tiny/latest")
         let b = try resultFiles(directory + "/two/tiny/latest")
-        #expect(a.count == 6)
+        #expect(a.count == 8)
         #expect(a == b)
     }
 

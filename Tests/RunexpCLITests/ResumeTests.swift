@@ -60,7 +60,7 @@ import Testing
         let reference = try cli.runexp(["exp.yaml", "--out", "reference", "--quiet"], in: directory)
         #expect(reference.status == 0, "\(reference.stderr)")
         let expected = try cli.resultFiles(directory + "/reference/resume/latest")
-        #expect(expected.count == 6)
+        #expect(expected.count == 9)  // 6 tables and 3 plots (a default heatmap, effects, curves)
 
         for attempt in 0..<20 {
             let out = "killed\(attempt)"

@@ -23,8 +23,11 @@ enum ExternalTool {
         return nil
     }
 
-    /// The tool, or a recorded failure naming the Debian package to install.
+    /// The tool, installing its Debian package first when it is missing (as root, with apt-get,
+    /// so `swift test` works on a fresh machine of this kind), or a recorded failure naming the
+    /// package to install.
     static func require(_ name: String, package: String) throws -> String {
+        if find(name) == nil { install(package) }
         guard let path = find(name) else {
             Issue.record("\(name) is not installed; the report checks need it: apt-get install -y \(package)")
             throw MissingTool()
@@ -33,6 +36,22 @@ enum ExternalTool {
     }
 
     struct MissingTool: Error {}
+
+    private static let installLock = NSLock()
+
+    /// `apt-get install -y <package>` (after `apt-get update` when the first try fails); one at a
+    /// time, since dpkg takes a lock. Does nothing without root or apt-get.
+    static func install(_ package: String) {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get") else { return }
+        installLock.lock()
+        defer { installLock.unlock() }
+        func aptGet(_ arguments: [String]) -> Bool {
+            guard let result = try? run("/usr/bin/apt-get", arguments, timeout: 900) else { return false }
+            return result.status == 0
+        }
+        let install = ["install", "-y", "-q", "--no-install-recommends", package]
+        if !aptGet(install), aptGet(["update", "-q"]) { _ = aptGet(install) }
+    }
 
     /// Runs `executable` with `arguments`, killing it after `timeout` seconds.
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Output {
@@ -50,6 +69,7 @@ enum ExternalTool {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory
+        environment["DEBIAN_FRONTEND"] = "noninteractive"
         process.environment = environment
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
