@@ -70,11 +70,11 @@ struct SubmitCommand: ParsableCommand {
         if dryRun {
             Terminal.output("Wrote \(scripts.runPath) and \(scripts.mergePath)\n")
             Terminal.output("Would run: \(arrayCommand.joined(separator: " "))\n")
-            Terminal.output("Then: sbatch --parsable --dependency=afterok:<array job id> \(scripts.mergePath)\n")
+            Terminal.output("Then: sbatch --parsable --kill-on-invalid-dep=yes --dependency=afterok:<array job id> \(scripts.mergePath)\n")
             return
         }
         let arrayJob = try sbatch(arrayCommand)
-        let mergeJob = try sbatch(["sbatch", "--parsable", "--dependency=afterok:\(arrayJob)", scripts.mergePath])
+        let mergeJob = try sbatch(["sbatch", "--parsable", "--kill-on-invalid-dep=yes", "--dependency=afterok:\(arrayJob)", scripts.mergePath])
         Terminal.output("Submitted array job \(arrayJob) (\(arraySize) tasks) and merge job \(mergeJob).\n")
         Terminal.output("Follow: squeue -j \(arrayJob),\(mergeJob)   runexp status \(directory)\n")
         Terminal.output("A failed task K: sbatch --array=K \(scripts.runPath) (it resumes), then runexp merge \(directory) --out \(out)\n")
