@@ -1,9 +1,12 @@
 import Foundation
+import RunexpKernel
 
 /// Where and how a result folder was made; the one file that differs between identical runs.
 public struct Provenance: Sendable, Codable {
     public var runexpVersion: String
     public var swiftVersion: String
+    /// The kernel's code path (`simd8`, `avx2-fma`): it decides the last bits of every number.
+    public var kernel: String
     public var git: GitState
     /// The experiment file as given on the command line, and its SHA-256.
     public var experimentFile: String
@@ -28,7 +31,7 @@ public struct Provenance: Sendable, Codable {
     public var wallSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case runexpVersion = "runexp_version", swiftVersion = "swift_version", git, experimentFile = "experiment_file"
+        case runexpVersion = "runexp_version", swiftVersion = "swift_version", kernel, git, experimentFile = "experiment_file"
         case experimentSHA256 = "experiment_sha256", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
         case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs"
         case started, finished, wallSeconds = "wall_seconds"
@@ -38,6 +41,7 @@ public struct Provenance: Sendable, Codable {
                 dataSHA256: [String: String], jobs: Int, commandLine: [String], resumedRuns: Int, started: Date, finished: Date) {
         self.runexpVersion = runexpVersion
         self.swiftVersion = SystemInfo.swiftVersion
+        self.kernel = kernelCodePath
         self.git = git
         self.experimentFile = experimentFile
         self.experimentSHA256 = experimentSHA256

@@ -76,6 +76,9 @@ public struct ResultDiff: Sendable {
         if provenanceA.version != provenanceB.version {
             changes.append("runexp version: \(provenanceA.version ?? "?") → \(provenanceB.version ?? "?")")
         }
+        if provenanceA.kernel != provenanceB.kernel {
+            changes.append("kernel code path: \(provenanceA.kernel ?? "?") → \(provenanceB.kernel ?? "?") (the last bits of every number may differ)")
+        }
 
         func values(_ summary: CellSummary, in results: ExperimentResults) -> [Double] {
             summary.diverged > 0 ? [] : (summary.metrics[metric]?.values ?? [])
@@ -140,12 +143,13 @@ public struct ResultDiff: Sendable {
 }
 
 extension Provenance {
-    /// The data hash and runexp version of a provenance.json text, tolerant of missing keys.
-    static func fields(_ json: String) -> (data: String?, version: String?) {
+    /// The data hash, runexp version and kernel code path of a provenance.json text, tolerant
+    /// of missing keys.
+    static func fields(_ json: String) -> (data: String?, version: String?, kernel: String?) {
         let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
         let data = (object?["data_sha256"] as? [String: String]).map { hashes in
             hashes.keys.sorted().map { "\($0) \(hashes[$0]!.prefix(12))" }.joined(separator: ", ")
         }
-        return (data, object?["runexp_version"] as? String)
+        return (data, object?["runexp_version"] as? String, object?["kernel"] as? String)
     }
 }
