@@ -349,7 +349,8 @@ def full_reference(binary, args):
 
 def kernel_code_path():
     """The path runexp selects here (see KernelCodePath.swift): avx2-fma when the CPU flags have avx2
-    and fma, unless RUNEXP_KERNEL=simd8 forces the portable one."""
+    and fma, unless RUNEXP_KERNEL=simd8 forces the portable one. Read from the CPU and environment, not
+    from the binary: older builds (without that C target) always run simd8."""
     forced = os.environ.get("RUNEXP_KERNEL")
     if forced == "simd8":
         return "simd8 (forced by RUNEXP_KERNEL=simd8)"
@@ -379,7 +380,7 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     print(f"runexp benchmark  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  commit {commit}  {cpu}, {os.cpu_count()} cores")
-    print(f"kernel code path: {kernel_code_path()}")
+    print(f"kernel code path that runexp builds with Sources/CRunexpKernelAVX2 select here: {kernel_code_path()}")
     print(f"load average at start: {loadavg()} (a shared machine: every time below includes its noise)")
     print()
     grid_wall, ratios = reference_grid(binary, args)
