@@ -23,7 +23,8 @@ public enum PlanSummary {
         text += "steps: \(trainingSteps(experiment)) optimizer steps at most\n"
         text += "objective: \(plan.objective.goal.rawValue) \(plan.objective.metric)\n"
         if let estimate {
-            text += "estimated wall time: \(ProgressLine.duration(estimate.seconds)) with --jobs \(jobs)"
+            let seconds = estimate.seconds < 60 ? FixedFormat.string(estimate.seconds, digits: 2) + "s" : ProgressLine.duration(estimate.seconds)
+            text += "estimated wall time: \(seconds) with --jobs \(jobs)"
             text += " (from \(estimate.sampledRuns) sample runs timed on this machine)\n"
         }
         return text
