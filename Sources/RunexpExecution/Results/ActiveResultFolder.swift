@@ -39,7 +39,10 @@ public final class ActiveResultFolder {
         let lock = try acquireLock(path)
         try Self.writeAtomically(path, "experiment.yaml", experimentText)
         try Self.writeAtomically(path, "plan.json", ResultTables.planJSON(plan))
-        manager.createFile(atPath: (path as NSString).appendingPathComponent(journalName), contents: nil)
+        let journalPath = (path as NSString).appendingPathComponent(journalName)
+        guard manager.createFile(atPath: journalPath, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
+        }
         return try ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
     }
 
