@@ -45,7 +45,20 @@ struct PlanCommand: ParsableCommand {
             Terminal.output(ResultTables.planJSON(plan))
         case .text:
             let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-            let estimate = noEstimate ? nil : CostEstimator.estimate(prepared, jobs: jobs)
+            var estimate: CostEstimator.Estimate?
+            if !noEstimate {
+                // Reading the file and the data took as long as a run's start will; training is
+                // timed on sample runs; the result files and the report are timed on stand-in
+                // records of the full size.
+                let startup = Date().timeIntervalSince(Runexp.started)
+                var training = CostEstimator.estimate(prepared, jobs: jobs)
+                let outputStart = Date()
+                let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: training.standInRecords(for: plan))
+                _ = ExperimentRunner.files(results, experimentText: "")
+                _ = ReportFiles.render(results: results, provenanceJSON: nil)
+                training.seconds += startup + Date().timeIntervalSince(outputStart)
+                estimate = training
+            }
             Terminal.output(PlanSummary.render(prepared, estimate: estimate, jobs: jobs))
         }
     }

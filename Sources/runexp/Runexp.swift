@@ -14,8 +14,12 @@ struct Runexp: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self
     )
 
+    /// When this process started (near enough: main reads it first).
+    static let started = Date()
+
     /// Parses, runs, and maps errors to runexp's exit codes: usage errors exit 2, not 64.
     static func main() async {
+        _ = started
         do {
             var command = try parseAsRoot(RunCommand.preprocess(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {

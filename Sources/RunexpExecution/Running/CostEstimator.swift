@@ -10,9 +10,23 @@ import RunexpPlan
 public enum CostEstimator {
     /// The estimate and how it was obtained.
     public struct Estimate: Sendable {
+        /// Training time of all runs on the workers.
         public var seconds: Double
         public var sampledRuns: Int
         public var sampleSeconds: Double
+        /// The records of the sampled runs, to time what is done with a full set of records.
+        public var samples: [RunRecord] = []
+
+        /// A record for every run of `plan`, copied from the samples: results of the right size
+        /// to time the result files and the report on.
+        public func standInRecords(for plan: Plan) -> [RunRecord] {
+            guard !samples.isEmpty else { return [] }
+            return plan.runs.map { run in
+                var record = samples[run.index % samples.count]
+                record.run = run
+                return record
+            }
+        }
     }
 
     /// Work units of `run` under the cost model.
@@ -46,10 +60,11 @@ public enum CostEstimator {
         var sampledUnits = 0.0
         var sampledSeconds = 0.0
         var sampled = 0
+        var samples: [RunRecord] = []
         for index in 0..<count {
             let run = runs[index * runs.count / count]
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = executor.execute(run)
+            samples.append(executor.execute(run))
             sampledSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             sampledUnits += units(of: run, in: experiment)
             sampled += 1
@@ -58,6 +73,6 @@ public enum CostEstimator {
         let total = runs.reduce(0.0) { $0 + units(of: $1, in: experiment) }
         let workers = Double(max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, runs.count)))
         let seconds = sampledUnits > 0 ? sampledSeconds / sampledUnits * total / workers : 0
-        return Estimate(seconds: seconds, sampledRuns: sampled, sampleSeconds: sampledSeconds)
+        return Estimate(seconds: seconds, sampledRuns: sampled, sampleSeconds: sampledSeconds, samples: samples)
     }
 }
