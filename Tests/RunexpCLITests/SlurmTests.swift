@@ -13,15 +13,17 @@ import Testing
         var output: String
     }
 
-    /// Runs a bash command; output goes through a file, not a pipe, because daemons that
-    /// start.sh launches inherit the descriptors and would hold a pipe open forever.
+    /// Runs a bash command with its output in a file. Every other descriptor is closed first:
+    /// daemons that start.sh launches inherit what bash has open, and Foundation's Process waits
+    /// for its own inherited descriptor to close before it sees the child exit.
     @discardableResult
     static func shell(_ command: String, in directory: String = "/") throws -> Command {
         let log = NSTemporaryDirectory() + "runexp-slurm-shell-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: log) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "exec >\(log) 2>&1 </dev/null; \(command)"]
+        let closeOthers = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done"#
+        process.arguments = ["-c", "exec >\(log) 2>&1 </dev/null; \(closeOthers); \(command)"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         try process.run()
         process.waitUntilExit()
