@@ -1,23 +1,11 @@
+import RunexpKernel
 import RunexpPlan
 
-/// The metrics of one run on one part of the data; binary metrics are nil for more than two classes.
-public struct PartMetrics: Sendable, Equatable, Codable {
-    public var loss: Double
-    public var accuracy: Double
-    public var precision: Double?
-    public var recall: Double?
-    public var f1: Double?
-    public var rocAUC: Double?
+/// The metrics of one run on one part of the data: the kernel's evaluation (binary metrics are
+/// nil for more than two classes).
+public typealias PartMetrics = Evaluation
 
-    public init(loss: Double, accuracy: Double, precision: Double?, recall: Double?, f1: Double?, rocAUC: Double?) {
-        self.loss = loss
-        self.accuracy = accuracy
-        self.precision = precision
-        self.recall = recall
-        self.f1 = f1
-        self.rocAUC = rocAUC
-    }
-
+extension Evaluation {
     /// The value of metric `kind`.
     public func value(_ kind: MetricKind) -> Double? {
         switch kind {
@@ -31,22 +19,8 @@ public struct PartMetrics: Sendable, Equatable, Codable {
     }
 }
 
-/// One epoch of one run's learning curve.
-public struct CurvePoint: Sendable, Equatable, Codable {
-    public var epoch: Int
-    public var trainLoss: Double
-    public var trainAccuracy: Double
-    public var validationLoss: Double?
-    public var validationAccuracy: Double?
-
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-    }
-}
+/// One epoch of one run's learning curve, as the kernel records it.
+public typealias CurvePoint = EpochRecord
 
 /// Everything one run produced.
 public struct RunRecord: Sendable, Equatable, Codable {

@@ -1,5 +1,5 @@
 /// Quality of class probabilities against labels; the binary metrics refer to one positive class.
-public struct Evaluation: Sendable, Equatable {
+public struct Evaluation: Sendable, Equatable, Codable {
     /// Unweighted mean cross-entropy, probabilities clipped to [1e−7, 1 − 1e−7].
     public let loss: Double
     /// Fraction of rows whose argmax (first maximum) is the label.

@@ -1,5 +1,5 @@
 /// What one epoch measured, as Keras' History would log it.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     /// 1-based epoch number.
     public let epoch: Int
     /// Batch losses (class-weighted, dropout on) averaged with each batch weighted by its row count.
