@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 
 /// The state of every shard of one sharded run, read from their folders.
 public struct ShardStatus: Sendable {
@@ -36,7 +37,7 @@ public struct ShardStatus: Sendable {
         var planRuns: Int?
         for (shard, path) in folders {
             func file(_ name: String) -> Data? { FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(name)) }
-            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(RunexpPlanBridge.PlanShape.self, from: data) {
+            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data) {
                 planRuns = plan.runCount
             }
             let assignment = file(ShardFolder.assignmentName).flatMap { try? JSONDecoder().decode(ShardFolder.Assignment.self, from: $0) }
@@ -69,24 +70,5 @@ public struct ShardStatus: Sendable {
             return false
         }
         return true
-    }
-}
-
-/// Reads only what status needs from plan.json.
-enum RunexpPlanBridge {
-    struct PlanShape: Decodable {
-        var repetitions: Int
-        var cells: [Ignored]
-        var data: DataShape
-
-        struct Ignored: Decodable {}
-        struct DataShape: Decodable {
-            var split: SplitShape
-        }
-        struct SplitShape: Decodable {
-            var folds: Int?
-        }
-
-        var runCount: Int { cells.count * repetitions * (data.split.folds ?? 1) }
     }
 }
