@@ -42,14 +42,14 @@ struct MergeCommand: ParsableCommand {
             dataSHA256: merged.dataSHA256, jobs: 0, commandLine: CommandLine.arguments, resumedRuns: 0, started: started, finished: Date())
         provenance.mergedFrom = shardFolders
         let provenanceJSON = ResultTables.json(provenance)
-        let files = ExperimentRunner.files(results, experimentText: merged.experimentText)
+        let files = ExperimentRunner.files(results, experimentText: merged.experimentText, planJSON: merged.planJSON)
             + [("provenance.json", provenanceJSON)]
             + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         let folder: ActiveResultFolder
         do {
             let experimentDirectory = (out as NSString).appendingPathComponent(merged.plan.name)
             let name = ResultFolder.folderName(started: started, git: git).split(separator: "_").first.map { "\($0)_\(tag)" } ?? tag
-            folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, plan: merged.plan, experimentText: merged.experimentText)
+            folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, planJSON: merged.planJSON, experimentText: merged.experimentText)
             try folder.finish(files: files)
         } catch {
             Terminal.error("error: cannot write the merged result folder under '\(out)': \(error)")

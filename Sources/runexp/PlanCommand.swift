@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
                 var training = CostEstimator.estimate(prepared, jobs: jobs)
                 let outputStart = Date()
                 let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: training.standInRecords(for: plan))
-                _ = ExperimentRunner.files(results, experimentText: "")
+                _ = ExperimentRunner.files(results, experimentText: "", planJSON: ResultTables.planJSON(plan))
                 _ = ReportFiles.render(results: results, provenanceJSON: nil)
                 training.seconds += startup + Date().timeIntervalSince(outputStart)
                 estimate = training

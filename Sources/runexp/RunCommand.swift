@@ -81,16 +81,19 @@ struct RunCommand: AsyncParsableCommand {
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
         let git = GitState.probe(experimentFile: file)
+        // Encoded once: plan.json, the shard folder's name, the shard's and provenance's hashes.
+        let planJSON = ResultTables.planJSON(plan)
+        let planSHA256 = SHA256Digest.hex(of: planJSON)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
         let shard = try requestedShard()
         let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
-        let shardsDirectory = ShardFolder.shardsDirectory(root: out, plan: plan, git: git)
+        let shardsDirectory = ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: planJSON, git: git)
 
         let folder: ActiveResultFolder
         do {
             if let shard, let shardRuns {
                 folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
-                                                          plan: plan, experimentText: experimentText)
+                                                          plan: plan, planJSON: planJSON, experimentText: experimentText)
                 try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
             } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
@@ -98,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
                 folder = try ActiveResultFolder.resume(path, plan: plan)
             } else {
                 folder = try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
-                                                       plan: plan, experimentText: experimentText)
+                                                       planJSON: planJSON, experimentText: experimentText)
             }
         } catch let error as ResultFolderError {
             if case .alreadyFinished = error, shard != nil {
@@ -142,7 +145,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let shard {
             let info = ShardFolder.Info(index: shard.index, count: shard.count, runs: planned.map(\.index), classes: prepared.data.classes,
-                                        planSHA256: SHA256Digest.hex(of: ResultTables.planJSON(plan)),
+                                        planSHA256: planSHA256,
                                         dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256])
             do {
                 try folder.finishShard(info)
@@ -157,14 +160,13 @@ struct RunCommand: AsyncParsableCommand {
 
         let records = folder.journaled.values.sorted { $0.run.index < $1.run.index }
         let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
-        let planJSON = ResultTables.planJSON(plan)
         let provenance = Provenance(
             runexpVersion: RunexpVersion.current, git: git, experimentFile: file,
-            experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: SHA256Digest.hex(of: planJSON),
+            experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: planSHA256,
             dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let provenanceJSON = ResultTables.json(provenance)
-        let files = ExperimentRunner.files(results, experimentText: experimentText)
+        let files = ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
             + [("provenance.json", provenanceJSON)]
             + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         do {

@@ -54,7 +54,7 @@ struct SubmitCommand: ParsableCommand {
             throw Terminal.report(error)
         }
         let git = GitState.probe(experimentFile: file)
-        let directory = ShardFolder.shardsDirectory(root: out, plan: plan, git: git)
+        let directory = ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: ResultTables.planJSON(plan), git: git)
         let scripts = SlurmScripts(
             runexp: Self.executablePath, workingDirectory: FileManager.default.currentDirectoryPath, file: file, out: out,
             shardsDirectory: directory, name: plan.name, arraySize: arraySize, partition: partition, time: time, cpusPerTask: cpusPerTask)

@@ -14,7 +14,7 @@ import Testing
     func files(_ experiment: PreparedExperiment, jobs: Int) async -> [String: String] {
         let records = await ExperimentRunner.run(experiment, jobs: jobs)
         let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
-        return Dictionary(uniqueKeysWithValues: ExperimentRunner.files(results, experimentText: "x").map { ($0.name, $0.text) })
+        return Dictionary(uniqueKeysWithValues: ExperimentRunner.files(results, experimentText: "x", planJSON: ResultTables.planJSON(experiment.plan)).map { ($0.name, $0.text) })
     }
 
     @Test func tinyExperimentRunsEveryRunAndLearns() async throws {

@@ -16,8 +16,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let experiments = directory.file("exp")
-        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", plan: Self.plan, experimentText: "yaml")
-        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", plan: Self.plan, experimentText: "yaml")
+        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), experimentText: "yaml")
+        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), experimentText: "yaml")
         #expect(first.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit"))
         #expect(second.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit-2"))
         #expect(ActiveResultFolder.unfinished(in: experiments) == [first.path, second.path])

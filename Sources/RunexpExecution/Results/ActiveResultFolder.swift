@@ -23,7 +23,7 @@ public final class ActiveResultFolder {
 
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken), writes
     /// experiment.yaml and plan.json, and opens an empty journal.
-    public static func create(in experimentDirectory: String, name: String, plan: Plan, experimentText: String) throws -> ActiveResultFolder {
+    public static func create(in experimentDirectory: String, name: String, planJSON: String, experimentText: String) throws -> ActiveResultFolder {
         let manager = FileManager.default
         try manager.createDirectory(atPath: experimentDirectory, withIntermediateDirectories: true)
         var finalName = name
@@ -38,7 +38,7 @@ public final class ActiveResultFolder {
         }
         let lock = try acquireLock(path)
         try Self.writeAtomically(path, "experiment.yaml", experimentText)
-        try Self.writeAtomically(path, "plan.json", ResultTables.planJSON(plan))
+        try Self.writeAtomically(path, "plan.json", planJSON)
         let journalPath = (path as NSString).appendingPathComponent(journalName)
         guard manager.createFile(atPath: journalPath, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])

@@ -71,10 +71,10 @@ public enum ExperimentRunner {
     }
 
     /// The deterministic files of a result folder (everything but provenance and reports).
-    public static func files(_ results: ExperimentResults, experimentText: String) -> [(name: String, text: String)] {
+    public static func files(_ results: ExperimentResults, experimentText: String, planJSON: String) -> [(name: String, text: String)] {
         [
             ("experiment.yaml", experimentText),
-            ("plan.json", ResultTables.planJSON(results.plan)),
+            ("plan.json", planJSON),
             ("runs.csv", ResultTables.runsCSV(results)),
             ("cells.csv", ResultTables.cellsCSV(results)),
             ("curves.csv", ResultTables.curvesCSV(results)),

@@ -52,8 +52,8 @@ public enum ShardFolder {
     public static let recordsName = "runs.jsonl"
 
     /// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>`.
-    public static func shardsDirectory(root: String, plan: Plan, git: GitState) -> String {
-        let hash = SHA256Digest.hex(of: ResultTables.planJSON(plan)).prefix(12)
+    public static func shardsDirectory(root: String, plan: Plan, planJSON: String, git: GitState) -> String {
+        let hash = SHA256Digest.hex(of: planJSON).prefix(12)
         return ((root as NSString).appendingPathComponent(plan.name) as NSString)
             .appendingPathComponent("shards/\(git.folderTag)_\(hash)")
     }
@@ -74,7 +74,7 @@ public enum ShardFolder {
 extension ActiveResultFolder {
     /// Opens the folder of a shard at exactly `path`: resumes it when it exists (checking the
     /// plan), creates it otherwise. A finished shard is reported as such.
-    public static func openShard(at path: String, plan: Plan, experimentText: String) throws -> ActiveResultFolder {
+    public static func openShard(at path: String, plan: Plan, planJSON: String, experimentText: String) throws -> ActiveResultFolder {
         if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(ShardFolder.infoName)) {
             throw ResultFolderError.alreadyFinished(path: path)
         }
@@ -84,7 +84,7 @@ extension ActiveResultFolder {
         let parent = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: path)  // a folder killed before its journal existed
-        return try create(in: parent, name: (path as NSString).lastPathComponent, plan: plan, experimentText: experimentText)
+        return try create(in: parent, name: (path as NSString).lastPathComponent, planJSON: planJSON, experimentText: experimentText)
     }
 
     /// Records which runs this shard will do (for `runexp status`).
