@@ -31,24 +31,60 @@ public struct GitState: Sendable, Codable, Equatable {
 
     /// Asks git about the folder of `experimentFile`; never fails (outside git, or without
     /// git, it is `nogit`).
+    ///
+    /// One `git status --porcelain=v2 --branch` gives the commit, the branch and whether anything
+    /// changed; only a dirty tree costs more (is the file tracked, and its diff).
     public static func probe(experimentFile: String) -> GitState {
         var directory = (experimentFile as NSString).deletingLastPathComponent
         if directory.isEmpty { directory = "." }
         let name = (experimentFile as NSString).lastPathComponent
-        guard let commit = run(["rev-parse", "HEAD"], in: directory), !commit.isEmpty else {
+        guard let status = run(["status", "--porcelain=v2", "--branch"], in: directory) else {
             return GitState(commit: nil, branch: nil, dirty: false)
         }
-        let branch = run(["symbolic-ref", "--short", "-q", "HEAD"], in: directory)
-        let status = run(["status", "--porcelain"], in: directory) ?? ""
+        let parsed = StatusV2(status)
+        guard let commit = parsed.commit else { return GitState(commit: nil, branch: nil, dirty: false) }
         var diff: String?
-        if !status.isEmpty {
+        if parsed.dirty {
             if run(["ls-files", "--error-unmatch", "--", name], in: directory) == nil {
                 diff = "untracked"
             } else {
                 diff = run(["diff", "HEAD", "--", name], in: directory) ?? ""
             }
         }
-        return GitState(commit: commit, branch: branch?.isEmpty == false ? branch : nil, dirty: !status.isEmpty, experimentDiff: diff)
+        return GitState(commit: commit, branch: parsed.branch, dirty: parsed.dirty, experimentDiff: diff)
+    }
+
+    /// The parts of `git status --porcelain=v2 --branch` a probe needs.
+    struct StatusV2: Equatable {
+        /// `# branch.oid`, nil before the first commit (`(initial)`).
+        var commit: String?
+        /// `# branch.head`, nil when detached.
+        var branch: String?
+        /// Any changed, unmerged or untracked entry (every line that is not a `#` header).
+        var dirty: Bool
+
+        init(commit: String?, branch: String?, dirty: Bool) {
+            self.commit = commit
+            self.branch = branch
+            self.dirty = dirty
+        }
+
+        init(_ output: String) {
+            commit = nil
+            branch = nil
+            dirty = false
+            for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
+                if line.hasPrefix("# branch.oid ") {
+                    let oid = line.dropFirst("# branch.oid ".count)
+                    commit = oid == "(initial)" ? nil : String(oid)
+                } else if line.hasPrefix("# branch.head ") {
+                    let head = line.dropFirst("# branch.head ".count)
+                    branch = head == "(detached)" || head.isEmpty ? nil : String(head)
+                } else if !line.hasPrefix("#") {
+                    dirty = true
+                }
+            }
+        }
     }
 
     /// The full commit id a revision (`HEAD~1`, a branch, a short id) names in the repository

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+
+/// `GitState.probe` against real repositories made with the `git` on this machine.
+@Suite struct GitStateTests {
+    /// Runs git in `directory` (with a fixed identity, no user config); returns its trimmed output.
+    @discardableResult
+    static func git(_ arguments: [String], in directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory, "-c", "user.name=Test", "-c", "user.email=test@example.com",
+                             "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A repository with `experiments/a.yaml` committed on `main`.
+    static func repository() throws -> (TemporaryDirectory, experiment: String, commit: String) {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.file("experiments"), withIntermediateDirectories: true)
+        let experiment = try directory.write("experiments/a.yaml", "name: a\n")
+        try git(["init", "-q"], in: directory.path)
+        try git(["add", "experiments/a.yaml"], in: directory.path)
+        try git(["commit", "-q", "-m", "first"], in: directory.path)
+        return (directory, experiment, try git(["rev-parse", "HEAD"], in: directory.path))
+    }
+
+    @Test func cleanRepositoryGivesCommitAndBranch() throws {
+        let (directory, experiment, commit) = try Self.repository()
+        defer { directory.remove() }
+        let state = GitState.probe(experimentFile: experiment)
+        #expect(state == GitState(commit: commit, branch: "main", dirty: false, experimentDiff: nil))
+        #expect(state.folderTag == String(commit.prefix(7)))
+    }
+
+    @Test func changedExperimentIsDirtyWithItsDiff() throws {
+        let (directory, experiment, commit) = try Self.repository()
+        defer { directory.remove() }
+        try directory.write("experiments/a.yaml", "name: b\n")
+        let state = GitState.probe(experimentFile: experiment)
+        #expect(state.commit == commit)
+        #expect(state.dirty)
+        #expect(state.folderTag == String(commit.prefix(7)) + "-dirty")
+        let diff = try #require(state.experimentDiff)
+        #expect(diff.contains("-name: a") && diff.contains("+name: b"))
+    }
+
+    @Test func untrackedExperimentAndOtherChanges() throws {
+        let (directory, _, _) = try Self.repository()
+        defer { directory.remove() }
+        let untracked = try directory.write("experiments/new.yaml", "name: new\n")
+        let state = GitState.probe(experimentFile: untracked)
+        #expect(state.dirty)
+        #expect(state.experimentDiff == "untracked")
+        // Another file's change makes the tree dirty; the committed experiment's own diff is empty.
+        let tracked = directory.file("experiments/a.yaml")
+        let other = GitState.probe(experimentFile: tracked)
+        #expect(other.dirty)
+        #expect(other.experimentDiff == "")
+    }
+
+    @Test func detachedHeadHasNoBranch() throws {
+        let (directory, experiment, commit) = try Self.repository()
+        defer { directory.remove() }
+        try Self.git(["checkout", "-q", "--detach"], in: directory.path)
+        let state = GitState.probe(experimentFile: experiment)
+        #expect(state.commit == commit)
+        #expect(state.branch == nil)
+        #expect(!state.dirty)
+    }
+
+    @Test func outsideGitAndBeforeTheFirstCommitIsNogit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try directory.write("a.yaml", "name: a\n")
+        #expect(GitState.probe(experimentFile: experiment).folderTag == "nogit")
+        try Self.git(["init", "-q"], in: directory.path)
+        let state = GitState.probe(experimentFile: experiment)
+        #expect(state == GitState(commit: nil, branch: nil, dirty: false))
+    }
+
+    @Test func statusLinesAreReadByTheirKind() {
+        let status = GitState.StatusV2("""
+            # branch.oid 0123456789abcdef0123456789abcdef01234567
+            # branch.head feature/x
+            # branch.upstream origin/feature/x
+            # branch.ab +1 -0
+            """)
+        #expect(status == GitState.StatusV2(commit: "0123456789abcdef0123456789abcdef01234567", branch: "feature/x", dirty: false))
+        #expect(GitState.StatusV2("# branch.oid (initial)\n# branch.head main\n? new.yaml").commit == nil)
+        #expect(GitState.StatusV2("# branch.oid abc\n# branch.head (detached)\n1 .M N... 100644 100644 100644 a b f").branch == nil)
+        #expect(GitState.StatusV2("# branch.oid abc\n# branch.head (detached)\n1 .M N... 100644 100644 100644 a b f").dirty)
+    }
+}
