@@ -69,6 +69,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
+        // git runs in its own process while this one parses the file and loads the data.
+        async let probedGit = GitState.probe(experimentFile: file)
         var plan: Plan
         let prepared: PreparedExperiment
         do {
@@ -80,9 +82,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
-        let git = GitState.probe(experimentFile: file)
         // Encoded once: plan.json, the shard folder's name, the shard's and provenance's hashes.
         let planJSON = ResultTables.planJSON(plan)
+        let git = await probedGit
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
         let shard = try requestedShard()
@@ -124,6 +126,8 @@ struct RunCommand: AsyncParsableCommand {
         if !earlier.isEmpty {
             Terminal.error("Resuming \(folder.path): \(earlier.count) of \(planned.count) runs already done.")
         }
+        // The report draws from the plan as plan.json reads back; decoded while the runs train.
+        let storedPlan = shard == nil ? Task { ReportFiles.storedPlan(planJSON: planJSON) } : nil
         let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
         var journalError: Error?
         _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
@@ -166,9 +170,11 @@ struct RunCommand: AsyncParsableCommand {
             dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let provenanceJSON = ResultTables.json(provenance)
-        let files = ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
-            + [("provenance.json", provenanceJSON)]
-            + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
+        // The tables and the report are independent: drawn side by side.
+        async let tables = ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
+        let stored = await storedPlan?.value
+        async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON, storedPlan: stored)
+        let files = await tables + [("provenance.json", provenanceJSON)] + report
         do {
             try folder.finish(files: files)
         } catch {

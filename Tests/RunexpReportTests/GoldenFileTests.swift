@@ -64,6 +64,33 @@ import Testing
         #expect(fromFolder.map(\.name) == fromRun.map(\.name))
         for (a, b) in zip(fromFolder, fromRun) { #expect(a.text == b.text, "\(a.name)") }
         #expect(contents.results.cells == ReportFiles.asStored(results).cells)
+        // A run passes the plan as its plan.json reads back (decoded while it trains): the same bytes.
+        let stored = ReportFiles.storedPlan(planJSON: ResultTables.planJSON(results.plan))
+        let fromStored = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON, storedPlan: stored)
+        #expect(fromStored.map(\.name) == fromRun.map(\.name))
+        for (a, b) in zip(fromStored, fromRun) { #expect(a.text == b.text, "\(a.name)") }
+    }
+
+    @Test func theStoredPlanIsThePlanAsItsJSONReadsBack() throws {
+        let yaml = """
+            name: t
+            data: {file: d.csv, target: y}
+            model:
+              - dense: {units: classes, activation: softmax}
+            training:
+              epochs: 1
+              batch_size: 4
+              optimizer: {name: sgd, learning_rate: $learning_rate}
+            search:
+              grid:
+                learning_rate: [0.5, 1.0]
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: ".")
+        #expect(plan.axes[0].values == [.double(0.5), .double(1.0)])
+        let stored = try #require(ReportFiles.storedPlan(planJSON: ResultTables.planJSON(plan)))
+        #expect(stored.axes[0].values == [.double(0.5), .int(1)])
+        #expect(stored.cells.map(\.id) == plan.cells.map(\.id))
+        #expect(ReportFiles.storedPlan(planJSON: "{}") == nil)
     }
 
     @Test func thePageNamesTheExperimentAndInlinesEveryPlot() throws {

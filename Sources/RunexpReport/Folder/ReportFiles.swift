@@ -14,8 +14,17 @@ public enum ReportFiles {
     /// `plots/heatmap-<x>-<y>[-max].svg` for each heatmap of `report.heatmaps` (or, when it asks
     /// for none, of the two categorical axes with the largest variance share),
     /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
-    public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
-        draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+    ///
+    /// `storedPlan` is `results.plan` as its plan.json reads back (``storedPlan(planJSON:)``), for a
+    /// caller that already has it; nil encodes and decodes the plan here.
+    public static func render(results: ExperimentResults, provenanceJSON: String?, storedPlan: Plan? = nil) -> [(name: String, text: String)] {
+        draw(asStored(results, plan: storedPlan), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+    }
+
+    /// The plan as a result folder's plan.json (`planJSON`) gives it back, as a redraw sees it:
+    /// the JSON round trip is not the identity (a double axis value 1.0 reads back as the integer 1).
+    public static func storedPlan(planJSON: String) -> Plan? {
+        ResultFolderReader.decodePlan(planJSON)
     }
 
     /// Draws from results that already hold stored values (read back from a folder).
@@ -65,8 +74,8 @@ public enum ReportFiles {
 
     /// `results` with the plan as plan.json stores it and every number as the CSV files store it
     /// (six decimals), so drawing from it equals drawing from the folder read back.
-    static func asStored(_ results: ExperimentResults) -> ExperimentResults {
-        let plan = ResultFolderReader.decodePlan(ResultTables.planJSON(results.plan)) ?? results.plan
+    static func asStored(_ results: ExperimentResults, plan storedPlan: Plan? = nil) -> ExperimentResults {
+        let plan = storedPlan ?? ResultFolderReader.decodePlan(ResultTables.planJSON(results.plan)) ?? results.plan
         func stored(_ value: Double) -> Double { Double(FixedFormat.string(value)) ?? value }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
         func stored(_ part: PartMetrics?) -> PartMetrics? {
