@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
+import RunexpKernel
 
 @Suite struct ResultFolderTests {
     static let plan: Plan = try! PlanParser.parse(yaml: """
@@ -65,6 +66,55 @@ import Testing
         #expect(read[2]?.validation?.loss == 1.0 / 3.0)
         #expect(read[0]?.curve[0].trainLoss.isNaN == true)
         #expect(read[0]?.curve[0].validationLoss == .infinity)
+    }
+
+    /// Records with every optional present and absent, extreme and non-finite numbers.
+    static func awkwardRecords() -> [RunRecord] {
+        let numbers: [Double] = [0, -0.0, 1, 0.1 + 0.2, 1.0 / 3.0, 1e-7, 5e-324, 1.7976931348623157e308, -2.5e-12,
+                                 123456789.125, .nan, .infinity, -.infinity, 0.9817]
+        var generator = SplitMix64(seed: 2026)
+        var records: [RunRecord] = []
+        for index in 0..<60 {
+            func pick() -> Double {
+                index < numbers.count * 2 ? numbers[index % numbers.count] : Double.random(in: -1e3...1e3, using: &generator)
+            }
+            func maybe() -> Double? { Bool.random(using: &generator) ? pick() : nil }
+            func metrics() -> PartMetrics? {
+                Bool.random(using: &generator) ? nil
+                    : PartMetrics(loss: pick(), accuracy: pick(), precision: maybe(), recall: maybe(), f1: maybe(), rocAUC: maybe())
+            }
+            let curve = (0..<Int.random(in: 0...4, using: &generator)).map { epoch in
+                CurvePoint(epoch: epoch + 1, trainLoss: pick(), trainAccuracy: pick(), validationLoss: maybe(), validationAccuracy: maybe())
+            }
+            records.append(RunRecord(run: RunID(index: index, cell: index / 3, repetition: index % 3, fold: index % 2),
+                                     seed: index == 0 ? .max : generator.next(), epochsRun: curve.count,
+                                     diverged: Bool.random(using: &generator), validation: metrics(), test: metrics(), curve: curve))
+        }
+        return records
+    }
+
+    @Test func handWrittenLinesReadBackAsTheRecordAndMatchJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let records = Self.awkwardRecords()
+        let lines = records.map(RunJournal.line)
+        for (record, line) in zip(records, lines) {
+            #expect(line.hasSuffix("}\n") && line.dropLast().firstIndex(of: "\n") == nil)
+            // The same JSON value as JSONEncoder's (numbers compared as JSON numbers).
+            let ours = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? NSDictionary
+            let theirs = try JSONSerialization.jsonObject(with: try encoder.encode(record)) as? NSDictionary
+            #expect(ours != nil && ours == theirs, "\(line)")
+        }
+        let read = RunJournal.read(Data(lines.joined().utf8), runCount: records.count)
+        for record in records {
+            let back = try #require(read[record.run.index])
+            // Bit for bit, NaN included (Equatable would call NaN unequal).
+            #expect(RunJournal.line(back) == RunJournal.line(record))
+            #expect(back.seed == record.seed && back.curve.count == record.curve.count && back.run == record.run)
+            #expect(back.validation?.loss.bitPattern == record.validation?.loss.bitPattern)
+            #expect(back.curve.map(\.trainLoss.bitPattern) == record.curve.map(\.trainLoss.bitPattern))
+        }
     }
 }
 
