@@ -2,13 +2,15 @@
 """The runexp benchmark driver (stdlib only); bench/run.sh builds runexp and calls it.
 
 In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
-series and the full reference experiment, and prints the tables. Every wall time is measured by
+series, a large layer next to NumPy/OpenBLAS and the full reference experiment, and prints the
+tables (`--only large` etc. runs a subset). Every wall time is measured by
 this script around the whole process (start-up, import and result writing included); peak memory
 is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
 this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
 """
 import argparse
 import csv
+import json
 import os
 import platform
 import random
@@ -329,6 +331,164 @@ def scaling(binary, args):
     print()
 
 
+# ---------------------------------------------------------------- a large layer
+
+LARGE_ROWS, LARGE_FEATURES, LARGE_UNITS, LARGE_LAYERS = 25_000, 64, 256, 2
+LARGE_EPOCHS, LARGE_BATCH, LARGE_LR = 5, 128, 0.01
+LARGE_NUMPY = os.path.join(ROOT, "bench", "large", "numpy_large.py")
+
+LARGE_TEMPLATE = """name: {name}
+seed: 7
+data:
+  file: {data}
+  target: label
+  split:
+    validation: 0.2
+model:
+  - dense: {{units: {units}, activation: relu}}
+  - dense: {{units: {units}, activation: relu}}
+  - dense: {{units: classes, activation: softmax}}
+training:
+  epochs: {epochs}
+  batch_size: {batch}
+  optimizer: {{name: sgd, learning_rate: {lr}}}
+search:
+  repetitions: 1
+  objective: {{metric: val_accuracy, goal: maximize}}
+"""
+
+
+def large_data():
+    """25,000 rows x 64 numeric features + `label` (two classes of 12,500, in random order), written
+    under WORK once. Class 1 shifts every feature's mean by +0.3 (even columns) or -0.2 (odd) standard
+    deviations, so the best possible accuracy is about 0.85; columns get different scales and offsets
+    so that standardizing matters. Python's `random`, seeded: the same file on every machine."""
+    path = os.path.join(WORK, "large", f"large-{LARGE_ROWS}x{LARGE_FEATURES}-v1.csv")
+    if os.path.exists(path):
+        return path
+    rng = random.Random(LARGE_ROWS)
+    shift = [0.3 if j % 2 == 0 else -0.2 for j in range(LARGE_FEATURES)]
+    scale = [1.0 + j % 7 for j in range(LARGE_FEATURES)]
+    offset = [(j % 5) * 10.0 - 20.0 for j in range(LARGE_FEATURES)]
+    labels = [0] * (LARGE_ROWS // 2) + [1] * (LARGE_ROWS - LARGE_ROWS // 2)
+    rng.shuffle(labels)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        f.write(",".join([f"x{j + 1}" for j in range(LARGE_FEATURES)] + ["label"]) + "\n")
+        for y in labels:
+            f.write(",".join(f"{offset[j] + scale[j] * (rng.gauss(0, 1) + (shift[j] if y else 0)):.5g}"
+                             for j in range(LARGE_FEATURES)) + f",{y}\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def large_experiment(binary, data, epochs):
+    """Writes the large-layer experiment (`epochs` epochs) and checks that `runexp validate` accepts it."""
+    path = os.path.join(WORK, "large", f"large-layer-{epochs}epochs.yaml")
+    with open(path, "w") as f:
+        f.write(LARGE_TEMPLATE.format(name=f"large-layer-{epochs}epochs", data=data, units=LARGE_UNITS,
+                                      epochs=epochs, batch=LARGE_BATCH, lr=LARGE_LR))
+    done = subprocess.run([binary, "validate", path], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"runexp validate {path} failed:\n{done.stdout}{done.stderr}")
+    return path
+
+
+def run_numpy_large(data, threads):
+    """One numpy_large.py run; `threads` None leaves OpenBLAS its default (one thread per core).
+    Returns the measurement and the script's JSON line."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GOTO_NUM_THREADS")}
+    if threads is not None:
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+    m = timed([PEERS_PYTHON, LARGE_NUMPY, "--data", data, "--units", str(LARGE_UNITS), "--layers", str(LARGE_LAYERS),
+               "--epochs", str(LARGE_EPOCHS), "--batch-size", str(LARGE_BATCH), "--lr", str(LARGE_LR)],
+              env=env, keep_output=True)
+    return m, json.loads(m.output.strip().splitlines()[-1])
+
+
+def large_layer(binary, args):
+    """runexp against NumPy/OpenBLAS (1 thread and the default) on one large network. Returns
+    {"wall": runexp / NumPy 1 thread, "train": the same for training only} (None when not measured)."""
+    rounds = max(1, (args.repeat + 1) // 2)
+    data = large_data()
+    train, validation = train_rows(data)
+    classes = 2
+    experiment = large_experiment(binary, data, LARGE_EPOCHS)
+    one_epoch = large_experiment(binary, data, 1)
+    widths = [LARGE_FEATURES] + [LARGE_UNITS] * LARGE_LAYERS + [classes]
+    macs = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    flop = LARGE_EPOCHS * (6 * macs * train + 2 * macs * validation)
+    print(f"== A large layer: {train + validation} rows x {LARGE_FEATURES} features ({train} training, {validation} validation),"
+          f" dense {LARGE_UNITS} relu x {LARGE_LAYERS}, dense {classes} softmax; batch {LARGE_BATCH}, {LARGE_EPOCHS} epochs,"
+          f" sgd {LARGE_LR}, validation loss + accuracy after every epoch")
+    numpy_ok = args.peers and peer_available("numpy")
+    print(f"   runexp: --jobs 1, {rounds + 1} runs of {LARGE_EPOCHS} epochs and {rounds} of 1 epoch; "
+          + (f"NumPy (bench/large/numpy_large.py, float32, same math): {rounds} per thread setting; "
+             if numpy_ok else "")
+          + "medians;")
+    print(f"   interleaved round by round (runexp runs first and last); data: synthetic (Gaussian classes), in {WORK}/large")
+    walls, ones, numpy = [], [], {1: [], None: []}
+    for _ in range(rounds):
+        walls.append(runexp(binary, experiment, 1))
+        if numpy_ok:
+            numpy[1].append(run_numpy_large(data, 1))
+        ones.append(runexp(binary, one_epoch, 1))
+        if numpy_ok:
+            numpy[None].append(run_numpy_large(data, None))
+    walls.append(runexp(binary, experiment, 1))
+
+    wall = median([m.wall for m, _ in walls])
+    wall1 = median([m.wall for m, _ in ones])
+    # wall(e) = fixed + e * epoch  =>  fixed = (5 wall(1) - wall(5)) / 4; training = wall(5) - fixed
+    fixed = (LARGE_EPOCHS * wall1 - wall) / (LARGE_EPOCHS - 1)
+    trained = wall - fixed
+    acc = median([number(rows[0]["val_accuracy"]) for _, rows in walls])
+    rows = [["runexp (this build), --jobs 1", "-", f"{wall:.3f}", f"~{trained:.3f}", f"~{flop / trained / 1e9:.1f}",
+             mb(max(m.peak_kb for m, _ in walls)), f"{acc:.4f}", "", ""]]
+    result = {"wall": None, "train": None}
+    notes, one_thread = [], float("inf")
+    for threads in (1, None):
+        runs = numpy[threads]
+        if not runs:
+            continue
+        nwall = median([m.wall for m, _ in runs])
+        ntrain = median([j["train_seconds"] for _, j in runs])
+        info = runs[0][1]
+        label = f"NumPy {info['numpy']}, " + ("OPENBLAS_NUM_THREADS=1" if threads else "OpenBLAS default")
+        rows.append([label, info["blas_threads"], f"{nwall:.3f}", f"{ntrain:.3f}", f"{flop / ntrain / 1e9:.1f}",
+                     mb(max(m.peak_kb for m, _ in runs)), f"{median([j['val_accuracy'] for _, j in runs]):.4f}",
+                     f"{wall / nwall:.2f}x", f"~{trained / ntrain:.2f}x"])
+        notes.append(f"   {label}: wall {' '.join(f'{m.wall:.3f}' for m, _ in runs)} s, training "
+                     f"{' '.join('%.3f' % j['train_seconds'] for _, j in runs)} s; median import "
+                     f"{median([j['import_seconds'] for _, j in runs]):.3f} s, CSV + split + standardize "
+                     f"{median([j['load_seconds'] for _, j in runs]):.3f} s; BLAS {info['blas']}")
+        if threads == 1:
+            result = {"wall": wall / nwall, "train": trained / ntrain}
+            one_thread = ntrain
+        else:
+            spread = [j["train_seconds"] for _, j in runs]
+            notes.append(f"   OpenBLAS default ({info['blas_threads']} threads): training {min(spread):.3f} to {max(spread):.3f} s"
+                         f" against a median {one_thread:.3f} s with 1 thread (on 128-row batches a second thread")
+            notes.append("   gains little, and its threads wait on each other while other work holds a core)")
+    table(["tool", "BLAS threads", "wall s", "training s", "GFLOP/s", "peak MB", "val acc",
+           "runexp/this wall", "runexp/this training"], rows)
+    print(f"   runexp: wall {' '.join(f'{m.wall:.3f}' for m, _ in walls)} s ({LARGE_EPOCHS} epochs), "
+          f"{' '.join(f'{m.wall:.3f}' for m, _ in ones)} s (1 epoch)")
+    print(f"   runexp's fixed cost (start-up, CSV, split, standardize, result folder) ~ (5 x wall(1 epoch) - wall(5 epochs)) / 4"
+          f" = {fixed:.3f} s; its training s ~ wall - that (estimated; '~')")
+    for note in notes:
+        print(note)
+    if not numpy_ok:
+        print("   (no NumPy rows: " + ("--no-peers" if not args.peers else
+              "the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh") + ")")
+    print(f"   wall s = the whole process (interpreter / start-up, import, CSV included); NumPy's training s is its")
+    print(f"   epoch loop (own clock). GFLOP/s = {flop / 1e9:.2f} GFLOP / training s, counting 2*MACs forward + 4*MACs")
+    print(f"   backward per training row and 2*MACs per validation row per epoch: {LARGE_EPOCHS} x (6 x {macs} x {train}"
+          f" + 2 x {macs} x {validation}), MACs = {' + '.join(f'{a}*{b}' for a, b in zip(widths[:-1], widths[1:]))}")
+    print()
+    return result
+
+
 # ---------------------------------------------------------------- the full reference experiment
 
 def full_reference(binary, args):
@@ -374,7 +534,22 @@ def main():
     p.add_argument("--torch-limit", type=int, default=54,
                    help="PyTorch configs to time, extrapolated to 216 (default 54; 216 = the full ~130 s grid)")
     p.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip the scaling tables")
+    p.add_argument("--no-large", dest="large", action="store_false",
+                   help="skip the large-layer section (2 x 256 relu on 20,000 rows vs NumPy/OpenBLAS, ~1 min)")
+    p.add_argument("--only", metavar="SECTIONS",
+                   help="run only these comma-separated sections: grid, scaling, large, full "
+                        "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
+    sections = {"grid", "scaling", "large", "full"}
+    if args.only:
+        chosen = {x.strip() for x in args.only.split(",") if x.strip()}
+        if not chosen or chosen - sections:
+            p.error(f"--only: sections are {', '.join(sorted(sections))}")
+        sections = chosen
+    if not args.scaling:
+        sections.discard("scaling")
+    if not args.large:
+        sections.discard("large")
     os.makedirs(WORK, exist_ok=True)
     binary = os.path.abspath(args.runexp)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -383,10 +558,15 @@ def main():
     print(f"kernel code path that runexp builds with Sources/CRunexpKernelAVX2 select here: {kernel_code_path()}")
     print(f"load average at start: {loadavg()} (a shared machine: every time below includes its noise)")
     print()
-    grid_wall, ratios = reference_grid(binary, args)
-    if args.scaling:
+    ratios, large, full_wall, full_peak = {}, {"wall": None, "train": None}, None, None
+    if "grid" in sections:
+        _, ratios = reference_grid(binary, args)
+    if "scaling" in sections:
         scaling(binary, args)
-    full_wall, full_peak = full_reference(binary, args)
+    if "large" in sections:
+        large = large_layer(binary, args)
+    if "full" in sections:
+        full_wall, full_peak = full_reference(binary, args)
     print("== Targets (ratios from this run)")
     checks = [("reference grid vs NumPy", ratios.get("numpy"), 30, "x"),
               ("reference grid vs PyTorch", ratios.get("torch"), 300, "x")]
@@ -394,8 +574,18 @@ def main():
         verdict = "not measured" if value is None else ("met" if value >= target else "NOT met")
         shown = "-" if value is None else f"{value:.0f}{unit}"
         print(f"   {label:<36} {shown:>8}   target >= {target}{unit}: {verdict}")
-    print(f"   {'full reference, --jobs 2, wall':<36} {full_wall:>7.3f}s   target < 1.5 s: {'met' if full_wall < 1.5 else 'NOT met'}")
-    print(f"   {'full reference, peak RSS':<36} {full_peak / 1024:>6.1f}MB   target < 64 MB: {'met' if full_peak < 64 * 1024 else 'NOT met'}")
+    # The large layer: runexp's time over NumPy's (1 OpenBLAS thread); lower is better.
+    for label, value in (("large layer, runexp/NumPy 1 thr, wall", large["wall"]),
+                         ("large layer, same, training only (~)", large["train"])):
+        verdict = "not measured" if value is None else ("met" if value <= 1.5 else "NOT met")
+        shown = "-" if value is None else f"{value:.2f}x"
+        print(f"   {label:<36} {shown:>8}   target: runexp <= 1.5 x NumPy (1 thread): {verdict}")
+    if full_wall is None:
+        print(f"   {'full reference, --jobs 2, wall':<36} {'-':>8}   target < 1.5 s: not measured")
+        print(f"   {'full reference, peak RSS':<36} {'-':>8}   target < 64 MB: not measured")
+    else:
+        print(f"   {'full reference, --jobs 2, wall':<36} {full_wall:>7.3f}s   target < 1.5 s: {'met' if full_wall < 1.5 else 'NOT met'}")
+        print(f"   {'full reference, peak RSS':<36} {full_peak / 1024:>6.1f}MB   target < 64 MB: {'met' if full_peak < 64 * 1024 else 'NOT met'}")
     print(f"load average at end: {loadavg()}")
 
 
