@@ -24,7 +24,9 @@ struct ReportCommand: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         }
-        let files = ReportFiles.render(results: contents.results, provenanceJSON: contents.provenanceJSON)
+        // The plan was read from plan.json: already as stored.
+        let files = ReportFiles.render(results: contents.results, provenanceJSON: contents.provenanceJSON,
+                                       storedPlan: contents.results.plan)
         do {
             try ReportWriter.write(files, into: contents.folder)
         } catch {

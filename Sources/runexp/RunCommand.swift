@@ -71,19 +71,26 @@ struct RunCommand: AsyncParsableCommand {
         let started = Date()
         // git runs in its own process while this one parses the file and loads the data.
         async let probedGit = GitState.probe(experimentFile: file)
-        var plan: Plan
+        let plan: Plan
+        do {
+            var parsed = try PlanParser.parse(contentsOf: file)
+            if let repetitions { parsed.repetitions = repetitions }
+            plan = parsed
+        } catch let error as DiagnosticError {
+            throw Terminal.report(error)
+        }
+        // Encoded once (plan.json, the shard folder's name, the shard's and provenance's hashes),
+        // while the data loads.
+        async let encodedPlan = ResultTables.planJSON(plan)
         let prepared: PreparedExperiment
         do {
-            plan = try PlanParser.parse(contentsOf: file)
-            if let repetitions { plan.repetitions = repetitions }
             prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
-        // Encoded once: plan.json, the shard folder's name, the shard's and provenance's hashes.
-        let planJSON = ResultTables.planJSON(plan)
+        let planJSON = await encodedPlan
         let git = await probedGit
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
