@@ -151,9 +151,94 @@ RUNEXP_AVX2 void runexp_avx2_dot_product(
     }
 }
 
+/// Plain SGD, w = w − g·lr: a product, then a difference (two roundings, no FMA), as the Swift code.
+RUNEXP_AVX2 int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate) {
+    const __m256 lr8 = _mm256_set1_ps(learningRate);
+    __m256 check = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 updated = _mm256_sub_ps(_mm256_loadu_ps(w + i), _mm256_mul_ps(_mm256_loadu_ps(g + i), lr8));
+        _mm256_storeu_ps(w + i, updated);
+        check = _mm256_add_ps(check, _mm256_sub_ps(updated, updated));
+    }
+    float tail = 0.0f;
+    for (; i < count; i++) {
+        float product = g[i] * learningRate;
+        float updated = w[i] - product;
+        w[i] = updated;
+        tail = tail + (updated - updated);
+    }
+    return pairwise_sum(check) + tail == 0.0f;
+}
+
+/// a·b modulo 2⁶⁴ in each 64-bit lane (AVX2 has no 64-bit multiply): lo·lo + ((hi·lo + lo·hi) << 32).
+RUNEXP_INLINE __m256i mul64(__m256i a, __m256i b) {
+    __m256i low = _mm256_mul_epu32(a, b);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b),
+                                     _mm256_mul_epu32(a, _mm256_srli_epi64(b, 32)));
+    return _mm256_add_epi64(low, _mm256_slli_epi64(cross, 32));
+}
+
+RUNEXP_INLINE __m256i mix64x4(__m256i z) {
+    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), _mm256_set1_epi64x((long long)0xBF58476D1CE4E5B9ULL));
+    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), _mm256_set1_epi64x((long long)0x94D049BB133111EBULL));
+    return _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+}
+
+static inline uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+RUNEXP_AVX2 void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t threshold, float scale, float *mask) {
+    const uint64_t gamma = 0x9E3779B97F4A7C15ULL;
+    uint64_t s = *state;
+    uint32_t scaleBits;
+    __builtin_memcpy(&scaleBits, &scale, 4);
+    long i = 0;
+    if (count >= 8) {
+        // Lanes hold the next four Weyl states; eight units per iteration.
+        __m256i states = _mm256_set_epi64x((long long)(s + 4 * gamma), (long long)(s + 3 * gamma),
+                                           (long long)(s + 2 * gamma), (long long)(s + gamma));
+        const __m256i step = _mm256_set1_epi64x((long long)(4 * gamma));
+        const __m256i below = _mm256_set1_epi32((int)threshold - 1);
+        const __m256i multiplier = _mm256_set1_epi32((int)scaleBits);
+        for (; i + 8 <= count; i += 8) {
+            __m256i z = mix64x4(states);
+            states = _mm256_add_epi64(states, step);
+            // 32-bit lanes [lo0, hi0, lo1, hi1, ...] >> 8 = [u1, u0, u3, u2, ...]; swap each pair.
+            __m256i draws = _mm256_shuffle_epi32(_mm256_srli_epi32(z, 8), _MM_SHUFFLE(2, 3, 0, 1));
+            __m256i kept = _mm256_cmpgt_epi32(draws, below);
+            _mm256_storeu_si256((__m256i *)(mask + i), _mm256_and_si256(kept, multiplier));
+            s += 4 * gamma;
+        }
+    }
+    uint32_t *bits = (uint32_t *)mask;
+    for (; i + 2 <= count; i += 2) {
+        s += gamma;
+        uint64_t z = mix64(s);
+        bits[i] = (uint32_t)(z >> 40) >= threshold ? scaleBits : 0;
+        bits[i + 1] = ((uint32_t)(z >> 8) & 0xFFFFFF) >= threshold ? scaleBits : 0;
+    }
+    if (i < count) {
+        s += gamma;
+        bits[i] = (uint32_t)(mix64(s) >> 40) >= threshold ? scaleBits : 0;
+    }
+    *state = s;
+}
+
 #else
 
 int runexp_cpu_has_avx2_fma(void) { return 0; }
+
+int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate) {
+    __builtin_trap();
+}
+
+void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t threshold, float scale, float *mask) {
+    __builtin_trap();
+}
 
 void runexp_avx2_axpy_product(
     const float *a, long outRows, long inner, long aRowStep, long aInnerStep,

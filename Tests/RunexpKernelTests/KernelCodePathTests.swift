@@ -120,4 +120,74 @@ import Testing
         }
         #expect(worst <= 0, "\(path.rawValue): worst excess \(worst)")
     }
+
+    /// Dropout masks are integer work: the C draws (four SplitMix64 outputs per vector) give the Swift
+    /// code's multipliers and generator state bit for bit, for every count (vector body, pair and odd
+    /// tails) and rate, including rate 1 (everything dropped).
+    @Test(.enabled(if: KernelCodePath.isAvailable(.avx2FMA)), arguments: [0.05, 0.3, 0.5, 0.6, 0.999, 1.0])
+    func dropoutMasksAreTheSameBitsOnBothPaths(rate: Double) {
+        for width in [1, 2, 3, 7, 8, 9, 15, 16, 17, 30, 64, 257] {
+            for rows in [1, 2, 5] {
+                let dropout = Dropout(rate: rate, width: width, input: 0, output: 0, mask: 0,
+                                      inputGradient: nil, outputGradient: nil, maskIndex: 0)
+                let count = rows * width
+                var portableMask = [Float](repeating: -1, count: count + 8)
+                var fusedMask = portableMask
+                var portable = SplitMix64(seed: UInt64(width * 1000 + rows))
+                var fused = portable
+                for _ in 0..<3 {  // consecutive masks continue one stream
+                    portableMask.withUnsafeMutableBufferPointer {
+                        dropout.drawMask(arena: $0.baseAddress!, rows: rows, splitMix: &portable, path: .simd8)
+                    }
+                    fusedMask.withUnsafeMutableBufferPointer {
+                        dropout.drawMask(arena: $0.baseAddress!, rows: rows, splitMix: &fused, path: .avx2FMA)
+                    }
+                    #expect(bits(portableMask) == bits(fusedMask), "rate \(rate), \(rows) × \(width)")
+                    #expect(portable == fused)
+                    #expect(portableMask[count...].allSatisfy { $0 == -1 }, "wrote past the mask")
+                }
+                let kept = portableMask[..<count].filter { $0 != 0 }.count
+                if rate == 1.0 { #expect(kept == 0) }
+            }
+        }
+        // The keep rate is right over a long stream.
+        let dropout = Dropout(rate: rate, width: 10_000, input: 0, output: 0, mask: 0,
+                              inputGradient: nil, outputGradient: nil, maskIndex: 0)
+        var mask = [Float](repeating: 0, count: 10_000)
+        var rng = SplitMix64(seed: 1)
+        mask.withUnsafeMutableBufferPointer { dropout.drawMask(arena: $0.baseAddress!, rows: 1, splitMix: &rng, path: .avx2FMA) }
+        let keptShare = Double(mask.filter { $0 != 0 }.count) / 10_000
+        #expect(abs(keptShare - (1 - rate)) < 0.02, "kept \(keptShare) at rate \(rate)")
+    }
+
+    /// Plain SGD in C rounds the product and the difference separately, like the Swift code: the same
+    /// parameters bit for bit, and the same verdict on non-finite results.
+    @Test(.enabled(if: KernelCodePath.isAvailable(.avx2FMA)))
+    func sgdStepsAreTheSameBitsOnBothPaths() {
+        var rng = SplitMix64(seed: 9)
+        for count in [0, 1, 7, 8, 9, 31, 64, 2114] {
+            for poison in [Float?.none, .infinity, .nan, 1e38] {
+                var weights = (0..<count).map { _ in Float(Double(rng.next() >> 11) / 0x1p53 * 2 - 1) }
+                var gradients = (0..<count).map { _ in Float(Double(rng.next() >> 11) / 0x1p53 * 2 - 1) * 3 }
+                if let poison, count > 0 { gradients[count - 1 - count / 3] = poison == 1e38 ? -1e38 : poison }
+                if poison == 1e38, count > 0 { weights[count - 1 - count / 3] = 3.3e38 }  // + 0.37e38 overflows
+                var portableWeights = weights, fusedWeights = weights
+                var portable = SGD(learningRate: 0.37, parameterCount: count)
+                var fused = portable
+                let portableFinite = portableWeights.withUnsafeMutableBufferPointer { w in
+                    gradients.withUnsafeBufferPointer { g in
+                        portable.apply(parameters: w.baseAddress!, gradients: g.baseAddress!, count: count, path: .simd8)
+                    }
+                }
+                let fusedFinite = fusedWeights.withUnsafeMutableBufferPointer { w in
+                    gradients.withUnsafeBufferPointer { g in
+                        fused.apply(parameters: w.baseAddress!, gradients: g.baseAddress!, count: count, path: .avx2FMA)
+                    }
+                }
+                #expect(bits(portableWeights) == bits(fusedWeights), "count \(count), poison \(String(describing: poison))")
+                #expect(portableFinite == fusedFinite)
+                #expect(portableFinite == (poison == nil || count == 0), "count \(count), poison \(String(describing: poison))")
+            }
+        }
+    }
 }

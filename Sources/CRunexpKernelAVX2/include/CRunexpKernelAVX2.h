@@ -11,6 +11,8 @@
 #ifndef CRUNEXP_KERNEL_AVX2_H
 #define CRUNEXP_KERNEL_AVX2_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,6 +37,15 @@ void runexp_avx2_dot_product(
     const float *a, long rows, long inner,
     const float *bt, long columns,
     const float *bias, float *out);
+
+/// Plain SGD in place: w[i] = w[i] − g[i]·lr (product rounded, then the difference: no FMA), the
+/// Swift `simd8` code's arithmetic bit for bit. Returns 1 when every updated w is finite, else 0.
+int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate);
+
+/// Inverted-dropout multipliers from SplitMix64 (state advanced in place), the Swift code's draws bit
+/// for bit: unit 2j takes bits 63…40 of draw j, unit 2j+1 its bits 31…8, an odd last unit bits 63…40
+/// of a draw of its own; a unit is kept (mask = scale, else 0) iff its 24-bit draw ≥ threshold ≥ 1.
+void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t threshold, float scale, float *mask);
 
 #ifdef __cplusplus
 }

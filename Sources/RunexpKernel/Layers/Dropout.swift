@@ -1,3 +1,5 @@
+import CRunexpKernelAVX2
+
 /// Inverted dropout bound to a ``Plan``'s arena: `y = x · m` with `m = 1/(1−rate)` where kept, 0 where dropped.
 ///
 /// A unit is kept iff its 24-bit uniform draw `u` satisfies `u ≥ rate` (Keras/TF's rule), computed
@@ -65,6 +67,19 @@ struct Dropout: Sendable {
             raw[i] = raw[i] >= threshold ? scaleBits : 0
             i += 1
         }
+    }
+
+    /// ``drawMask(arena:rows:rng:)`` for the kernel's own generator; on the `avx2-fma` path the draws
+    /// run four at a time in C (`runexp_avx2_dropout_mask`), with the same integer arithmetic and so
+    /// the same mask and generator state bit for bit.
+    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {
+        guard path == .avx2FMA else {
+            drawMask(arena: arena, rows: rows, rng: &rng)
+            return
+        }
+        var state = rng.state
+        runexp_avx2_dropout_mask(&state, rows * width, UInt32(threshold), scale, arena + mask)
+        rng = SplitMix64(seed: state)
     }
 
     /// Copies given keep flags (nonzero = kept), `rows × width` row-major, into the mask.

@@ -17,7 +17,8 @@ import CRunexpKernelAVX2
 ///   (`Sources/CRunexpKernelAVX2`), chosen at run time on x86-64 CPUs that have both. Every sum keeps
 ///   the `simd8` path's order; only the rounding differs (one per multiply-add instead of two), so the
 ///   two paths agree to float32 rounding noise but not bit for bit. Element-wise work (activations,
-///   loss, optimizers) is the same Swift code on both paths.
+///   loss, Adam, SGD with momentum) is the same Swift code on both paths; plain SGD steps and dropout
+///   masks also run in C on this path, with the Swift code's exact arithmetic (same bits, tested).
 ///
 /// Either path gives bit-identical results for the same inputs on every run and for any number of
 /// parallel jobs (each output element is one chain of operations in a fixed order, whatever the

@@ -1,3 +1,5 @@
+import CRunexpKernelAVX2
+
 /// Stochastic gradient descent with optional (Nesterov) momentum, Keras 3's float32 formulas.
 ///
 /// momentum 0: `w = w − g·lr`. Otherwise `v = v·momentum − g·lr`, then
@@ -29,8 +31,16 @@ public struct SGD: Sendable {
     }
 
     /// In-place update of `count` parameters; returns whether every updated parameter is finite.
-    mutating func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int) -> Bool {
+    ///
+    /// On the `avx2-fma` path plain SGD runs in C (`runexp_avx2_sgd_step`) with the same two
+    /// roundings per parameter, so both paths update bit for bit alike.
+    mutating func apply(
+        parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int, path: KernelCodePath = .simd8
+    ) -> Bool {
         let lr = learningRate
+        if momentum == 0, path == .avx2FMA {
+            return runexp_avx2_sgd_step(w, g, count, lr) != 0
+        }
         let lr8 = SIMD8<Float>(repeating: lr)
         var check = SIMD8<Float>.zero
         var tail: Float = 0

@@ -179,7 +179,7 @@ struct Plan: Sendable {
             withUnsafeMutablePointer(to: &rng) { pointer in
                 pointer.withMemoryRebound(to: SplitMix64.self, capacity: 1) { splitMix in
                     for case .dropout(let dropout) in layers {
-                        dropout.drawMask(arena: arena, rows: rows, rng: &splitMix.pointee)
+                        dropout.drawMask(arena: arena, rows: rows, splitMix: &splitMix.pointee, path: path)
                     }
                 }
             }

@@ -137,7 +137,7 @@ public struct Trainer: Sendable {
             arena.withUnsafeBufferPointer { a in
                 let g = a.baseAddress! + gradientOffset
                 if sgd != nil {
-                    return sgd!.apply(parameters: w.baseAddress!, gradients: g, count: w.count)
+                    return sgd!.apply(parameters: w.baseAddress!, gradients: g, count: w.count, path: plan.path)
                 }
                 return adam!.apply(parameters: w.baseAddress!, gradients: g, count: w.count)
             }
