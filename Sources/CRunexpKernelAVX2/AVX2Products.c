@@ -154,21 +154,23 @@ RUNEXP_AVX2 void runexp_avx2_dot_product(
 /// Plain SGD, w = w − g·lr: a product, then a difference (two roundings, no FMA), as the Swift code.
 RUNEXP_AVX2 int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate) {
     const __m256 lr8 = _mm256_set1_ps(learningRate);
+    // u − u is +0 for a finite u and NaN otherwise: OR-ing the bits (one cycle, unlike a chain of
+    // adds) leaves them all zero iff every update is finite.
     __m256 check = _mm256_setzero_ps();
     long i = 0;
     for (; i + 8 <= count; i += 8) {
         __m256 updated = _mm256_sub_ps(_mm256_loadu_ps(w + i), _mm256_mul_ps(_mm256_loadu_ps(g + i), lr8));
         _mm256_storeu_ps(w + i, updated);
-        check = _mm256_add_ps(check, _mm256_sub_ps(updated, updated));
+        check = _mm256_or_ps(check, _mm256_sub_ps(updated, updated));
     }
-    float tail = 0.0f;
+    int finite = _mm256_testz_si256(_mm256_castps_si256(check), _mm256_castps_si256(check));
     for (; i < count; i++) {
         float product = g[i] * learningRate;
         float updated = w[i] - product;
         w[i] = updated;
-        tail = tail + (updated - updated);
+        if (updated - updated != 0.0f) finite = 0;  // NaN compares unequal
     }
-    return pairwise_sum(check) + tail == 0.0f;
+    return finite;
 }
 
 /// a·b modulo 2⁶⁴ in each 64-bit lane (AVX2 has no 64-bit multiply): lo·lo + ((hi·lo + lo·hi) << 32).
