@@ -24,9 +24,7 @@ struct ReportCommand: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         }
-        // The plan was read from plan.json: already as stored.
-        let files = ReportFiles.render(results: contents.results, provenanceJSON: contents.provenanceJSON,
-                                       storedPlan: contents.results.plan)
+        let files = ReportFiles.render(results: contents.results, provenanceJSON: contents.provenanceJSON)
         do {
             try ReportWriter.write(files, into: contents.folder)
         } catch {

@@ -133,8 +133,6 @@ struct RunCommand: AsyncParsableCommand {
         if !earlier.isEmpty {
             Terminal.error("Resuming \(folder.path): \(earlier.count) of \(planned.count) runs already done.")
         }
-        // The report draws from the plan as plan.json reads back; decoded while the runs train.
-        let storedPlan = shard == nil ? Task { ReportFiles.storedPlan(planJSON: planJSON) } : nil
         let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
         var journalError: Error?
         _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
@@ -179,8 +177,7 @@ struct RunCommand: AsyncParsableCommand {
         let provenanceJSON = ResultTables.json(provenance)
         // The tables and the report are independent: drawn side by side.
         async let tables = ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
-        let stored = await storedPlan?.value
-        async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON, storedPlan: stored)
+        async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         let files = await tables + [("provenance.json", provenanceJSON)] + report
         do {
             try folder.finish(files: files)

@@ -64,11 +64,11 @@ import Testing
         #expect(fromFolder.map(\.name) == fromRun.map(\.name))
         for (a, b) in zip(fromFolder, fromRun) { #expect(a.text == b.text, "\(a.name)") }
         #expect(contents.results.cells == ReportFiles.asStored(results).cells)
-        // A run passes the plan as its plan.json reads back (decoded while it trains): the same bytes.
-        let stored = ReportFiles.storedPlan(planJSON: ResultTables.planJSON(results.plan))
-        let fromStored = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON, storedPlan: stored)
-        #expect(fromStored.map(\.name) == fromRun.map(\.name))
-        for (a, b) in zip(fromStored, fromRun) { #expect(a.text == b.text, "\(a.name)") }
+    }
+
+    /// The whole-plan JSON round trip that ``ReportFiles/storedPlan(of:)`` stands in for.
+    static func roundTrip(_ plan: Plan) throws -> Plan {
+        try #require(ResultFolderReader.decodePlan(ResultTables.planJSON(plan)))
     }
 
     @Test func theStoredPlanIsThePlanAsItsJSONReadsBack() throws {
@@ -76,21 +76,47 @@ import Testing
             name: t
             data: {file: d.csv, target: y}
             model:
-              - dense: {units: classes, activation: softmax}
+              - dense: {units: $units, activation: softmax}
             training:
               epochs: 1
               batch_size: 4
               optimizer: {name: sgd, learning_rate: $learning_rate}
             search:
               grid:
-                learning_rate: [0.5, 1.0]
+                learning_rate: [0.5, 1.0, 2, 1e-3, 1.0e2]
+                units: [2, 3]
             """
-        let plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: ".")
-        #expect(plan.axes[0].values == [.double(0.5), .double(1.0)])
-        let stored = try #require(ReportFiles.storedPlan(planJSON: ResultTables.planJSON(plan)))
-        #expect(stored.axes[0].values == [.double(0.5), .int(1)])
+        var plan = try PlanParser.parse(yaml: yaml, file: "t.yaml", directory: ".")
+        // Values no axis of a valid file could hold here, set directly (the round trip does not validate).
+        let extra: [AxisValue] = [.double(-0.0), .double(3.0), .int(0), .bool(true), .string("true"), .string("x"),
+                                  .string("1.0"), .double(1e300), .double(-2.5e-8), .double(1e16), .int(.min)]
+        plan.axes.append(Axis(name: "extra", values: extra))
+        for cell in plan.cells.indices {
+            plan.cells[cell].values.append(AxisAssignment(axis: "extra", value: extra[cell % extra.count]))
+        }
+        #expect(plan.axes[0].values.first { $0 == .double(1.0) } != nil)
+        let stored = ReportFiles.storedPlan(of: plan)
+        #expect(stored == (try Self.roundTrip(plan)))
+        #expect(stored.axes[0].values[0...1] == [.double(0.5), .int(1)])
         #expect(stored.cells.map(\.id) == plan.cells.map(\.id))
-        #expect(ReportFiles.storedPlan(planJSON: "{}") == nil)
+        #expect(ReportFiles.storedPlan(of: stored) == stored)
+    }
+
+    /// Every plan in the repository (experiments, benchmark grids, valid parser fixtures): the cheap
+    /// stored plan equals the whole-plan JSON round trip.
+    @Test func theStoredPlanEqualsTheJSONRoundTripForEveryPlanHere() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var files: [String] = []
+        for folder in ["experiments", "bench/experiments", "Tests/RunexpPlanTests/Fixtures/valid"] {
+            let directory = root.appendingPathComponent(folder).path
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
+            files += names.sorted().map { (directory as NSString).appendingPathComponent($0) }
+        }
+        #expect(files.count >= 7)
+        for file in files {
+            let plan = try PlanParser.parse(contentsOf: file)
+            #expect(ReportFiles.storedPlan(of: plan) == (try Self.roundTrip(plan)), "\(file)")
+        }
     }
 
     @Test func thePageNamesTheExperimentAndInlinesEveryPlot() throws {

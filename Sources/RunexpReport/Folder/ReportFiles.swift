@@ -1,3 +1,4 @@
+import Foundation
 import RunexpExecution
 import RunexpPlan
 
@@ -14,17 +15,41 @@ public enum ReportFiles {
     /// `plots/heatmap-<x>-<y>[-max].svg` for each heatmap of `report.heatmaps` (or, when it asks
     /// for none, of the two categorical axes with the largest variance share),
     /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
-    ///
-    /// `storedPlan` is `results.plan` as its plan.json reads back (``storedPlan(planJSON:)``), for a
-    /// caller that already has it; nil encodes and decodes the plan here.
-    public static func render(results: ExperimentResults, provenanceJSON: String?, storedPlan: Plan? = nil) -> [(name: String, text: String)] {
-        draw(asStored(results, plan: storedPlan), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+    public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
+        draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
     }
 
-    /// The plan as a result folder's plan.json (`planJSON`) gives it back, as a redraw sees it:
-    /// the JSON round trip is not the identity (a double axis value 1.0 reads back as the integer 1).
-    public static func storedPlan(planJSON: String) -> Plan? {
-        ResultFolderReader.decodePlan(planJSON)
+    /// `plan` as its plan.json reads back, without encoding and decoding the whole plan (which took
+    /// longer than drawing the report). The round trip changes only two things: an axis value that is
+    /// a double with an integral value (`1.0`) prints as `1` and reads back as the integer, and
+    /// `locations` is not stored. So each distinct axis value makes the JSON round trip on its own.
+    /// Idempotent; a test checks it against the whole-plan round trip on every plan in the repository.
+    public static func storedPlan(of plan: Plan) -> Plan {
+        var cache: [String: AxisValue] = [:]
+        func stored(_ value: AxisValue) -> AxisValue {
+            let key: String
+            switch value {
+            case .int(let int): key = "i\(int)"
+            case .double(let double): key = "d\(double.bitPattern)"
+            case .bool(let bool): key = "b\(bool)"
+            case .string(let string): key = "s" + string
+            }
+            if let hit = cache[key] { return hit }
+            let back = (try? JSONDecoder().decode([AxisValue].self, from: JSONEncoder().encode([value])))?.first ?? value
+            cache[key] = back
+            return back
+        }
+        var result = plan
+        result.locations = PlanLocations()
+        for axis in result.axes.indices {
+            result.axes[axis].values = result.axes[axis].values.map(stored)
+        }
+        for cell in result.cells.indices {
+            for value in result.cells[cell].values.indices {
+                result.cells[cell].values[value].value = stored(result.cells[cell].values[value].value)
+            }
+        }
+        return result
     }
 
     /// Draws from results that already hold stored values (read back from a folder).
@@ -74,8 +99,8 @@ public enum ReportFiles {
 
     /// `results` with the plan as plan.json stores it and every number as the CSV files store it
     /// (six decimals), so drawing from it equals drawing from the folder read back.
-    static func asStored(_ results: ExperimentResults, plan storedPlan: Plan? = nil) -> ExperimentResults {
-        let plan = storedPlan ?? ResultFolderReader.decodePlan(ResultTables.planJSON(results.plan)) ?? results.plan
+    static func asStored(_ results: ExperimentResults) -> ExperimentResults {
+        let plan = storedPlan(of: results.plan)
         func stored(_ value: Double) -> Double { Double(FixedFormat.string(value)) ?? value }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
         func stored(_ part: PartMetrics?) -> PartMetrics? {
