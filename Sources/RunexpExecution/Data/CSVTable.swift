@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RunexpPlan
 
 /// A parsed CSV file: a header and records, each field with the line and column it started at.
@@ -5,13 +12,33 @@ import RunexpPlan
 /// RFC 4180: comma separated, fields may be quoted with `"` (a doubled `""` inside is one
 /// quote, and a quoted field may span lines), LF or CRLF line ends, an optional UTF-8 byte order
 /// mark. Blank lines are skipped. Every record must have as many fields as the header.
+///
+/// The table keeps the file's bytes and one span per field; field texts, numbers and columns are
+/// made on demand (``field(_:_:)``, ``number(_:_:)``, ``column(_:_:)``), so a data set of millions of
+/// cells loads without a string per cell. Files are limited to 4 GiB.
 public struct CSVTable: Sendable {
     /// Column names from the first line, trimmed of surrounding spaces.
     public let header: [String]
-    /// Data records in file order.
-    public let records: [Record]
+    /// Number of data records.
+    public let recordCount: Int
+    /// The bytes without the byte order mark, then a NUL (so a number at the very end still ends).
+    private let bytes: [UInt8]
+    /// Field spans, record-major: record r's field c is `spans[r * header.count + c]`.
+    private let spans: [Span]
+    /// 1-based line where each record starts.
+    private let lines: [UInt32]
 
-    /// One data line.
+    /// Where a field's text lies: `start..<end` in ``bytes``, untrimmed for unquoted fields.
+    struct Span: Sendable {
+        var start: UInt32
+        var end: UInt32
+        var flags: UInt8
+        static let quoted: UInt8 = 1
+        /// A quoted field with doubled quotes `""` to undo.
+        static let escapes: UInt8 = 2
+    }
+
+    /// One data line, with its texts made (see ``records``).
     public struct Record: Sendable {
         /// Field texts (quotes removed, unquoted fields trimmed of spaces).
         public let fields: [String]
@@ -21,37 +48,234 @@ public struct CSVTable: Sendable {
         public let columns: [Int]
     }
 
+    /// Every record with its texts made: for small tables (a result folder's CSV files).
+    public var records: [Record] {
+        (0..<recordCount).map { record in
+            Record(fields: header.indices.map { field(record, $0) }, line: line(record),
+                   columns: header.indices.map { column(record, $0) })
+        }
+    }
+
+    /// The text of field `column` of record `record`: quotes removed (and `""` made one), an
+    /// unquoted field trimmed of spaces and tabs.
+    public func field(_ record: Int, _ column: Int) -> String {
+        let span = spans[record * header.count + column]
+        return bytes.withUnsafeBufferPointer { b in
+            Self.text(of: span, in: b.baseAddress!)
+        }
+    }
+
+    /// `Double(field(record, column))`, without making the text in the common case (plain decimal
+    /// notation; anything else takes that very path).
+    public func number(_ record: Int, _ column: Int) -> Double? {
+        let span = spans[record * header.count + column]
+        return bytes.withUnsafeBufferPointer { b -> Double? in
+            let base = b.baseAddress!
+            var start = Int(span.start), end = Int(span.end)
+            if span.flags == 0 {
+                while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
+                while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+            }
+            if span.flags & Span.escapes == 0, let exact = Self.exactDecimal(base + start, count: end - start) {
+                return exact
+            }
+            if span.flags & Span.escapes == 0, Self.isPlainDecimal(base + start, count: end - start) {
+                // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
+                // It follows the process locale: should a locale with a decimal comma be set, it
+                // stops early and the check below hands the field to Double(_:).
+                var stop: UnsafeMutablePointer<CChar>?
+                let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
+                    strtod($0, &stop)
+                }
+                if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
+            }
+            return Double(Self.text(of: span, in: base))
+        }
+    }
+
+    /// Plain decimal notation whose value is m·10^e or m/10^e with m < 10^15 and |e| ≤ 22: both
+    /// exact doubles, so one multiplication or division rounds once, correctly, as `strtod` would
+    /// (Clinger's fast path). Nil for anything else (the caller then asks `strtod`).
+    static func exactDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> Double? {
+        var i = 0
+        var negative = false
+        if i < count, p[i] == 0x2B || p[i] == 0x2D {
+            negative = p[i] == 0x2D
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var digits = 0
+        var scale = 0
+        var afterPoint = false
+        while i < count {
+            let byte = p[i]
+            if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                if mantissa != 0 || byte != 0x30 { significant += 1 }
+                guard significant <= 15 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - 0x30)
+                if afterPoint { scale -= 1 }
+            } else if byte == 0x2E, !afterPoint {
+                afterPoint = true
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        if i < count {
+            guard p[i] == 0x65 || p[i] == 0x45 else { return nil }
+            i += 1
+            var exponentNegative = false
+            if i < count, p[i] == 0x2B || p[i] == 0x2D {
+                exponentNegative = p[i] == 0x2D
+                i += 1
+            }
+            var exponent = 0
+            var exponentDigits = 0
+            while i < count, p[i] >= 0x30, p[i] <= 0x39 {
+                exponent = min(exponent * 10 + Int(p[i] - 0x30), 100_000)
+                exponentDigits += 1
+                i += 1
+            }
+            guard exponentDigits > 0, i == count else { return nil }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        guard scale >= -22, scale <= 22 else { return nil }
+        let magnitude = scale >= 0 ? Double(mantissa) * exactPowersOfTen[scale] : Double(mantissa) / exactPowersOfTen[-scale]
+        return negative ? -magnitude : magnitude
+    }
+
+    /// 10⁰ … 10²², every one an exact double.
+    private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                                      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+    /// `[+-]? digits [. digits] [(e|E) [+-]? digits]` with at least one mantissa digit: the forms
+    /// `strtod` and `Double(_:)` read alike (both round correctly), so either may parse them.
+    static func isPlainDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let first = i
+            while i < count, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+            return i - first
+        }
+        if i < count, p[i] == 0x2B || p[i] == 0x2D { i += 1 }
+        var mantissa = digits()
+        if i < count, p[i] == 0x2E {
+            i += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if i < count, p[i] == 0x65 || p[i] == 0x45 {
+            i += 1
+            if i < count, p[i] == 0x2B || p[i] == 0x2D { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == count
+    }
+
+    /// 1-based line where record `record` starts.
+    public func line(_ record: Int) -> Int { Int(lines[record]) }
+
+    /// 1-based column (in characters, on its own line) where field `column` of `record` starts.
+    public func column(_ record: Int, _ column: Int) -> Int {
+        let span = spans[record * header.count + column]
+        return bytes.withUnsafeBufferPointer { b in
+            Self.column(at: Self.origin(of: span, in: b.baseAddress!), in: b.baseAddress!)
+        }
+    }
+
+    private static func text(of span: Span, in base: UnsafePointer<UInt8>) -> String {
+        let start = Int(span.start), end = Int(span.end)
+        if span.flags & Span.escapes != 0 {
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(end - start)
+            var i = start
+            while i < end {
+                unescaped.append(base[i])
+                i += base[i] == 0x22 ? 2 : 1
+            }
+            return String(decoding: unescaped, as: UTF8.self)
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+        return span.flags & Span.quoted != 0 ? text : trimmed(text)
+    }
+
+    /// Where a field begins on its line: after the comma (or at the line start), before any spaces
+    /// and the opening quote of a quoted field.
+    static func origin(of span: Span, in base: UnsafePointer<UInt8>) -> Int {
+        var origin = Int(span.start)
+        if span.flags & Span.quoted != 0 {
+            origin -= 1
+            while origin > 0, base[origin - 1] == 0x20 { origin -= 1 }
+        }
+        return origin
+    }
+
+    /// 1-based column of byte `offset`: characters (UTF-8 lead bytes) since the last line feed.
+    private static func column(at offset: Int, in base: UnsafePointer<UInt8>) -> Int {
+        var lineStart = offset
+        while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var column = 1
+        for i in lineStart..<offset where base[i] & 0xC0 != 0x80 { column += 1 }
+        return column
+    }
+
     /// Parses `text`; `file` names it in diagnostics. Throws the first structural problems found.
     public static func parse(_ text: String, file: String) throws -> CSVTable {
-        var parser = CSVParser(text: text, file: file)
-        let rows = parser.parseAll()
-        if !parser.diagnostics.isEmpty { throw DiagnosticError(parser.diagnostics) }
-        guard let first = rows.first else {
+        try parse(utf8: Array(text.utf8), file: file)
+    }
+
+    /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
+    public static func parse(utf8 bytes: [UInt8], file: String) throws -> CSVTable {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard bytes.count < Int(UInt32.max) else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                              message: "the CSV file is empty; it needs a header line and data rows")])
+                                              message: "the CSV file is larger than 4 GiB, more than runexp reads")])
         }
-        let header = first.fields.map(Self.trimmed)
-        var problems: [Diagnostic] = []
-        var seen: [String: Int] = [:]
-        for (index, name) in header.enumerated() {
-            let location = SourceLocation(file: file, line: first.line, column: first.columns[index])
-            if name.isEmpty {
-                problems.append(Diagnostic(location: location, keyPath: "", message: "column \(index + 1) of the header has no name"))
-            } else if let previous = seen[name] {
-                problems.append(Diagnostic(location: location, keyPath: "",
-                                           message: "duplicate column name '\(name)' (also column \(previous + 1))"))
-            } else {
-                seen[name] = index
+        bytes.append(0)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file)
+            try scanner.scan()
+            guard let headerSpans = scanner.headerSpans else {
+                throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                                  message: "the CSV file is empty; it needs a header line and data rows")])
             }
+            let base = buffer.baseAddress!
+            let header = headerSpans.map { trimmed(text(of: $0, in: base)) }
+            var problems: [Diagnostic] = []
+            var seen: [String: Int] = [:]
+            for (index, name) in header.enumerated() {
+                let location = SourceLocation(file: file, line: Int(scanner.headerLine),
+                                              column: column(at: origin(of: headerSpans[index], in: base), in: base))
+                if name.isEmpty {
+                    problems.append(Diagnostic(location: location, keyPath: "", message: "column \(index + 1) of the header has no name"))
+                } else if let previous = seen[name] {
+                    problems.append(Diagnostic(location: location, keyPath: "",
+                                               message: "duplicate column name '\(name)' (also column \(previous + 1))"))
+                } else {
+                    seen[name] = index
+                }
+            }
+            for mismatch in scanner.mismatches {
+                guard problems.count < 20 else { break }
+                problems.append(Diagnostic(location: SourceLocation(file: file, line: mismatch.line, column: mismatch.column), keyPath: "",
+                                           message: "expected \(header.count) fields as in the header, found \(mismatch.found)"))
+            }
+            if !problems.isEmpty { throw DiagnosticError(problems) }
+            return CSVTable(header: header, recordCount: scanner.lines.count, bytes: bytes, spans: scanner.spans,
+                            lines: scanner.lines)
         }
-        for record in rows.dropFirst() where record.fields.count != header.count {
-            let column = record.fields.count > header.count ? record.columns[header.count] : (record.columns.last ?? 1)
-            problems.append(Diagnostic(location: SourceLocation(file: file, line: record.line, column: column), keyPath: "",
-                                       message: "expected \(header.count) fields as in the header, found \(record.fields.count)"))
-            if problems.count >= 20 { break }
-        }
-        if !problems.isEmpty { throw DiagnosticError(problems) }
-        return CSVTable(header: header, records: Array(rows.dropFirst()))
+    }
+
+    private init(header: [String], recordCount: Int, bytes: [UInt8], spans: [Span], lines: [UInt32]) {
+        self.header = header
+        self.recordCount = recordCount
+        self.bytes = bytes
+        self.spans = spans
+        self.lines = lines
     }
 
     static func trimmed(_ text: String) -> String {
@@ -62,122 +286,148 @@ public struct CSVTable: Sendable {
     }
 }
 
-/// A character-level RFC 4180 reader over UTF-8 bytes.
-private struct CSVParser {
-    let bytes: [UInt8]
+/// One pass over the bytes: field spans of the records whose field count matches the header, and
+/// where the others are (reported after the header's own problems, as at most 20 in all).
+private struct Scanner {
+    let base: UnsafePointer<UInt8>
+    let count: Int
     let file: String
-    var diagnostics: [Diagnostic] = []
+    var headerSpans: [CSVTable.Span]?
+    var headerLine: UInt32 = 1
+    var spans: [CSVTable.Span] = []
+    var lines: [UInt32] = []
+    var mismatches: [(line: Int, column: Int, found: Int)] = []
 
-    init(text: String, file: String) {
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        self.bytes = bytes
+    init(base: UnsafePointer<UInt8>, count: Int, file: String) {
+        self.base = base
+        self.count = count
         self.file = file
     }
 
-    mutating func parseAll() -> [CSVTable.Record] {
-        var records: [CSVTable.Record] = []
-        var position = 0
-        var line = 1
+    private func column(_ offset: Int) -> Int {
+        var lineStart = offset
+        while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
         var column = 1
-        var fields: [String] = []
-        var columns: [Int] = []
+        for i in lineStart..<offset where base[i] & 0xC0 != 0x80 { column += 1 }
+        return column
+    }
+
+    private func failure(line: Int, offset: Int, _ message: String, help: String) -> DiagnosticError {
+        DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(offset)), keyPath: "",
+                                    message: message, help: help)])
+    }
+
+    mutating func scan() throws {
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
+        var lineFeeds = 0
+        for i in 0..<count where base[i] == newline { lineFeeds += 1 }
+        var i = 0
+        var line = 1
         var recordLine = 1
-        var field: [UInt8] = []
-        var fieldColumn = 1
-        var quoted = false
-        var inQuotes = false
         var lineIsBlank = true
-
-        func advance(_ byte: UInt8) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-
-        func finishField() {
-            let text = String(decoding: field, as: UTF8.self)
-            fields.append(quoted ? text : CSVTable.trimmed(text))
-            columns.append(fieldColumn)
-            field.removeAll(keepingCapacity: true)
-            quoted = false
-        }
-
-        while position < bytes.count {
-            let byte = bytes[position]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        advance(byte)
-                        position += 1
-                    } else {
-                        inQuotes = false
+        // The current record's fields are appended to `spans` from `recordStart` on.
+        var recordStart = 0
+        while true {
+            // One field, starting at `i` (just after a comma or at a line start).
+            let origin = i
+            var j = i
+            while j < count, base[j] == space { j += 1 }
+            var span: CSVTable.Span
+            if j < count, base[j] == quote {
+                lineIsBlank = false
+                var flags = CSVTable.Span.quoted
+                var k = j + 1
+                while true {
+                    guard k < count else {
+                        throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: recordLine, column: column(origin)),
+                                                          keyPath: "", message: "a quoted field is never closed",
+                                                          help: "add the closing '\"'")])
                     }
-                } else {
-                    field.append(byte)
+                    let byte = base[k]
+                    if byte == quote {
+                        if k + 1 < count, base[k + 1] == quote {
+                            flags |= CSVTable.Span.escapes
+                            k += 2
+                            continue
+                        }
+                        break
+                    }
+                    if byte == newline { line += 1 }
+                    k += 1
                 }
-                advance(byte)
-                position += 1
+                span = CSVTable.Span(start: UInt32(j + 1), end: UInt32(k), flags: flags)
+                k += 1
+                while k < count, base[k] != comma, base[k] != newline {
+                    if base[k] == quote {
+                        throw failure(line: line, offset: k, "a quote inside an unquoted field",
+                                      help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\"")
+                    }
+                    guard base[k] == space || base[k] == cr else {
+                        throw failure(line: line, offset: k, "text after the closing quote of a field",
+                                      help: "a quoted field must end at a comma or the end of the line")
+                    }
+                    k += 1
+                }
+                i = k
+            } else {
+                var k = j
+                while k < count {
+                    let byte = base[k]
+                    if byte == comma || byte == newline { break }
+                    if byte == quote {
+                        throw failure(line: line, offset: k, "a quote inside an unquoted field",
+                                      help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\"")
+                    }
+                    if byte != cr && byte != space { lineIsBlank = false }
+                    k += 1
+                }
+                // A CR right before the line feed ends the line; any other CR is text.
+                let end = k < count && base[k] == newline && k > origin && base[k - 1] == cr ? k - 1 : k
+                span = CSVTable.Span(start: UInt32(origin), end: UInt32(end), flags: 0)
+                i = k
+            }
+            spans.append(span)
+            if i < count, base[i] == comma {
+                lineIsBlank = false
+                i += 1
                 continue
             }
-            switch byte {
-            case UInt8(ascii: "\""):
-                if field.allSatisfy({ $0 == UInt8(ascii: " ") }) && !quoted {
-                    field.removeAll()
-                    quoted = true
-                    inQuotes = true
-                    lineIsBlank = false
-                } else {
-                    diagnostics.append(Diagnostic(location: SourceLocation(file: file, line: line, column: column), keyPath: "",
-                                                  message: "a quote inside an unquoted field",
-                                                  help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\""))
-                    return records
-                }
-            case UInt8(ascii: ","):
-                finishField()
-                lineIsBlank = false
-                fieldColumn = column + 1
-            case UInt8(ascii: "\r") where position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "\n"):
-                break
-            case UInt8(ascii: "\n"):
-                if !lineIsBlank {
-                    finishField()
-                    records.append(CSVTable.Record(fields: fields, line: recordLine, columns: columns))
-                }
-                fields.removeAll()
-                columns.removeAll()
-                lineIsBlank = true
-                recordLine = line + 1
-                fieldColumn = 1
-            default:
-                if quoted {
-                    if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\r") {
-                        diagnostics.append(Diagnostic(location: SourceLocation(file: file, line: line, column: column), keyPath: "",
-                                                      message: "text after the closing quote of a field",
-                                                      help: "a quoted field must end at a comma or the end of the line"))
-                        return records
-                    }
-                } else {
-                    field.append(byte)
-                    if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\r") { lineIsBlank = false }
-                }
+            // The end of a line (or of the file).
+            if lineIsBlank {
+                spans.removeLast(spans.count - recordStart)
+            } else {
+                finishRecord(from: recordStart, line: recordLine, expectedLines: lineFeeds + 1)
             }
-            advance(byte)
-            position += 1
+            recordStart = spans.count
+            guard i < count else { return }
+            i += 1
+            line += 1
+            recordLine = line
+            lineIsBlank = true
+            if i == count { return }
         }
-        if inQuotes {
-            diagnostics.append(Diagnostic(location: SourceLocation(file: file, line: recordLine, column: fieldColumn), keyPath: "",
-                                          message: "a quoted field is never closed", help: "add the closing '\"'"))
-            return records
+    }
+
+    /// Keeps the fields from `start` on as a record, or takes them as the header, or drops them
+    /// (noting where) when their count differs from the header's.
+    private mutating func finishRecord(from start: Int, line: Int, expectedLines: Int) {
+        let found = spans.count - start
+        guard let header = headerSpans else {
+            headerSpans = Array(spans[start...])
+            headerLine = UInt32(line)
+            spans.removeAll(keepingCapacity: true)
+            spans.reserveCapacity(expectedLines * found)
+            lines.reserveCapacity(expectedLines)
+            return
         }
-        if !lineIsBlank {
-            finishField()
-            records.append(CSVTable.Record(fields: fields, line: recordLine, columns: columns))
+        if found == header.count {
+            lines.append(UInt32(line))
+            return
         }
-        return records
+        if mismatches.count < 20 {
+            let at = found > header.count ? spans[start + header.count] : spans[spans.count - 1]
+            mismatches.append((line, column(CSVTable.origin(of: at, in: base)), found))
+        }
+        spans.removeLast(found)
     }
 }

@@ -44,11 +44,12 @@ public enum DataLoader {
                                               message: "data file '\(displayPath)' \(reason)",
                                               help: "the path is relative to the experiment file")])
         }
-        guard let text = String(data: bytes, encoding: .utf8) else {
+        let utf8 = [UInt8](bytes)
+        guard String(validating: utf8, as: UTF8.self) != nil else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
                                               message: "the data file is not UTF-8 text")])
         }
-        let table = try CSVTable.parse(text, file: displayPath)
+        let table = try CSVTable.parse(utf8: utf8, file: displayPath)
 
         var problems: [Diagnostic] = []
         guard let targetIndex = table.header.firstIndex(of: data.target) else {
@@ -78,25 +79,26 @@ public enum DataLoader {
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data",
                                               message: "no feature columns are left besides the target and excluded columns")])
         }
-        guard !table.records.isEmpty else {
+        guard table.recordCount > 0 else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 2, column: 1), keyPath: "",
                                               message: "the data file has a header but no data rows")])
         }
 
-        var features = [Float](repeating: 0, count: table.records.count * featureColumns.count)
+        let rows = table.recordCount
+        var features = [Float](repeating: 0, count: rows * featureColumns.count)
         var labelTexts: [String] = []
-        labelTexts.reserveCapacity(table.records.count)
+        labelTexts.reserveCapacity(rows)
         var cellProblems = 0
-        for (row, record) in table.records.enumerated() {
+        for row in 0..<rows {
             for (position, column) in featureColumns.enumerated() {
-                let text = record.fields[column]
-                if let value = Double(text), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) {
+                if let value = table.number(row, column), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) {
                     features[row * featureColumns.count + position] = Float(value)
                     continue
                 }
                 cellProblems += 1
                 if problems.count < 20 {
-                    let location = SourceLocation(file: displayPath, line: record.line, column: record.columns[column])
+                    let text = table.field(row, column)
+                    let location = SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, column))
                     let name = table.header[column]
                     let message = text.isEmpty
                         ? "empty cell in feature column '\(name)'"
@@ -105,9 +107,9 @@ public enum DataLoader {
                                                help: "features must be numbers; list non-numeric columns under data.exclude"))
                 }
             }
-            let label = record.fields[targetIndex]
+            let label = table.field(row, targetIndex)
             if label.isEmpty, problems.count < 20 {
-                problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: record.line, column: record.columns[targetIndex]),
+                problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, targetIndex)),
                                            keyPath: "", message: "empty label in target column '\(data.target)'"))
             }
             labelTexts.append(label)
@@ -135,7 +137,7 @@ public enum DataLoader {
             }
             positiveClass = index
         }
-        return LabeledData(features: features, rows: table.records.count,
+        return LabeledData(features: features, rows: rows,
                            featureNames: featureColumns.map { table.header[$0] }, labels: labels, classes: classes,
                            positiveClass: positiveClass, sha256: SHA256Digest.hex(of: bytes))
     }

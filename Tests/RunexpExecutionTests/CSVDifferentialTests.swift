@@ -1,0 +1,103 @@
+import Testing
+@testable import RunexpExecution
+import RunexpKernel
+import RunexpPlan
+
+/// The fast ``CSVTable`` against the first implementation (``ReferenceCSVTable``, a String per field):
+/// on random inputs both give the same header, fields, lines, columns and numbers, or the same errors.
+@Suite struct CSVDifferentialTests {
+    /// Pieces that exercise every branch: separators, line ends, quotes, spaces, tabs, CRs, multi-byte
+    /// characters, and numbers in and out of the plain decimal form.
+    static let tokens = [
+        "a", "1", "-2.5", "1e3", " ", "\t", ",", ",", ",", "\n", "\n", "\r\n", "\r", "\"", "\"\"", "é", "x y", "+.5",
+        "0x1p3", "inf", "nan", "1e", ".", "-", "1.5e-3", "00012", "3.", "1e400", "1e-400", "ü,", "\"q\"", "\" 7 \"",
+    ]
+
+    static func soup(_ rng: inout SplitMix64) -> String {
+        let count = Int(rng.next() % 40)
+        return (0..<count).map { _ in tokens[Int(rng.next() % UInt64(tokens.count))] }.joined()
+    }
+
+    /// A well-formed table with random quoting, padding, blank lines and line ends; sometimes a
+    /// record with a wrong field count.
+    static func table(_ rng: inout SplitMix64) -> String {
+        let width = 1 + Int(rng.next() % 4)
+        let cells = ["0.5", "-3", "12e-2", "x", "", "1,5", "say \"hi\"", "multi\nline", "  7 ", "ø", "1e999", "0x10"]
+        func cell(_ text: String) -> String {
+            let needsQuotes = text.contains(",") || text.contains("\"") || text.contains("\n")
+            if needsQuotes || rng.next() % 4 == 0 {
+                return (rng.next() % 3 == 0 ? " " : "") + "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    + (rng.next() % 3 == 0 ? " " : "")
+            }
+            return text
+        }
+        var lines = [(0..<width).map { "h\($0)" }.joined(separator: ",")]
+        for _ in 0..<Int(rng.next() % 6) {
+            var fields = width
+            if rng.next() % 10 == 0 { fields += rng.next() % 2 == 0 ? 1 : -1 }
+            lines.append((0..<max(fields, 1)).map { _ in cell(cells[Int(rng.next() % UInt64(cells.count))]) }.joined(separator: ","))
+            if rng.next() % 8 == 0 { lines.append(rng.next() % 2 == 0 ? "" : "  ") }
+        }
+        let end = rng.next() % 3 == 0 ? "\r\n" : "\n"
+        return (rng.next() % 5 == 0 ? "\u{FEFF}" : "") + lines.joined(separator: end) + (rng.next() % 2 == 0 ? end : "")
+    }
+
+    static func compare(_ text: String) {
+        let reference = Result { try ReferenceCSVTable.parse(text, file: "t.csv") }
+        let fast = Result { try CSVTable.parse(text, file: "t.csv") }
+        switch (reference, fast) {
+        case (.success(let expected), .success(let actual)):
+            #expect(actual.header == expected.header, "\(text.debugDescription)")
+            #expect(actual.recordCount == expected.records.count, "\(text.debugDescription)")
+            for (row, record) in expected.records.enumerated() where row < actual.recordCount {
+                for column in record.fields.indices {
+                    #expect(actual.field(row, column) == record.fields[column], "\(text.debugDescription) [\(row), \(column)]")
+                    #expect(actual.column(row, column) == record.columns[column], "\(text.debugDescription) [\(row), \(column)]")
+                    let number = actual.number(row, column)
+                    let expectedNumber = Double(record.fields[column])
+                    #expect(number?.bitPattern == expectedNumber?.bitPattern, "\(text.debugDescription) [\(row), \(column)]")
+                }
+                #expect(actual.line(row) == record.line, "\(text.debugDescription) [\(row)]")
+            }
+        case (.failure(let expected as DiagnosticError), .failure(let actual as DiagnosticError)):
+            #expect(actual.diagnostics.map(\.description) == expected.diagnostics.map(\.description), "\(text.debugDescription)")
+        default:
+            Issue.record("\(text.debugDescription): reference \(reference), fast \(fast)")
+        }
+    }
+
+    @Test func randomTokenSoupsParseAlike() {
+        var rng = SplitMix64(seed: 4181)
+        for _ in 0..<4000 {
+            Self.compare("h1,h2\n" + Self.soup(&rng))
+            Self.compare(Self.soup(&rng))
+        }
+    }
+
+    @Test func randomWellFormedTablesParseAlike() {
+        var rng = SplitMix64(seed: 6765)
+        for _ in 0..<3000 {
+            Self.compare(Self.table(&rng))
+        }
+    }
+
+    /// Numbers as the old loader read them: `Double(text)` of the trimmed field, bit for bit.
+    @Test func numbersReadAsDoubleReadsThem() throws {
+        var rng = SplitMix64(seed: 10946)
+        var texts = ["0", "-0", "+0.0", "1e308", "1.7976931348623157e308", "1.7976931348623159e308", "4.9e-324", "2e-324",
+                     "0.1", "123456789012345678901234567890", "1e-400", "9007199254740993", ".5", "5.", "-.5e+3", "1E5"]
+        for _ in 0..<3000 {
+            let mantissa = String(rng.next() % 1_000_000_000_000)
+            let point = Int(rng.next() % UInt64(mantissa.count + 1))
+            var text = String(mantissa.prefix(point)) + (rng.next() % 2 == 0 ? "." : "") + String(mantissa.dropFirst(point))
+            if rng.next() % 3 == 0 { text += "e" + String(Int(rng.next() % 80) - 40) }
+            if rng.next() % 4 == 0 { text = "-" + text }
+            texts.append(text)
+        }
+        let table = try CSVTable.parse("x\n" + texts.joined(separator: "\n") + "\n", file: "t.csv")
+        #expect(table.recordCount == texts.count)
+        for (row, text) in texts.enumerated() {
+            #expect(table.number(row, 0)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+}
