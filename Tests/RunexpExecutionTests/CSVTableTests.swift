@@ -12,6 +12,22 @@ import Testing
         #expect(table.records[1].columns == [1, 3, 7])
     }
 
+    @Test func blankLinesOfCarriageReturnsLeaveTheNextFieldAlone() throws {
+        let table = try CSVTable.parse("x,y\n\r\r\n1,2\n \r\n\"3\",4\n", file: "t.csv")
+        #expect(table.records.map(\.fields) == [["1", "2"], ["3", "4"]])
+        #expect(table.records.map(\.line) == [3, 5])
+    }
+
+    @Test func numbersComeFromTheFieldsText() throws {
+        let table = try CSVTable.parse("a,b,c,d\n 1.5 ,\" 2\",\"3\",0x10\n", file: "t.csv")
+        #expect(table.number(0, 0) == 1.5)      // unquoted: trimmed
+        #expect(table.number(0, 1) == nil)      // quoted text is kept as is: " 2"
+        #expect(table.number(0, 2) == 3)
+        #expect(table.number(0, 3) == 16)       // what Double("0x10") reads
+        #expect(table.field(0, 1) == " 2")
+        #expect(table.column(0, 1) == 7)
+    }
+
     @Test func lastLineWithoutNewlineIsARecord() throws {
         let table = try CSVTable.parse("x,y\n1,2", file: "t.csv")
         #expect(table.records.map(\.fields) == [["1", "2"]])
