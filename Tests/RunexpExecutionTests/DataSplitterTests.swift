@@ -45,6 +45,31 @@ import Testing
         }
     }
 
+    /// Keras' validation_split: of 569 Wisconsin rows it trains on the first ⌊569·0.8⌋ = 455.
+    @Test func withoutShufflingThePartsAreTheLastRowsLikeKeras() {
+        let labels569: [Int32] = (0..<569).map { Int32($0 % 3 == 0 ? 1 : 0) }
+        let splitter = DataSplitter(split: SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: false, shuffle: false), seed: 9)
+        let (test, rest) = splitter.testSplit(labels: labels569, classCount: 2)
+        #expect(test.isEmpty && rest == Array(0..<569))
+        for repetition in 0..<3 {
+            let parts = splitter.partitions(rest: rest, test: test, labels: labels569, classCount: 2, repetition: repetition)
+            #expect(parts == [Partition(train: Array(0..<455), validation: Array(455..<569), test: [])])
+        }
+        let withTest = DataSplitter(split: SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: false, shuffle: false), seed: 1)
+        let (test2, rest2) = withTest.testSplit(labels: labels, classCount: 2)
+        #expect(test2 == Array(80..<100) && rest2 == Array(0..<80))
+        let parts = withTest.partitions(rest: rest2, test: test2, labels: labels, classCount: 2, repetition: 0)
+        #expect(parts == [Partition(train: Array(0..<60), validation: Array(60..<80), test: Array(80..<100))])
+    }
+
+    @Test func withoutShufflingFoldsAreConsecutiveBlocks() {
+        let splitter = DataSplitter(split: SplitPlan(test: nil, validation: nil, folds: 3, stratify: false, shuffle: false), seed: 1)
+        let rest = Array(0..<10)
+        let folds = splitter.partitions(rest: rest, test: [], labels: Array(labels[0..<10]), classCount: 2, repetition: 4)
+        #expect(folds.map(\.validation) == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]])
+        #expect(folds.map(\.train) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6]])
+    }
+
     @Test func standardizerUsesOnlyTheFittedRows() {
         let features: [Float] = [1, 10, 3, 10, 100, 0]
         let scaler = Standardizer(features: features, width: 2, rows: [0, 1])

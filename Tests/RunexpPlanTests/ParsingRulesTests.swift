@@ -28,6 +28,21 @@ import Testing
         #expect(training.classWeight == .none)
     }
 
+    @Test func unshuffledSplitsAreNotStratifiedAndStoreTheirKey() throws {
+        let yaml = Self.base.replacingOccurrences(of: "data: {file: d.csv, target: y}",
+                                                  with: "data: {file: d.csv, target: y, split: {validation: 0.2, shuffle: false}}")
+        let plan = try PlanParser.parse(yaml: yaml, file: "f.yaml", directory: "exp")
+        #expect(plan.data.split == SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: false, shuffle: false))
+        let json = String(decoding: try JSONEncoder().encode(plan.data.split), as: UTF8.self)
+        #expect(json.contains("\"shuffle\":false"))
+        #expect(try JSONDecoder().decode(SplitPlan.self, from: Data(json.utf8)) == plan.data.split)
+        // A shuffled split (every plan before the key) stores no shuffle key: plan.json is unchanged.
+        let shuffled = SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: true)
+        let shuffledJSON = String(decoding: try JSONEncoder().encode(shuffled), as: UTF8.self)
+        #expect(!shuffledJSON.contains("shuffle"))
+        #expect(try JSONDecoder().decode(SplitPlan.self, from: Data(shuffledJSON.utf8)) == shuffled)
+    }
+
     @Test(arguments: [
         ("010", AxisValue.int(10)), ("no", .string("no")), ("off", .string("off")), ("0x1F", .string("0x1F")),
         ("'32'", .string("32")), ("1e-3", .double(0.001)), ("true", .bool(true)), (".5", .double(0.5)),

@@ -14,6 +14,11 @@ public struct Partition: Sendable, Equatable {
 /// validation part (or the k folds) of the remaining rows depends on the plan seed and the
 /// repetition: runs of one repetition share it across cells (paired comparisons), while
 /// repetitions also sample the split. Within a part, rows keep file order.
+///
+/// Without shuffling (`shuffle: false`) nothing is random and every repetition gets the same parts,
+/// Keras' `validation_split` rule: of n rows the first ⌊n·(1 − fraction)⌋ stay, the rest form the
+/// part (test from all rows, then validation from the rest); k folds are consecutive blocks, the
+/// first n mod k of them one row longer (scikit-learn's `KFold` without shuffling).
 public struct DataSplitter: Sendable {
     public let split: SplitPlan
     public let seed: UInt64
@@ -30,6 +35,10 @@ public struct DataSplitter: Sendable {
     /// The held-out test rows and the rest.
     public func testSplit(labels: [Int32], classCount: Int) -> (test: [Int], rest: [Int]) {
         guard let fraction = split.test else { return ([], Array(labels.indices)) }
+        if !split.shuffle {
+            let kept = Self.keptCount(labels.count, fraction)
+            return (Array(kept..<labels.count), Array(0..<kept))
+        }
         var rng = SplitMix64(seed: deriveSeed(seed, Self.testStream))
         let groups = self.groups(Array(labels.indices), labels: labels, classCount: classCount, rng: &rng)
         var test: [Int] = []
@@ -42,6 +51,7 @@ public struct DataSplitter: Sendable {
 
     /// The partitions of repetition `repetition`: one per fold, or a single one.
     public func partitions(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int) -> [Partition] {
+        if !split.shuffle { return inFileOrder(rest: rest, test: test) }
         var rng = SplitMix64(seed: deriveSeed(seed, Self.restStream, UInt64(repetition)))
         let groups = self.groups(rest, labels: labels, classCount: classCount, rng: &rng)
         if let folds = split.folds {
@@ -65,6 +75,28 @@ public struct DataSplitter: Sendable {
             validation.formUnion(group.prefix(Int((Double(group.count) * fraction).rounded())))
         }
         return [Partition(train: rest.filter { !validation.contains($0) }, validation: rest.filter { validation.contains($0) }, test: test)]
+    }
+
+    /// ⌊n·(1 − fraction)⌋, the rows Keras keeps for training of n.
+    static func keptCount(_ n: Int, _ fraction: Double) -> Int {
+        Int((Double(n) * (1.0 - fraction)).rounded(.down))
+    }
+
+    private func inFileOrder(rest: [Int], test: [Int]) -> [Partition] {
+        if let folds = split.folds {
+            var partitions: [Partition] = []
+            var start = 0
+            for fold in 0..<folds {
+                let size = rest.count / folds + (fold < rest.count % folds ? 1 : 0)
+                partitions.append(Partition(train: Array(rest[..<start] + rest[(start + size)...]),
+                                            validation: Array(rest[start..<(start + size)]), test: test))
+                start += size
+            }
+            return partitions
+        }
+        guard let fraction = split.validation else { return [Partition(train: rest, validation: [], test: test)] }
+        let kept = Self.keptCount(rest.count, fraction)
+        return [Partition(train: Array(rest[..<kept]), validation: Array(rest[kept...]), test: test)]
     }
 
     /// Shuffled rows, one group per class when stratified, else a single group.

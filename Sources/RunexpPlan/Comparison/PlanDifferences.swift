@@ -20,6 +20,7 @@ public enum PlanDifferences {
         compare("data.split.validation", old.data.split.validation, new.data.split.validation) { $0.map(ScalarSyntax.format) ?? "(none)" }
         compare("data.split.folds", old.data.split.folds, new.data.split.folds) { $0.map(String.init) ?? "(none)" }
         compare("data.split.stratify", old.data.split.stratify, new.data.split.stratify) { String($0) }
+        compare("data.split.shuffle", old.data.split.shuffle, new.data.split.shuffle) { String($0) }
         compare("search.repetitions", old.repetitions, new.repetitions) { String($0) }
         compare("search.objective", old.objective, new.objective) { "\($0.goal.rawValue) \($0.metric)" }
 

@@ -194,12 +194,41 @@ public struct SplitPlan: Sendable, Codable, Equatable {
     public var folds: Int?
     /// Keep class proportions in every part.
     public var stratify: Bool
+    /// Shuffle the rows (fixed by the seed) before taking the parts. False takes them in file
+    /// order, as Keras' `validation_split` does: the test part is the last rows, validation the
+    /// last rows of the rest, folds are consecutive blocks; never stratified.
+    public var shuffle: Bool
 
-    public init(test: Double?, validation: Double?, folds: Int?, stratify: Bool) {
+    public init(test: Double?, validation: Double?, folds: Int?, stratify: Bool, shuffle: Bool = true) {
         self.test = test
         self.validation = validation
         self.folds = folds
         self.stratify = stratify
+        self.shuffle = shuffle
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case test, validation, folds, stratify, shuffle
+    }
+
+    /// `shuffle` is written only when false, so plans that shuffle (every plan before the key
+    /// existed) keep their plan.json and its hash.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(test, forKey: .test)
+        try container.encodeIfPresent(validation, forKey: .validation)
+        try container.encodeIfPresent(folds, forKey: .folds)
+        try container.encode(stratify, forKey: .stratify)
+        if !shuffle { try container.encode(shuffle, forKey: .shuffle) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        test = try container.decodeIfPresent(Double.self, forKey: .test)
+        validation = try container.decodeIfPresent(Double.self, forKey: .validation)
+        folds = try container.decodeIfPresent(Int.self, forKey: .folds)
+        stratify = try container.decode(Bool.self, forKey: .stratify)
+        shuffle = try container.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
     }
 
     /// True when runs have a validation part (a split fraction or folds).

@@ -168,7 +168,13 @@ struct ExperimentReader {
             reader.double($0, "data.split.validation", what: fraction) { $0 > 0 && $0 < 1 }
         }
         let folds = section[.folds].flatMap { reader.int($0, "data.split.folds", in: 2...Int.max, what: "a whole number ≥ 2") }
-        let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? true
+        let shuffle = section[.shuffle].flatMap { reader.bool($0, "data.split.shuffle") } ?? true
+        let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? shuffle
+        if let stratifyNode = section[.stratify], stratify, !shuffle {
+            reader.error(stratifyNode.location, "data.split.stratify", "stratify needs shuffled rows; with shuffle: false the parts are taken in file order",
+                         help: "remove stratify (it is off without shuffling), or remove shuffle: false")
+            return nil
+        }
         locations.folds = section[.folds]?.location
         locations.test = section[.test]?.location
         locations.validation = section[.validation]?.location
@@ -181,7 +187,7 @@ struct ExperimentReader {
             || (section[.folds] != nil && folds == nil) {
             return nil
         }
-        return SplitPlan(test: test, validation: validation, folds: folds, stratify: stratify)
+        return SplitPlan(test: test, validation: validation, folds: folds, stratify: stratify, shuffle: shuffle)
     }
 
     // MARK: - objective

@@ -18,7 +18,7 @@ public enum DataKey: String, SectionKey {
 
 /// `data.split:`
 public enum SplitKey: String, SectionKey {
-    case test, validation, folds, stratify
+    case test, validation, folds, stratify, shuffle
 }
 
 /// The one key of a `model:` list item.

@@ -194,6 +194,7 @@ public enum ReportPage {
         if let validation = split.validation { parts.append("validation \(ScalarSyntax.format(validation))") }
         if let folds = split.folds { parts.append("\(folds)-fold cross-validation") }
         if split.stratify { parts.append("stratified") }
+        if !split.shuffle { parts.append("in file order") }
         rows.append(["data", "\(plan.data.file), target \(plan.data.target)"
             + (plan.data.standardize ? ", standardized" : "") + "; split: " + parts.joined(separator: ", ")])
         return rows
