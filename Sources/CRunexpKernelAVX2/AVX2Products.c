@@ -230,9 +230,269 @@ RUNEXP_AVX2 void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t 
     *state = s;
 }
 
+
+// ---------------------------------------------------------------------------------------------------
+// AVX-512F variants of the two products: the same chains of fused multiply-adds element for element
+// (same order, same start value, same clamp), so the same bits as the AVX2 functions above; only the
+// vector width, the register blocking and the cache blocking differ. Only the functions marked
+// RUNEXP_AVX512 may run AVX-512 instructions, and only after runexp_cpu_has_avx512f() returned 1.
+
+#define RUNEXP_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define RUNEXP_INLINE512 static inline __attribute__((always_inline, target("avx512f,avx2,fma")))
+
+int runexp_cpu_has_avx512f(void) {
+    __builtin_cpu_init();
+    // compiler-rt and libgcc report avx512f only when XCR0 shows the OS saves the opmask and zmm state.
+    return runexp_cpu_has_avx2_fma() && __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+static _Thread_local int avx512Refused;
+
+void runexp_set_avx512_allowed_on_this_thread(int allowed) { avx512Refused = !allowed; }
+
+/// The low `n` lanes (1 ≤ n ≤ 16).
+static inline __mmask16 lanes(long n) { return (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1); }
+
+RUNEXP_INLINE512 __m512 clamp16(__m512 s) { return _mm512_max_ps(_mm512_setzero_ps(), s); }
+
+/// R output rows × V 16-column vectors (the last one limited to the lanes of `last`): R·V accumulators
+/// in registers; each loaded w vector serves R rows, each broadcast a value V vectors. A lane computes
+/// exactly what `axpy_single` (or one lane of `axpy_block`) computes for its column.
+RUNEXP_INLINE512 void axpy512_block(
+    const int R, const int V, __mmask16 last, const float *a, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, const float *bias, int accumulate, int relu, float *out, long outStride
+) {
+    __m512 s[4][4];
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < V; j++) {
+            __mmask16 m = j == V - 1 ? last : 0xFFFF;
+            s[i][j] = accumulate ? _mm512_maskz_loadu_ps(m, out + i * outStride + 16 * j)
+                    : bias ? _mm512_maskz_loadu_ps(m, bias + 16 * j) : _mm512_setzero_ps();
+        }
+    const float *ap = a;
+    for (long t = 0; t < inner; t++) {
+        __m512 wv[4];
+        for (int j = 0; j < V; j++) wv[j] = _mm512_maskz_loadu_ps(j == V - 1 ? last : 0xFFFF, w + 16 * j);
+        for (int i = 0; i < R; i++) {
+            __m512 x = _mm512_set1_ps(ap[i * aRowStep]);
+            for (int j = 0; j < V; j++) s[i][j] = _mm512_fmadd_ps(x, wv[j], s[i][j]);
+        }
+        ap += aInnerStep;
+        w += wStride;
+    }
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < V; j++)
+            _mm512_mask_storeu_ps(out + i * outStride + 16 * j, j == V - 1 ? last : 0xFFFF,
+                                  relu ? clamp16(s[i][j]) : s[i][j]);
+}
+
+/// R output rows over `width` ≤ 64 columns.
+RUNEXP_INLINE512 void axpy512_narrow(
+    const int R, long width, const float *a, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, const float *bias, int accumulate, int relu, float *out, long outStride
+) {
+    __mmask16 last = lanes(width - 16 * ((width - 1) / 16));
+    switch ((width + 15) / 16) {
+    case 4: axpy512_block(R, 4, last, a, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, out, outStride); break;
+    case 3: axpy512_block(R, 3, last, a, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, out, outStride); break;
+    case 2: axpy512_block(R, 2, last, a, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, out, outStride); break;
+    case 1: axpy512_block(R, 1, last, a, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, out, outStride); break;
+    }
+}
+
+/// Every output row over `width` ≤ 64 columns: four rows per pass, then the 1–3 left.
+RUNEXP_INLINE512 void axpy512_strip(
+    const float *a, long outRows, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, long width, const float *bias, int accumulate, int relu, float *out, long outStride
+) {
+    long i = 0;
+    for (; i + 4 <= outRows; i += 4)
+        axpy512_narrow(4, width, a + i * aRowStep, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu,
+                       out + i * outStride, outStride);
+    const float *ai = a + i * aRowStep;
+    float *oi = out + i * outStride;
+    switch (outRows - i) {
+    case 3: axpy512_narrow(3, width, ai, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, oi, outStride); break;
+    case 2: axpy512_narrow(2, width, ai, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, oi, outStride); break;
+    case 1: axpy512_narrow(1, width, ai, inner, aRowStep, aInnerStep, w, wStride, bias, accumulate, relu, oi, outStride); break;
+    }
+}
+
+/// Inner-dimension rows of a packed 64-column strip of w (64 × 64 floats, 16 KiB, L1-resident).
+#define RUNEXP_PACK_INNER 64
+
+RUNEXP_AVX512 void runexp_avx512_axpy_product(
+    const float *a, long outRows, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, long columns,
+    const float *bias, int accumulate, int relu,
+    float *out, long outStride
+) {
+    if (avx512Refused) {
+        runexp_avx2_axpy_product(a, outRows, inner, aRowStep, aInnerStep, w, wStride, columns, bias, accumulate,
+                                 relu, out, outStride);
+        return;
+    }
+    if (outRows < 8 || columns < 64 || inner * columns < 8192) {
+        // w fits in L1 (or few rows reuse it): row blocks outside, column strips inside, w read in place.
+        long i = 0;
+        for (; i + 4 <= outRows; i += 4)
+            for (long c = 0; c < columns; c += 64)
+                axpy512_narrow(4, columns - c < 64 ? columns - c : 64, a + i * aRowStep, inner, aRowStep, aInnerStep,
+                               w + c, wStride, bias ? bias + c : 0, accumulate, relu, out + i * outStride + c, outStride);
+        if (i < outRows)
+            for (long c = 0; c < columns; c += 64)
+                axpy512_strip(a + i * aRowStep, outRows - i, inner, aRowStep, aInnerStep, w + c, wStride,
+                              columns - c < 64 ? columns - c : 64, bias ? bias + c : 0, accumulate, relu,
+                              out + i * outStride + c, outStride);
+        return;
+    }
+    // Larger w: its rows lie wStride floats apart (1 KiB and more map a strip to a few L1 sets), so each
+    // 64-column strip is copied, 64 inner rows at a time, to a contiguous block that every output row
+    // then shares. Partial sums go through `out` between blocks (stored and reloaded exactly), so each
+    // element's chain is unchanged.
+    float packed[RUNEXP_PACK_INNER * 64] __attribute__((aligned(64)));
+    for (long c = 0; c < columns; c += 64) {
+        const long width = columns - c < 64 ? columns - c : 64;
+        const int vectors = (int)((width + 15) / 16);
+        const __mmask16 last = lanes(width - 16 * (vectors - 1));
+        for (long k0 = 0; k0 < inner; k0 += RUNEXP_PACK_INNER) {
+            const long count = inner - k0 < RUNEXP_PACK_INNER ? inner - k0 : RUNEXP_PACK_INNER;
+            for (long k = 0; k < count; k++) {
+                const float *source = w + (k0 + k) * wStride + c;
+                for (int j = 0; j < vectors; j++)
+                    _mm512_store_ps(packed + k * 64 + 16 * j,
+                                    _mm512_maskz_loadu_ps(j == vectors - 1 ? last : 0xFFFF, source + 16 * j));
+            }
+            const int first = k0 == 0, final = k0 + count == inner;
+            axpy512_strip(a + k0 * aInnerStep, outRows, count, aRowStep, aInnerStep, packed, 64, width,
+                          first && bias ? bias + c : 0, first ? accumulate : 1, final ? relu : 0, out + c, outStride);
+        }
+    }
+}
+
+/// P row pairs × N columns of the dot form. `xp` holds the pairs packed: pair p's 16-float vector q is
+/// rows 2p and 2p+1's floats 8q…8q+7, so the low half of each accumulator carries row 2p's eight
+/// lane sums and the high half row 2p+1's, each lane the same chain as in `runexp_avx2_dot_product`.
+RUNEXP_INLINE512 void dot512_block(
+    const int P, const int N, const float *xp, long pairStride, long vectors,
+    const float *rowLo, long inner, const float *bt, const float *bias, float *out, long columns
+) {
+    __m512 acc[4][4];
+    for (int p = 0; p < P; p++)
+        for (int j = 0; j < N; j++) acc[p][j] = _mm512_setzero_ps();
+    for (long q = 0; q < vectors; q++) {
+        __m512 b[4];
+        for (int j = 0; j < N; j++)
+            b[j] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(bt + j * inner + 8 * q))));
+        for (int p = 0; p < P; p++) {
+            __m512 x = _mm512_load_ps(xp + p * pairStride + 16 * q);
+            for (int j = 0; j < N; j++) acc[p][j] = _mm512_fmadd_ps(x, b[j], acc[p][j]);
+        }
+    }
+    const long vectorEnd = 8 * vectors;
+    for (int p = 0; p < P; p++) {
+        const float *a0 = rowLo + 2 * p * inner, *a1 = a0 + inner;
+        float *o0 = out + 2 * p * columns, *o1 = o0 + columns;
+        for (int j = 0; j < N; j++) {
+            const float *b0 = bt + j * inner;
+            float s0 = pairwise_sum(_mm512_castps512_ps256(acc[p][j]));
+            float s1 = pairwise_sum(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[p][j]), 1)));
+            for (long k = vectorEnd; k < inner; k++) {
+                s0 = fma1(a0[k], b0[k], s0);
+                s1 = fma1(a1[k], b0[k], s1);
+            }
+            if (bias) {
+                s0 = bias[j] + s0;
+                s1 = bias[j] + s1;
+            }
+            o0[j] = s0;
+            o1[j] = s1;
+        }
+    }
+}
+
+/// P row pairs (rows `rowLo`…) against every column, four columns per pass.
+RUNEXP_INLINE512 void dot512_pairs(
+    const int P, const float *xp, long pairStride, long vectors, const float *rowLo, long inner,
+    const float *bt, long columns, const float *bias, float *out
+) {
+    long n = 0;
+    for (; n + 4 <= columns; n += 4)
+        dot512_block(P, 4, xp, pairStride, vectors, rowLo, inner, bt + n * inner, bias ? bias + n : 0, out + n, columns);
+    const float *bn = bt + n * inner, *biasn = bias ? bias + n : 0;
+    switch (columns - n) {
+    case 3: dot512_block(P, 3, xp, pairStride, vectors, rowLo, inner, bn, biasn, out + n, columns); break;
+    case 2: dot512_block(P, 2, xp, pairStride, vectors, rowLo, inner, bn, biasn, out + n, columns); break;
+    case 1: dot512_block(P, 1, xp, pairStride, vectors, rowLo, inner, bn, biasn, out + n, columns); break;
+    }
+}
+
+/// Floats of the packed row pairs of the dot form (32 KiB): four pairs up to inner 1024, fewer above.
+#define RUNEXP_DOT_PACK 8192
+
+RUNEXP_AVX512 void runexp_avx512_dot_product(
+    const float *a, long rows, long inner,
+    const float *bt, long columns,
+    const float *bias, float *out
+) {
+    const long vectors = inner / 8;
+    long pairsPerPass = vectors > 0 ? RUNEXP_DOT_PACK / (16 * vectors) : 0;
+    if (pairsPerPass > 4) pairsPerPass = 4;
+    if (avx512Refused || rows < 2 || columns < 4 || vectors < 2 || pairsPerPass < 1) {
+        runexp_avx2_dot_product(a, rows, inner, bt, columns, bias, out);
+        return;
+    }
+    float packed[RUNEXP_DOT_PACK] __attribute__((aligned(64)));
+    const long pairStride = 16 * vectors;
+    long r = 0;
+    while (r + 2 <= rows) {
+        long pairs = (rows - r) / 2;
+        if (pairs > pairsPerPass) pairs = pairsPerPass;
+        for (long p = 0; p < pairs; p++) {
+            const float *a0 = a + (r + 2 * p) * inner, *a1 = a0 + inner;
+            for (long q = 0; q < vectors; q++)
+                _mm512_store_ps(packed + p * pairStride + 16 * q,
+                                _mm512_castpd_ps(_mm512_insertf64x4(
+                                    _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(a0 + 8 * q))),
+                                    _mm256_castps_pd(_mm256_loadu_ps(a1 + 8 * q)), 1)));
+        }
+        const float *rowLo = a + r * inner;
+        float *o = out + r * columns;
+        switch (pairs) {
+        case 4: dot512_pairs(4, packed, pairStride, vectors, rowLo, inner, bt, columns, bias, o); break;
+        case 3: dot512_pairs(3, packed, pairStride, vectors, rowLo, inner, bt, columns, bias, o); break;
+        case 2: dot512_pairs(2, packed, pairStride, vectors, rowLo, inner, bt, columns, bias, o); break;
+        case 1: dot512_pairs(1, packed, pairStride, vectors, rowLo, inner, bt, columns, bias, o); break;
+        }
+        r += 2 * pairs;
+    }
+    if (r < rows) runexp_avx2_dot_product(a + r * inner, rows - r, inner, bt, columns, bias, out + r * columns);
+}
+
 #else
 
 int runexp_cpu_has_avx2_fma(void) { return 0; }
+
+int runexp_cpu_has_avx512f(void) { return 0; }
+
+void runexp_set_avx512_allowed_on_this_thread(int allowed) {}
+
+void runexp_avx512_axpy_product(
+    const float *a, long outRows, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, long columns,
+    const float *bias, int accumulate, int relu,
+    float *out, long outStride
+) {
+    __builtin_trap();
+}
+
+void runexp_avx512_dot_product(
+    const float *a, long rows, long inner,
+    const float *bt, long columns,
+    const float *bias, float *out
+) {
+    __builtin_trap();
+}
 
 int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate) {
     __builtin_trap();

@@ -47,6 +47,31 @@ int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRat
 /// of a draw of its own; a unit is kept (mask = scale, else 0) iff its 24-bit draw ≥ threshold ≥ 1.
 void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t threshold, float scale, float *mask);
 
+/// 1 when this CPU (and OS: XCR0 enables the opmask and zmm state) supports AVX-512F, and AVX2 and FMA,
+/// else 0. Call it once.
+int runexp_cpu_has_avx512f(void);
+
+/// The AVX-512F variants of runexp_avx2_axpy_product and runexp_avx2_dot_product: same arguments and
+/// the same bits (every output element is the same chain of fused multiply-adds, started and clamped
+/// the same way); 16-lane vectors, masked column tails and cache blocking (wide axpy operands are
+/// packed in 64-column strips) only change which elements are computed together. The dot form puts
+/// two rows' eight lanes in one register and hands shapes it cannot speed up to the AVX2 function.
+/// Only call these when runexp_cpu_has_avx512f() returned 1.
+void runexp_avx512_axpy_product(
+    const float *a, long outRows, long inner, long aRowStep, long aInnerStep,
+    const float *w, long wStride, long columns,
+    const float *bias, int accumulate, int relu,
+    float *out, long outStride);
+
+void runexp_avx512_dot_product(
+    const float *a, long rows, long inner,
+    const float *bt, long columns,
+    const float *bias, float *out);
+
+/// With 0, the runexp_avx512_* products of the calling thread run the AVX2 functions instead (default
+/// 1): lets tests and benchmarks compare the two in one process without affecting other threads.
+void runexp_set_avx512_allowed_on_this_thread(int allowed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,9 +33,19 @@ enum KernelCodePath: String, Sendable, CaseIterable {
     /// variable `RUNEXP_KERNEL=simd8` forces the portable path (to reproduce a `simd8` machine's bits on
     /// an AVX2 machine). Any other value of `RUNEXP_KERNEL` selects automatically. Decided once.
     static let selected: KernelCodePath = {
-        if let forced = getenv("RUNEXP_KERNEL"), String(cString: forced) == "simd8" { return .simd8 }
+        if forcedKernel == "simd8" { return .simd8 }
         return isAvailable(.avx2FMA) ? .avx2FMA : .simd8
     }()
+
+    /// Whether the `avx2-fma` path's products run their AVX-512F variants (`runexp_avx512_*`): when the
+    /// selected path is `avx2-fma`, the CPU and OS support AVX-512F, and `RUNEXP_KERNEL=avx2` does not
+    /// hold them back. The variants compute the same chains of fused multiply-adds, so the bits are the
+    /// same either way (tested); only the speed differs. Decided once.
+    static let usesAVX512: Bool = selected == .avx2FMA && cpuHasAVX512F && forcedKernel != "avx2"
+
+    /// `RUNEXP_KERNEL`, if set.
+    private static let forcedKernel: String? = getenv("RUNEXP_KERNEL").map { String(cString: $0) }
+    private static let cpuHasAVX512F = runexp_cpu_has_avx512f() != 0
 
     /// Whether this CPU can run `path` (`simd8` runs everywhere).
     static func isAvailable(_ path: KernelCodePath) -> Bool {
@@ -50,5 +60,23 @@ enum KernelCodePath: String, Sendable, CaseIterable {
 
 /// Names the code path whose arithmetic decides the last bits of every training result (for
 /// provenance): `"avx2-fma"` or `"simd8"`, see ``KernelCodePath``. Set `RUNEXP_KERNEL=simd8` in the
-/// environment to force the portable `simd8` path, e.g. to reproduce results across machines.
+/// environment to force the portable `simd8` path, e.g. to reproduce results across machines. Which
+/// vector instructions run the `avx2-fma` products (AVX2 or AVX-512F, same bits) is
+/// ``kernelInstructionSet``.
 public let kernelCodePath: String = KernelCodePath.selected.rawValue
+
+/// Names the instruction set that runs the kernel's products (for provenance, next to
+/// ``kernelCodePath``): `"avx512f"` or `"avx2"` on the `avx2-fma` path, `"sse2 (simd8)"` (x86-64) or
+/// `"neon (simd8)"` (arm64) on the portable one. On `avx2-fma` it never changes the bits, only the
+/// speed: the AVX-512F products keep every element's chain of fused multiply-adds. Set
+/// `RUNEXP_KERNEL=avx2` in the environment to keep the products on AVX2 (e.g. to compare speeds).
+public let kernelInstructionSet: String = {
+    if KernelCodePath.selected == .avx2FMA { return KernelCodePath.usesAVX512 ? "avx512f" : "avx2" }
+    #if arch(x86_64)
+    return "sse2 (simd8)"
+    #elseif arch(arm64)
+    return "neon (simd8)"
+    #else
+    return "simd8"
+    #endif
+}()

@@ -1,7 +1,8 @@
 import CRunexpKernelAVX2
 
 /// Row-major single-precision matrix products for small batches, vectorised with `SIMD8<Float>`, or
-/// with AVX2 + FMA in C on the ``KernelCodePath/avx2FMA`` path (every product taking a `path`).
+/// with AVX2 + FMA in C on the ``KernelCodePath/avx2FMA`` path (every product taking a `path`), whose
+/// products run their AVX-512F variants (same bits, own blocking) when ``KernelCodePath/usesAVX512``.
 ///
 /// Every output row is computed by the same instruction sequence whatever the number of rows,
 /// so a row's result never depends on which other rows share the call (chunking-invariant, deterministic).
@@ -37,6 +38,11 @@ enum MatrixProducts {
         into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
         path: KernelCodePath
     ) {
+        if path == .avx2FMA && KernelCodePath.usesAVX512 {
+            // The AVX-512F product blocks and packs wide operands itself.
+            runexp_avx512_axpy_product(a, rows, inner, inner, 1, b, columns, columns, bias, 0, relu ? 1 : 0, out, columns)
+            return
+        }
         guard let scratch, columns >= packedColumns, rows >= packedMinimumRows else {
             multiply(a, rows: rows, inner: inner, b, bStride: columns, columns: columns,
                      bias: bias, relu: relu, into: out, outStride: columns, path: path)
@@ -173,7 +179,11 @@ enum MatrixProducts {
         into out: UnsafeMutablePointer<Float>, path: KernelCodePath
     ) {
         if path == .avx2FMA {
-            runexp_avx2_dot_product(a, rows, inner, bt, columns, bias, out)
+            if KernelCodePath.usesAVX512 {
+                runexp_avx512_dot_product(a, rows, inner, bt, columns, bias, out)
+            } else {
+                runexp_avx2_dot_product(a, rows, inner, bt, columns, bias, out)
+            }
             return
         }
         let vectorEnd = inner & ~7
@@ -236,6 +246,10 @@ enum MatrixProducts {
         into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
         path: KernelCodePath
     ) {
+        if path == .avx2FMA && KernelCodePath.usesAVX512 {
+            runexp_avx512_axpy_product(a, aColumns, rows, 1, aColumns, g, gColumns, gColumns, nil, 0, 0, out, gColumns)
+            return
+        }
         guard let scratch, gColumns >= packedColumns, aColumns > 1 else {
             multiplyTransposedLeft(a, rows: rows, aColumns: aColumns, g, gStride: gColumns, gColumns: gColumns,
                                    into: out, outStride: gColumns, path: path)
