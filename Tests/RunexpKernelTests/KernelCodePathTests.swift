@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import CRunexpKernelAVX2
 @testable import RunexpKernel
 
 /// The kernel code paths (``KernelCodePath``): which one is selected, that each is deterministic, and that
@@ -188,6 +189,197 @@ import Testing
                 #expect(portableFinite == fusedFinite)
                 #expect(portableFinite == (poison == nil || count == 0), "count \(count), poison \(String(describing: poison))")
             }
+        }
+    }
+
+    // MARK: AVX-512F products (same bits as AVX2)
+
+    static let hasAVX512 = KernelCodePath.isAvailable(.avx2FMA) && runexp_cpu_has_avx512f() != 0
+
+    /// The instruction-set constant names what the selected path runs.
+    @Test func instructionSetMatchesThePath() {
+        let forced = getenv("RUNEXP_KERNEL").map { String(cString: $0) }
+        switch KernelCodePath.selected {
+        case .simd8:
+            #expect(kernelInstructionSet.hasSuffix("(simd8)"))
+            #expect(!KernelCodePath.usesAVX512)
+        case .avx2FMA:
+            #expect(KernelCodePath.usesAVX512 == (Self.hasAVX512 && forced != "avx2"))
+            #expect(kernelInstructionSet == (KernelCodePath.usesAVX512 ? "avx512f" : "avx2"))
+        }
+    }
+
+    /// Random floats in [−1, 1) with a few specials (a NaN, ±0, an infinity, a huge value) when `specials`.
+    static func values(_ count: Int, seed: UInt64, specials: Bool = false) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        var v = (0..<count).map { _ in rng.uniformFloat() * 2 - 1 }
+        if specials && count > 40 {
+            v[count / 2] = .nan; v[count / 3] = -0.0; v[count / 5] = 0; v[count / 7] = .infinity
+            v[count - 3] = 3e38
+        }
+        return v
+    }
+
+    /// One axpy-form call on both variants (same inputs, outputs prefilled alike): the same bits, and
+    /// nothing written outside the output block.
+    static func compareAxpy(
+        outRows: Int, inner: Int, columns: Int, transposedLeft: Bool, wPad: Int, outPad: Int,
+        bias withBias: Bool, accumulate: Bool, relu: Bool, specials: Bool, seed: UInt64
+    ) -> Bool {
+        // multiply: a is outRows × inner (row step inner); aᵀ·g: a is inner × (outRows + 3) (inner step outRows + 3).
+        let aStride = transposedLeft ? outRows + 3 : inner
+        let a = values(transposedLeft ? inner * aStride : outRows * inner, seed: seed, specials: specials)
+        let wStride = columns + wPad, outStride = columns + outPad
+        let w = values(inner * wStride, seed: seed &+ 1, specials: specials)
+        var bias = values(columns, seed: seed &+ 2)
+        for c in Swift.stride(from: 0, to: columns, by: 3) { bias[c] = -0.0 }
+        let start = values(outRows * outStride + 16, seed: seed &+ 3)
+        var narrow = start, wide = start
+        let rowStep = transposedLeft ? 1 : inner, innerStep = transposedLeft ? aStride : 1
+        a.withUnsafeBufferPointer { a in
+            w.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { b in
+                    let biasPointer = withBias ? b.baseAddress : nil
+                    narrow.withUnsafeMutableBufferPointer { out in
+                        runexp_avx2_axpy_product(a.baseAddress, outRows, inner, rowStep, innerStep, w.baseAddress, wStride,
+                                                 columns, biasPointer, accumulate ? 1 : 0, relu ? 1 : 0, out.baseAddress, outStride)
+                    }
+                    wide.withUnsafeMutableBufferPointer { out in
+                        runexp_avx512_axpy_product(a.baseAddress, outRows, inner, rowStep, innerStep, w.baseAddress, wStride,
+                                                   columns, biasPointer, accumulate ? 1 : 0, relu ? 1 : 0, out.baseAddress, outStride)
+                    }
+                }
+            }
+        }
+        var untouched = true
+        for r in 0..<outRows {
+            for c in columns..<outStride where wide[r * outStride + c].bitPattern != start[r * outStride + c].bitPattern {
+                untouched = false
+            }
+        }
+        for i in (outRows * outStride)..<start.count where wide[i].bitPattern != start[i].bitPattern { untouched = false }
+        return untouched && bits(narrow) == bits(wide)
+    }
+
+    /// The axpy form on AVX-512F gives the AVX2 function's bits over row, inner and column counts
+    /// around every blocking boundary (4-row blocks, 16-lane masks, 64-column strips, 64-row packed
+    /// blocks), with and without bias, accumulate and relu, in the forms ``MatrixProducts`` uses:
+    /// `a · b` over contiguous or strided (strip) operands, and `aᵀ · g`.
+    @Test(.enabled(if: hasAVX512), arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 33, 128])
+    func axpyProductsAreTheSameBitsOnAVX512(rows: Int) {
+        var failures: [String] = []
+        var seed: UInt64 = UInt64(rows) << 32
+        let columnCounts = Array(1...80) + [128, 256, 530]
+        for inner in [1, 2, 4, 30, 64, 257] {
+            for columns in columnCounts {
+                if rows * inner * columns > 3_000_000 && columns != 530 && columns != 256 { continue }
+                seed &+= 7
+                let variant = Int(seed % 97)
+                let transposedLeft = variant % 2 == 1
+                let wPad = [0, 0, 5, 32][variant % 4], outPad = [0, 3, 0, 40][(variant / 4) % 4]
+                let flags = [(true, false, false), (true, false, true), (false, false, false), (false, true, false),
+                             (false, false, true), (false, true, true), (true, true, true)]
+                for (withBias, accumulate, relu) in (rows * inner * columns > 200_000 ? [flags[variant % 7]] : flags) {
+                    let specials = (variant + columns) % 5 == 0
+                    if !Self.compareAxpy(outRows: rows, inner: inner, columns: columns, transposedLeft: transposedLeft,
+                                         wPad: wPad, outPad: outPad, bias: withBias, accumulate: accumulate, relu: relu,
+                                         specials: specials, seed: seed) {
+                        failures.append("\(rows)×\(inner)×\(columns) aᵀ:\(transposedLeft) bias:\(withBias) acc:\(accumulate) relu:\(relu)")
+                    }
+                }
+            }
+        }
+        // The forms MatrixProducts' packed paths call: a 32-column strip of a 32-wide packed block.
+        for (rows2, inner) in [(rows, 64), (rows, 33)] {
+            seed &+= 7
+            for accumulate in [false, true] where !Self.compareAxpy(
+                outRows: rows2, inner: inner, columns: 32, transposedLeft: false, wPad: 0, outPad: 498,
+                bias: !accumulate, accumulate: accumulate, relu: true, specials: false, seed: seed) {
+                failures.append("strip \(rows2)×\(inner)")
+            }
+        }
+        let differing = failures.count
+        #expect(differing == 0, "shapes differ, e.g. \(failures.prefix(5))")
+    }
+
+    /// The dot form on AVX-512F (two rows per register) gives the AVX2 function's bits, k tails included,
+    /// also where it packs fewer row pairs (inner 4100) or hands over to AVX2 (inner 4111, < 16, few columns).
+    @Test(.enabled(if: hasAVX512), arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 33, 128])
+    func dotProductsAreTheSameBitsOnAVX512(rows: Int) {
+        var failures: [String] = []
+        var seed: UInt64 = UInt64(rows) << 40
+        for inner in [1, 2, 4, 8, 15, 16, 30, 64, 257, 1030, 4100, 4111] {
+            for columns in Array(1...13) + [16, 31, 64, 256, 530] where rows * inner * columns <= 20_000_000 {
+                seed &+= 5
+                let a = Self.values(rows * inner, seed: seed, specials: seed % 3 == 0)
+                let bt = Self.values(columns * inner, seed: seed &+ 1, specials: seed % 4 == 0)
+                let bias = Self.values(columns, seed: seed &+ 2)
+                for withBias in [false, true] {
+                    var narrow = [Float](repeating: 7, count: rows * columns + 8), wide = narrow
+                    a.withUnsafeBufferPointer { a in
+                        bt.withUnsafeBufferPointer { bt in
+                            bias.withUnsafeBufferPointer { b in
+                                let biasPointer = withBias ? b.baseAddress : nil
+                                narrow.withUnsafeMutableBufferPointer {
+                                    runexp_avx2_dot_product(a.baseAddress, rows, inner, bt.baseAddress, columns, biasPointer, $0.baseAddress)
+                                }
+                                wide.withUnsafeMutableBufferPointer {
+                                    runexp_avx512_dot_product(a.baseAddress, rows, inner, bt.baseAddress, columns, biasPointer, $0.baseAddress)
+                                }
+                            }
+                        }
+                    }
+                    if bits(narrow) != bits(wide) { failures.append("\(rows)×\(inner)×\(columns) bias:\(withBias)") }
+                }
+            }
+        }
+        let differing = failures.count
+        #expect(differing == 0, "shapes differ, e.g. \(failures.prefix(5))")
+    }
+
+    /// `run` with the AVX-512F products allowed, then refused on this thread (so AVX2 runs).
+    static func trainBothWays(_ run: () -> TrainingOutcome) -> (wide: TrainingOutcome, narrow: TrainingOutcome) {
+        let wide = run()
+        runexp_set_avx512_allowed_on_this_thread(0)
+        defer { runexp_set_avx512_allowed_on_this_thread(1) }
+        return (wide, run())
+    }
+
+    /// Whole trainings (the configurations above, incl. the 530-unit layer) give the same parameters and
+    /// history bit for bit with the AVX-512F products on and off.
+    @Test(.enabled(if: hasAVX512 && KernelCodePath.usesAVX512), arguments: configs)
+    func trainingIsTheSameBitsWithAVX512(_ c: Config) {
+        let (wide, narrow) = Self.trainBothWays { Self.train(c, path: .avx2FMA, epochs: 3) }
+        #expect(bits(wide.network.parameters) == bits(narrow.network.parameters), "\(c)")
+        #expect(wide.history == narrow.history)
+    }
+
+    /// A 2 × 256 relu network at batch 128 (the large-layer benchmark's shape, smaller data), one with
+    /// dropout and Adam, and a 1200-unit layer (several packed strips and inner blocks): the same bits.
+    @Test(.enabled(if: hasAVX512 && KernelCodePath.usesAVX512))
+    func wideNetworksTrainToTheSameBitsWithAVX512() {
+        let data = Fixtures.random(rows: 300, width: 64, classes: 2, seed: 21)
+        let validation = Fixtures.random(rows: 70, width: 64, classes: 2, seed: 22)
+        for (layers, optimizer, batch) in [
+            ([LayerSpec.dense(units: 256, activation: .relu), .dense(units: 256, activation: .relu),
+              .dense(units: 2, activation: .softmax)], OptimizerSpec.sgd(learningRate: 0.05), 128),
+            ([.dense(units: 256, activation: .relu), .dropout(rate: 0.3), .dense(units: 256, activation: .relu),
+              .dense(units: 2, activation: .softmax)], .adam(learningRate: 0.001), 100),
+            ([.dense(units: 1200, activation: .tanh), .dense(units: 40, activation: .relu),
+              .dense(units: 2, activation: .softmax)], .sgd(learningRate: 0.01, momentum: 0.9), 33),
+        ] {
+            var initRng = SplitMix64(seed: 5)
+            let network = Network(inputWidth: 64, layers: layers, rng: &initRng)
+            let settings = TrainingSettings(epochs: 2, batchSize: batch, optimizer: optimizer,
+                                            loss: .categoricalCrossentropy, classWeights: [])
+            let (wide, narrow) = Self.trainBothWays {
+                var rng = SplitMix64(seed: 9)
+                return RunexpKernel.train(network, on: data, validation: validation, classCount: 2, settings: settings,
+                                          path: .avx2FMA, rng: &rng)
+            }
+            #expect(!wide.diverged)
+            #expect(bits(wide.network.parameters) == bits(narrow.network.parameters), "\(layers)")
+            #expect(wide.history == narrow.history)
         }
     }
 }

@@ -6,7 +6,8 @@
 //   kernel-micro digest                      a fingerprint per training configuration: diff two builds'
 //                                            output to prove a kernel change bit-identical
 // The kernel code path is chosen as in runexp (avx2-fma where the CPU has it; RUNEXP_KERNEL=simd8 forces
-// the portable one); `digest` and the shape table print it first, `one` and `grid` on standard error.
+// the portable one, RUNEXP_KERNEL=avx2 keeps avx2-fma's products off AVX-512, same bits); `digest` and
+// the shape table print it first, `one` and `grid` on standard error (with the instruction set).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -111,7 +112,7 @@ if CommandLine.arguments.dropFirst().first == "digest" {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "one" || arguments.first == "grid" {
-    fputs("path \(kernelCodePath)\n", stderr)
+    fputs("path \(kernelCodePath) (\(kernelInstructionSet))\n", stderr)
 }
 let rows = 455, width = 30
 var dataRng = SplitMix64(seed: 1)
@@ -183,7 +184,7 @@ if arguments.first == "grid" {
 
 let unitsList = arguments.first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 32, 64, 256, 1024]
 let batches = arguments.dropFirst().first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [4, 16, 32]
-print("path", kernelCodePath)
+print("path", kernelCodePath, "(\(kernelInstructionSet))")
 print("units  bs  dropout  act     ns/step  GFLOP/s(4·params·rows)")
 for units in unitsList {
     for batch in batches {
