@@ -526,7 +526,9 @@ def kernel_code_path():
     except OSError:
         flags = []
     if platform.machine() in ("x86_64", "AMD64") and "avx2" in flags and "fma" in flags:
-        return "avx2-fma (RUNEXP_KERNEL=simd8 forces the portable simd8)"
+        instructions = "avx512f" if "avx512f" in flags and forced != "avx2" else "avx2"
+        return (f"avx2-fma, products on {instructions} (same bits either way; RUNEXP_KERNEL=avx2 keeps AVX2, "
+                "RUNEXP_KERNEL=simd8 forces the portable simd8)")
     return "simd8 (this CPU has no AVX2+FMA)"
 
 

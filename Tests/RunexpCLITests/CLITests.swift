@@ -107,7 +107,7 @@ import Testing
         #expect(folder.hasSuffix("_nogit"))
         let provenance = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + folder + "/provenance.json"))) as? [String: Any])
-        for key in ["runexp_version", "swift_version", "kernel", "git", "experiment_file", "experiment_sha256", "plan_sha256", "data_sha256",
+        for key in ["runexp_version", "swift_version", "kernel", "kernel_instructions", "git", "experiment_file", "experiment_sha256", "plan_sha256", "data_sha256",
                     "host", "os", "cpu", "cores", "jobs", "command_line", "resumed_runs", "started", "finished", "wall_seconds"] {
             #expect(provenance[key] != nil, "provenance.json lacks \(key)")
         }

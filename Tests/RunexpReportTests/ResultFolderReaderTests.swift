@@ -25,6 +25,15 @@ import Testing
         #expect(contents.provenanceJSON == ReportFixtures.provenanceJSON)
     }
 
+    @Test func provenanceNamesTheKernelWhenTheFolderRecordsIt() throws {
+        let with = try #require(ReportProvenance(json: #"{"kernel": "avx2-fma", "kernel_instructions": "avx512f"}"#))
+        #expect(with.rows.map(\.label) == ["kernel"])
+        #expect(with.rows.first?.value == "avx2-fma, products on avx512f")
+        let older = try #require(ReportProvenance(json: #"{"kernel": "simd8"}"#))
+        #expect(older.rows.first?.value == "simd8")
+        #expect(try #require(ReportProvenance(json: "{}")).rows.isEmpty)
+    }
+
     @Test func anExperimentFolderStandsForItsLatestResultFolder() throws {
         let root = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -7,6 +7,9 @@ public struct Provenance: Sendable, Codable {
     public var swiftVersion: String
     /// The kernel's code path (`simd8`, `avx2-fma`): it decides the last bits of every number.
     public var kernel: String
+    /// The instructions that ran the kernel's products (`avx512f`, `avx2`, `sse2 (simd8)`): speed
+    /// only; on one code path they give the same bits.
+    public var kernelInstructions: String
     public var git: GitState
     /// The experiment file as given on the command line, and its SHA-256.
     public var experimentFile: String
@@ -31,7 +34,8 @@ public struct Provenance: Sendable, Codable {
     public var wallSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case runexpVersion = "runexp_version", swiftVersion = "swift_version", kernel, git, experimentFile = "experiment_file"
+        case runexpVersion = "runexp_version", swiftVersion = "swift_version", kernel, kernelInstructions = "kernel_instructions"
+        case git, experimentFile = "experiment_file"
         case experimentSHA256 = "experiment_sha256", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
         case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs"
         case started, finished, wallSeconds = "wall_seconds"
@@ -42,6 +46,7 @@ public struct Provenance: Sendable, Codable {
         self.runexpVersion = runexpVersion
         self.swiftVersion = SystemInfo.swiftVersion
         self.kernel = kernelCodePath
+        self.kernelInstructions = kernelInstructionSet
         self.git = git
         self.experimentFile = experimentFile
         self.experimentSHA256 = experimentSHA256

@@ -24,6 +24,9 @@ public struct ReportProvenance: Sendable {
     public var cpu: String?
     public var cores: Int?
     public var jobs: Int?
+    /// The kernel's code path (it decides the last bits) and the instructions that ran its products.
+    public var kernel: String?
+    public var kernelInstructions: String?
     /// The arguments runexp was started with.
     public var commandLine: [String]?
     /// Runs taken from the journal of an interrupted process.
@@ -54,6 +57,8 @@ public struct ReportProvenance: Sendable {
         cpu = object["cpu"] as? String
         cores = (object["cores"] as? NSNumber)?.intValue
         jobs = (object["jobs"] as? NSNumber)?.intValue
+        kernel = object["kernel"] as? String
+        kernelInstructions = object["kernel_instructions"] as? String
         commandLine = object["command_line"] as? [String]
         resumedRuns = (object["resumed_runs"] as? NSNumber)?.intValue
         started = object["started"] as? String
@@ -86,6 +91,7 @@ public struct ReportProvenance: Sendable {
         if let jobs { machine.append("--jobs \(jobs)") }
         if !machine.isEmpty { rows.append(("machine", machine.joined(separator: ", "))) }
         if let runexpVersion { rows.append(("runexp", runexpVersion + (swiftVersion.map { ", Swift \($0)" } ?? ""))) }
+        if let kernel { rows.append(("kernel", kernel + (kernelInstructions.map { ", products on \($0)" } ?? ""))) }
         if let commandLine, !commandLine.isEmpty { rows.append(("command", commandLine.joined(separator: " "))) }
         return rows
     }
