@@ -80,8 +80,8 @@ struct RunCommand: AsyncParsableCommand {
             throw Terminal.report(error)
         }
         // Encoded once (plan.json, the shard folder's name, the shard's and provenance's hashes),
-        // while the data loads.
-        async let encodedPlan = ResultTables.planJSON(plan)
+        // while the data loads and, for a new folder, while the first runs train.
+        let encodedPlan = EncodedPlan(plan)
         let prepared: PreparedExperiment
         do {
             prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
@@ -90,27 +90,26 @@ struct RunCommand: AsyncParsableCommand {
         }
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
-        let planJSON = await encodedPlan
         let git = await probedGit
-        let planSHA256 = SHA256Digest.hex(of: planJSON)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
         let shard = try requestedShard()
         let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
-        let shardsDirectory = ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: planJSON, git: git)
+        let shardsDirectory = shard == nil ? "" : ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: await encodedPlan.text, git: git)
 
         let folder: ActiveResultFolder
         do {
             if let shard, let shardRuns {
                 folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
-                                                          plan: plan, planJSON: planJSON, experimentText: experimentText)
+                                                          plan: plan, planJSON: await encodedPlan.text, experimentText: experimentText)
                 try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
             } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
                 guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
                 folder = try ActiveResultFolder.resume(path, plan: plan)
             } else {
+                // plan.json and the journal follow as soon as the plan is encoded (see the record callback).
                 folder = try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
-                                                       planJSON: planJSON, experimentText: experimentText)
+                                                       experimentText: experimentText)
             }
         } catch let error as ResultFolderError {
             if case .alreadyFinished = error, shard != nil {
@@ -138,10 +137,22 @@ struct RunCommand: AsyncParsableCommand {
         _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
                                        shouldStop: { interruption.requested || journalError != nil },
                                        record: { record in
-                                           do { try folder.append(record) } catch { journalError = error }
+                                           do {
+                                               if !folder.isJournalOpen, let json = encodedPlan.ready {
+                                                   try folder.openJournal(planJSON: json)
+                                               }
+                                               try folder.append(record)
+                                           } catch {
+                                               journalError = error
+                                           }
                                        },
                                        progress: { progress.update($0) })
         progress.finish()
+        let planJSON = await encodedPlan.text
+        if journalError == nil {
+            do { try folder.openJournal(planJSON: planJSON) } catch { journalError = error }
+        }
+        let planSHA256 = SHA256Digest.hex(of: planJSON)
         if let journalError {
             Terminal.error("error: cannot write the journal of '\(folder.path)': \(journalError.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)

@@ -33,6 +33,58 @@ import RunexpKernel
         #expect(leftovers.isEmpty)
     }
 
+    static func record(_ index: Int) -> RunRecord {
+        RunRecord(run: RunID(index: index, cell: 0, repetition: index, fold: 0), seed: UInt64(index), epochsRun: 1, diverged: false,
+                  validation: PartMetrics(loss: 0.5, accuracy: 0.75, precision: nil, recall: nil, f1: nil, rocAUC: nil), test: nil,
+                  curve: [])
+    }
+
+    /// A run trains while plan.json is encoded: runs finished before it wait in memory, and the
+    /// journal appears only together with plan.json.
+    @Test func runsFinishedBeforeThePlanIsWrittenReachTheJournalWithIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiments = directory.file("exp")
+        let planJSON = ResultTables.planJSON(Self.plan)
+        let folder = try ActiveResultFolder.create(in: experiments, name: "f", experimentText: "yaml")
+        try folder.append(Self.record(0))
+        let manager = FileManager.default
+        #expect(!folder.isJournalOpen)
+        #expect(!manager.fileExists(atPath: folder.path + "/.journal") && !manager.fileExists(atPath: folder.path + "/plan.json"))
+        #expect(ActiveResultFolder.unfinished(in: experiments) == [folder.path])
+        try folder.openJournal(planJSON: planJSON)
+        try folder.append(Self.record(1))
+        try folder.openJournal(planJSON: "ignored: already open")
+        #expect(try String(contentsOfFile: folder.path + "/plan.json", encoding: .utf8) == planJSON)
+        let journal = try #require(manager.contents(atPath: folder.path + "/.journal"))
+        #expect(RunJournal.read(journal, runCount: 3).keys.sorted() == [0, 1])
+        #expect(folder.journaled.keys.sorted() == [0, 1])
+    }
+
+    /// A process killed before its first journal line leaves its lock (and maybe plan.json): resume
+    /// starts that folder afresh; a finished folder is not offered for resuming.
+    @Test func aFolderThatDiedBeforeItsJournalResumesAfresh() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiments = directory.file("exp")
+        var path = ""
+        do {
+            let folder = try ActiveResultFolder.create(in: experiments, name: "f", experimentText: "yaml")
+            try folder.append(Self.record(0))  // lost with the process
+            path = folder.path
+        }
+        #expect(ActiveResultFolder.unfinished(in: experiments) == [path])
+        let resumed = try ActiveResultFolder.resume(path, plan: Self.plan)
+        #expect(resumed.journaled.isEmpty && resumed.isJournalOpen)
+        #expect(try String(contentsOfFile: path + "/plan.json", encoding: .utf8) == ResultTables.planJSON(Self.plan))
+        try resumed.append(Self.record(2))
+        try resumed.finish(files: [("runs.csv", "x\n")])
+        #expect(ActiveResultFolder.unfinished(in: experiments).isEmpty)
+        // A folder that is only a directory is no result folder.
+        try FileManager.default.createDirectory(atPath: experiments + "/bare", withIntermediateDirectories: true)
+        #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan) }
+    }
+
     @Test func folderNameIsUTCTimeAndCommit() {
         let date = Date(timeIntervalSince1970: 1_796_000_000)
         let git = GitState(commit: "0123456789abcdef", branch: "main", dirty: true)

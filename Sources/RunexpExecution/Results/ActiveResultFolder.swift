@@ -4,6 +4,11 @@ import RunexpPlan
 /// A result folder while its runs are being written: experiment.yaml and plan.json first, then
 /// one journal line per finished run, then the final files.
 ///
+/// A run may start training before plan.json is written (``create(in:name:experimentText:)``):
+/// runs that finish earlier wait in memory, and ``openJournal(planJSON:)`` writes plan.json, then
+/// the journal with them. A journal line therefore never exists without its plan.json, and a folder
+/// whose process died before that has no runs to lose; `--resume` starts it afresh.
+///
 /// The journal (`.journal`) holds one compact JSON ``RunRecord`` per line, appended as runs
 /// finish (each line is a single write, so a killed process leaves at most one torn last line,
 /// which reading ignores). A `.lock` held with `flock` keeps a second process out; the kernel
@@ -14,7 +19,10 @@ public final class ActiveResultFolder {
     public let path: String
     /// Records already in the journal (from an earlier, interrupted process), by run index.
     public private(set) var journaled: [Int: RunRecord] = [:]
-    private let journal: FileHandle
+    /// The open journal; nil until ``openJournal(planJSON:)`` for a folder made without its plan.
+    private var journal: FileHandle?
+    /// Runs finished before the journal was opened, in finishing order.
+    private var pending: [RunRecord] = []
     private let lockDescriptor: Int32
     private let experimentDirectory: String
 
@@ -24,6 +32,14 @@ public final class ActiveResultFolder {
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken), writes
     /// experiment.yaml and plan.json, and opens an empty journal.
     public static func create(in experimentDirectory: String, name: String, planJSON: String, experimentText: String) throws -> ActiveResultFolder {
+        let folder = try create(in: experimentDirectory, name: name, experimentText: experimentText)
+        try folder.openJournal(planJSON: planJSON)
+        return folder
+    }
+
+    /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken) and writes
+    /// experiment.yaml; plan.json and the journal wait for ``openJournal(planJSON:)``.
+    public static func create(in experimentDirectory: String, name: String, experimentText: String) throws -> ActiveResultFolder {
         let manager = FileManager.default
         try manager.createDirectory(atPath: experimentDirectory, withIntermediateDirectories: true)
         var finalName = name
@@ -38,16 +54,34 @@ public final class ActiveResultFolder {
         }
         let lock = try acquireLock(path)
         try Self.writeAtomically(path, "experiment.yaml", experimentText)
+        return ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
+    }
+
+    /// Whether plan.json and the journal are written (appends go to the file).
+    public var isJournalOpen: Bool { journal != nil }
+
+    /// Writes plan.json, then the journal with the runs that finished so far, and appends to it
+    /// from then on. Does nothing when the journal is already open.
+    public func openJournal(planJSON: String) throws {
+        guard journal == nil else { return }
         try Self.writeAtomically(path, "plan.json", planJSON)
-        let journalPath = (path as NSString).appendingPathComponent(journalName)
-        guard manager.createFile(atPath: journalPath, contents: nil) else {
+        try Self.writeAtomically(path, Self.journalName, pending.map(RunJournal.line).joined())
+        try openJournalFile()
+        pending = []
+    }
+
+    private func openJournalFile() throws {
+        let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
+        guard let handle = FileHandle(forWritingAtPath: journalPath) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
         }
-        return try ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
+        handle.seekToEndOfFile()
+        journal = handle
     }
 
     /// Reopens an unfinished folder for `plan`: checks it is a result folder, unfinished, made
-    /// from the same plan, and not being written; reads its journal.
+    /// from the same plan, and not being written; reads its journal. A folder whose process died
+    /// before its journal was written (it has only its lock) starts afresh.
     public static func resume(_ path: String, plan: Plan) throws -> ActiveResultFolder {
         let manager = FileManager.default
         let planPath = (path as NSString).appendingPathComponent("plan.json")
@@ -56,17 +90,26 @@ public final class ActiveResultFolder {
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ResultFolderError.notAResultFolder(path: path, missing: "the folder")
         }
+        let hasJournal = manager.fileExists(atPath: journalPath)
+        let finished = manager.fileExists(atPath: (path as NSString).appendingPathComponent("runs.csv"))
+        // Only the lock (and perhaps experiment.yaml, plan.json): the process died before its first
+        // journal line, so nothing was recorded and the run starts afresh here.
+        let diedBeforeJournal = !hasJournal && !finished
+            && manager.fileExists(atPath: (path as NSString).appendingPathComponent(lockName))
+        let current = ResultTables.planJSON(plan)
         guard let planData = manager.contents(atPath: planPath) else {
-            throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json")
+            guard diedBeforeJournal else { throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json") }
+            let lock = try acquireLock(path)
+            let folder = ActiveResultFolder(path: path, experimentDirectory: (path as NSString).deletingLastPathComponent,
+                                            lock: lock, journaled: [:])
+            try folder.openJournal(planJSON: current)
+            return folder
         }
-        guard manager.fileExists(atPath: journalPath) else {
-            if manager.fileExists(atPath: (path as NSString).appendingPathComponent("runs.csv")) {
-                throw ResultFolderError.alreadyFinished(path: path)
-            }
+        guard hasJournal || diedBeforeJournal else {
+            if finished { throw ResultFolderError.alreadyFinished(path: path) }
             throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
         }
         let planText = String(decoding: planData, as: UTF8.self)
-        let current = ResultTables.planJSON(plan)
         if planText != current {
             var differences = ["plan.json differs"]
             if let old = try? JSONDecoder().decode(Plan.self, from: planData) {
@@ -80,34 +123,33 @@ public final class ActiveResultFolder {
         // Rewrite the journal without a torn tail before appending to it.
         try Self.writeAtomically(path, journalName, records.values.sorted { $0.run.index < $1.run.index }.map(RunJournal.line).joined())
         let experimentDirectory = (path as NSString).deletingLastPathComponent
-        return try ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: records)
+        let folder = ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: records)
+        try folder.openJournalFile()
+        return folder
     }
 
-    /// Unfinished folders (with a journal) under `experimentDirectory`, oldest first.
+    /// Unfinished folders (with a journal, or only the lock of a process that died before its
+    /// journal) under `experimentDirectory`, oldest first.
     public static func unfinished(in experimentDirectory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? []
         return names.filter { !$0.hasPrefix(".") && $0 != "latest" }.sorted().map {
             (experimentDirectory as NSString).appendingPathComponent($0)
         }.filter {
             FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(journalName))
+                || (FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(lockName))
+                    && !FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("runs.csv")))
         }
     }
 
-    private init(path: String, experimentDirectory: String, lock: Int32, journaled: [Int: RunRecord]) throws {
+    private init(path: String, experimentDirectory: String, lock: Int32, journaled: [Int: RunRecord]) {
         self.path = path
         self.experimentDirectory = experimentDirectory
         self.lockDescriptor = lock
         self.journaled = journaled
-        let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
-        guard let handle = FileHandle(forWritingAtPath: journalPath) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
-        }
-        handle.seekToEndOfFile()
-        journal = handle
     }
 
     deinit {
-        if !journalClosed { try? journal.close() }
+        if !journalClosed { try? journal?.close() }
         close(lockDescriptor)
     }
 
@@ -116,18 +158,27 @@ public final class ActiveResultFolder {
     func closeJournal() throws {
         guard !journalClosed else { return }
         journalClosed = true
-        try journal.close()
+        try journal?.close()
     }
 
-    /// Appends one finished run to the journal (one write of one line).
+    /// Appends one finished run to the journal (one write of one line), or keeps it until
+    /// ``openJournal(planJSON:)``.
     public func append(_ record: RunRecord) throws {
-        try journal.write(contentsOf: Data(RunJournal.line(record).utf8))
+        if let journal {
+            try journal.write(contentsOf: Data(RunJournal.line(record).utf8))
+        } else {
+            pending.append(record)
+        }
         journaled[record.run.index] = record
     }
 
     /// Writes the final files (each under a temporary name, then renamed), removes the journal
     /// and the lock, and points `latest` at this folder.
     public func finish(files: [(name: String, text: String)]) throws {
+        guard journal != nil else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: (path as NSString).appendingPathComponent(Self.journalName),
+                                                            NSLocalizedDescriptionKey: "the journal was never opened"])
+        }
         for file in files {
             try Self.writeAtomically(path, file.name, file.text)
         }
