@@ -4,7 +4,7 @@ import RunexpExecution
 import RunexpReport
 
 /// `runexp diff A B`: what changed between two result folders or git revisions.
-struct DiffCommand: ParsableCommand {
+struct DiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two result folders (or git revisions) of one experiment.",
@@ -40,11 +40,11 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Exit 4 when the best objective got significantly worse.")
     var failOnRegression = false
 
-    func run() throws {
+    func run() async throws {
         let diff: ResultDiff
         do {
-            let folderA = try ResultLocator.locate(a, root: out, experiment: experiment)
-            let folderB = try ResultLocator.locate(b, root: out, experiment: experiment)
+            let folderA = try await ResultLocator.locate(a, root: out, experiment: experiment)
+            let folderB = try await ResultLocator.locate(b, root: out, experiment: experiment)
             diff = try ResultDiff.compare(try ResultFolderReader.read(folderA), try ResultFolderReader.read(folderB))
         } catch let error as ResultFolderReadError {
             Terminal.error(error.description)

@@ -5,7 +5,7 @@ import RunexpPlan
 import RunexpReport
 
 /// `runexp merge DIR...`: joins the shard folders of a sharded run into one result folder.
-struct MergeCommand: ParsableCommand {
+struct MergeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Join the shard folders of a sharded run into one result folder.",
@@ -22,7 +22,7 @@ struct MergeCommand: ParsableCommand {
         if folders.isEmpty { throw ValidationError("name the shard folders, or the folder that holds them") }
     }
 
-    func run() throws {
+    func run() async throws {
         let started = Date()
         let merged: ShardMerger.Merged
         let shardFolders: [String]
@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         let results = ExperimentResults(plan: merged.plan, classes: merged.classes, records: merged.records)
-        let git = GitState.probe(experimentFile: "./merge")
+        let git = await GitState.probe(experimentFile: "./merge")
         let tag = merged.commitTag ?? git.folderTag
         var provenance = Provenance(
             runexpVersion: RunexpVersion.current, git: git, experimentFile: "(merged shards)",

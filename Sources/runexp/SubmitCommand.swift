@@ -4,7 +4,7 @@ import RunexpExecution
 import RunexpPlan
 
 /// `runexp submit FILE --slurm`: runs an experiment as a Slurm job array plus a merge job.
-struct SubmitCommand: ParsableCommand {
+struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit an experiment to a cluster as a job array, one task per shard, and a merge job.",
@@ -45,7 +45,7 @@ struct SubmitCommand: ParsableCommand {
         if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
     }
 
-    func run() throws {
+    func run() async throws {
         let plan: Plan
         do {
             plan = try PlanParser.parse(contentsOf: file)
@@ -53,7 +53,7 @@ struct SubmitCommand: ParsableCommand {
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }
-        let git = GitState.probe(experimentFile: file)
+        let git = await GitState.probe(experimentFile: file)
         let directory = ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: ResultTables.planJSON(plan), git: git)
         let scripts = SlurmScripts(
             runexp: Self.executablePath, workingDirectory: FileManager.default.currentDirectoryPath, file: file, out: out,

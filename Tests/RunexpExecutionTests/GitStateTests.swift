@@ -34,19 +34,19 @@ import Testing
         return (directory, experiment, try git(["rev-parse", "HEAD"], in: directory.path))
     }
 
-    @Test func cleanRepositoryGivesCommitAndBranch() throws {
+    @Test func cleanRepositoryGivesCommitAndBranch() async throws {
         let (directory, experiment, commit) = try Self.repository()
         defer { directory.remove() }
-        let state = GitState.probe(experimentFile: experiment)
+        let state = await GitState.probe(experimentFile: experiment)
         #expect(state == GitState(commit: commit, branch: "main", dirty: false, experimentDiff: nil))
         #expect(state.folderTag == String(commit.prefix(7)))
     }
 
-    @Test func changedExperimentIsDirtyWithItsDiff() throws {
+    @Test func changedExperimentIsDirtyWithItsDiff() async throws {
         let (directory, experiment, commit) = try Self.repository()
         defer { directory.remove() }
         try directory.write("experiments/a.yaml", "name: b\n")
-        let state = GitState.probe(experimentFile: experiment)
+        let state = await GitState.probe(experimentFile: experiment)
         #expect(state.commit == commit)
         #expect(state.dirty)
         #expect(state.folderTag == String(commit.prefix(7)) + "-dirty")
@@ -54,37 +54,37 @@ import Testing
         #expect(diff.contains("-name: a") && diff.contains("+name: b"))
     }
 
-    @Test func untrackedExperimentAndOtherChanges() throws {
+    @Test func untrackedExperimentAndOtherChanges() async throws {
         let (directory, _, _) = try Self.repository()
         defer { directory.remove() }
         let untracked = try directory.write("experiments/new.yaml", "name: new\n")
-        let state = GitState.probe(experimentFile: untracked)
+        let state = await GitState.probe(experimentFile: untracked)
         #expect(state.dirty)
         #expect(state.experimentDiff == "untracked")
         // Another file's change makes the tree dirty; the committed experiment's own diff is empty.
         let tracked = directory.file("experiments/a.yaml")
-        let other = GitState.probe(experimentFile: tracked)
+        let other = await GitState.probe(experimentFile: tracked)
         #expect(other.dirty)
         #expect(other.experimentDiff == "")
     }
 
-    @Test func detachedHeadHasNoBranch() throws {
+    @Test func detachedHeadHasNoBranch() async throws {
         let (directory, experiment, commit) = try Self.repository()
         defer { directory.remove() }
         try Self.git(["checkout", "-q", "--detach"], in: directory.path)
-        let state = GitState.probe(experimentFile: experiment)
+        let state = await GitState.probe(experimentFile: experiment)
         #expect(state.commit == commit)
         #expect(state.branch == nil)
         #expect(!state.dirty)
     }
 
-    @Test func outsideGitAndBeforeTheFirstCommitIsNogit() throws {
+    @Test func outsideGitAndBeforeTheFirstCommitIsNogit() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let experiment = try directory.write("a.yaml", "name: a\n")
-        #expect(GitState.probe(experimentFile: experiment).folderTag == "nogit")
+        #expect(await GitState.probe(experimentFile: experiment).folderTag == "nogit")
         try Self.git(["init", "-q"], in: directory.path)
-        let state = GitState.probe(experimentFile: experiment)
+        let state = await GitState.probe(experimentFile: experiment)
         #expect(state == GitState(commit: nil, branch: nil, dirty: false))
     }
 

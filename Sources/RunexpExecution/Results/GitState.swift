@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// The git state of the folder an experiment file lives in.
 public struct GitState: Sendable, Codable, Equatable {
@@ -34,21 +35,21 @@ public struct GitState: Sendable, Codable, Equatable {
     ///
     /// One `git status --porcelain=v2 --branch` gives the commit, the branch and whether anything
     /// changed; only a dirty tree costs more (is the file tracked, and its diff).
-    public static func probe(experimentFile: String) -> GitState {
+    public static func probe(experimentFile: String) async -> GitState {
         var directory = (experimentFile as NSString).deletingLastPathComponent
         if directory.isEmpty { directory = "." }
         let name = (experimentFile as NSString).lastPathComponent
-        guard let status = run(["status", "--porcelain=v2", "--branch"], in: directory) else {
+        guard let status = await run(["status", "--porcelain=v2", "--branch"], in: directory) else {
             return GitState(commit: nil, branch: nil, dirty: false)
         }
         let parsed = StatusV2(status)
         guard let commit = parsed.commit else { return GitState(commit: nil, branch: nil, dirty: false) }
         var diff: String?
         if parsed.dirty {
-            if run(["ls-files", "--error-unmatch", "--", name], in: directory) == nil {
+            if await run(["ls-files", "--error-unmatch", "--", name], in: directory) == nil {
                 diff = "untracked"
             } else {
-                diff = run(["diff", "HEAD", "--", name], in: directory) ?? ""
+                diff = await run(["diff", "HEAD", "--", name], in: directory) ?? ""
             }
         }
         return GitState(commit: commit, branch: parsed.branch, dirty: parsed.dirty, experimentDiff: diff)
@@ -89,27 +90,20 @@ public struct GitState: Sendable, Codable, Equatable {
 
     /// The full commit id a revision (`HEAD~1`, a branch, a short id) names in the repository
     /// around `directory`, or nil when it names none.
-    public static func commit(of revision: String, in directory: String = ".") -> String? {
-        run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
+    public static func commit(of revision: String, in directory: String = ".") async -> String? {
+        await run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Runs git and returns its trimmed standard output, or nil when it fails.
-    static func run(_ arguments: [String], in directory: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+    /// Runs git (found on PATH) and returns its trimmed standard output, or nil when it fails.
+    static func run(_ arguments: [String], in directory: String) async -> String? {
         do {
-            try process.run()
+            let result = try await Subprocess.run(
+                .name("git"), arguments: Arguments(["-C", directory] + arguments),
+                input: .none, output: .string(limit: 64 << 20), error: .discarded)
+            guard result.terminationStatus.isSuccess else { return nil }
+            return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {
             return nil
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -6,13 +6,13 @@ public enum ResultLocator {
     /// `argument` itself when it is a folder; otherwise a git revision, resolved to the newest
     /// result folder under `root` whose provenance names that commit (of `experiment` when
     /// given). Throws a ``ResultFolderReadError`` with a hint when there is none or several.
-    public static func locate(_ argument: String, root: String, experiment: String?) throws -> String {
+    public static func locate(_ argument: String, root: String, experiment: String?) async throws -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw ResultFolderReadError(argument, "not a folder; name a result folder or a git revision") }
             return argument
         }
-        guard let commit = GitState.commit(of: argument) else {
+        guard let commit = await GitState.commit(of: argument) else {
             throw ResultFolderReadError(argument, "neither a folder nor a git revision of the repository here")
         }
         var matches: [(experiment: String, folder: String)] = []
