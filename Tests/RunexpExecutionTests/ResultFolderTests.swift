@@ -92,6 +92,25 @@ import RunexpKernel
         #expect(GitState(commit: nil, branch: nil, dirty: false).folderTag == "nogit")
     }
 
+    /// The number a file gives back, made without the text: bit for bit what reading the text gives.
+    @Test func storedIsWhatTheSixDecimalTextReadsBackAs() {
+        var rng = SplitMix64(seed: 31)
+        func uniform() -> Double { Double(rng.next() >> 11) / 0x1p53 }
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 0.0000005, -0.0000005, 0.0000004999999, 1.0000005, 2.5e-7, 1e9, 8.999e9,
+                                9.000000001e9, 1e12, -1e15, 1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .infinity,
+                                -.infinity, 0.1 + 0.2, 1.0 / 3.0, 0.9817]
+        for _ in 0..<200_000 {
+            let magnitude = pow(10, uniform() * 16 - 8)
+            values.append((uniform() * 2 - 1) * magnitude)
+            values.append(Double(Int(uniform() * 2_000_000) - 1_000_000) / 1e6 + (uniform() - 0.5) * 1e-12)
+        }
+        for value in values {
+            let read = Double(FixedFormat.string(value))!
+            #expect(FixedFormat.stored(value).bitPattern == read.bitPattern, "\(value): \(FixedFormat.string(value))")
+        }
+        #expect(FixedFormat.stored(.nan).isNaN)
+    }
+
     @Test(arguments: [(0.5, "0.500000"), (-0.0000004, "0.000000"), (-1.25, "-1.250000"), (2, "2.000000"),
                       (Double.nan, "nan"), (-Double.infinity, "-inf"), (0.1234567, "0.123457")])
     func fixedFormatIsExact(value: Double, text: String) {

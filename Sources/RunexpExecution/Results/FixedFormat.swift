@@ -17,6 +17,21 @@ public enum FixedFormat {
         return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 
+    /// `Double(string(value))` without making the text: the number a result file gives back.
+    ///
+    /// The six-decimal text is exactly units/10⁶ with units = round(|value|·10⁶), and the correctly
+    /// rounded double of that is one division of two exact doubles (what reading the text rounds to).
+    /// Past 9·10¹⁵ units the text is `String(value)`, which reads back as `value` itself.
+    public static func stored(_ value: Double) -> Double {
+        if value.isNaN { return .nan }
+        if value.isInfinite { return value }
+        let scaled = (abs(value) * 1e6).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e15 else { return value }
+        if scaled == 0 { return 0 }
+        let magnitude = scaled / 1e6
+        return value < 0 ? -magnitude : magnitude
+    }
+
     /// An optional number, or "" for nil (pandas reads an empty field as NaN).
     public static func string(_ value: Double?, digits: Int = 6) -> String {
         value.map { string($0, digits: digits) } ?? ""

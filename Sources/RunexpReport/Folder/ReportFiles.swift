@@ -101,7 +101,7 @@ public enum ReportFiles {
     /// (six decimals), so drawing from it equals drawing from the folder read back.
     static func asStored(_ results: ExperimentResults) -> ExperimentResults {
         let plan = storedPlan(of: results.plan)
-        func stored(_ value: Double) -> Double { Double(FixedFormat.string(value)) ?? value }
+        func stored(_ value: Double) -> Double { FixedFormat.stored(value) }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
         func stored(_ part: PartMetrics?) -> PartMetrics? {
             part.map { PartMetrics(loss: stored($0.loss), accuracy: stored($0.accuracy), precision: stored($0.precision),
