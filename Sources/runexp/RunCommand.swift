@@ -186,24 +186,31 @@ struct RunCommand: AsyncParsableCommand {
             dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let provenanceJSON = ResultTables.json(provenance)
-        // The tables and the report are independent: drawn side by side.
-        async let tables = ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
+        // The tables (written as soon as made), the report and the closing summary are independent:
+        // made side by side. The journal goes last, in finish, so the folder is complete or resumable.
+        let path = folder.path
+        async let tablesWritten: Void = ActiveResultFolder.writeFiles(
+            ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
+                + [("provenance.json", provenanceJSON)], in: path)
         async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
-        let files = await tables + [("provenance.json", provenanceJSON)] + report
+        async let summary = (best: BestCellsTable.render(results, limit: 10),
+                             effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent("report.html")))
         do {
-            try folder.finish(files: files)
+            try await tablesWritten
+            try folder.finish(files: await report)
         } catch {
             Terminal.error("error: cannot finish the result folder '\(folder.path)': \(error.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
         }
 
         let diverged = results.divergedCount
+        let closing = await summary
         Terminal.output("\nBest cells by \(plan.objective.metric) (\(plan.objective.goal.rawValue)):\n")
-        Terminal.output(BestCellsTable.render(results, limit: 10))
+        Terminal.output(closing.best)
         Terminal.output("\n\(records.count) runs of \(plan.cells.count) cells"
             + (diverged > 0 ? ", \(diverged) diverged" : "")
             + " in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n")
-        Terminal.output("\n" + EffectsSummary.render(results, reportPath: (folder.path as NSString).appendingPathComponent("report.html")))
+        Terminal.output("\n" + closing.effects)
         Terminal.output("Results: \(folder.path)\n")
     }
 

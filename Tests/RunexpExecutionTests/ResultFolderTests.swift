@@ -85,6 +85,22 @@ import RunexpKernel
         #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan) }
     }
 
+    /// The hand-made stamps equal Foundation's formatters (which they replace for speed).
+    @Test func utcStampsMatchFoundationsFormatters() {
+        let iso = ISO8601DateFormatter()
+        let folder = DateFormatter()
+        folder.locale = Locale(identifier: "en_US_POSIX")
+        folder.timeZone = TimeZone(identifier: "UTC")
+        folder.dateFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'"
+        var rng = SplitMix64(seed: 12)
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.999), Date(timeIntervalSince1970: 4_102_444_799.5)]
+        for _ in 0..<2000 { dates.append(Date(timeIntervalSince1970: Double(rng.next() % 4_102_444_800) + Double(rng.next() % 1000) / 1000)) }
+        for date in dates {
+            #expect(UTCTime.string(date) == iso.string(from: date))
+            #expect(UTCTime.string(date, timeSeparator: "-") == folder.string(from: date))
+        }
+    }
+
     @Test func folderNameIsUTCTimeAndCommit() {
         let date = Date(timeIntervalSince1970: 1_796_000_000)
         let git = GitState(commit: "0123456789abcdef", branch: "main", dirty: true)

@@ -188,6 +188,15 @@ public final class ActiveResultFolder {
         try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)
     }
 
+    /// Writes final files into the folder at `path` (each under a temporary name, then renamed),
+    /// for a caller that writes some of them while it draws the rest; ``finish(files:)`` completes
+    /// the folder. Safe to call from any thread: it touches only the named files.
+    public static func writeFiles(_ files: [(name: String, text: String)], in path: String) throws {
+        for file in files {
+            try writeAtomically(path, file.name, file.text)
+        }
+    }
+
     /// Takes the folder's lock or explains who holds it.
     private static func acquireLock(_ path: String) throws -> Int32 {
         let lockPath = (path as NSString).appendingPathComponent(lockName)

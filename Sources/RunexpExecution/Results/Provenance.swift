@@ -59,9 +59,8 @@ public struct Provenance: Sendable, Codable {
         self.jobs = jobs
         self.commandLine = commandLine
         self.resumedRuns = resumedRuns
-        let formatter = ISO8601DateFormatter()
-        self.started = formatter.string(from: started)
-        self.finished = formatter.string(from: finished)
+        self.started = UTCTime.string(started)
+        self.finished = UTCTime.string(finished)
         self.wallSeconds = (finished.timeIntervalSince(started) * 1000).rounded() / 1000
     }
 }

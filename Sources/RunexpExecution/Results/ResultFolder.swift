@@ -9,11 +9,7 @@ import RunexpPlan
 public enum ResultFolder {
     /// `2026-11-30T12-06-04Z_abc1234-dirty`.
     public static func folderName(started: Date, git: GitState) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'"
-        return "\(formatter.string(from: started))_\(git.folderTag)"
+        "\(UTCTime.string(started, timeSeparator: "-"))_\(git.folderTag)"
     }
 
     /// Replaces `<experimentDirectory>/latest` atomically (a new link renamed over the old one).
