@@ -69,8 +69,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        // git runs in its own process while this one parses the file and loads the data.
-        async let probedGit = GitState.probe(experimentFile: file)
+        // git runs in its own process while this one parses the file, loads the data and, for a new
+        // folder (whose name holds the commit), trains the first runs.
+        let probedGit = Background { await GitState.probe(experimentFile: file) }
         let plan: Plan
         do {
             var parsed = try PlanParser.parse(contentsOf: file)
@@ -81,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Encoded once (plan.json, the shard folder's name, the shard's and provenance's hashes),
         // while the data loads and, for a new folder, while the first runs train.
-        let encodedPlan = EncodedPlan(plan)
+        let encodedPlan = Background { ResultTables.planJSON(plan) }
         let prepared: PreparedExperiment
         do {
             prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
@@ -90,54 +91,78 @@ struct RunCommand: AsyncParsableCommand {
         }
         let experimentData = FileManager.default.contents(atPath: file) ?? Data()
         let experimentText = String(decoding: experimentData, as: UTF8.self)
-        let git = await probedGit
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
         let shard = try requestedShard()
         let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
-        let shardsDirectory = shard == nil ? "" : ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: await encodedPlan.text, git: git)
+        let shardsDirectory = shard == nil ? ""
+            : ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: await encodedPlan.value, git: await probedGit.value)
 
-        let folder: ActiveResultFolder
+        /// Reports a folder that cannot be made or opened; nil when the caller should return quietly.
+        func folderFailure(_ error: Error) -> ExitCode? {
+            if let error = error as? ResultFolderError {
+                if case .alreadyFinished = error, let shard {
+                    Terminal.output("Shard \(shard) is already done: \(Self.shardFolder(shard, in: shardsDirectory))\n")
+                    return nil
+                }
+                Terminal.error("error: \(error)")
+                return ExitCode(ExitStatus.invalidInput)
+            }
+            Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")
+            return ExitCode(ExitStatus.runFailed)
+        }
+        // A shard's or a resumed folder opens now; a new one is made once git has answered (see the
+        // record callback), and until then finished runs wait in memory.
+        var opened: ActiveResultFolder?
         do {
             if let shard, let shardRuns {
-                folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
-                                                          plan: plan, planJSON: await encodedPlan.text, experimentText: experimentText)
+                let folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
+                                                              plan: plan, planJSON: await encodedPlan.value, experimentText: experimentText)
                 try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
+                opened = folder
             } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
                 guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
-                folder = try ActiveResultFolder.resume(path, plan: plan)
-            } else {
-                // plan.json and the journal follow as soon as the plan is encoded (see the record callback).
-                folder = try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
-                                                       experimentText: experimentText)
+                opened = try ActiveResultFolder.resume(path, plan: plan)
             }
-        } catch let error as ResultFolderError {
-            if case .alreadyFinished = error, shard != nil {
-                Terminal.output("Shard \(shard!) is already done: \(Self.shardFolder(shard!, in: shardsDirectory))\n")
-                return
-            }
-            Terminal.error("error: \(error)")
-            throw ExitCode(ExitStatus.invalidInput)
         } catch {
-            Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.runFailed)
+            if let exit = folderFailure(error) { throw exit }
+            return
+        }
+        func newFolder(_ git: GitState) throws -> ActiveResultFolder {
+            try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
+                                          experimentText: experimentText)
         }
 
         let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let interruption = Interruption()
-        let earlier = folder.journaled.values.sorted { $0.run.index < $1.run.index }
+        let earlier = (opened?.journaled.values).map { $0.sorted { $0.run.index < $1.run.index } } ?? []
         let planned = shardRuns ?? plan.runs
-        let remaining = planned.filter { folder.journaled[$0.index] == nil }
+        let remaining = planned.filter { opened?.journaled[$0.index] == nil }
         // Said even with --quiet (which only silences progress): a cluster log should show it.
-        if !earlier.isEmpty {
-            Terminal.error("Resuming \(folder.path): \(earlier.count) of \(planned.count) runs already done.")
+        if let opened, !earlier.isEmpty {
+            Terminal.error("Resuming \(opened.path): \(earlier.count) of \(planned.count) runs already done.")
         }
         let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
         var journalError: Error?
+        var folderError: Error?
+        var waiting: [RunRecord] = []
         _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
-                                       shouldStop: { interruption.requested || journalError != nil },
+                                       shouldStop: { interruption.requested || journalError != nil || folderError != nil },
                                        record: { record in
+                                           if opened == nil {
+                                               guard let git = probedGit.ready else {
+                                                   waiting.append(record)
+                                                   return
+                                               }
+                                               do { opened = try newFolder(git) } catch {
+                                                   folderError = error
+                                                   return
+                                               }
+                                           }
                                            do {
+                                               let folder = opened!
+                                               for earlierRecord in waiting { try folder.append(earlierRecord) }
+                                               waiting = []
                                                if !folder.isJournalOpen, let json = encodedPlan.ready {
                                                    try folder.openJournal(planJSON: json)
                                                }
@@ -148,10 +173,24 @@ struct RunCommand: AsyncParsableCommand {
                                        },
                                        progress: { progress.update($0) })
         progress.finish()
-        let planJSON = await encodedPlan.text
-        if journalError == nil {
-            do { try folder.openJournal(planJSON: planJSON) } catch { journalError = error }
+        if opened == nil, folderError == nil {
+            do { opened = try newFolder(await probedGit.value) } catch { folderError = error }
         }
+        if let folderError {
+            if let exit = folderFailure(folderError) { throw exit }
+            return
+        }
+        let folder = opened!
+        let planJSON = await encodedPlan.value
+        if journalError == nil {
+            do {
+                for record in waiting { try folder.append(record) }
+                try folder.openJournal(planJSON: planJSON)
+            } catch {
+                journalError = error
+            }
+        }
+        let git = await probedGit.value
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         if let journalError {
             Terminal.error("error: cannot write the journal of '\(folder.path)': \(journalError.localizedDescription)")

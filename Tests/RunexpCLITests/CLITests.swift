@@ -159,6 +159,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
     }
 
+    /// Training starts before the folder exists (its name waits for git); a folder that cannot be
+    /// made still stops the run with the old message and exit code, and nothing is left behind.
+    @Test func anUnwritableResultsLocationStopsTheRun() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "not a folder".write(toFile: directory + "/taken", atomically: true, encoding: .utf8)
+        let output = try runexp(["exp/tiny.yaml", "--out", "taken", "--quiet"], in: directory)
+        #expect(output.status == 3)
+        #expect(output.stderr.hasPrefix("error: cannot create a result folder under 'taken/tiny'"), "\(output.stderr)")
+        #expect(try String(contentsOfFile: directory + "/taken", encoding: .utf8) == "not a folder")
+        #expect(output.stdout.isEmpty)
+    }
+
     @Test func missingExperimentFileExitsOne() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
