@@ -10,7 +10,9 @@ enum YAMLSyntax {
                                      message: "tab character in indentation; YAML indents with spaces only")])
         }
         do {
-            guard let node = try Yams.compose(yaml: text) else { return (nil, []) }
+            // No implicit typing: runexp reads every scalar itself, as written (see ScalarSyntax); the default
+            // resolver ran a set of regular expressions on each plain scalar (and loaded ICU to build them).
+            guard let node = try Yams.compose(yaml: text, .basic) else { return (nil, []) }
             var diagnostics: [Diagnostic] = []
             let tree = YAMLNode.from(node, file: file, diagnostics: &diagnostics)
             return (tree, diagnostics)
