@@ -76,27 +76,41 @@ public struct CSVTable: Sendable {
                 while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
                 while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
             }
-            if span.flags & Span.escapes == 0, let exact = Self.exactDecimal(base + start, count: end - start) {
-                return exact
-            }
-            if span.flags & Span.escapes == 0, Self.isPlainDecimal(base + start, count: end - start) {
-                // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
-                // It follows the process locale: should a locale with a decimal comma be set, it
-                // stops early and the check below hands the field to Double(_:).
-                var stop: UnsafeMutablePointer<CChar>?
-                let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
-                    strtod($0, &stop)
+            if span.flags & Span.escapes == 0 {
+                switch Self.decimal(base + start, count: end - start) {
+                case .exact(let value):
+                    return value
+                case .plain:
+                    // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
+                    // It follows the process locale: should a locale with a decimal comma be set, it
+                    // stops early and the check below hands the field to Double(_:).
+                    var stop: UnsafeMutablePointer<CChar>?
+                    let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
+                        strtod($0, &stop)
+                    }
+                    if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
+                case .other:
+                    break
                 }
-                if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
             }
             return Double(Self.text(of: span, in: base))
         }
     }
 
-    /// Plain decimal notation whose value is m·10^e or m/10^e with m < 10^15 and |e| ≤ 22: both
-    /// exact doubles, so one multiplication or division rounds once, correctly, as `strtod` would
-    /// (Clinger's fast path). Nil for anything else (the caller then asks `strtod`).
-    static func exactDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> Double? {
+    /// What ``decimal(_:count:)`` found in a field's bytes.
+    enum DecimalForm: Equatable {
+        /// Plain notation with m < 10^15 significant and |e| ≤ 22: its value (see below).
+        case exact(Double)
+        /// Other plain notation: `strtod` and `Double(_:)` read it alike (both round correctly).
+        case plain
+        /// Anything else (hex, inf, nan, stray text): left to `Double(_:)`.
+        case other
+    }
+
+    /// Reads `[+-]? digits [. digits] [(e|E) [+-]? digits]` (at least one mantissa digit) in one pass.
+    /// When the value is m·10^e or m/10^e with m < 10^15 and |e| ≤ 22, both factors are exact doubles,
+    /// so one multiplication or division rounds once, correctly, as `strtod` would (Clinger's fast path).
+    static func decimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
         var i = 0
         var negative = false
         if i < count, p[i] == 0x2B || p[i] == 0x2D {
@@ -113,9 +127,10 @@ public struct CSVTable: Sendable {
             if byte >= 0x30, byte <= 0x39 {
                 digits += 1
                 if mantissa != 0 || byte != 0x30 { significant += 1 }
-                guard significant <= 15 else { return nil }
-                mantissa = mantissa * 10 + UInt64(byte - 0x30)
-                if afterPoint { scale -= 1 }
+                if significant <= 15 {
+                    mantissa = mantissa * 10 + UInt64(byte - 0x30)
+                    if afterPoint { scale -= 1 }
+                }
             } else if byte == 0x2E, !afterPoint {
                 afterPoint = true
             } else {
@@ -123,9 +138,9 @@ public struct CSVTable: Sendable {
             }
             i += 1
         }
-        guard digits > 0 else { return nil }
+        guard digits > 0 else { return .other }
         if i < count {
-            guard p[i] == 0x65 || p[i] == 0x45 else { return nil }
+            guard p[i] == 0x65 || p[i] == 0x45 else { return .other }
             i += 1
             var exponentNegative = false
             if i < count, p[i] == 0x2B || p[i] == 0x2D {
@@ -139,41 +154,17 @@ public struct CSVTable: Sendable {
                 exponentDigits += 1
                 i += 1
             }
-            guard exponentDigits > 0, i == count else { return nil }
+            guard exponentDigits > 0, i == count else { return .other }
             scale += exponentNegative ? -exponent : exponent
         }
-        guard scale >= -22, scale <= 22 else { return nil }
+        guard significant <= 15, scale >= -22, scale <= 22 else { return .plain }
         let magnitude = scale >= 0 ? Double(mantissa) * exactPowersOfTen[scale] : Double(mantissa) / exactPowersOfTen[-scale]
-        return negative ? -magnitude : magnitude
+        return .exact(negative ? -magnitude : magnitude)
     }
 
     /// 10⁰ … 10²², every one an exact double.
     private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
                                                       1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
-
-    /// `[+-]? digits [. digits] [(e|E) [+-]? digits]` with at least one mantissa digit: the forms
-    /// `strtod` and `Double(_:)` read alike (both round correctly), so either may parse them.
-    static func isPlainDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
-        var i = 0
-        func digits() -> Int {
-            let first = i
-            while i < count, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-            return i - first
-        }
-        if i < count, p[i] == 0x2B || p[i] == 0x2D { i += 1 }
-        var mantissa = digits()
-        if i < count, p[i] == 0x2E {
-            i += 1
-            mantissa += digits()
-        }
-        guard mantissa > 0 else { return false }
-        if i < count, p[i] == 0x65 || p[i] == 0x45 {
-            i += 1
-            if i < count, p[i] == 0x2B || p[i] == 0x2D { i += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return i == count
-    }
 
     /// 1-based line where record `record` starts.
     public func line(_ record: Int) -> Int { Int(lines[record]) }
@@ -214,7 +205,7 @@ public struct CSVTable: Sendable {
     }
 
     /// 1-based column of byte `offset`: characters (UTF-8 lead bytes) since the last line feed.
-    private static func column(at offset: Int, in base: UnsafePointer<UInt8>) -> Int {
+    static func column(at offset: Int, in base: UnsafePointer<UInt8>) -> Int {
         var lineStart = offset
         while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
         var column = 1
@@ -305,11 +296,7 @@ private struct Scanner {
     }
 
     private func column(_ offset: Int) -> Int {
-        var lineStart = offset
-        while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
-        var column = 1
-        for i in lineStart..<offset where base[i] & 0xC0 != 0x80 { column += 1 }
-        return column
+        CSVTable.column(at: offset, in: base)
     }
 
     private func failure(line: Int, offset: Int, _ message: String, help: String) -> DiagnosticError {

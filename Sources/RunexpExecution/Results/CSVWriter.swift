@@ -10,11 +10,7 @@ public struct CSVWriter {
     public mutating func append(_ fields: [String]) {
         for index in fields.indices {
             if index > 0 { text += "," }
-            if Self.needsQuotes(fields[index]) {
-                text += Self.escape(fields[index])
-            } else {
-                text += fields[index]
-            }
+            text += Self.escape(fields[index])
         }
         text += "\n"
     }
