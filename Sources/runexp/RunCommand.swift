@@ -122,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
             } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
                 guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
-                opened = try ActiveResultFolder.resume(path, plan: plan)
+                opened = try ActiveResultFolder.resume(path, plan: plan, planJSON: await encodedPlan.value)
             }
         } catch {
             if let exit = folderFailure(error) { throw exit }

@@ -82,7 +82,8 @@ public final class ActiveResultFolder {
     /// Reopens an unfinished folder for `plan`: checks it is a result folder, unfinished, made
     /// from the same plan, and not being written; reads its journal. A folder whose process died
     /// before its journal was written (it has only its lock) starts afresh.
-    public static func resume(_ path: String, plan: Plan) throws -> ActiveResultFolder {
+    /// `planJSON` is `plan` as plan.json holds it, when the caller has it encoded already.
+    public static func resume(_ path: String, plan: Plan, planJSON: String? = nil) throws -> ActiveResultFolder {
         let manager = FileManager.default
         let planPath = (path as NSString).appendingPathComponent("plan.json")
         let journalPath = (path as NSString).appendingPathComponent(journalName)
@@ -96,7 +97,7 @@ public final class ActiveResultFolder {
         // journal line, so nothing was recorded and the run starts afresh here.
         let diedBeforeJournal = !hasJournal && !finished
             && manager.fileExists(atPath: (path as NSString).appendingPathComponent(lockName))
-        let current = ResultTables.planJSON(plan)
+        let current = planJSON ?? ResultTables.planJSON(plan)
         guard let planData = manager.contents(atPath: planPath) else {
             guard diedBeforeJournal else { throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json") }
             let lock = try acquireLock(path)

@@ -79,7 +79,7 @@ extension ActiveResultFolder {
             throw ResultFolderError.alreadyFinished(path: path)
         }
         if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(journalName)) {
-            return try resume(path, plan: plan)
+            return try resume(path, plan: plan, planJSON: planJSON)
         }
         let parent = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
