@@ -66,11 +66,7 @@ public final class ActiveResultFolder {
         guard journal == nil else { return }
         try Self.writeAtomically(path, "plan.json", planJSON)
         try Self.writeAtomically(path, Self.journalName, pending.map(RunJournal.line).joined())
-        try openJournalFile()
         pending = []
-    }
-
-    private func openJournalFile() throws {
         let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
         guard let handle = FileHandle(forWritingAtPath: journalPath) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
@@ -98,20 +94,15 @@ public final class ActiveResultFolder {
         let diedBeforeJournal = !hasJournal && !finished
             && manager.fileExists(atPath: (path as NSString).appendingPathComponent(lockName))
         let current = planJSON ?? ResultTables.planJSON(plan)
-        guard let planData = manager.contents(atPath: planPath) else {
-            guard diedBeforeJournal else { throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json") }
-            let lock = try acquireLock(path)
-            let folder = ActiveResultFolder(path: path, experimentDirectory: (path as NSString).deletingLastPathComponent,
-                                            lock: lock, journaled: [:])
-            try folder.openJournal(planJSON: current)
-            return folder
+        let planData = manager.contents(atPath: planPath)
+        guard planData != nil || diedBeforeJournal else {
+            throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json")
         }
         guard hasJournal || diedBeforeJournal else {
             if finished { throw ResultFolderError.alreadyFinished(path: path) }
             throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
         }
-        let planText = String(decoding: planData, as: UTF8.self)
-        if planText != current {
+        if let planData, String(decoding: planData, as: UTF8.self) != current {
             var differences = ["plan.json differs"]
             if let old = try? JSONDecoder().decode(Plan.self, from: planData) {
                 let found = PlanDifferences.between(old, plan)
@@ -121,11 +112,11 @@ public final class ActiveResultFolder {
         }
         let lock = try acquireLock(path)
         let records = RunJournal.read(FileManager.default.contents(atPath: journalPath) ?? Data(), runCount: plan.runCount)
-        // Rewrite the journal without a torn tail before appending to it.
-        try Self.writeAtomically(path, journalName, records.values.sorted { $0.run.index < $1.run.index }.map(RunJournal.line).joined())
-        let experimentDirectory = (path as NSString).deletingLastPathComponent
-        let folder = ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: records)
-        try folder.openJournalFile()
+        let folder = ActiveResultFolder(path: path, experimentDirectory: (path as NSString).deletingLastPathComponent,
+                                        lock: lock, journaled: records)
+        // Rewrite the journal without a torn tail (with plan.json first, if it never got written).
+        folder.pending = records.values.sorted { $0.run.index < $1.run.index }
+        try folder.openJournal(planJSON: current)
         return folder
     }
 
