@@ -61,14 +61,19 @@ public enum ResultTables {
 
     /// `plan.json`: the resolved plan.
     public static func planJSON(_ plan: Plan) -> String {
-        json(plan)
+        guard let text = try? plan.prettyJSON() else { return "{}\n" }
+        return text + "\n"
     }
 
     /// `summary.json`: the objective, the best cell with its configuration and metrics, counts.
     public static func summaryJSON(_ results: ExperimentResults) -> String {
+        json(summary(results))
+    }
+
+    static func summary(_ results: ExperimentResults) -> Summary {
         let plan = results.plan
         let best = results.ranked.first
-        let summary = Summary(
+        return Summary(
             experiment: plan.name,
             objective: plan.objective,
             best: best.map { summary in
@@ -91,15 +96,12 @@ public enum ResultTables {
                                    diverged: results.divergedCount, repetitions: plan.repetitions,
                                    folds: plan.foldsPerRepetition),
             classes: results.classes)
-        return json(summary)
     }
 
-    /// Pretty JSON with sorted keys and a final newline.
+    /// Pretty JSON with sorted keys and a final newline, as `JSONEncoder` writes it (``PrettyJSON``).
     public static func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        guard let text = try? PrettyJSON.encode(value) else { return "{}\n" }
+        return text + "\n"
     }
 
     struct Summary: Encodable {

@@ -1,0 +1,110 @@
+extension Plan {
+    /// plan.json's text, without a final newline: the plan as `JSONEncoder` writes it pretty-printed
+    /// with sorted keys (``PrettyJSON``), so its hash is the same as ever.
+    ///
+    /// A grid's cells repeat a few models, trainings and axis values many times over. Each distinct
+    /// one is encoded once and its text reused; only a cell's own five keys are written here. That
+    /// makes a 216-cell plan several times cheaper than encoding every cell; the tests compare the
+    /// text with `JSONEncoder`'s on every plan in the repository and on random plans.
+    ///
+    /// Values are reused when equal, and `==` is looser than the text in two ways: 0 equals -0, and
+    /// strings are equal when canonically equivalent ("é" in one or two code points). A plan with a
+    /// negative zero or a non-ASCII class name in a cell's model or training is encoded whole; axis
+    /// values are told apart by their exact bits and bytes.
+    public func prettyJSON() throws -> String {
+        guard !cells.isEmpty, cells.allSatisfy(\.isReusableAsText) else { return try PrettyJSON.encode(self) }
+        var shell = self
+        shell.cells = []
+        let outline = try PrettyJSON.encode(shell)
+        // The keys sort "axes" < "cells" < "data": the empty list sits between two top-level entries.
+        // A newline is never inside a string (it is escaped), so this can only be that list.
+        let emptyCells = "\n  \"cells\" : [\n\n  ]"
+        guard let range = outline.range(of: emptyCells) else { return try PrettyJSON.encode(self) }
+
+        var models: [[LayerPlan]: String] = [:]
+        var trainings: [TrainingPlan: String] = [:]
+        var assignments: [ExactAssignment: String] = [:]
+        var text = String(outline[..<range.lowerBound])
+        text.reserveCapacity(outline.utf8.count + cells.count * 1400)
+        text += "\n  \"cells\" : [\n"
+        for (position, cell) in cells.enumerated() {
+            if position > 0 { text += ",\n" }
+            text += "    {\n      \"id\" : "
+            text += PrettyJSON.quoted(cell.id)
+            text += ",\n      \"index\" : "
+            text += String(cell.index)
+            text += ",\n      \"model\" : "
+            if let model = models[cell.model] {
+                text += model
+            } else {
+                let model = try PrettyJSON.encode(cell.model, indent: 3)
+                models[cell.model] = model
+                text += model
+            }
+            text += ",\n      \"training\" : "
+            if let training = trainings[cell.training] {
+                text += training
+            } else {
+                let training = try PrettyJSON.encode(cell.training, indent: 3)
+                trainings[cell.training] = training
+                text += training
+            }
+            text += ",\n      \"values\" : [\n"
+            for (index, assignment) in cell.values.enumerated() {
+                if index > 0 { text += ",\n" }
+                text += "        "
+                let key = ExactAssignment(assignment)
+                if let known = assignments[key] {
+                    text += known
+                } else {
+                    let encoded = try PrettyJSON.encode(assignment, indent: 4)
+                    assignments[key] = encoded
+                    text += encoded
+                }
+            }
+            text += "\n      ]\n    }"
+        }
+        text += "\n  ]"
+        text += outline[range.upperBound...]
+        return text
+    }
+}
+
+private extension Cell {
+    /// True when every model and training equal to this cell's has the same JSON text (see
+    /// ``Plan/prettyJSON()``): no negative zero and no non-ASCII class name.
+    var isReusableAsText: Bool {
+        func plain(_ value: Double) -> Bool { !(value == 0 && value.sign == .minus) }
+        for layer in model {
+            if case .dropout(let rate) = layer, !plain(rate) { return false }
+        }
+        let optimizer = training.optimizer
+        guard [optimizer.learningRate, optimizer.momentum, optimizer.beta1, optimizer.beta2, optimizer.epsilon].allSatisfy(plain)
+        else { return false }
+        if let stopping = training.earlyStopping, !plain(stopping.minDelta) { return false }
+        if case .explicit(let weights) = training.classWeight {
+            for (name, weight) in weights where !plain(weight) || !name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        }
+        return true
+    }
+}
+
+/// An axis assignment compared by the exact bytes of its texts and the exact bits of its number.
+private struct ExactAssignment: Hashable {
+    enum Value: Hashable {
+        case int(Int), double(UInt64), bool(Bool), string([UInt8])
+    }
+
+    let axis: [UInt8]
+    let value: Value
+
+    init(_ assignment: AxisAssignment) {
+        axis = Array(assignment.axis.utf8)
+        switch assignment.value {
+        case .int(let int): value = .int(int)
+        case .double(let double): value = .double(double.bitPattern)
+        case .bool(let bool): value = .bool(bool)
+        case .string(let string): value = .string(Array(string.utf8))
+        }
+    }
+}
