@@ -157,11 +157,28 @@ public final class ActiveResultFolder {
     /// ``openJournal(planJSON:)``.
     public func append(_ record: RunRecord) throws {
         if let journal {
-            try journal.write(contentsOf: Data(RunJournal.line(record).utf8))
+            var line: [UInt8] = []
+            RunJournal.append(record, to: &line)
+            try Self.writeAll(line, to: journal.fileDescriptor)
         } else {
             pending.append(record)
         }
         journaled[record.run.index] = record
+    }
+
+    /// Writes all of `bytes` to `descriptor` (one `write` call unless the kernel takes less).
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                offset += written
+            }
+        }
     }
 
     /// Writes the final files (each under a temporary name, then renamed), removes the journal
@@ -229,54 +246,88 @@ enum RunJournal {
     /// Numbers print in Swift's shortest round-trip form, so ``read(_:runCount:)`` gives back the
     /// same record bit for bit.
     static func line(_ record: RunRecord) -> String {
-        var out = "{\"curve\":["
-        out.reserveCapacity(160 + 130 * record.curve.count)
+        var bytes: [UInt8] = []
+        append(record, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``line(_:)``'s bytes to `out`.
+    static func append(_ record: RunRecord, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 160 + 130 * record.curve.count)
+        text("{\"curve\":[", to: &out)
         for (index, point) in record.curve.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"epoch\":\(point.epoch),\"trainAccuracy\":"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            text("{\"epoch\":", to: &out)
+            integer(point.epoch, to: &out)
+            text(",\"trainAccuracy\":", to: &out)
             number(point.trainAccuracy, to: &out)
-            out += ",\"trainLoss\":"
+            text(",\"trainLoss\":", to: &out)
             number(point.trainLoss, to: &out)
-            field("validationAccuracy", point.validationAccuracy, to: &out)
-            field("validationLoss", point.validationLoss, to: &out)
-            out += "}"
+            field(",\"validationAccuracy\":", point.validationAccuracy, to: &out)
+            field(",\"validationLoss\":", point.validationLoss, to: &out)
+            out.append(UInt8(ascii: "}"))
         }
         let run = record.run
-        out += "],\"diverged\":\(record.diverged),\"epochsRun\":\(record.epochsRun),"
-        out += "\"run\":{\"cell\":\(run.cell),\"fold\":\(run.fold),\"index\":\(run.index),\"repetition\":\(run.repetition)},"
-        out += "\"seed\":\(record.seed)"
-        metrics("test", record.test, to: &out)
-        metrics("validation", record.validation, to: &out)
-        out += "}\n"
-        return out
+        text(record.diverged ? "],\"diverged\":true,\"epochsRun\":" : "],\"diverged\":false,\"epochsRun\":", to: &out)
+        integer(record.epochsRun, to: &out)
+        text(",\"run\":{\"cell\":", to: &out)
+        integer(run.cell, to: &out)
+        text(",\"fold\":", to: &out)
+        integer(run.fold, to: &out)
+        text(",\"index\":", to: &out)
+        integer(run.index, to: &out)
+        text(",\"repetition\":", to: &out)
+        integer(run.repetition, to: &out)
+        text("},\"seed\":", to: &out)
+        text(String(record.seed), to: &out)
+        metrics(",\"test\":{\"accuracy\":", record.test, to: &out)
+        metrics(",\"validation\":{\"accuracy\":", record.validation, to: &out)
+        text("}\n", to: &out)
     }
 
-    private static func metrics(_ key: String, _ part: PartMetrics?, to out: inout String) {
+    private static func metrics(_ opening: StaticString, _ part: PartMetrics?, to out: inout [UInt8]) {
         guard let part else { return }
-        out += ",\"\(key)\":{\"accuracy\":"
+        text(opening, to: &out)
         number(part.accuracy, to: &out)
-        field("f1", part.f1, to: &out)
-        out += ",\"loss\":"
+        field(",\"f1\":", part.f1, to: &out)
+        text(",\"loss\":", to: &out)
         number(part.loss, to: &out)
-        field("precision", part.precision, to: &out)
-        field("recall", part.recall, to: &out)
-        field("rocAUC", part.rocAUC, to: &out)
-        out += "}"
+        field(",\"precision\":", part.precision, to: &out)
+        field(",\"recall\":", part.recall, to: &out)
+        field(",\"rocAUC\":", part.rocAUC, to: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
-    private static func field(_ key: String, _ value: Double?, to out: inout String) {
+    private static func field(_ key: StaticString, _ value: Double?, to out: inout [UInt8]) {
         guard let value else { return }
-        out += ",\"\(key)\":"
+        text(key, to: &out)
         number(value, to: &out)
     }
 
-    private static func number(_ value: Double, to out: inout String) {
-        if value.isNaN {
-            out += "\"nan\""
-        } else if value.isInfinite {
-            out += value < 0 ? "\"-inf\"" : "\"inf\""
+    private static func text(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func text(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    private static func integer(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
         } else {
-            out += value.description
+            text(String(value), to: &out)
+        }
+    }
+
+    private static func number(_ value: Double, to out: inout [UInt8]) {
+        if value.isNaN {
+            text("\"nan\"", to: &out)
+        } else if value.isInfinite {
+            text(value < 0 ? "\"-inf\"" : "\"inf\"", to: &out)
+        } else {
+            text(value.description, to: &out)
         }
     }
 
