@@ -13,8 +13,8 @@ public struct RunScheduler: Sendable {
     }
 
     /// Executes `runs` with `work`, calling `progress` after each run finishes (in finishing
-    /// order). Once `shouldStop` returns true no further run starts; the running ones finish and
-    /// are returned, so the result may hold fewer records than `runs`.
+    /// order, after the next run has started). Once `shouldStop` returns true no further run starts;
+    /// the running ones finish and are returned, so the result may hold fewer records than `runs`.
     public func execute(
         _ runs: [RunID],
         work: @escaping @Sendable (RunID) -> RunRecord,
@@ -36,8 +36,9 @@ public struct RunScheduler: Sendable {
             while let (position, record) = await group.next() {
                 results[position] = record
                 done += 1
-                progress(record, done)
+                // The next run starts first, so a free core trains while `progress` writes the journal.
                 startNext()
+                progress(record, done)
             }
         }
         return results.compactMap { $0 }
