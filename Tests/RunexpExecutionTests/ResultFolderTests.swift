@@ -127,6 +127,51 @@ import RunexpKernel
         #expect(FixedFormat.stored(.nan).isNaN)
     }
 
+    /// The bytes written straight into a table are the text, for every kind of number.
+    @Test func appendedDigitsAreTheText() {
+        var rng = SplitMix64(seed: 37)
+        func uniform() -> Double { Double(rng.next() >> 11) / 0x1p53 }
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 0.0000005, -0.0000005, 0.0000004999999, 1.0000005, 9, 10, 99.9999995,
+                                8.999e9, 9.000000001e9, 1e12, -1e15, 1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+                                .infinity, -.infinity, .nan]
+        for _ in 0..<100_000 {
+            values.append((uniform() * 2 - 1) * pow(10, uniform() * 24 - 12))
+            values.append(Double(bitPattern: rng.next()))
+        }
+        for digits in [0, 1, 6] {
+            for value in values {
+                var bytes: [UInt8] = [UInt8(ascii: "x")]
+                FixedFormat.append(value, digits: digits, to: &bytes)
+                let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+                #expect(text == FixedFormat.string(value, digits: digits), "\(value)")
+                if text != FixedFormat.string(value, digits: digits) { return }
+            }
+        }
+        var none: [UInt8] = []
+        FixedFormat.append(nil, to: &none)
+        #expect(none.isEmpty)
+    }
+
+    /// Rows built field by field are the rows of texts.
+    @Test func rowsOfNumbersAreRowsOfTheirTexts() {
+        var byFields = CSVWriter(header: ["a", "b,c", "d\"e"])
+        var byTexts = CSVWriter(header: ["a", "b,c", "d\"e"])
+        var rng = SplitMix64(seed: 41)
+        let texts = ["", "x", "1,5", "say \"hi\"", "multi\nline", "cr\r\nlf", "é"]
+        for _ in 0..<500 {
+            let integer = Int(bitPattern: UInt(rng.next())) >> Int(rng.next() % 64)
+            let number: Double? = rng.next() % 4 == 0 ? nil : Double(bitPattern: rng.next() >> 2)
+            let text = texts[Int(rng.next() % UInt64(texts.count))]
+            byFields.appendRow { row in
+                row.integer(integer)
+                row.fixed(number)
+                row.text(text)
+            }
+            byTexts.append([String(integer), FixedFormat.string(number), text])
+        }
+        #expect(byFields.text == byTexts.text)
+    }
+
     @Test(arguments: [(0.5, "0.500000"), (-0.0000004, "0.000000"), (-1.25, "-1.250000"), (2, "2.000000"),
                       (Double.nan, "nan"), (-Double.infinity, "-inf"), (0.1234567, "0.123457")])
     func fixedFormatIsExact(value: Double, text: String) {

@@ -1,37 +1,83 @@
 /// Builds CSV text: LF line ends, fields quoted only when they must be.
 public struct CSVWriter {
-    private(set) public var text = ""
+    private var bytes: [UInt8] = []
 
     public init(header: [String]) {
         append(header)
     }
 
+    /// The CSV so far.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
     /// Appends one row.
     public mutating func append(_ fields: [String]) {
-        for index in fields.indices {
-            if index > 0 { text += "," }
-            text += Self.escape(fields[index])
+        appendRow { row in
+            for field in fields { row.text(field) }
         }
-        text += "\n"
     }
 
-    /// A comma, quote, LF or CR anywhere, checked byte by byte (a CR LF pair is one Character, which
-    /// a Character comparison with "\r" or "\n" would miss).
-    static func needsQuotes(_ field: String) -> Bool {
-        field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    /// Appends one row field by field, numbers written straight into the text (no String each).
+    public mutating func appendRow(_ fill: (inout Row) -> Void) {
+        var row = Row(bytes: [])
+        swap(&row.bytes, &bytes)
+        fill(&row)
+        row.bytes.append(0x0A)
+        swap(&row.bytes, &bytes)
     }
 
-    /// The field in quotes with inner quotes doubled, byte by byte (a quote followed by a combining
-    /// mark is one Character, which a Character split would not see).
+    /// The fields of one row, in order; a comma goes before every field but the first.
+    public struct Row {
+        fileprivate var bytes: [UInt8]
+        private var empty = true
+
+        fileprivate init(bytes: [UInt8]) { self.bytes = bytes }
+
+        private mutating func separate() {
+            if empty { empty = false } else { bytes.append(0x2C) }
+        }
+
+        /// A text field, quoted when it must be.
+        public mutating func text(_ field: String) {
+            separate()
+            var field = field
+            field.withUTF8 { utf8 in
+                guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                    bytes.append(contentsOf: utf8)
+                    return
+                }
+                bytes.append(0x22)
+                for byte in utf8 {
+                    bytes.append(byte)
+                    if byte == 0x22 { bytes.append(0x22) }
+                }
+                bytes.append(0x22)
+            }
+        }
+
+        /// An integer field.
+        public mutating func integer(_ value: some BinaryInteger) {
+            separate()
+            if value >= 0 && value < 10 {
+                bytes.append(0x30 + UInt8(value))
+            } else {
+                var text = String(value)
+                text.withUTF8 { bytes.append(contentsOf: $0) }
+            }
+        }
+
+        /// A number with ``FixedFormat`` decimals; an empty field for nil.
+        public mutating func fixed(_ value: Double?, digits: Int = 6) {
+            separate()
+            FixedFormat.append(value, digits: digits, to: &bytes)
+        }
+    }
+
+    /// One field as a row holds it: in quotes with inner quotes doubled when it has a comma, quote,
+    /// LF or CR, checked byte by byte (a CR LF pair or a quote followed by a combining mark is one
+    /// Character, which a Character comparison would miss).
     static func escape(_ field: String) -> String {
-        guard needsQuotes(field) else { return field }
-        var bytes: [UInt8] = [0x22]
-        bytes.reserveCapacity(field.utf8.count + 4)
-        for byte in field.utf8 {
-            bytes.append(byte)
-            if byte == 0x22 { bytes.append(0x22) }
-        }
-        bytes.append(0x22)
-        return String(decoding: bytes, as: UTF8.self)
+        var row = Row(bytes: [])
+        row.text(field)
+        return String(decoding: row.bytes, as: UTF8.self)
     }
 }

@@ -17,6 +17,46 @@ public enum FixedFormat {
         return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 
+    /// Appends ``string(_:digits:)``'s bytes to `out` without making a String (result tables
+    /// write tens of thousands of numbers).
+    public static func append(_ value: Double, digits: Int = 6, to out: inout [UInt8]) {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard value.isFinite, scaled < 9e15 else {
+            var text = string(value, digits: digits)
+            text.withUTF8 { out.append(contentsOf: $0) }
+            return
+        }
+        var units = UInt64(scaled)
+        if value < 0 && units != 0 { out.append(UInt8(ascii: "-")) }
+        // Digits from the last: `digits` decimals, the point, then the whole part (at least "0").
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 bytes, filled from the end
+        withUnsafeMutableBytes(of: &reversed) { buffer in
+            var position = buffer.count
+            for index in 0..<digits {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(units % 10)
+                units /= 10
+                if index == digits - 1 {
+                    position -= 1
+                    buffer[position] = UInt8(ascii: ".")
+                }
+            }
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(units % 10)
+                units /= 10
+            } while units > 0
+            out.append(contentsOf: buffer[position...])
+        }
+    }
+
+    /// An optional number's bytes, or none for nil (see ``string(_:digits:)-(Double?,_)``).
+    public static func append(_ value: Double?, digits: Int = 6, to out: inout [UInt8]) {
+        if let value { append(value, digits: digits, to: &out) }
+    }
+
     /// `Double(string(value))` without making the text: the number a result file gives back.
     ///
     /// The six-decimal text is exactly units/10⁶ with units = round(|value|·10⁶), and the correctly

@@ -10,12 +10,21 @@ public enum ResultTables {
         let plan = results.plan
         var writer = CSVWriter(header: ["run", "cell", "cell_id"] + plan.axes.map(\.name)
             + ["repetition", "fold", "seed", "epochs_run", "diverged"] + results.metrics.map(\.description))
+        let axisTexts = plan.cells.map(plan.axisTexts(of:))
         for record in results.records {
             let cell = plan.cells[record.run.cell]
-            writer.append([String(record.run.index), String(cell.index), cell.id] + plan.axisTexts(of: cell)
-                + [String(record.run.repetition), String(record.run.fold), String(record.seed), String(record.epochsRun),
-                   record.diverged ? "true" : "false"]
-                + results.metrics.map { FixedFormat.string(record.value($0)) })
+            writer.appendRow { row in
+                row.integer(record.run.index)
+                row.integer(cell.index)
+                row.text(cell.id)
+                for text in axisTexts[record.run.cell] { row.text(text) }
+                row.integer(record.run.repetition)
+                row.integer(record.run.fold)
+                row.integer(record.seed)
+                row.integer(record.epochsRun)
+                row.text(record.diverged ? "true" : "false")
+                for metric in results.metrics { row.fixed(record.value(metric)) }
+            }
         }
         return writer.text
     }
@@ -30,15 +39,23 @@ public enum ResultTables {
         for summary in results.cells {
             let cell = plan.cells[summary.cell]
             let objective = summary.objective(plan)
-            var row = [String(cell.index), cell.id] + plan.axisTexts(of: cell)
-            row += [String(summary.runs), String(objective.n), String(summary.diverged)]
-            for metric in results.metrics {
-                let statistics = summary.metrics[metric]
-                row += [FixedFormat.string(statistics?.mean), FixedFormat.string(statistics?.sd),
-                        FixedFormat.string(statistics?.ciLow), FixedFormat.string(statistics?.ciHigh)]
+            writer.appendRow { row in
+                row.integer(cell.index)
+                row.text(cell.id)
+                for text in plan.axisTexts(of: cell) { row.text(text) }
+                row.integer(summary.runs)
+                row.integer(objective.n)
+                row.integer(summary.diverged)
+                for metric in results.metrics {
+                    let statistics = summary.metrics[metric]
+                    row.fixed(statistics?.mean)
+                    row.fixed(statistics?.sd)
+                    row.fixed(statistics?.ciLow)
+                    row.fixed(statistics?.ciHigh)
+                }
+                row.integer(summary.rank)
+                row.text(summary.tiedWithBest ? "true" : "false")
             }
-            row += [String(summary.rank), summary.tiedWithBest ? "true" : "false"]
-            writer.append(row)
         }
         return writer.text
     }
@@ -51,9 +68,17 @@ public enum ResultTables {
         for record in results.records {
             let id = plan.cells[record.run.cell].id
             for point in record.curve {
-                writer.append([String(record.run.index), id, String(record.run.repetition), String(record.run.fold), String(point.epoch),
-                               FixedFormat.string(point.trainLoss), FixedFormat.string(point.trainAccuracy),
-                               FixedFormat.string(point.validationLoss), FixedFormat.string(point.validationAccuracy)])
+                writer.appendRow { row in
+                    row.integer(record.run.index)
+                    row.text(id)
+                    row.integer(record.run.repetition)
+                    row.integer(record.run.fold)
+                    row.integer(point.epoch)
+                    row.fixed(point.trainLoss)
+                    row.fixed(point.trainAccuracy)
+                    row.fixed(point.validationLoss)
+                    row.fixed(point.validationAccuracy)
+                }
             }
         }
         return writer.text
