@@ -81,4 +81,39 @@ import Testing
         #expect(outcomes.plans > 50)
         #expect(outcomes.diagnostics > 500)
     }
+
+    /// The outcome of parsing `text`: the plan (with its recorded locations) or the diagnostics.
+    static func outcome(_ text: String, reusingReads: Bool) -> Result<Plan, DiagnosticError> {
+        Result { try PlanParser.parse(yaml: text, file: "m.yaml", directory: "", reusingReads: reusingReads) }
+            .mapError { $0 as! DiagnosticError }
+    }
+
+    /// Reading each distinct model and training once gives the same plan, locations and
+    /// diagnostics as reading them for every cell: on every experiment and fixture, valid or not,
+    /// and on mutations of them.
+    @Test func sharedReadsOfModelAndTrainingChangeNoOutcome() throws {
+        var texts = Self.sources + Fixtures.names("invalid").compactMap { try? Fixtures.text("invalid", $0) }
+        var mutator = Mutator(state: 4242)
+        for index in 0..<600 {
+            var text = Self.sources[index % Self.sources.count]
+            for _ in 0...mutator.next(3) { text = mutator.mutate(text) }
+            texts.append(text)
+        }
+        var compared = (plans: 0, diagnostics: 0)
+        for text in texts {
+            let shared = Self.outcome(text, reusingReads: true)
+            let fresh = Self.outcome(text, reusingReads: false)
+            switch (shared, fresh) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b && a.locations == b.locations, "\(text)")
+                compared.plans += 1
+            case (.failure(let a), .failure(let b)):
+                #expect(a.diagnostics == b.diagnostics, "\(text)")
+                compared.diagnostics += 1
+            default:
+                Issue.record("one parse failed and the other did not:\n\(text)")
+            }
+        }
+        #expect(compared.plans > 30 && compared.diagnostics > 200)
+    }
 }

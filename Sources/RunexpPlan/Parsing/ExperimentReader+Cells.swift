@@ -130,17 +130,27 @@ extension ExperimentReader {
     }
 
     /// Reads model and training for every assignment; cells with equal assignments are kept once.
+    ///
+    /// A cell's `model` (or `training`) depends only on the values of the axes it refers to, and a
+    /// grid repeats each combination of those many times over: each distinct one is read once, and
+    /// its result, whether it reported anything, and the locations it recorded are reused.
     mutating func resolveCells(model: YAMLNode, training: YAMLNode, search: SearchSection, split: SplitPlan, seed: UInt64) -> [Cell] {
         let order = search.allAxisNames
+        let modelAxes = referencedNames(in: model, path: "model")
+        let trainingAxes = referencedNames(in: training, path: "training")
+        var models: [[YAMLNode?]: SubtreeRead<[(LayerPlan, SourceLocation)]>] = [:]
+        var trainings: [[YAMLNode?]: SubtreeRead<TrainingPlan>] = [:]
         var cells: [Cell] = []
         var seen = Set<String>()
         var failures = 0
         for assignment in expandSearch(search, seed: seed) {
             let substitutions = Dictionary(assignment.map { ($0.axis, $0.node) }, uniquingKeysWith: { first, _ in first })
             let before = reader.diagnostics.count
-            let layers = substitute(model, substitutions).flatMap { readModel($0) }
-            let trainingPlan = substitute(training, substitutions).flatMap { readTraining($0, split: split) }
-            if reader.diagnostics.count > before {
+            let modelRead = read(model, referring: modelAxes, substitutions, reusing: &models) { $0.readModel($1) }
+            let trainingRead = read(training, referring: trainingAxes, substitutions, reusing: &trainings) {
+                $0.readTraining($1, split: split)
+            }
+            if modelRead.diagnosed || trainingRead.diagnosed || reader.diagnostics.count > before {
                 // De-duplicate as we go: the same literal mistake repeats in every cell.
                 var unique = Set(reader.diagnostics[..<before])
                 let fresh = reader.diagnostics[before...].filter { unique.insert($0).inserted }
@@ -149,7 +159,7 @@ extension ExperimentReader {
                 if failures > 10_000 { break }
                 continue
             }
-            guard let layers, let trainingPlan else { continue }
+            guard let layers = modelRead.value, let trainingPlan = trainingRead.value else { continue }
             if let layers = checkLayers(layers, loss: trainingPlan.loss, model: model) {
                 let values = order.compactMap { name in
                     assignment.first { $0.axis == name }.map { AxisAssignment(axis: name, value: $0.value) }
@@ -160,6 +170,53 @@ extension ExperimentReader {
             }
         }
         return cells
+    }
+
+    /// One read of `model` or `training` for a cell: its result (nil when it failed), whether it
+    /// reported anything, and the locations it recorded.
+    struct SubtreeRead<Value> {
+        var value: Value?
+        var diagnosed: Bool
+        var recorded: PlanLocations
+    }
+
+    /// `body` on `node` with the cell's values substituted, or the earlier read of a cell whose
+    /// values of `axes` (the axes `node` refers to) are the same nodes.
+    private mutating func read<Value>(_ node: YAMLNode, referring axes: [String], _ values: [String: YAMLNode],
+                                      reusing reads: inout [[YAMLNode?]: SubtreeRead<Value>],
+                                      _ body: (inout ExperimentReader, YAMLNode) -> Value?) -> SubtreeRead<Value> {
+        let key = axes.map { values[$0] }
+        if reusesReads, let earlier = reads[key] {
+            record(earlier.recorded)
+            return earlier
+        }
+        let saved = locations
+        locations = PlanLocations()
+        let start = reader.diagnostics.count
+        let value = substitute(node, values).flatMap { body(&self, $0) }
+        let result = SubtreeRead(value: value, diagnosed: reader.diagnostics.count > start, recorded: locations)
+        locations = saved
+        record(result.recorded)
+        reads[key] = result
+        return result
+    }
+
+    /// Adds what one read recorded as the read itself does: a batch size keeps its first location,
+    /// the last layer and each class weight their latest.
+    private mutating func record(_ recorded: PlanLocations) {
+        for (size, location) in recorded.batchSize where locations.batchSize[size] == nil {
+            locations.batchSize[size] = location
+        }
+        if let lastLayer = recorded.lastLayer { locations.lastLayer = lastLayer }
+        locations.classWeight.merge(recorded.classWeight) { _, latest in latest }
+        if let objective = recorded.objective { locations.objective = objective }
+    }
+
+    /// The axis names `node` refers to with `$name`, each once, sorted.
+    private func referencedNames(in node: YAMLNode, path: String) -> [String] {
+        var references: [AxisReference] = []
+        collectReferences(node, path: path, into: &references)
+        return Set(references.map(\.name)).sorted()
     }
 
     /// Replaces `$axis` scalars by the cell's value nodes and `$$` by a literal `$`. A mapping

@@ -24,6 +24,12 @@ public enum PlanParser {
 
     /// Parses `yaml`; `file` names it in diagnostics and `directory` anchors `data.file`.
     public static func parse(yaml: String, file: String, directory: String) throws -> Plan {
+        try parse(yaml: yaml, file: file, directory: directory, reusingReads: true)
+    }
+
+    /// ``parse(yaml:file:directory:)``; `reusingReads: false` reads `model` and `training` anew for
+    /// every cell (the tests compare the two).
+    static func parse(yaml: String, file: String, directory: String, reusingReads: Bool) throws -> Plan {
         let (tree, syntaxErrors) = YAMLSyntax.parse(yaml, file: file)
         guard syntaxErrors.isEmpty else { throw DiagnosticError(syntaxErrors) }
         guard let tree else {
@@ -32,6 +38,7 @@ public enum PlanParser {
                                               help: "an experiment needs at least: name, data, model, training")])
         }
         var parser = ExperimentReader(file: file, directory: directory)
+        parser.reusesReads = reusingReads
         let plan = parser.read(tree)
         guard let plan, parser.reader.diagnostics.isEmpty else {
             throw DiagnosticError(parser.reader.diagnostics)
@@ -46,6 +53,8 @@ struct ExperimentReader {
     var locations = PlanLocations()
     /// Axes that only `include` items assign: a cell without a value leaves their keys out.
     var includeOnlyAxes: Set<String> = []
+    /// Whether cells whose `model` or `training` substitute the same values share one read.
+    var reusesReads = true
     let file: String
     let directory: String
 

@@ -4,7 +4,7 @@ import Yams
 ///
 /// Scalars keep the exact text the user wrote and whether it was quoted: runexp decides types
 /// itself, so YAML 1.1 surprises (`no` as false, `010` as octal) cannot happen.
-indirect enum YAMLNode: Sendable {
+indirect enum YAMLNode: Sendable, Hashable {
     case scalar(text: String, quoted: Bool, location: SourceLocation)
     case mapping([YAMLEntry], location: SourceLocation)
     case sequence([YAMLNode], location: SourceLocation)
@@ -62,7 +62,7 @@ indirect enum YAMLNode: Sendable {
 }
 
 /// One `key: value` pair of a mapping.
-struct YAMLEntry: Sendable {
+struct YAMLEntry: Sendable, Hashable {
     var key: String
     var keyLocation: SourceLocation
     var value: YAMLNode
