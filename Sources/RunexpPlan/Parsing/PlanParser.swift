@@ -3,9 +3,10 @@ import Foundation
 /// Turns an experiment file into a ``Plan``, or every problem in it as a ``DiagnosticError``.
 ///
 /// The file is parsed into a located node tree; `data`, `search` and `report` are read once;
-/// `model` and `training` are read once per cell, after each `$axis` scalar is replaced by the
+/// `model` and `training` are read for each cell, after each `$axis` scalar is replaced by the
 /// cell's value node (which keeps its own location in `search.grid`, so a bad axis value is
-/// reported where it was written). Diagnostics are collected, de-duplicated and sorted.
+/// reported where it was written), once per distinct set of the values they refer to.
+/// Diagnostics are collected, de-duplicated and sorted.
 public enum PlanParser {
     /// Reads and parses the file at `path`; `path` is also the name diagnostics use.
     public static func parse(contentsOf path: String) throws -> Plan {
