@@ -227,10 +227,10 @@ struct RunCommand: AsyncParsableCommand {
         let provenanceJSON = ResultTables.json(provenance)
         // The tables (written as soon as made), the report and the closing summary are independent:
         // made side by side. The journal goes last, in finish, so the folder is complete or resumable.
+        // plan.json is on disk already (openJournal wrote it); experiment.yaml is this run's text.
         let path = folder.path
         async let tablesWritten: Void = ActiveResultFolder.writeFiles(
-            ExperimentRunner.files(results, experimentText: experimentText, planJSON: planJSON)
-                + [("provenance.json", provenanceJSON)], in: path)
+            [("experiment.yaml", experimentText)] + ExperimentRunner.tables(results) + [("provenance.json", provenanceJSON)], in: path)
         async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         async let summary = (best: BestCellsTable.render(results, limit: 10),
                              effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent("report.html")))

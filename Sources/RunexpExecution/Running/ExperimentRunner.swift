@@ -72,9 +72,12 @@ public enum ExperimentRunner {
 
     /// The deterministic files of a result folder (everything but provenance and reports).
     public static func files(_ results: ExperimentResults, experimentText: String, planJSON: String) -> [(name: String, text: String)] {
+        [("experiment.yaml", experimentText), ("plan.json", planJSON)] + tables(results)
+    }
+
+    /// The result tables: runs.csv, cells.csv, curves.csv and summary.json.
+    public static func tables(_ results: ExperimentResults) -> [(name: String, text: String)] {
         [
-            ("experiment.yaml", experimentText),
-            ("plan.json", planJSON),
             ("runs.csv", ResultTables.runsCSV(results)),
             ("cells.csv", ResultTables.cellsCSV(results)),
             ("curves.csv", ResultTables.curvesCSV(results)),
