@@ -222,17 +222,9 @@ public final class ActiveResultFolder {
         return descriptor
     }
 
-    /// Writes `text` to `<folder>/<name>` through a temporary file and a rename.
+    /// Writes `text` to `<folder>/<name>` (``AtomicFile``).
     static func writeAtomically(_ folder: String, _ name: String, _ text: String) throws {
-        let target = (folder as NSString).appendingPathComponent(name)
-        let parent = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        let temporary = (parent as NSString).appendingPathComponent(".\((name as NSString).lastPathComponent).tmp-\(getpid())")
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, target) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
-        }
+        try AtomicFile.write(text, to: (folder as NSString).appendingPathComponent(name))
     }
 }
 

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Writes a file so that readers see the old file or the new one, never half of one: the text goes
+/// to a hidden temporary name in the target's directory (`.<name>.tmp-<pid>`), then rename(2)
+/// replaces the target. Missing directories are created.
+///
+/// There is no fsync: a killed process leaves whole files (or the old ones), which is what resuming
+/// relies on, and every result file can be made again. (`Data.write` syncs each file to disk, which
+/// took half a millisecond per file here and far more on a laptop's disk.)
+public enum AtomicFile {
+    /// Writes `text` to `path`.
+    public static func write(_ text: String, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0, errno == ENOENT, !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard descriptor >= 0 else { throw failure(errno, path) }
+        var text = text
+        let written: Int32 = text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += count
+            }
+            return 0
+        }
+        let closed = close(descriptor) == 0 ? 0 : errno
+        guard written == 0, closed == 0 else {
+            unlink(temporary)
+            throw failure(written != 0 ? written : closed, path)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw failure(code, path)
+        }
+    }
+
+    /// The error for `code`, in Foundation's words for file writes (which name the file).
+    static func failure(_ code: Int32, _ path: String) -> CocoaError {
+        let kind: CocoaError.Code = switch code {
+        case EACCES, EPERM: .fileWriteNoPermission
+        case ENOSPC, EDQUOT: .fileWriteOutOfSpace
+        case EROFS: .fileWriteVolumeReadOnly
+        default: .fileWriteUnknown
+        }
+        return CocoaError(kind, userInfo: [NSFilePathErrorKey: path,
+                                           NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+    }
+}
