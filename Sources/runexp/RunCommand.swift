@@ -218,20 +218,22 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let records = folder.journaled.values.sorted { $0.run.index < $1.run.index }
-        let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
         let provenance = Provenance(
             runexpVersion: RunexpVersion.current, git: git, experimentFile: file,
             experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: planSHA256,
             dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let provenanceJSON = ResultTables.json(provenance)
-        // The tables (written as soon as made), the report and the closing summary are independent:
-        // made side by side. The journal goes last, in finish, so the folder is complete or resumable.
-        // plan.json is on disk already (openJournal wrote it); experiment.yaml is this run's text.
+        // The report (from the numbers as stored), the tables (written as soon as made) and the
+        // closing summary are independent: made side by side, the report from the start, the others
+        // once the cells are summarized. The journal goes last, in finish, so the folder is complete
+        // or resumable. plan.json is on disk already (openJournal wrote it).
+        async let report = ReportFiles.render(plan: plan, classes: prepared.data.classes, records: records,
+                                              provenanceJSON: provenanceJSON)
+        let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
         let path = folder.path
         async let tablesWritten: Void = ActiveResultFolder.writeFiles(
             [("experiment.yaml", experimentText)] + ExperimentRunner.tables(results) + [("provenance.json", provenanceJSON)], in: path)
-        async let report = ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         async let summary = (best: BestCellsTable.render(results, limit: 10),
                              effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent("report.html")))
         do {

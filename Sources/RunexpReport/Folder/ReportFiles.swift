@@ -16,7 +16,14 @@ public enum ReportFiles {
     /// for none, of the two categorical axes with the largest variance share),
     /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
     public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
-        draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+        render(plan: results.plan, classes: results.classes, records: results.records, provenanceJSON: provenanceJSON)
+    }
+
+    /// ``render(results:provenanceJSON:)`` from the runs themselves, for a caller that makes its own
+    /// ``ExperimentResults`` meanwhile: the report summarizes the numbers as stored anyway.
+    public static func render(plan: Plan, classes: [String], records: [RunRecord],
+                              provenanceJSON: String?) -> [(name: String, text: String)] {
+        draw(asStored(plan: plan, classes: classes, records: records), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
     }
 
     /// `plan` as its plan.json reads back, without encoding and decoding the whole plan (which took
@@ -100,14 +107,18 @@ public enum ReportFiles {
     /// `results` with the plan as plan.json stores it and every number as the CSV files store it
     /// (six decimals), so drawing from it equals drawing from the folder read back.
     static func asStored(_ results: ExperimentResults) -> ExperimentResults {
-        let plan = storedPlan(of: results.plan)
+        asStored(plan: results.plan, classes: results.classes, records: results.records)
+    }
+
+    static func asStored(plan: Plan, classes: [String], records: [RunRecord]) -> ExperimentResults {
+        let storedPlan = storedPlan(of: plan)
         func stored(_ value: Double) -> Double { FixedFormat.stored(value) }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
         func stored(_ part: PartMetrics?) -> PartMetrics? {
             part.map { PartMetrics(loss: stored($0.loss), accuracy: stored($0.accuracy), precision: stored($0.precision),
                                    recall: stored($0.recall), f1: stored($0.f1), rocAUC: stored($0.rocAUC)) }
         }
-        let records = results.records.map { record in
+        let storedRecords = records.map { record in
             RunRecord(run: record.run, seed: record.seed, epochsRun: record.epochsRun, diverged: record.diverged,
                       validation: stored(record.validation), test: stored(record.test),
                       curve: record.curve.map {
@@ -115,6 +126,6 @@ public enum ReportFiles {
                                      validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy))
                       })
         }
-        return ExperimentResults(plan: plan, classes: results.classes, records: records)
+        return ExperimentResults(plan: storedPlan, classes: classes, records: storedRecords)
     }
 }
