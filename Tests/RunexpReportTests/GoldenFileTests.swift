@@ -66,6 +66,17 @@ import Testing
         #expect(contents.results.cells == ReportFiles.asStored(results).cells)
     }
 
+    /// What a run draws (from its records, curves on another core) is what `runexp report` draws.
+    @Test func theRunsConcurrentDrawingGivesTheSameFiles() async throws {
+        for results in [try ReportFixtures.synthetic(), try ReportFixtures.continuous()] {
+            let expected = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
+            let drawn = await ReportFiles.render(plan: results.plan, classes: results.classes, records: results.records,
+                                                 provenanceJSON: ReportFixtures.provenanceJSON)
+            #expect(drawn.map(\.name) == expected.map(\.name))
+            for (a, b) in zip(drawn, expected) { #expect(a.text == b.text, "\(a.name)") }
+        }
+    }
+
     /// The whole-plan JSON round trip that ``ReportFiles/storedPlan(of:)`` stands in for.
     static func roundTrip(_ plan: Plan) throws -> Plan {
         try #require(ResultFolderReader.decodePlan(ResultTables.planJSON(plan)))

@@ -16,14 +16,7 @@ public enum ReportFiles {
     /// for none, of the two categorical axes with the largest variance share),
     /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
     public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
-        render(plan: results.plan, classes: results.classes, records: results.records, provenanceJSON: provenanceJSON)
-    }
-
-    /// ``render(results:provenanceJSON:)`` from the runs themselves, for a caller that makes its own
-    /// ``ExperimentResults`` meanwhile: the report summarizes the numbers as stored anyway.
-    public static func render(plan: Plan, classes: [String], records: [RunRecord],
-                              provenanceJSON: String?) -> [(name: String, text: String)] {
-        draw(asStored(plan: plan, classes: classes, records: records), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+        draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
     }
 
     /// `plan` as its plan.json reads back, without encoding and decoding the whole plan (which took
@@ -57,28 +50,48 @@ public enum ReportFiles {
 
     /// Draws from results that already hold stored values (read back from a folder).
     static func draw(_ results: ExperimentResults, provenance: ReportProvenance?) -> [(name: String, text: String)] {
+        assemble(results, plots: plots(results), curves: curvesPlot(results), provenance: provenance)
+    }
+
+    /// ``render(results:provenanceJSON:)`` from the runs themselves, for a caller that summarizes
+    /// the cells for itself meanwhile (the report summarizes the numbers as stored), with the
+    /// learning curves drawn on another core: the report is the longest part of a run's end.
+    public static func render(plan: Plan, classes: [String], records: [RunRecord], provenanceJSON: String?) async
+        -> [(name: String, text: String)] {
+        let results = asStored(plan: plan, classes: classes, records: records)
+        async let curves = curvesPlot(results)
+        let plots = plots(results)
+        return assemble(results, plots: plots, curves: await curves, provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
+    }
+
+    /// The effect analysis, the heatmaps and the effects plot.
+    private static func plots(_ results: ExperimentResults) -> (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot) {
         let data = ObjectiveData(results)
         let analysis = EffectAnalysis(data)
-        var files: [(name: String, text: String)] = []
         var heatmaps: [ReportPage.Plot] = []
         var seen: Set<String> = []
         for heatmap in heatmapsToDraw(analysis) {
             let grid = HeatmapGrid(data, heatmap: heatmap)
             let name = "plots/" + grid.fileName
             guard seen.insert(name).inserted else { continue }
-            let svg = HeatmapPlot.svg(grid)
-            heatmaps.append(ReportPage.Plot(file: name, svg: svg))
-            files.append((name, svg))
+            heatmaps.append(ReportPage.Plot(file: name, svg: HeatmapPlot.svg(grid)))
         }
-        let effects = ReportPage.Plot(file: "plots/effects.svg", svg: EffectsPlot.svg(analysis))
-        files.append((effects.file, effects.svg))
-        var curves: ReportPage.Plot?
-        if let svg = LearningCurvesPlot.svg(LearningCurves(results)) {
-            curves = ReportPage.Plot(file: "plots/curves.svg", svg: svg)
-            files.append(("plots/curves.svg", svg))
-        }
-        files.append(("report.html", ReportPage.html(results: results, analysis: analysis, heatmaps: heatmaps,
-                                                     effects: effects, curves: curves, provenance: provenance)))
+        return (analysis, heatmaps, ReportPage.Plot(file: "plots/effects.svg", svg: EffectsPlot.svg(analysis)))
+    }
+
+    /// The learning curves plot, when runs recorded curves.
+    private static func curvesPlot(_ results: ExperimentResults) -> ReportPage.Plot? {
+        LearningCurvesPlot.svg(LearningCurves(results)).map { ReportPage.Plot(file: "plots/curves.svg", svg: $0) }
+    }
+
+    /// The plot files, then report.html.
+    private static func assemble(_ results: ExperimentResults, plots: (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot),
+                                 curves: ReportPage.Plot?, provenance: ReportProvenance?) -> [(name: String, text: String)] {
+        var files = plots.heatmaps.map { (name: $0.file, text: $0.svg) }
+        files.append((plots.effects.file, plots.effects.svg))
+        if let curves { files.append((curves.file, curves.svg)) }
+        files.append(("report.html", ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
+                                                     effects: plots.effects, curves: curves, provenance: provenance)))
         return files
     }
 
