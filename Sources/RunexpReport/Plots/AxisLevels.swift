@@ -66,7 +66,7 @@ public struct AxisLevels: Sendable, Equatable {
         guard value != 0, value.isFinite else { return FixedFormat.string(value, digits: 0) }
         let magnitude = Int(floor(log10(abs(value))))
         var text = FixedFormat.string(value, digits: min(12, max(0, digits - 1 - magnitude)))
-        if text.contains(".") {
+        if text.utf8.contains(UInt8(ascii: ".")) {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }

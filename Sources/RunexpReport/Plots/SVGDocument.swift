@@ -83,11 +83,15 @@ struct SVGDocument {
 
     /// `value` with at most two decimals and no trailing zeros: `12`, `12.5`, `-0.25`.
     static func number(_ value: Double) -> String {
-        var text = FixedFormat.string(value, digits: 2)
-        guard text.contains(".") else { return text }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+        // Bytes, not String searches: a plot writes thousands of these.
+        var bytes: [UInt8] = []
+        FixedFormat.append(value, digits: 2, to: &bytes)
+        if bytes.contains(UInt8(ascii: ".")) {
+            while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
+            if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        }
+        if bytes == [UInt8(ascii: "-"), UInt8(ascii: "0")] { return "0" }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `text` cut to fit `width` at `size`, ending in `…` when cut.
