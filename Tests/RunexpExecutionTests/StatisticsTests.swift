@@ -24,6 +24,26 @@ import Testing
         #expect(StudentT.welch([1, 1], [2, 2])?.p == 0)
     }
 
+    /// The remembered critical values are the quantiles themselves, for any n and level, asked
+    /// from many threads at once; Welch's interval is the quantile times the standard error.
+    @Test func criticalValuesAreTheQuantiles() async throws {
+        let cases = (2...40).flatMap { n in [0.95, 0.9, 0.99].map { (n, $0) } }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for (n, level) in cases {
+                        let direct = StudentT.quantile(0.5 + level / 2, degreesOfFreedom: Double(n - 1)) * 0.3 / Double(n).squareRoot()
+                        #expect(StudentT.confidenceHalfWidth(sd: 0.3, n: n, level: level) == direct)
+                    }
+                }
+            }
+        }
+        let welch = try #require(StudentT.welch([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]))
+        #expect(welch.halfWidth == StudentT.quantile(0.975, degreesOfFreedom: welch.degreesOfFreedom) * welch.standardError)
+        #expect(abs(welch.halfWidth - 3.887741643736975) < 1e-7)  // scipy: t.ppf(0.975, 5.88) · √(2.5/5 + 10/5)
+        #expect(StudentT.welch([1, 1], [2, 2])?.halfWidth == 0)
+    }
+
     @Test func metricStatisticsHaveAStudentTInterval() throws {
         let statistics = MetricStatistics([0.9, 0.95, 1.0])
         #expect(abs(statistics.mean! - 0.95) < 1e-12)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Student's t distribution: CDF, quantiles, and Welch's two-sample test.
 ///
@@ -32,8 +33,25 @@ public enum StudentT {
     /// nil below two values.
     public static func confidenceHalfWidth(sd: Double, n: Int, level: Double = 0.95) -> Double? {
         guard n >= 2 else { return nil }
-        return quantile(0.5 + level / 2, degreesOfFreedom: Double(n - 1)) * sd / Double(n).squareRoot()
+        return criticalValue(level: level, n: n) * sd / Double(n).squareRoot()
     }
+
+    /// t(0.5 + level/2, n − 1), computed once per level and n: every cell and axis value with the
+    /// same number of runs needs the same one, and a quantile is a few hundred CDF evaluations.
+    static func criticalValue(level: Double, n: Int) -> Double {
+        let key = CriticalKey(level: level.bitPattern, n: n)
+        if let known = criticalValues.withLock({ $0[key] }) { return known }
+        let value = quantile(0.5 + level / 2, degreesOfFreedom: Double(n - 1))
+        criticalValues.withLock { $0[key] = value }
+        return value
+    }
+
+    private struct CriticalKey: Hashable {
+        var level: UInt64
+        var n: Int
+    }
+
+    private static let criticalValues = Mutex<[CriticalKey: Double]>([:])
 
     /// Welch's unequal-variance t-test of mean(b) − mean(a).
     public struct Welch: Sendable, Equatable {
@@ -43,8 +61,14 @@ public enum StudentT {
         public var p: Double
         /// Welch–Satterthwaite degrees of freedom (infinite when both variances are 0).
         public var degreesOfFreedom: Double
-        /// Half-width of the 95% confidence interval of the difference.
-        public var halfWidth: Double
+        /// Standard error of the difference.
+        public var standardError: Double
+
+        /// Half-width of the 95% confidence interval of the difference. Computed when asked: it
+        /// takes a quantile (a few hundred CDF evaluations), and ranking cells needs only `p`.
+        public var halfWidth: Double {
+            standardError > 0 ? quantile(0.975, degreesOfFreedom: degreesOfFreedom) * standardError : 0
+        }
 
         /// True when the difference is significant at level `alpha` (default 0.05).
         public func isSignificant(alpha: Double = 0.05) -> Bool { p < alpha }
@@ -59,15 +83,14 @@ public enum StudentT {
         let difference = meanB - meanA
         let standardError = (seA + seB).squareRoot()
         guard standardError > 0 else {
-            return Welch(difference: difference, p: difference == 0 ? 1 : 0, degreesOfFreedom: .infinity, halfWidth: 0)
+            return Welch(difference: difference, p: difference == 0 ? 1 : 0, degreesOfFreedom: .infinity, standardError: 0)
         }
         let sum: Double = seA + seB
         let denominator: Double = seA * seA / Double(a.count - 1) + seB * seB / Double(b.count - 1)
         let nu: Double = sum * sum / denominator
         let t = difference / standardError
         let p = min(1, 2 * cdf(-abs(t), degreesOfFreedom: nu))
-        let halfWidth = quantile(0.975, degreesOfFreedom: nu) * standardError
-        return Welch(difference: difference, p: p, degreesOfFreedom: nu, halfWidth: halfWidth)
+        return Welch(difference: difference, p: p, degreesOfFreedom: nu, standardError: standardError)
     }
 
     /// Mean and sample variance (n − 1).
