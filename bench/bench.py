@@ -324,13 +324,16 @@ def scaling(binary, args):
     print("   GFLOP/s counts 4*params per training row and 2*params per validation row and epoch)")
     table(["units", "params", "runs", "wall s", "us/step", "GFLOP/s", "peak MB"], rows)
 
-    # --jobs 1 and 2 alternate, so that a burst of foreign load hits both alike.
+    # --jobs 1 and 2 alternate, so that a burst of foreign load hits both alike; three times the
+    # usual count, because a ratio of two 0.2-0.4 s medians on a shared machine moves by several
+    # percent from one set of nine to the next.
+    jobs_repeat = 3 * args.repeat
     measured = {1: [], 2: []}
-    for _ in range(args.repeat):
+    for _ in range(jobs_repeat):
         for jobs in (1, 2):
             measured[jobs].append(runexp(binary, GRID, jobs)[0])
     walls = {j: (median([m.wall for m in measured[j]]), max(m.peak_kb for m in measured[j])) for j in (1, 2)}
-    print(f"-- jobs (the reference grid, {GRID_CONFIGS} runs; median of {args.repeat} alternating runs each)")
+    print(f"-- jobs (the reference grid, {GRID_CONFIGS} runs; median of {jobs_repeat} alternating runs each)")
     table(["jobs", "wall s", "cpu s", "runs/s", "peak MB", "speed-up"],
           [[j, f"{walls[j][0]:.3f}", f"{median([m.cpu for m in measured[j]]):.2f}", f"{GRID_CONFIGS / walls[j][0]:.0f}",
             mb(walls[j][1]), f"{walls[1][0] / walls[j][0]:.2f}x"] for j in (1, 2)])
