@@ -42,6 +42,24 @@ import Testing
         #expect(state.folderTag == String(commit.prefix(7)))
     }
 
+    /// The probe leaves the index alone (no refresh written, no index.lock held), so it never gets
+    /// in the way of the user's own git commands; a plain `git status` here rewrites the index.
+    @Test func probingDoesNotRewriteTheIndex() async throws {
+        let (directory, experiment, _) = try Self.repository()
+        defer { directory.remove() }
+        let index = directory.file(".git/index")
+        func stamp() throws -> Date { try FileManager.default.attributesOfItem(atPath: index)[.modificationDate] as! Date }
+        // Same content, new timestamp: a status that refreshes the index has something to write.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: experiment)
+        let before = try stamp()
+        try await Task.sleep(for: .milliseconds(20))
+        let state = await GitState.probe(experimentFile: experiment)
+        #expect(!state.dirty)
+        #expect(try stamp() == before)
+        try Self.git(["status", "--porcelain"], in: directory.path)
+        #expect(try stamp() != before)  // the check can fail: plain git does rewrite it
+    }
+
     @Test func changedExperimentIsDirtyWithItsDiff() async throws {
         let (directory, experiment, commit) = try Self.repository()
         defer { directory.remove() }

@@ -95,10 +95,12 @@ public struct GitState: Sendable, Codable, Equatable {
     }
 
     /// Runs git (found on PATH) and returns its trimmed standard output, or nil when it fails.
+    /// `--no-optional-locks`: the probe runs beside the user's own git commands, and a `git status`
+    /// that refreshes the index would otherwise take `index.lock` and make theirs fail.
     static func run(_ arguments: [String], in directory: String) async -> String? {
         do {
             let result = try await Subprocess.run(
-                .name("git"), arguments: Arguments(["-C", directory] + arguments),
+                .name("git"), arguments: Arguments(["--no-optional-locks", "-C", directory] + arguments),
                 input: .none, output: .string(limit: 64 << 20), error: .discarded)
             guard result.terminationStatus.isSuccess else { return nil }
             return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
