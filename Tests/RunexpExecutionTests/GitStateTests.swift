@@ -60,6 +60,39 @@ import Testing
         #expect(try stamp() != before)  // the check can fail: plain git does rewrite it
     }
 
+    /// git is looked up on PATH as the shell does: missing directories, non-executable files and
+    /// directories called git are passed over; the first executable file wins.
+    @Test func gitIsTheFirstExecutableOnPath() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manager = FileManager.default
+        for name in ["plain", "folder/git", "first", "second"] {
+            try manager.createDirectory(atPath: directory.file(name), withIntermediateDirectories: true)
+        }
+        try directory.write("plain/git", "not executable")
+        try directory.write("first/git", "#!/bin/sh\n")
+        try directory.write("second/git", "#!/bin/sh\n")
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("first/git"))
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("second/git"))
+        let path = [directory.file("missing"), directory.file("plain"), directory.file("folder"), directory.file("first"),
+                    directory.file("second")].joined(separator: ":")
+        #expect(GitState.firstExecutable(named: "git", in: path) == directory.file("first/git"))
+        #expect(GitState.firstExecutable(named: "git", in: directory.file("plain")) == nil)
+        #expect(GitState.executable == (try Self.shell("command -v git")))
+    }
+
+    static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func changedExperimentIsDirtyWithItsDiff() async throws {
         let (directory, experiment, commit) = try Self.repository()
         defer { directory.remove() }

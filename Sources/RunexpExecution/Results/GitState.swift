@@ -94,13 +94,32 @@ public struct GitState: Sendable, Codable, Equatable {
         await run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The first executable `git` on PATH, nil when there is none. Looked up here once: given a
+    /// bare name, swift-subprocess tries to spawn it in each PATH directory in turn, and a failed
+    /// spawn of this process cost about a millisecond per directory before git's own.
+    static let executable = firstExecutable(named: "git", in: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+
+    /// The first regular, executable file called `name` in the `:`-separated directories of
+    /// `searchPath` (an empty entry is the current directory), as the shell finds it.
+    static func firstExecutable(named name: String, in searchPath: String) -> String? {
+        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        return nil
+    }
+
     /// Runs git (found on PATH) and returns its trimmed standard output, or nil when it fails.
     /// `--no-optional-locks`: the probe runs beside the user's own git commands, and a `git status`
     /// that refreshes the index would otherwise take `index.lock` and make theirs fail.
     static func run(_ arguments: [String], in directory: String) async -> String? {
+        guard let git = executable else { return nil }
         do {
             let result = try await Subprocess.run(
-                .name("git"), arguments: Arguments(["--no-optional-locks", "-C", directory] + arguments),
+                .path(.init(git)), arguments: Arguments(["--no-optional-locks", "-C", directory] + arguments),
                 input: .none, output: .string(limit: 64 << 20), error: .discarded)
             guard result.terminationStatus.isSuccess else { return nil }
             return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
