@@ -34,39 +34,29 @@ extension Plan {
             text += ",\n      \"index\" : "
             text += String(cell.index)
             text += ",\n      \"model\" : "
-            if let model = models[cell.model] {
-                text += model
-            } else {
-                let model = try PrettyJSON.encode(cell.model, indent: 3)
-                models[cell.model] = model
-                text += model
-            }
+            text += try Self.text(of: cell.model, key: cell.model, indent: 3, reusing: &models)
             text += ",\n      \"training\" : "
-            if let training = trainings[cell.training] {
-                text += training
-            } else {
-                let training = try PrettyJSON.encode(cell.training, indent: 3)
-                trainings[cell.training] = training
-                text += training
-            }
+            text += try Self.text(of: cell.training, key: cell.training, indent: 3, reusing: &trainings)
             text += ",\n      \"values\" : [\n"
             for (index, assignment) in cell.values.enumerated() {
                 if index > 0 { text += ",\n" }
                 text += "        "
-                let key = ExactAssignment(assignment)
-                if let known = assignments[key] {
-                    text += known
-                } else {
-                    let encoded = try PrettyJSON.encode(assignment, indent: 4)
-                    assignments[key] = encoded
-                    text += encoded
-                }
+                text += try Self.text(of: assignment, key: ExactAssignment(assignment), indent: 4, reusing: &assignments)
             }
             text += "\n      ]\n    }"
         }
         text += "\n  ]"
         text += outline[range.upperBound...]
         return text
+    }
+
+    /// The text of `value` at `indent`, encoded the first time its `key` is seen.
+    private static func text<Value: Encodable, Key: Hashable>(of value: Value, key: Key, indent: Int,
+                                                              reusing texts: inout [Key: String]) throws -> String {
+        if let known = texts[key] { return known }
+        let encoded = try PrettyJSON.encode(value, indent: indent)
+        texts[key] = encoded
+        return encoded
     }
 }
 
