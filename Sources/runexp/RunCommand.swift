@@ -73,8 +73,12 @@ struct RunCommand: AsyncParsableCommand {
         // folder (whose name holds the commit), trains the first runs.
         let probedGit = Background { await GitState.probe(experimentFile: file) }
         let plan: Plan
+        // The data file loads while the cells are resolved.
+        var loading: (plan: DataPlan, data: Background<Result<LabeledData, any Error>>)?
         do {
-            var parsed = try PlanParser.parse(contentsOf: file)
+            var parsed = try PlanParser.parse(contentsOf: file) { [file] data in
+                loading = (data, Background { Result { try DataLoader.load(data, experimentFile: file) } })
+            }
             if let repetitions { parsed.repetitions = repetitions }
             plan = parsed
         } catch let error as DiagnosticError {
@@ -85,7 +89,11 @@ struct RunCommand: AsyncParsableCommand {
         let encodedPlan = Background { ResultTables.planJSON(plan) }
         let prepared: PreparedExperiment
         do {
-            prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
+            if let loading, loading.plan == plan.data {
+                prepared = try PreparedExperiment.prepare(plan, data: try await loading.data.value.get(), experimentFile: file)
+            } else {
+                prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
+            }
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }

@@ -19,7 +19,11 @@ public struct PreparedExperiment: Sendable {
 
     /// Loads and checks the data, then prepares every partition.
     public static func prepare(_ plan: Plan, experimentFile: String) throws -> PreparedExperiment {
-        let data = try DataLoader.load(plan.data, experimentFile: experimentFile)
+        try prepare(plan, data: try DataLoader.load(plan.data, experimentFile: experimentFile), experimentFile: experimentFile)
+    }
+
+    /// ``prepare(_:experimentFile:)`` with the data loaded already (from `plan.data`).
+    public static func prepare(_ plan: Plan, data: LabeledData, experimentFile: String) throws -> PreparedExperiment {
         let splitter = DataSplitter(split: plan.data.split, seed: plan.seed)
         let classCount = data.classes.count
         let (test, rest) = splitter.testSplit(labels: data.labels, classCount: classCount)

@@ -8,8 +8,10 @@ import Foundation
 /// reported where it was written), once per distinct set of the values they refer to.
 /// Diagnostics are collected, de-duplicated and sorted.
 public enum PlanParser {
-    /// Reads and parses the file at `path`; `path` is also the name diagnostics use.
-    public static func parse(contentsOf path: String) throws -> Plan {
+    /// Reads and parses the file at `path`; `path` is also the name diagnostics use. `dataRead`,
+    /// when given, gets the `data` section as soon as it is read, before the cells are resolved,
+    /// so that a caller can start loading the data file meanwhile.
+    public static func parse(contentsOf path: String, dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
@@ -20,7 +22,7 @@ public enum PlanParser {
                                               keyPath: "", message: "the file is not UTF-8 text")])
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, file: path, directory: directory)
+        return try parse(yaml: text, file: path, directory: directory, reusingReads: true, dataRead: dataRead)
     }
 
     /// Parses `yaml`; `file` names it in diagnostics and `directory` anchors `data.file`.
@@ -30,7 +32,8 @@ public enum PlanParser {
 
     /// ``parse(yaml:file:directory:)``; `reusingReads: false` reads `model` and `training` anew for
     /// every cell (the tests compare the two).
-    static func parse(yaml: String, file: String, directory: String, reusingReads: Bool) throws -> Plan {
+    static func parse(yaml: String, file: String, directory: String, reusingReads: Bool,
+                      dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
         let (tree, syntaxErrors) = YAMLSyntax.parse(yaml, file: file)
         guard syntaxErrors.isEmpty else { throw DiagnosticError(syntaxErrors) }
         guard let tree else {
@@ -40,7 +43,7 @@ public enum PlanParser {
         }
         var parser = ExperimentReader(file: file, directory: directory)
         parser.reusesReads = reusingReads
-        let plan = parser.read(tree)
+        let plan = parser.read(tree, dataRead: dataRead)
         guard let plan, parser.reader.diagnostics.isEmpty else {
             throw DiagnosticError(parser.reader.diagnostics)
         }
@@ -64,7 +67,7 @@ struct ExperimentReader {
         self.directory = directory
     }
 
-    mutating func read(_ root: YAMLNode) -> Plan? {
+    mutating func read(_ root: YAMLNode, dataRead: ((DataPlan) -> Void)? = nil) -> Plan? {
         guard let top = reader.section(root, "", ExperimentKey.self) else { return nil }
         reader.require([.name, .data, .model, .training], in: top)
 
@@ -75,6 +78,7 @@ struct ExperimentReader {
         let description = top[.description].flatMap { reader.string($0, "description") } ?? ""
         let seed = top[.seed].flatMap { reader.int($0, "seed", in: 0...Int.max, what: "a whole number ≥ 0") } ?? 0
         let data = top[.data].flatMap { readData($0) }
+        if let data, reader.diagnostics.isEmpty { dataRead?(data) }
         let search = top[.search].map { readSearch($0, split: data?.split) }
             ?? SearchSection(objective: data.flatMap { defaultObjective(for: $0.split) })
         let report = top[.report].flatMap { readReport($0, axes: search.allAxisNames) } ?? ReportPlan(heatmaps: [])
