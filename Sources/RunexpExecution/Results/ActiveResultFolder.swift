@@ -159,26 +159,12 @@ public final class ActiveResultFolder {
         if let journal {
             var line: [UInt8] = []
             RunJournal.append(record, to: &line)
-            try Self.writeAll(line, to: journal.fileDescriptor)
+            let failed = line.withUnsafeBytes { AtomicFile.writeAll($0, to: journal.fileDescriptor) }
+            if failed != 0 { throw POSIXError(POSIXErrorCode(rawValue: failed) ?? .EIO) }
         } else {
             pending.append(record)
         }
         journaled[record.run.index] = record
-    }
-
-    /// Writes all of `bytes` to `descriptor` (one `write` call unless the kernel takes less).
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                offset += written
-            }
-        }
     }
 
     /// Writes the final files (each under a temporary name, then renamed), removes the journal

@@ -19,18 +19,7 @@ public enum AtomicFile {
         }
         guard descriptor >= 0 else { throw failure(errno, path) }
         var text = text
-        let written: Int32 = text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
-            }
-            return 0
-        }
+        let written = text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
         let closed = close(descriptor) == 0 ? 0 : errno
         guard written == 0, closed == 0 else {
             unlink(temporary)
@@ -41,6 +30,21 @@ public enum AtomicFile {
             unlink(temporary)
             throw failure(code, path)
         }
+    }
+
+    /// Writes all of `bytes` to `descriptor` (one write(2) unless the kernel takes less); 0, or
+    /// the errno of the failed write.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += count
+        }
+        return 0
     }
 
     /// The error for `code`, in Foundation's words for file writes (which name the file).
