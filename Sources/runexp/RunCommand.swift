@@ -73,11 +73,12 @@ struct RunCommand: AsyncParsableCommand {
         // folder (whose name holds the commit), trains the first runs.
         let probedGit = Background { await GitState.probe(experimentFile: file) }
         let plan: Plan
-        // The data file loads while the cells are resolved.
-        var loading: (plan: DataPlan, data: Background<Result<LabeledData, any Error>>)?
+        // The data file (the plan's data section, handed over before the cells) loads while the
+        // cells are resolved.
+        var loading: Background<Result<LabeledData, any Error>>?
         do {
             var parsed = try PlanParser.parse(contentsOf: file) { [file] data in
-                loading = (data, Background { Result { try DataLoader.load(data, experimentFile: file) } })
+                loading = Background { Result { try DataLoader.load(data, experimentFile: file) } }
             }
             if let repetitions { parsed.repetitions = repetitions }
             plan = parsed
@@ -89,8 +90,8 @@ struct RunCommand: AsyncParsableCommand {
         let encodedPlan = Background { ResultTables.planJSON(plan) }
         let prepared: PreparedExperiment
         do {
-            if let loading, loading.plan == plan.data {
-                prepared = try PreparedExperiment.prepare(plan, data: try await loading.data.value.get(), experimentFile: file)
+            if let loading {
+                prepared = try PreparedExperiment.prepare(plan, data: try await loading.value.get(), experimentFile: file)
             } else {
                 prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
             }
