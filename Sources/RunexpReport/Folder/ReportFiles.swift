@@ -64,8 +64,11 @@ public enum ReportFiles {
         return assemble(results, plots: plots, curves: await curves, provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
     }
 
+    /// The effect analysis with the plots drawn from it.
+    private typealias Plots = (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot)
+
     /// The effect analysis, the heatmaps and the effects plot.
-    private static func plots(_ results: ExperimentResults) -> (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot) {
+    private static func plots(_ results: ExperimentResults) -> Plots {
         let data = ObjectiveData(results)
         let analysis = EffectAnalysis(data)
         var heatmaps: [ReportPage.Plot] = []
@@ -85,8 +88,8 @@ public enum ReportFiles {
     }
 
     /// The plot files, then report.html.
-    private static func assemble(_ results: ExperimentResults, plots: (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot),
-                                 curves: ReportPage.Plot?, provenance: ReportProvenance?) -> [(name: String, text: String)] {
+    private static func assemble(_ results: ExperimentResults, plots: Plots, curves: ReportPage.Plot?,
+                                 provenance: ReportProvenance?) -> [(name: String, text: String)] {
         var files = plots.heatmaps.map { (name: $0.file, text: $0.svg) }
         files.append((plots.effects.file, plots.effects.svg))
         if let curves { files.append((curves.file, curves.svg)) }
