@@ -36,7 +36,9 @@ public struct CSVWriter {
             if empty { empty = false } else { bytes.append(0x2C) }
         }
 
-        /// A text field, quoted when it must be.
+        /// A text field, in quotes with inner quotes doubled when it has a comma, quote, LF or CR.
+        /// Checked byte by byte: a CR LF pair, or a quote followed by a combining mark, is one
+        /// Character, which a Character comparison would miss.
         public mutating func text(_ field: String) {
             separate()
             var field = field
@@ -70,14 +72,5 @@ public struct CSVWriter {
             separate()
             FixedFormat.append(value, digits: digits, to: &bytes)
         }
-    }
-
-    /// One field as a row holds it: in quotes with inner quotes doubled when it has a comma, quote,
-    /// LF or CR, checked byte by byte (a CR LF pair or a quote followed by a combining mark is one
-    /// Character, which a Character comparison would miss).
-    static func escape(_ field: String) -> String {
-        var row = Row(bytes: [])
-        row.text(field)
-        return String(decoding: row.bytes, as: UTF8.self)
     }
 }
