@@ -202,7 +202,7 @@ import RunexpKernel
 
     /// Records with every optional present and absent, extreme and non-finite numbers.
     static func awkwardRecords() -> [RunRecord] {
-        let numbers: [Double] = [0, -0.0, 1, 0.1 + 0.2, 1.0 / 3.0, 1e-7, 5e-324, 1.7976931348623157e308, -2.5e-12,
+        let numbers: [Double] = [0, -0.0, 1, 0.1 + 0.2, 1.0 / 3.0, 1e-7, .leastNonzeroMagnitude, 1.7976931348623157e308, -2.5e-12,
                                  123456789.125, .nan, .infinity, -.infinity, 0.9817]
         var generator = SplitMix64(seed: 2026)
         var records: [RunRecord] = []
