@@ -66,9 +66,8 @@ public enum CellStatistics {
             return CellSummary(cell: cell, runs: runs.count, diverged: runs.filter(\.diverged).count,
                                metrics: statistics, rank: 0)
         }
-        let order = summaries.indices.sorted { a, b in
-            rankKey(summaries[a], plan) < rankKey(summaries[b], plan)
-        }
+        let keys = summaries.map { rankKey($0, plan) }
+        let order = summaries.indices.sorted { keys[$0] < keys[$1] }
         for (position, index) in order.enumerated() { summaries[index].rank = position + 1 }
         if let best = order.first {
             let bestValues = summaries[best].objective(plan).values
