@@ -1,0 +1,34 @@
+/// The resource budget every experiment is checked against right after parsing (and, for what
+/// depends on the data, right after loading it), before anything is allocated for it.
+///
+/// Each limit is far above what a laptop or a cluster array finishes in a day, and low enough that
+/// nothing a file or flag asks for can exhaust memory or overflow an `Int` before it is refused.
+/// A refusal names the limit and the value that would be accepted; the README lists them all
+/// (section "Limits"). Change a limit here and there together.
+public enum ResourceLimits {
+    /// Cells of one plan (grid × random samples + includes − excludes), counted before any is built.
+    public static let cells = 100_000
+    /// Runs of one plan: cells × repetitions × folds.
+    public static let runs = 1_000_000
+    /// `search.repetitions` and `--repetitions`.
+    public static let repetitions = 10_000
+    /// `data.split.folds` (also limited by the rows of the smallest class, once the data is read).
+    public static let folds = 1_000
+    /// Values of one axis, and items of `include` / `exclude`.
+    public static let axisValues = 100_000
+    /// `training.epochs`.
+    public static let epochs = 1_000_000
+    /// `units` of one dense layer.
+    public static let units = 1_000_000
+    /// Trainable parameters of one network (weights and biases of every layer).
+    public static let parameters = 50_000_000
+    /// Bytes of one network's training arena (weights, gradients, optimizer state, activations of a
+    /// batch); one arena per concurrent run.
+    public static let arenaBytes = 1 << 30
+    /// `--jobs`, `--cpus-per-task`.
+    public static let jobs = 4_096
+    /// Shards of one plan (`--shard I/N`, `--shard-count`, `--array-size`).
+    public static let shards = 100_000
+    /// Characters of `name` (it names folders; most file systems allow 255 bytes per name).
+    public static let nameLength = 100
+}

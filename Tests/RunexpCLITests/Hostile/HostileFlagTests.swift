@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Command-line flags a hostile or careless user passes: each is a usage error (exit 2) that names
+/// the flag and the accepted range, in well under a second and without allocating what it asks for.
+@Suite struct HostileFlagTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var arguments: [String]
+        var messages: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "shard of 10^11", arguments: ["run", "exp/tiny.yaml", "--shard", "1/100000000000"],
+             messages: ["--shard", "at most"]),
+        Case(name: "shard past Int", arguments: ["run", "exp/tiny.yaml", "--shard", "1/99999999999999999999999"],
+             messages: ["--shard"]),
+        Case(name: "repetitions of 10^12", arguments: ["run", "exp/tiny.yaml", "--repetitions", "1000000000000"],
+             messages: ["--repetitions", "at most"]),
+        Case(name: "jobs of 10^9", arguments: ["run", "exp/tiny.yaml", "--jobs", "1000000000"],
+             messages: ["--jobs", "at most"]),
+        Case(name: "negative jobs", arguments: ["run", "exp/tiny.yaml", "--jobs", "-3"], messages: ["--jobs"]),
+        Case(name: "shard count of 10^11 from the environment",
+             arguments: ["run", "exp/tiny.yaml", "--shard-from-env", "--shard-count", "100000000000"],
+             messages: ["--shard-count", "at most"]),
+        Case(name: "partition with a newline",
+             arguments: ["submit", "exp/tiny.yaml", "--slurm", "--array-size", "2", "--partition", "x\ncmd", "--dry-run"],
+             messages: ["--partition"]),
+        Case(name: "time with a shell command",
+             arguments: ["submit", "exp/tiny.yaml", "--slurm", "--array-size", "2", "--time", "1:00; rm -rf ~", "--dry-run"],
+             messages: ["--time"]),
+        Case(name: "array size of 10^11",
+             arguments: ["submit", "exp/tiny.yaml", "--slurm", "--array-size", "100000000000", "--dry-run"],
+             messages: ["--array-size", "at most"]),
+    ]
+
+    @Test(arguments: cases)
+    func flagIsAUsageError(_ flag: Case) throws {
+        let directory = try Hostile.workspace(experiments: ["tiny": CLITests.experiment])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try Hostile.run(flag.arguments, in: directory)
+        Hostile.expectRefusal(flag.name, outcome, exit: 2, messages: flag.messages, resultsUnder: directory + "/results")
+    }
+}
