@@ -47,14 +47,27 @@ struct RunCommand: AsyncParsableCommand {
     static let newestFolder = "@newest"
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if let repetitions, repetitions < 1 { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
-        if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, got '\(shard)'") }
+        if let jobs, !(1...ResourceLimits.jobs).contains(jobs) {
+            throw ValidationError("--jobs must be from 1 to \(ResourceLimits.jobs) (at most \(ResourceLimits.jobs)), got \(jobs)")
+        }
+        if let repetitions, !(1...ResourceLimits.repetitions).contains(repetitions) {
+            throw ValidationError("--repetitions must be from 1 to \(ResourceLimits.repetitions) (at most \(ResourceLimits.repetitions)), got \(repetitions)")
+        }
+        if let shard {
+            guard let parsed = Shard(shard) else {
+                throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N ≤ \(ResourceLimits.shards), got '\(shard.prefix(60))'")
+            }
+            if parsed.count > ResourceLimits.shards {
+                throw ValidationError("--shard \(parsed): at most \(ResourceLimits.shards) shards, got \(parsed.count)")
+            }
+        }
         if shard != nil && shardFromEnv { throw ValidationError("--shard and --shard-from-env cannot be used together") }
         if shard != nil || shardFromEnv, resume != nil {
             throw ValidationError("a shard resumes by itself; drop --resume")
         }
-        if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1, got \(shardCount)") }
+        if let shardCount, !(1...ResourceLimits.shards).contains(shardCount) {
+            throw ValidationError("--shard-count must be from 1 to \(ResourceLimits.shards) (at most \(ResourceLimits.shards) shards), got \(shardCount)")
+        }
     }
 
     /// The shard to run, from --shard or the environment; nil for an ordinary run.
@@ -62,7 +75,11 @@ struct RunCommand: AsyncParsableCommand {
         if let shard { return Shard(shard) }
         guard shardFromEnv else { return nil }
         switch Shard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount) {
-        case .success(let shard): return shard
+        case .success(let shard):
+            guard shard.count <= ResourceLimits.shards else {
+                throw ValidationError("--shard-from-env: the environment gives \(shard.count) shards; at most \(ResourceLimits.shards)")
+            }
+            return shard
         case .failure(let error): throw ValidationError("--shard-from-env: \(error)")
         }
     }

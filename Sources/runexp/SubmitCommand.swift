@@ -41,8 +41,16 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard slurm else { throw ValidationError("say which scheduler: --slurm") }
-        if arraySize < 1 { throw ValidationError("--array-size must be at least 1, got \(arraySize)") }
-        if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
+        if arraySize < 1 || arraySize > ResourceLimits.shards {
+            throw ValidationError("--array-size must be from 1 to \(ResourceLimits.shards) (at most \(ResourceLimits.shards) shards), got \(arraySize)")
+        }
+        if cpusPerTask < 1 || cpusPerTask > ResourceLimits.jobs {
+            throw ValidationError("--cpus-per-task must be from 1 to \(ResourceLimits.jobs), got \(cpusPerTask)")
+        }
+        if let partition, let problem = SlurmScripts.partitionProblem(partition) { throw ValidationError("--partition \(problem)") }
+        if let time, let problem = SlurmScripts.timeProblem(time) { throw ValidationError("--time \(problem)") }
+        if let problem = SlurmScripts.pathProblem(out) { throw ValidationError("--out \(problem)") }
+        if let problem = SlurmScripts.pathProblem(file) { throw ValidationError("the experiment file's path \(problem)") }
     }
 
     func run() async throws {
@@ -53,10 +61,15 @@ struct SubmitCommand: AsyncParsableCommand {
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        if let problem = SlurmScripts.pathProblem(workingDirectory) {
+            Terminal.error("error: the working directory \(problem)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
         let git = await GitState.probe(experimentFile: file)
         let directory = ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: ResultTables.planJSON(plan), git: git)
         let scripts = SlurmScripts(
-            runexp: Self.executablePath, workingDirectory: FileManager.default.currentDirectoryPath, file: file, out: out,
+            runexp: Self.executablePath, workingDirectory: workingDirectory, file: file, out: out,
             shardsDirectory: directory, name: plan.name, arraySize: arraySize, partition: partition, time: time, cpusPerTask: cpusPerTask)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -150,6 +163,46 @@ struct SlurmScripts {
         header(job: "runexp-\(name)-merge", log: "slurm-merge-%j.out")
             + "set -euo pipefail\n"
             + "exec \(Self.quote(runexp)) merge \(Self.quote(shardsDirectory)) --out \(Self.quote(out))\n"
+    }
+
+    /// Why `partition` cannot go into a job script, or nil: Slurm partition names (a comma-separated list
+    /// of them) are letters, digits, `_`, `-` and `.`; anything else could end the `#SBATCH` line.
+    static func partitionProblem(_ partition: String) -> String? {
+        let allowed = partition.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "_-.,".unicodeScalars.contains($0)
+        }
+        guard !partition.isEmpty, partition.count <= 128, allowed else {
+            return "takes a Slurm partition name (letters, digits, '_', '-', '.', a comma between names), got \(Self.shown(partition))"
+        }
+        return nil
+    }
+
+    /// Why `time` is not a Slurm time limit, or nil. Slurm takes `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`,
+    /// `D-H:M:S`, `UNLIMITED` or `INFINITE`.
+    static func timeProblem(_ time: String) -> String? {
+        if time == "UNLIMITED" || time == "INFINITE" { return nil }
+        let days = time.split(separator: "-", omittingEmptySubsequences: false)
+        let clock = days.last.map { $0.split(separator: ":", omittingEmptySubsequences: false) } ?? []
+        let numbers = (days.count == 2 ? [days[0]] : []) + clock
+        let valid = time.count <= 32 && days.count <= 2 && (1...3).contains(clock.count)
+            && numbers.allSatisfy { !$0.isEmpty && $0.count <= 8 && $0.allSatisfy { ("0"..."9").contains($0) } }
+        return valid ? nil : "takes a Slurm time limit (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED), got \(Self.shown(time))"
+    }
+
+    /// Why `path` cannot be written into a job script, or nil: a control character (a newline above
+    /// all) would start a new line of the script.
+    static func pathProblem(_ path: String) -> String? {
+        guard path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        return "holds a control character (a newline or tab), which cannot go into a job script: \(Self.shown(path))"
+    }
+
+    /// `text` quoted for a message, control characters escaped, at most 60 characters.
+    static func shown(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars.prefix(60) {
+            escaped += scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return "'\(escaped)\(text.unicodeScalars.count > 60 ? "…" : "")'"
     }
 
     /// Single-quotes for bash when needed.
