@@ -26,23 +26,54 @@ public enum DiffRenderer {
         return text
     }
 
+    /// Rows of the Markdown cell table at the most: every significant cell, then the largest |Δ| of
+    /// the rest up to this many, then a line that counts the cells left out.
+    public static let markdownRows = 20
+
     /// A Markdown section fit for a pull-request comment.
+    ///
+    /// The cell table is always there when any cell is in both folders: the cells whose change is
+    /// significant (better, worse) first, in plan order, then the others by |Δ|, largest first, up to
+    /// ``markdownRows`` rows; a line counts the rest. The usual pull request (an axis edited, nothing
+    /// significant) still shows what moved most. Cells of one side only follow as lists.
     public static func markdown(_ diff: ResultDiff) -> String {
-        var text = "### runexp diff: `\(diff.experiment)`, \(diff.metric) (\(diff.goal.rawValue))\n\n"
-        text += "**\(summary(diff))**\n\n"
+        var text = "### runexp diff: `\(cell: diff.experiment)`, \(diff.metric) (\(diff.goal.rawValue))\n\n"
+        text += "**\(cell: summary(diff))**\n\n"
         text += "#### Plan\n\n" + (diff.planChanges.isEmpty ? "No plan changes.\n" : planSection(diff, bullet: "- "))
         text += "\n#### Cells\n\n"
         text += "\(diff.common.count) in both: \(diff.count(.better)) better, \(diff.count(.worse)) worse, "
         text += "\(diff.count(.withinNoise)) within noise, \(diff.count(.untested)) untested; "
         text += "\(diff.onlyA.count) only in A, \(diff.onlyB.count) only in B.\n\n"
-        let changed = diff.common.filter { $0.verdict == .better || $0.verdict == .worse }
-        if !changed.isEmpty {
+        let rows = markdownCells(diff)
+        if !rows.isEmpty {
             text += "| cell | A | B | Δ | 95% CI | verdict |\n|---|---:|---:|---:|---|---|\n"
-            for cell in changed {
-                text += "| \(cell.values.joined(separator: " ")) | \(number(cell.meanA)) | \(number(cell.meanB)) | \(signed(cell.delta)) | \(interval(cell)) | \(cell.verdict.rawValue) |\n"
+            for cell in rows {
+                text += "| \(cell: cell.values.joined(separator: " ")) | \(number(cell.meanA)) | \(number(cell.meanB)) | \(signed(cell.delta)) | \(interval(cell)) | \(cell.verdict.rawValue) |\n"
+            }
+            if rows.count < diff.common.count {
+                text += "\n\(diff.common.count - rows.count) more cells in both, none significant, are not shown (`--format json` lists every cell).\n"
             }
         }
+        for (title, cells) in [("Only in A", diff.onlyA), ("Only in B", diff.onlyB)] where !cells.isEmpty {
+            text += "\n\(title): \(cells.count) cells\n\n"
+            text += cells.prefix(10).map { "- \(cell: $0.values.joined(separator: " ")): \(number($0.mean))\n" }.joined()
+            if cells.count > 10 { text += "- … and \(cells.count - 10) more\n" }
+        }
         return text
+    }
+
+    /// The cells of the Markdown table, in order (see ``markdown(_:)``).
+    static func markdownCells(_ diff: ResultDiff) -> [ResultDiff.CellDelta] {
+        let significant = diff.common.filter { $0.verdict == .better || $0.verdict == .worse }
+        let room = max(0, markdownRows - significant.count)
+        // Stable: equal |Δ| keep plan order; a cell without Δ goes last.
+        let others = diff.common.enumerated().filter { $0.element.verdict != .better && $0.element.verdict != .worse }
+            .sorted { left, right in
+                let a = left.element.delta.map(abs) ?? -1, b = right.element.delta.map(abs) ?? -1
+                return a != b ? a > b : left.offset < right.offset
+            }
+            .prefix(room).map(\.element)
+        return significant + others
     }
 
     /// Machine-readable JSON with sorted keys.
@@ -133,5 +164,22 @@ public enum DiffRenderer {
     private static func interval(_ cell: ResultDiff.CellDelta) -> String {
         guard let delta = cell.delta, let half = cell.halfWidth else { return "—" }
         return "[\(FixedFormat.string(delta - half, digits: 4)), \(FixedFormat.string(delta + half, digits: 4))]"
+    }
+}
+
+extension String.StringInterpolation {
+    /// Text for a Markdown table cell or inline code: `|` escaped, line breaks as spaces, backticks
+    /// dropped, so an axis value cannot break the table a pull-request comment shows.
+    mutating func appendInterpolation(cell text: String) {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "|": escaped += "\\|"
+            case "\n", "\r", "\r\n": escaped += " "
+            case "`": break
+            default: escaped.append(character)
+            }
+        }
+        appendLiteral(escaped)
     }
 }
