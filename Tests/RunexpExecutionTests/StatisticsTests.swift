@@ -59,6 +59,24 @@ import Testing
         #expect(results.cells.map(\.tiedWithBest) == [true, true, false])
         #expect(ResultTables.cellsCSV(results).split(separator: "\n")[0].hasSuffix(",rank,tied_with_best"))
     }
+
+    /// The same accuracies in another order sum to means that differ in the last bit; cells.csv prints
+    /// them equal, so they must rank in plan order (they ranked by the last bit before).
+    @Test func meansEqualAsPrintedRankInPlanOrder() throws {
+        // (0.3 + 0.2) + 0.1 = 0.6, but (0.1 + 0.2) + 0.3 = (0.2 + 0.1) + 0.3 = 0.6000000000000001.
+        let orders = [[0.3, 0.2, 0.1], [0.1, 0.2, 0.3], [0.2, 0.1, 0.3]]
+        let means = orders.map { $0.reduce(0, +) / 3 }
+        #expect(Set(means).count > 1, "the test needs means that differ in the last bits: \(means)")
+        let results = try SyntheticResults.make(units: [1, 2, 3], accuracies: orders)
+        #expect(results.cells.map(\.rank) == [1, 2, 3])
+        #expect(results.ranked.map(\.cell) == [0, 1, 2])
+    }
+
+    /// A mean that differs in the sixth decimal still ranks by its value.
+    @Test func aDifferenceInTheSixthDecimalStillRanks() throws {
+        let results = try SyntheticResults.make(units: [1, 2], accuracies: [[0.900000, 0.900000], [0.900002, 0.900002]])
+        #expect(results.cells.map(\.rank) == [2, 1])
+    }
 }
 
 @Suite struct ResultTablesTests {

@@ -88,13 +88,18 @@ public enum CellStatistics {
     }
 
     /// Sort key: failures last, then the objective's mean in the goal's direction, then plan order.
-    private static func rankKey(_ summary: CellSummary, _ plan: Plan) -> RankKey {
-        let mean = summary.objective(plan).mean
+    ///
+    /// The mean is compared as cells.csv prints it (six decimals): cells whose means differ only
+    /// below that (the same accuracies summed in another order differ in the last bit) are tied and
+    /// rank in plan order, so the ranks agree with the printed table and with a report redrawn from
+    /// runs.csv's six-decimal numbers.
+    static func rankKey(_ summary: CellSummary, _ plan: Plan) -> RankKey {
+        let mean = summary.objective(plan).mean.flatMap { FixedFormat.rounded($0) }
         let score = mean.map { plan.objective.goal == .maximize ? -$0 : $0 } ?? .infinity
         return RankKey(failed: summary.diverged > 0 || mean == nil ? 1 : 0, score: score, cell: summary.cell)
     }
 
-    private struct RankKey: Comparable {
+    struct RankKey: Comparable {
         var failed: Int
         var score: Double
         var cell: Int
