@@ -3,8 +3,9 @@ import Testing
 
 /// Runs a command-line tool the report must satisfy (rsvg-convert, chromium) and finds it on PATH.
 ///
-/// A missing tool fails the test with the apt-get line that installs it: these checks must never
-/// be skipped silently.
+/// Where a tool is missing, a test that needs it skips with one line naming the package to install
+/// (``needs(_:package:)``); with `RUNEXP_REQUIRE_TOOLS=1`, as `.ci/run` sets, it fails instead, so
+/// CI never skips these checks.
 enum ExternalTool {
     struct Output {
         var status: Int32
@@ -23,11 +24,21 @@ enum ExternalTool {
         return nil
     }
 
-    /// The tool, installing its Debian package first when it is missing (as root, with apt-get,
-    /// so `swift test` works on a fresh machine of this kind), or a recorded failure naming the
-    /// package to install.
+    /// Whether a missing tool is a failure rather than a skip: `.ci/run` sets
+    /// `RUNEXP_REQUIRE_TOOLS=1` after installing every tool, so CI always runs these checks, while a
+    /// contributor's plain `swift test` skips what their machine lacks.
+    static var toolsRequired: Bool { ProcessInfo.processInfo.environment["RUNEXP_REQUIRE_TOOLS"] == "1" }
+
+    /// The trait of a test that needs `name`: it runs when the tool is on PATH or tools are required
+    /// (then ``require(_:package:)`` fails it), and otherwise skips with one line saying what to install.
+    static func needs(_ name: String, package: String) -> ConditionTrait {
+        .enabled(if: find(name) != nil || toolsRequired,
+                 Comment(rawValue: "\(name) is not installed (apt-get install -y \(package)); RUNEXP_REQUIRE_TOOLS=1 makes this a failure"))
+    }
+
+    /// The tool's path, or a recorded failure naming the package to install. Tests never install
+    /// anything themselves: `.ci/run` does, as root, before it runs them.
     static func require(_ name: String, package: String) throws -> String {
-        if find(name) == nil { install(package) }
         guard let path = find(name) else {
             Issue.record("\(name) is not installed; the report checks need it: apt-get install -y \(package)")
             throw MissingTool()
@@ -36,22 +47,6 @@ enum ExternalTool {
     }
 
     struct MissingTool: Error {}
-
-    private static let installLock = NSLock()
-
-    /// `apt-get install -y <package>` (after `apt-get update` when the first try fails); one at a
-    /// time, since dpkg takes a lock. Does nothing without root or apt-get.
-    static func install(_ package: String) {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get") else { return }
-        installLock.lock()
-        defer { installLock.unlock() }
-        func aptGet(_ arguments: [String]) -> Bool {
-            guard let result = try? run("/usr/bin/apt-get", arguments, timeout: 900) else { return false }
-            return result.status == 0
-        }
-        let install = ["install", "-y", "-q", "--no-install-recommends", package]
-        if !aptGet(install), aptGet(["update", "-q"]) { _ = aptGet(install) }
-    }
 
     /// Runs `executable` with `arguments`, killing it after `timeout` seconds.
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Output {

@@ -4,7 +4,8 @@ import Testing
 @testable import RunexpReport
 
 /// Every SVG renders in rsvg-convert and report.html loads in headless Chromium without a
-/// console message. Both tools are required (Debian: librsvg2-bin, chromium); a missing one fails.
+/// console message (Debian: librsvg2-bin, chromium). A missing tool skips its tests with a line
+/// that names the package, or fails them under `RUNEXP_REQUIRE_TOOLS=1` (CI).
 @Suite(.serialized) struct RenderToolTests {
     static func reportFiles() throws -> [(name: String, text: String)] {
         ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: ReportFixtures.provenanceJSON)
@@ -14,7 +15,7 @@ import Testing
             .map { (name: "diverged/" + $0.name, text: $0.text) }
     }
 
-    @Test func everySVGRendersInRsvgConvert() throws {
+    @Test(ExternalTool.needs("rsvg-convert", package: "librsvg2-bin")) func everySVGRendersInRsvgConvert() throws {
         let rsvg = try ExternalTool.require("rsvg-convert", package: "librsvg2-bin")
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -32,7 +33,7 @@ import Testing
         }
     }
 
-    @Test func aBrokenSVGIsCaughtByRsvgConvert() throws {
+    @Test(ExternalTool.needs("rsvg-convert", package: "librsvg2-bin")) func aBrokenSVGIsCaughtByRsvgConvert() throws {
         let rsvg = try ExternalTool.require("rsvg-convert", package: "librsvg2-bin")
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -42,7 +43,7 @@ import Testing
         #expect(result.status != 0)
     }
 
-    @Test func reportPagesLoadInChromiumWithoutConsoleMessages() throws {
+    @Test(ExternalTool.needs("chromium", package: "chromium")) func reportPagesLoadInChromiumWithoutConsoleMessages() throws {
         let chromium = try ExternalTool.require("chromium", package: "chromium")
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -61,7 +62,7 @@ import Testing
         }
     }
 
-    /// A missing tool is a failure naming the package, never a skip.
+    /// Where a test runs without its tool (CI), the failure names the package.
     @Test func aMissingToolFailsWithTheInstallLine() {
         withKnownIssue {
             do {
@@ -74,7 +75,7 @@ import Testing
     }
 
     /// The console check itself works: a page that fetches, breaks an SVG attribute and logs is caught.
-    @Test func chromiumReportsWhatTheCheckLooksFor() throws {
+    @Test(ExternalTool.needs("chromium", package: "chromium")) func chromiumReportsWhatTheCheckLooksFor() throws {
         let chromium = try ExternalTool.require("chromium", package: "chromium")
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
