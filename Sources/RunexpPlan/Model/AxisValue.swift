@@ -75,12 +75,17 @@ public enum AxisValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// The number syntax runexp accepts in YAML scalars: plain decimal, no YAML 1.1 surprises.
 public enum ScalarSyntax {
-    /// An optionally signed run of decimal digits, leading zeros allowed (`010` is 10).
+    /// An optionally signed run of decimal digits, leading zeros allowed (`010` is 10); nil beyond `Int`.
     public static func integer(_ text: String) -> Int? {
+        guard isDigits(text) else { return nil }
+        return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+    }
+
+    /// True for an optionally signed run of ASCII decimal digits, whatever its length.
+    public static func isDigits(_ text: String) -> Bool {
         var digits = Substring(text)
         if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// A finite decimal number such as `0.3`, `-1.5e-3`, `.5`; not `nan`, `inf` or hex.

@@ -4,10 +4,18 @@ import Yams
 enum YAMLSyntax {
     /// Parses `text`; a syntax error becomes one diagnostic at the position libyaml reports.
     static func parse(_ text: String, file: String) -> (YAMLNode?, [Diagnostic]) {
+        let bytes = text.utf8.count
+        if bytes > ResourceLimits.experimentBytes {
+            return (nil, [Diagnostic(location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                                     message: "the file has \(bytes) bytes; at most \(ResourceLimits.experimentBytes) (ResourceLimits.experimentBytes)")])
+        }
         if let tab = firstIndentingTab(in: text) {
             let location = SourceLocation(file: file, line: tab.line, column: tab.column)
             return (nil, [Diagnostic(location: location, keyPath: "",
                                      message: "tab character in indentation; YAML indents with spaces only")])
+        }
+        if let problem = YAMLEventScan.firstProblem(in: text, file: file) {
+            return (nil, [problem])
         }
         do {
             // No implicit typing: runexp reads every scalar itself, as written (see ScalarSyntax); the default
@@ -37,7 +45,8 @@ enum YAMLSyntax {
             if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
             return at(mark, message)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            var names = duplicates.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")
+            if duplicates.count > 5 { names += " and \(duplicates.count - 5) more" }
             let second = secondOccurrence(of: duplicates.first ?? "", after: context.mark, in: text)
             let location = second.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
                 ?? SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
