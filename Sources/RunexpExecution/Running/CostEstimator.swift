@@ -8,12 +8,14 @@ import RunexpPlan
 /// for training (500 stands for the fixed cost of a step) plus `epochs × validation rows ×
 /// parameters / 3` for the per-epoch validation pass. Timing evenly spaced sample runs gives
 /// seconds per unit; the total is divided among `jobs` workers (at most the machine's cores).
-/// A sample run above ``sampleUnits`` units is cut to fewer epochs (and, when one epoch is
-/// already above it, to fewer rows) before it is timed, so the estimate's own work is bounded
+/// A sample run above ``sampleUnits`` units or ``sampleEpochs`` epochs is cut to fewer epochs
+/// (and, when one epoch is already above the units, to fewer rows) before it is timed, so the estimate's own work is bounded
 /// whatever the plan asks for.
 public enum CostEstimator {
     /// Work units one timed sample run may cost (about a quarter of a second on a laptop core).
     public static let sampleUnits = 2e8
+    /// Epochs one timed sample run may train (an epoch also costs a fixed amount the units omit).
+    public static let sampleEpochs = 1_000
     /// Runs of the stand-in results on which writing the result files and the report is timed.
     public static let outputSampleRuns = 2_000
 
@@ -133,9 +135,9 @@ public enum CostEstimator {
         var cell = experiment.plan.cells[run.cell]
         var part = experiment.part(for: run)
         let full = units(of: cell, on: part, classes: classes)
-        guard full > cap else { return (experiment, run, full) }
+        guard full > cap || cell.training.epochs > sampleEpochs else { return (experiment, run, full) }
         let perEpoch = full / Double(cell.training.epochs)
-        cell.training.epochs = max(1, min(cell.training.epochs, Int(cap / perEpoch)))
+        cell.training.epochs = max(1, min(cell.training.epochs, sampleEpochs, Int(min(cap / perEpoch, Double(sampleEpochs)))))
         if perEpoch > cap {
             let rows = max(1, Int(Double(part.train.rows) * cap / perEpoch))
             func prefix(_ samples: Samples?) -> Samples? {

@@ -30,7 +30,7 @@ public struct DiagnosticRenderer: Sendable {
         var blocks: [String] = []
         for diagnostic in error.diagnostics.prefix(ResourceLimits.diagnostics) {
             let file = diagnostic.location.file
-            if lines[file] == nil, let source = sources[file] {
+            if diagnostic.location.line >= 1, lines[file] == nil, let source = sources[file] {
                 lines[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
             }
             let number = diagnostic.location.line

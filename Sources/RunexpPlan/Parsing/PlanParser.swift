@@ -12,10 +12,22 @@ public enum PlanParser {
     /// when given, gets the `data` section as soon as it is read, before the cells are resolved,
     /// so that a caller can start loading the data file meanwhile.
     public static func parse(contentsOf path: String, dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+        // At most one byte more than the limit is read, so a huge file (or /dev/zero) is refused
+        // without being loaded; YAMLSyntax names the limit.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
-                                              keyPath: "", message: reason)])
+                                              keyPath: "", message: "no such file")])
+        }
+        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: ResourceLimits.experimentBytes + 1) ?? Data() else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
+                                              keyPath: "", message: isDirectory.boolValue ? "is a directory, not a file" : "cannot read the file")])
+        }
+        try? handle.close()
+        if data.count > ResourceLimits.experimentBytes {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), keyPath: "",
+                                              message: "the file has more than \(ResourceLimits.experimentBytes) bytes; at most \(ResourceLimits.experimentBytes) (ResourceLimits.experimentBytes)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 1, column: 1),

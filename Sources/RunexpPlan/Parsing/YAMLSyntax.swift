@@ -52,13 +52,33 @@ enum YAMLSyntax {
                 ?? SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
             return Diagnostic(location: location, keyPath: duplicates.first ?? "",
                               message: "duplicate key \(names) in one mapping (first at line \(context.mark.line)); each key may appear once")
-        case .reader(let problem, _, _, _):
-            return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                              message: "cannot read the file as UTF-8 text: \(problem)")
+        case .reader(let problem, let offset, let value, _):
+            let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return Diagnostic(location: SourceLocation(file: file, line: line, column: column), keyPath: "",
+                              message: "cannot read the file as UTF-8 text: \(problem)\(character)")
         default:
             return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                               message: "YAML syntax: \(error)")
         }
+    }
+
+    /// Line and column (1-based, columns in Unicode scalars, as libyaml counts them) of a byte offset.
+    private static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            if bytes >= offset { break }
+            bytes += UTF8.width(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
     }
 
     /// The first tab used for indentation (before any other character on its line).
