@@ -83,14 +83,14 @@ public enum ScalarSyntax {
 
     /// True for an optionally signed run of ASCII decimal digits, whatever its length.
     public static func isDigits(_ text: String) -> Bool {
-        var digits = Substring(text)
-        if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        var digits = Substring(text).utf8[...]
+        if digits.first == UInt8(ascii: "-") || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// A finite decimal number such as `0.3`, `-1.5e-3`, `.5`; not `nan`, `inf` or hex.
     public static func decimal(_ text: String) -> Double? {
-        guard !text.isEmpty,
+        guard !text.isEmpty, text.utf8.count <= 400,
               text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
               text.contains(where: \.isNumber),
               let value = Double(text), value.isFinite
