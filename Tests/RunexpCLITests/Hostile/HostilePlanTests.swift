@@ -132,9 +132,9 @@ import Testing
     /// `plan` answers in a few seconds whatever the epochs: the sample runs are cut to a bounded
     /// amount of work and extrapolated, and the output is timed on a bounded set of stand-ins.
     @Test(arguments: [("epochs of 10^6", replacing("epochs: 4", "epochs: 1000000")),
-                      ("10^6 runs: 10^4 cells x 100 repetitions",
-                       replacing("units: [2, 4]", "units: [" + (1...10_000).map(String.init).joined(separator: ", ") + "]")
-                        .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 100"))])
+                      ("10^6 runs: 10^3 cells x 1000 repetitions",
+                       replacing("units: [2, 4]", "units: [" + (1...1_000).map(String.init).joined(separator: ", ") + "]")
+                        .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 1000"))])
     func planAnswersQuickly(name: String, experiment: String) throws {
         let directory = try Hostile.workspace(experiments: ["x": experiment])
         defer { try? FileManager.default.removeItem(atPath: directory) }
