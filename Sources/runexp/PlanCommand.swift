@@ -48,15 +48,18 @@ struct PlanCommand: ParsableCommand {
             var estimate: CostEstimator.Estimate?
             if !noEstimate {
                 // Reading the file and the data took as long as a run's start will; training is
-                // timed on sample runs; the result files and the report are timed on stand-in
-                // records of the full size.
+                // timed on sample runs (each cut to a bounded amount of work); the result files and
+                // the report are timed on stand-in records of at most a few thousand runs, scaled
+                // to the whole plan.
                 let startup = Date().timeIntervalSince(Runexp.started)
                 var training = CostEstimator.estimate(prepared, jobs: jobs)
                 let outputStart = Date()
-                let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: training.standInRecords(for: plan))
-                _ = ExperimentRunner.files(results, experimentText: "", planJSON: ResultTables.planJSON(plan))
+                let sample = CostEstimator.outputSample(of: plan)
+                let results = ExperimentResults(plan: sample, classes: prepared.data.classes, records: training.standInRecords(for: sample))
+                _ = ExperimentRunner.files(results, experimentText: "", planJSON: ResultTables.planJSON(sample))
                 _ = ReportFiles.render(results: results, provenanceJSON: nil)
-                training.seconds += startup + Date().timeIntervalSince(outputStart)
+                let output = Date().timeIntervalSince(outputStart)
+                training.seconds += startup + (sample.runCount == plan.runCount ? output : output * training.outputScale(of: plan, sample: sample))
                 estimate = training
             }
             Terminal.output(PlanSummary.render(prepared, estimate: estimate, jobs: jobs))

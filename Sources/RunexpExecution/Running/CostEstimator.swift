@@ -1,4 +1,5 @@
 import Foundation
+import RunexpKernel
 import RunexpPlan
 
 /// Estimates an experiment's wall time by timing a few of its runs on this machine.
@@ -7,7 +8,17 @@ import RunexpPlan
 /// for training (500 stands for the fixed cost of a step) plus `epochs × validation rows ×
 /// parameters / 3` for the per-epoch validation pass. Timing evenly spaced sample runs gives
 /// seconds per unit; the total is divided among `jobs` workers (at most the machine's cores).
+/// A sample run above ``sampleUnits`` units or ``sampleEpochs`` epochs is cut to fewer epochs
+/// (and, when one epoch is already above the units, to fewer rows) before it is timed, so the estimate's own work is bounded
+/// whatever the plan asks for.
 public enum CostEstimator {
+    /// Work units one timed sample run may cost (about a quarter of a second on a laptop core).
+    public static let sampleUnits = 2e8
+    /// Epochs one timed sample run may train (an epoch also costs a fixed amount the units omit).
+    public static let sampleEpochs = 1_000
+    /// Runs of the stand-in results on which writing the result files and the report is timed.
+    public static let outputSampleRuns = 2_000
+
     /// The estimate and how it was obtained.
     public struct Estimate: Sendable {
         /// Training time of all runs on the workers.
@@ -18,7 +29,8 @@ public enum CostEstimator {
         public var samples: [RunRecord] = []
 
         /// A record for every run of `plan`, copied from the samples: results of the right size
-        /// to time the result files and the report on.
+        /// to time the result files and the report on. Give it ``outputSample(of:)``, not a plan
+        /// of a million runs.
         public func standInRecords(for plan: Plan) -> [RunRecord] {
             guard !samples.isEmpty else { return [] }
             return plan.runs.map { run in
@@ -27,52 +39,117 @@ public enum CostEstimator {
                 return record
             }
         }
+
+        /// How much more output the whole plan makes than stand-in results for `sample`: the ratio
+        /// of runs plus curve points (one per epoch), 1 when `sample` is the plan itself.
+        public func outputScale(of plan: Plan, sample: Plan) -> Double {
+            guard !samples.isEmpty, sample.runCount > 0 else { return 1 }
+            let sampleCurve = Double(samples.reduce(0) { $0 + $1.curve.count }) / Double(samples.count)
+            let standIn = Double(sample.runCount) * (1 + sampleCurve)
+            let perRun = Double(plan.repetitions * plan.foldsPerRepetition)
+            let full = plan.cells.reduce(0.0) { $0 + perRun * (1 + Double($1.training.epochs)) }
+            return max(1, full / standIn)
+        }
+    }
+
+    /// The first cells and repetitions of `plan`, about ``outputSampleRuns`` runs (at least one
+    /// cell, repetition and all folds); `plan` itself when it is that small.
+    public static func outputSample(of plan: Plan) -> Plan {
+        guard plan.runCount > outputSampleRuns else { return plan }
+        var sample = plan
+        let folds = plan.foldsPerRepetition
+        sample.repetitions = max(1, min(plan.repetitions, outputSampleRuns / folds))
+        let cells = max(1, min(plan.cells.count, outputSampleRuns / (sample.repetitions * folds)))
+        sample.cells = Array(plan.cells.prefix(cells))
+        return sample
     }
 
     /// Work units of `run` under the cost model.
     public static func units(of run: RunID, in experiment: PreparedExperiment) -> Double {
-        let cell = experiment.plan.cells[run.cell]
-        let part = experiment.part(for: run)
-        let classes = experiment.data.classes.count
-        var width = part.train.width
-        var parameters = 0
+        units(of: experiment.plan.cells[run.cell], on: experiment.part(for: run), classes: experiment.data.classes.count)
+    }
+
+    /// Work units of training `cell` on `part` under the cost model (in doubles: no product overflows).
+    static func units(of cell: Cell, on part: PreparedExperiment.PreparedPart, classes: Int) -> Double {
+        var width = Double(part.train.width)
+        var parameters = 0.0
         for layer in cell.model {
             if case .dense(let units, _) = layer {
-                let out = units.resolved(classes: classes)
+                let out = Double(units.resolved(classes: classes))
                 parameters += width * out + out
                 width = out
             }
         }
-        let batch = cell.training.batchSize
-        let steps = Double(cell.training.epochs * ((part.train.rows + batch - 1) / batch))
-        let validation = Double(cell.training.epochs * (part.validation?.rows ?? 0) * parameters) / 3
-        return steps * Double(batch * parameters + 500) + validation
+        let batch = Double(cell.training.batchSize)
+        let epochs = Double(cell.training.epochs)
+        let steps = epochs * (Double(part.train.rows) / batch).rounded(.up)
+        let validation = epochs * Double(part.validation?.rows ?? 0) * parameters / 3
+        return steps * (batch * parameters + 500) + validation
     }
 
     /// Times up to `maxSamples` evenly spaced runs (stopping early once `budget` seconds are
-    /// spent, after at least three) and extrapolates to all runs on `jobs` workers.
+    /// spent, after at least three), each cut to at most `sampleUnits` work units, and extrapolates
+    /// to all runs on `jobs` workers.
     public static func estimate(_ experiment: PreparedExperiment, jobs: Int, budget: TimeInterval = 0.5,
-                                maxSamples: Int = 12) -> Estimate {
-        let runs = experiment.plan.runs
-        guard !runs.isEmpty else { return Estimate(seconds: 0, sampledRuns: 0, sampleSeconds: 0) }
-        let executor = RunExecutor(experiment: experiment)
-        let count = min(maxSamples, runs.count)
+                                maxSamples: Int = 12, sampleUnits: Double = sampleUnits) -> Estimate {
+        let plan = experiment.plan
+        let runCount = plan.runCount
+        guard runCount > 0 else { return Estimate(seconds: 0, sampledRuns: 0, sampleSeconds: 0) }
+        let perCell = plan.repetitions * plan.foldsPerRepetition
+        let count = min(maxSamples, runCount)
         var sampledUnits = 0.0
         var sampledSeconds = 0.0
         var sampled = 0
         var samples: [RunRecord] = []
         for index in 0..<count {
-            let run = runs[index * runs.count / count]
+            let position = index * runCount / count
+            let run = RunID(index: position, cell: position / perCell, repetition: position % perCell / plan.foldsPerRepetition,
+                            fold: position % plan.foldsPerRepetition)
+            let (sample, sampleRun, units) = bounded(run, in: experiment, units: sampleUnits)
             let start = DispatchTime.now().uptimeNanoseconds
-            samples.append(executor.execute(run))
+            var record = RunExecutor(experiment: sample).execute(sampleRun)
             sampledSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            sampledUnits += units(of: run, in: experiment)
+            record.run = run
+            samples.append(record)
+            sampledUnits += units
             sampled += 1
             if sampled >= 3 && sampledSeconds > budget { break }
         }
-        let total = runs.reduce(0.0) { $0 + units(of: $1, in: experiment) }
-        let workers = Double(max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, runs.count)))
+        var total = 0.0
+        for cell in plan.cells {
+            for part in experiment.parts.prefix(perCell) {
+                total += units(of: cell, on: part, classes: experiment.data.classes.count)
+            }
+        }
+        let workers = Double(max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, runCount)))
         let seconds = sampledUnits > 0 ? sampledSeconds / sampledUnits * total / workers : 0
         return Estimate(seconds: seconds, sampledRuns: sampled, sampleSeconds: sampledSeconds, samples: samples)
+    }
+
+    /// `run` as a sample to time: itself when it costs at most `cap` units; else a one-run
+    /// experiment of its cell with fewer epochs and, if one epoch still costs more, fewer rows.
+    /// Returns the experiment, the run in it and its units.
+    static func bounded(_ run: RunID, in experiment: PreparedExperiment, units cap: Double)
+        -> (PreparedExperiment, RunID, Double) {
+        let classes = experiment.data.classes.count
+        var cell = experiment.plan.cells[run.cell]
+        var part = experiment.part(for: run)
+        let full = units(of: cell, on: part, classes: classes)
+        guard full > cap || cell.training.epochs > sampleEpochs else { return (experiment, run, full) }
+        let perEpoch = full / Double(cell.training.epochs)
+        cell.training.epochs = max(1, min(cell.training.epochs, sampleEpochs, Int(min(cap / perEpoch, Double(sampleEpochs)))))
+        if perEpoch > cap {
+            let rows = max(1, Int(Double(part.train.rows) * cap / perEpoch))
+            func prefix(_ samples: Samples?) -> Samples? {
+                samples.map { $0.rows > rows ? $0.selecting(rows: Array(0..<rows)) : $0 }
+            }
+            part = PreparedExperiment.PreparedPart(partition: part.partition, train: prefix(part.train) ?? part.train,
+                                                   validation: prefix(part.validation), test: prefix(part.test))
+        }
+        var plan = experiment.plan
+        plan.cells = [cell]
+        plan.repetitions = 1
+        let sample = PreparedExperiment(plan: plan, data: experiment.data, parts: [part])
+        return (sample, RunID(index: 0, cell: 0, repetition: 0, fold: 0), units(of: cell, on: part, classes: classes))
     }
 }

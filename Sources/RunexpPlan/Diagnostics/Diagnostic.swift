@@ -51,3 +51,21 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
         diagnostics.map(\.description).joined(separator: "\n")
     }
 }
+
+extension Diagnostic {
+    /// Characters of the user's text a message quotes; longer text is cut, with its length.
+    static let excerptLength = 60
+
+    /// `text` as a message quotes it: whole up to ``excerptLength`` characters, else its start,
+    /// "…" and its length, so that a 10 MB scalar does not become a 10 MB message.
+    static func excerpt(_ text: String) -> String {
+        var count = 0
+        var end = text.startIndex
+        while end < text.endIndex, count < excerptLength {
+            end = text.index(after: end)
+            count += 1
+        }
+        guard end < text.endIndex else { return text }
+        return "\(text[..<end])… (\(text.utf8.count) bytes)"
+    }
+}

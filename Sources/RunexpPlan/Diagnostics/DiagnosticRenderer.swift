@@ -14,24 +14,56 @@ public struct DiagnosticRenderer: Sendable {
         self.sources = sources
     }
 
+    /// Characters of a source line shown around the caret; longer lines are cut to a window.
+    static let lineWindow = 120
+
     /// The diagnostic's line, followed by the quoted source line and caret when the source is known.
     public func render(_ diagnostic: Diagnostic) -> String {
-        var text = diagnostic.description
-        guard let source = sources[diagnostic.location.file],
-              let line = Self.line(diagnostic.location.line, of: source)
-        else { return text }
-        let number = String(diagnostic.location.line)
-        let gutter = String(repeating: " ", count: max(0, 5 - number.count))
-        let shown = line.replacingTabs()
-        let caretOffset = max(0, min(diagnostic.location.column - 1, shown.unicodeScalars.count))
-        text += "\n\(gutter)\(number) | \(shown)"
-        text += "\n      | " + String(repeating: " ", count: caretOffset) + "^"
-        return text
+        let line = sources[diagnostic.location.file].flatMap { Self.line(diagnostic.location.line, of: $0) }
+        return Self.render(diagnostic, line: line)
     }
 
-    /// Renders every diagnostic of `error`, one block each.
+    /// Renders the first ``ResourceLimits/diagnostics`` diagnostics of `error`, one block each, and
+    /// a last line counting the rest. Each file is split into lines once.
     public func render(_ error: DiagnosticError) -> String {
-        error.diagnostics.map(render).joined(separator: "\n")
+        var lines: [String: [Substring]] = [:]
+        var blocks: [String] = []
+        for diagnostic in error.diagnostics.prefix(ResourceLimits.diagnostics) {
+            let file = diagnostic.location.file
+            if diagnostic.location.line >= 1, lines[file] == nil, let source = sources[file] {
+                lines[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            let number = diagnostic.location.line
+            let line = lines[file].flatMap { number >= 1 && number <= $0.count ? Self.trimmed($0[number - 1]) : nil }
+            blocks.append(Self.render(diagnostic, line: line))
+        }
+        let hidden = error.diagnostics.count - blocks.count
+        if hidden > 0 {
+            blocks.append("... and \(hidden) more error\(hidden == 1 ? "" : "s") not shown (at most \(ResourceLimits.diagnostics) are printed)")
+        }
+        return blocks.joined(separator: "\n")
+    }
+
+    private static func render(_ diagnostic: Diagnostic, line: String?) -> String {
+        var text = diagnostic.description
+        guard let line else { return text }
+        let number = String(diagnostic.location.line)
+        let gutter = String(repeating: " ", count: max(0, 5 - number.count))
+        var shown = Array(line.replacingTabs().unicodeScalars)
+        var caretOffset = max(0, min(diagnostic.location.column - 1, shown.count))
+        if shown.count > lineWindow {
+            // A window around the caret, marked with "…" where the line was cut.
+            let start = max(0, min(caretOffset - lineWindow / 2, shown.count - lineWindow))
+            let end = min(shown.count, start + lineWindow)
+            var window = Array(shown[start..<end])
+            if start > 0 { window = ["…"] + window; caretOffset += 1 }
+            if end < shown.count { window.append("…") }
+            caretOffset -= start
+            shown = window
+        }
+        text += "\n\(gutter)\(number) | \(String(String.UnicodeScalarView(shown)))"
+        text += "\n      | " + String(repeating: " ", count: caretOffset) + "^"
+        return text
     }
 
     static func line(_ number: Int, of source: String) -> String? {
@@ -39,11 +71,15 @@ public struct DiagnosticRenderer: Sendable {
         var current = 1
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
             if current == number {
-                return String(line.hasSuffix("\r") ? line.dropLast() : line)
+                return trimmed(line)
             }
             current += 1
         }
         return nil
+    }
+
+    private static func trimmed(_ line: Substring) -> String {
+        String(line.hasSuffix("\r") ? line.dropLast() : line)
     }
 }
 

@@ -4,6 +4,8 @@ public enum Suggestions {
     /// of the word's length, at least 1), else a candidate one of whose prefixes the word is (or
     /// that is a prefix of the word), else nil.
     public static func closest(to word: String, in candidates: [String]) -> String? {
+        // A word far longer than any name is no typo of one (and its edit distance costs its length).
+        guard word.utf8.count <= 64 else { return nil }
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -28,6 +30,13 @@ public enum Suggestions {
         }
         parts.append("valid \(noun): \(candidates.joined(separator: ", "))")
         return parts.joined(separator: " ")
+    }
+
+    /// The plural of a vocabulary noun: "losses", "activations", "axes".
+    public static func plural(_ noun: String) -> String {
+        if noun.hasSuffix("is") { return noun.dropLast(2) + "es" }
+        if noun.hasSuffix("s") || noun.hasSuffix("x") || noun.hasSuffix("sh") || noun.hasSuffix("ch") { return noun + "es" }
+        return noun + "s"
     }
 
     /// Damerau-Levenshtein distance (optimal string alignment) over characters.

@@ -75,17 +75,22 @@ public enum AxisValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// The number syntax runexp accepts in YAML scalars: plain decimal, no YAML 1.1 surprises.
 public enum ScalarSyntax {
-    /// An optionally signed run of decimal digits, leading zeros allowed (`010` is 10).
+    /// An optionally signed run of decimal digits, leading zeros allowed (`010` is 10); nil beyond `Int`.
     public static func integer(_ text: String) -> Int? {
-        var digits = Substring(text)
-        if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard isDigits(text) else { return nil }
         return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+    }
+
+    /// True for an optionally signed run of ASCII decimal digits, whatever its length.
+    public static func isDigits(_ text: String) -> Bool {
+        var digits = Substring(text).utf8[...]
+        if digits.first == UInt8(ascii: "-") || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// A finite decimal number such as `0.3`, `-1.5e-3`, `.5`; not `nan`, `inf` or hex.
     public static func decimal(_ text: String) -> Double? {
-        guard !text.isEmpty,
+        guard !text.isEmpty, text.utf8.count <= 400,
               text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
               text.contains(where: \.isNumber),
               let value = Double(text), value.isFinite

@@ -31,4 +31,14 @@ public enum ResourceLimits {
     public static let shards = 100_000
     /// Characters of `name` (it names folders; most file systems allow 255 bytes per name).
     public static let nameLength = 100
+    /// Bytes of one experiment file, checked before it is parsed.
+    public static let experimentBytes = 8 << 20
+    /// YAML nodes (scalars, lists, mappings) of one experiment file, counted before they are built.
+    public static let yamlNodes = 1_000_000
+    /// Nesting depth of lists and mappings in one experiment file.
+    public static let yamlDepth = 64
+    /// Axes of one search (grid, random and include-only axes).
+    public static let axes = 64
+    /// Diagnostics printed for one file; the rest are counted in a last line.
+    public static let diagnostics = 200
 }

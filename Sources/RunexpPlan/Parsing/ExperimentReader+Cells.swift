@@ -87,30 +87,94 @@ extension ExperimentReader {
             }
             assignments = assignments.flatMap { prefix in draws.map { prefix + $0 } }
         }
-        func matches(_ assignment: Assignment, _ partial: [(axis: String, value: AxisValue)]) -> Bool {
-            partial.allSatisfy { pair in assignment.contains { $0.axis == pair.axis && $0.value.sameValue(as: pair.value) } }
+        exclude(search.exclude, from: &assignments)
+        include(search.include, into: &assignments, gridNames: Set(search.listAxes.map(\.name) + search.randomAxes.map(\.name)))
+        return assignments
+    }
+
+    /// The values of `axes` (sorted names) in `assignment` as keys, or nil when it lacks one of them.
+    private static func projection(_ assignment: Assignment, on axes: [String]) -> [AxisValue.SameValueKey]? {
+        var keys: [AxisValue.SameValueKey] = []
+        keys.reserveCapacity(axes.count)
+        for axis in axes {
+            guard let pair = assignment.first(where: { $0.axis == axis }) else { return nil }
+            keys.append(pair.value.sameValueKey)
         }
-        for item in search.exclude {
-            let pairs = item.entries.map { ($0.axis, $0.value) }
-            assignments.removeAll { matches($0, pairs) }
+        return keys
+    }
+
+    /// Drops the assignments that match every pair of some `exclude` item. Items are grouped by the
+    /// axes they name, so each assignment is looked up once per group: O(cells × groups × axes).
+    private func exclude(_ items: [PartialAssignment], from assignments: inout [Assignment]) {
+        guard !items.isEmpty else { return }
+        var groups: [[String]: Set<[AxisValue.SameValueKey]>] = [:]
+        for item in items {
+            let pairs = item.entries.sorted { $0.axis < $1.axis }
+            groups[pairs.map(\.axis), default: []].insert(pairs.map { $0.value.sameValueKey })
         }
-        let gridNames = Set(search.listAxes.map(\.name) + search.randomAxes.map(\.name))
-        for item in search.include {
-            let original = item.entries.filter { gridNames.contains($0.axis) }.map { ($0.axis, $0.value) }
+        assignments.removeAll { assignment in
+            groups.contains { axes, values in Self.projection(assignment, on: axes).map(values.contains) ?? false }
+        }
+    }
+
+    /// The assignments with the same values of some axes, and among them those lacking an axis.
+    private struct Bucket {
+        var members: [Int] = []
+        /// Members without a value of the axis, computed when first needed and kept up to date.
+        var lacking: [String: [Int]] = [:]
+    }
+
+    /// Applies `include` items in order, as GitHub Actions' matrix does: an item's extra (non-grid)
+    /// values join every assignment matching its grid values that has none of those extra axes
+    /// yet; an item that joins none becomes a new assignment. Assignments are indexed by the
+    /// values of the grid axes an item names, so an item costs the assignments it can join, not
+    /// all of them.
+    private func include(_ items: [PartialAssignment], into assignments: inout [Assignment], gridNames: Set<String>) {
+        var indexes: [[String]: [[AxisValue.SameValueKey]: Bucket]] = [:]
+        func has(_ index: Int, _ axis: String) -> Bool { assignments[index].contains { $0.axis == axis } }
+        for item in items {
+            let original = item.entries.filter { gridNames.contains($0.axis) }.sorted { $0.axis < $1.axis }
             let extra = item.entries.filter { !gridNames.contains($0.axis) }
+            let axes = original.map(\.axis)
+            if indexes[axes] == nil {
+                var buckets: [[AxisValue.SameValueKey]: Bucket] = [:]
+                for index in assignments.indices {
+                    if let key = Self.projection(assignments[index], on: axes) { buckets[key, default: Bucket()].members.append(index) }
+                }
+                indexes[axes] = buckets
+            }
+            let key = original.map { $0.value.sameValueKey }
             var matched = false
-            for index in assignments.indices where matches(assignments[index], original) {
-                // Like a GitHub Actions matrix: extra values join matching cells without overwriting.
-                if extra.allSatisfy({ pair in !assignments[index].contains { $0.axis == pair.axis } }) {
-                    assignments[index] += extra.map { ($0.axis, $0.value, $0.node) }
-                    matched = true
+            // Taken out of the index while it changes, so that its arrays are not copied.
+            if var bucket = indexes[axes]?.removeValue(forKey: key) {
+                if let first = extra.first {
+                    let candidates = bucket.lacking[first.axis] ?? bucket.members.filter { !has($0, first.axis) }
+                    for index in candidates where extra.allSatisfy({ !has(index, $0.axis) }) {
+                        assignments[index] += extra.map { ($0.axis, $0.value, $0.node) }
+                        matched = true
+                    }
+                    bucket.lacking[first.axis] = candidates
+                    for pair in extra {
+                        bucket.lacking[pair.axis] = bucket.lacking[pair.axis]?.filter { !has($0, pair.axis) }
+                    }
+                    indexes[axes]?[key] = bucket
+                } else {
+                    matched = !bucket.members.isEmpty
+                    indexes[axes]?[key] = bucket
                 }
             }
             if !matched {
+                let index = assignments.count
                 assignments.append(item.entries.map { ($0.axis, $0.value, $0.node) })
+                for indexAxes in Array(indexes.keys) {
+                    guard let newKey = Self.projection(assignments[index], on: indexAxes) else { continue }
+                    var bucket = indexes[indexAxes]?.removeValue(forKey: newKey) ?? Bucket()
+                    bucket.members.append(index)
+                    for axis in Array(bucket.lacking.keys) where !has(index, axis) { bucket.lacking[axis]?.append(index) }
+                    indexes[indexAxes]?[newKey] = bucket
+                }
             }
         }
-        return assignments
     }
 
     /// The plan's axes: every axis with the values its cells use, in axis order.
@@ -120,8 +184,9 @@ extension ExperimentReader {
             if let axis = search.listAxes.first(where: { $0.name == name }) {
                 values = axis.values
             }
+            var seen = Set(values.map(\.sameValueKey))
             for cell in cells {
-                if let value = cell.value(of: name), !values.contains(where: { $0.sameValue(as: value) }) {
+                if let value = cell.value(of: name), seen.insert(value.sameValueKey).inserted {
                     values.append(value)
                 }
             }
@@ -143,6 +208,7 @@ extension ExperimentReader {
         var cells: [Cell] = []
         var seen = Set<String>()
         var failures = 0
+        var reported = Set(reader.diagnostics)
         for assignment in expandSearch(search, seed: seed) {
             let substitutions = Dictionary(assignment.map { ($0.axis, $0.node) }, uniquingKeysWith: { first, _ in first })
             let before = reader.diagnostics.count
@@ -152,8 +218,7 @@ extension ExperimentReader {
             }
             if modelRead.diagnosed || trainingRead.diagnosed || reader.diagnostics.count > before {
                 // De-duplicate as we go: the same literal mistake repeats in every cell.
-                var unique = Set(reader.diagnostics[..<before])
-                let fresh = reader.diagnostics[before...].filter { unique.insert($0).inserted }
+                let fresh = reader.diagnostics[before...].filter { reported.insert($0).inserted }
                 reader.diagnostics = Array(reader.diagnostics[..<before]) + fresh
                 failures += 1
                 if failures > 10_000 { break }
@@ -307,8 +372,9 @@ extension ExperimentReader {
                     reader.error(unitsNode.location, section.path(.units), "'classes' is only allowed as the units of the last layer",
                                  help: "give hidden layers a number of units")
                 }
-            } else if let count = reader.int(unitsNode, section.path(.units), in: 1...1_000_000,
-                                             what: isLast ? "a whole number ≥ 1 or 'classes'" : "a whole number ≥ 1") {
+            } else if let count = reader.int(unitsNode, section.path(.units), in: 1...ResourceLimits.units,
+                                             what: isLast ? "a whole number ≥ 1 or 'classes'" : "a whole number ≥ 1",
+                                             limit: "ResourceLimits.units") {
                 units = .count(count)
             }
         }
@@ -329,7 +395,7 @@ extension ExperimentReader {
             rateNode = rate
             ratePath = section.path(.rate)
         }
-        guard let rate = reader.double(rateNode, ratePath, what: "a rate in [0, 1)", isValid: { $0 >= 0 && $0 < 1 }) else {
+        guard let rate = reader.double(rateNode, ratePath, what: "a rate in [0, 1)", float: true, isValid: { $0 >= 0 && $0 < 1 }) else {
             return nil
         }
         return .dropout(rate: rate)
@@ -362,7 +428,9 @@ extension ExperimentReader {
         guard let section = reader.section(node, "training", TrainingKey.self) else { return nil }
         reader.require([.epochs, .optimizer], in: section)
         let positive = "a whole number ≥ 1"
-        let epochs = section[.epochs].flatMap { reader.int($0, section.path(.epochs), in: 1...1_000_000, what: positive) }
+        let epochs = section[.epochs].flatMap {
+            reader.int($0, section.path(.epochs), in: 1...ResourceLimits.epochs, what: positive, limit: "ResourceLimits.epochs")
+        }
         let batchSize = section[.batchSize].map { reader.int($0, section.path(.batchSize), in: 1...Int(Int32.max), what: positive) } ?? 32
         if let batchSize, locations.batchSize[batchSize] == nil {
             locations.batchSize[batchSize] = section[.batchSize]?.location ?? section.location
@@ -399,7 +467,7 @@ extension ExperimentReader {
             return value
         }
         if let node = section[.learningRate] {
-            plan.learningRate = check(reader.double(node, section.path(.learningRate), what: positive) { $0 > 0 }, .learningRate) ?? 0
+            plan.learningRate = check(reader.double(node, section.path(.learningRate), what: positive, float: true) { $0 > 0 }, .learningRate) ?? 0
         }
         let onlyFor: [(OptimizerKey, OptimizerName)] = [(.momentum, .sgd), (.nesterov, .sgd), (.beta1, .adam), (.beta2, .adam), (.epsilon, .adam)]
         for (key, owner) in onlyFor where owner != name {
@@ -410,18 +478,18 @@ extension ExperimentReader {
         }
         if name == .sgd {
             if let node = section[.momentum] {
-                plan.momentum = check(reader.double(node, section.path(.momentum), what: unit) { $0 >= 0 && $0 < 1 }, .momentum) ?? 0
+                plan.momentum = check(reader.double(node, section.path(.momentum), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .momentum) ?? 0
             }
             if let node = section[.nesterov] { plan.nesterov = check(reader.bool(node, section.path(.nesterov)), .nesterov) ?? false }
         } else {
             if let node = section[.beta1] {
-                plan.beta1 = check(reader.double(node, section.path(.beta1), what: unit) { $0 >= 0 && $0 < 1 }, .beta1) ?? 0
+                plan.beta1 = check(reader.double(node, section.path(.beta1), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .beta1) ?? 0
             }
             if let node = section[.beta2] {
-                plan.beta2 = check(reader.double(node, section.path(.beta2), what: unit) { $0 >= 0 && $0 < 1 }, .beta2) ?? 0
+                plan.beta2 = check(reader.double(node, section.path(.beta2), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .beta2) ?? 0
             }
             if let node = section[.epsilon] {
-                plan.epsilon = check(reader.double(node, section.path(.epsilon), what: positive) { $0 > 0 }, .epsilon) ?? 0
+                plan.epsilon = check(reader.double(node, section.path(.epsilon), what: positive, float: true) { $0 > 0 }, .epsilon) ?? 0
             }
         }
         return failed ? nil : plan
@@ -442,7 +510,7 @@ extension ExperimentReader {
             case "none": return ClassWeightPlan.none
             case "balanced": return .balanced
             default:
-                reader.error(node.location, path, "'\(text)' is not a class weighting",
+                reader.error(node.location, path, "'\(Diagnostic.excerpt(text))' is not a class weighting",
                              help: Suggestions.help(for: text, valid: ["none", "balanced"], noun: "values") + ", or a mapping of label to weight")
                 return nil
             }
@@ -451,7 +519,8 @@ extension ExperimentReader {
             var failed = false
             for entry in entries {
                 locations.classWeight[entry.key] = entry.keyLocation
-                if let weight = reader.double(entry.value, "\(path).\(entry.key)", what: "a weight > 0", isValid: { $0 > 0 }) {
+                if let weight = reader.double(entry.value, "\(path).\(Diagnostic.excerpt(entry.key))", what: "a weight > 0", float: true,
+                                              isValid: { $0 > 0 }) {
                     weights[entry.key] = weight
                 } else {
                     failed = true

@@ -34,15 +34,44 @@ extension ExperimentReader {
         /// True when grid has a mapping-valued (distribution) axis, valid or not.
         var declaresDistribution = false
         var repetitions = 1
+        var repetitionsLocation: SourceLocation?
         var objective: Objective?
+        /// True when the search asks for more cells or axes than ``ResourceLimits`` allow (reported):
+        /// its cells are then not built.
+        var overBudget = false
 
         /// Grid, random and include-only axis names in that order.
         var allAxisNames: [String] {
             var names = listAxes.map(\.name) + randomAxes.map(\.name)
+            var seen = Set(names)
             for item in include {
-                for entry in item.entries where !names.contains(entry.axis) { names.append(entry.axis) }
+                for entry in item.entries where seen.insert(entry.axis).inserted { names.append(entry.axis) }
             }
             return names
+        }
+
+        /// An upper bound of the cells: the grid product × random samples + include items (exclude
+        /// only removes), or nil when it exceeds ``ResourceLimits/cells``. Nothing is built to count.
+        var cellBound: Int? {
+            var product = 1
+            var factors = listAxes.map(\.values.count)
+            if !randomAxes.isEmpty, let samples { factors.append(samples) }
+            for factor in factors {
+                let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+                guard !overflow, next <= ResourceLimits.cells else { return nil }
+                product = next
+            }
+            let total = product + include.count
+            return total <= ResourceLimits.cells ? total : nil
+        }
+
+        /// "10 × 10 × 20 samples + 3 include items", for the message that refuses a search.
+        var cellFormula: String {
+            var factors = listAxes.map { "\($0.values.count)" }
+            if !randomAxes.isEmpty, let samples { factors.append("\(samples) samples") }
+            var text = factors.isEmpty ? "1" : factors.joined(separator: " × ")
+            if !include.isEmpty { text += " + \(include.count) include items" }
+            return text
         }
     }
 
@@ -52,10 +81,16 @@ extension ExperimentReader {
         if let grid = section[.grid] {
             readGrid(grid, into: &result)
         }
+        if result.listAxes.count + result.randomAxes.count > ResourceLimits.axes, let grid = section[.grid] {
+            reader.error(grid.location, "search.grid", "\(result.listAxes.count + result.randomAxes.count) axes; at most \(ResourceLimits.axes) (ResourceLimits.axes)")
+            result.overBudget = true
+            return result
+        }
         if let node = section[.random], let random = reader.section(node, "search.random", RandomKey.self) {
             reader.require([.samples], in: random)
             result.samples = random[.samples].flatMap {
-                reader.int($0, random.path(.samples), in: 1...1_000_000, what: "a whole number ≥ 1")
+                reader.int($0, random.path(.samples), in: 1...ResourceLimits.cells, what: "a whole number ≥ 1",
+                           limit: "ResourceLimits.cells")
             }
         }
         if let first = result.randomAxes.first, section[.random] == nil {
@@ -67,16 +102,29 @@ extension ExperimentReader {
                          help: "write an axis as {uniform: [a, b]}, {log_uniform: [a, b]}, {int_uniform: [a, b]} or {choice: [...]}")
         }
         let listNames = result.listAxes.map(\.name)
-        let randomNames = result.randomAxes.map(\.name)
+        let randomNames = Set(result.randomAxes.map(\.name))
+        var axisValues: [String: Set<AxisValue.SameValueKey>] = [:]
+        for axis in result.listAxes {
+            axisValues[axis.name] = Set(axis.values.map(\.sameValueKey))
+        }
         if let node = section[.include] {
-            result.include = readPartials(node, "search.include", known: nil, listAxes: result.listAxes, randomAxes: randomNames)
+            result.include = readPartials(node, "search.include", known: nil, listAxes: result.listAxes, axisValues: axisValues,
+                                          randomAxes: randomNames, axisCount: listNames.count + randomNames.count)
+            if result.allAxisNames.count > ResourceLimits.axes {
+                result.overBudget = true
+                return result
+            }
         }
         if let node = section[.exclude] {
-            result.exclude = readPartials(node, "search.exclude", known: listNames + result.include.flatMap { $0.entries.map(\.axis) },
-                                          listAxes: result.listAxes, randomAxes: randomNames)
+            var seen = Set<String>()
+            let known = (listNames + result.include.flatMap { $0.entries.map(\.axis) }).filter { seen.insert($0).inserted }
+            result.exclude = readPartials(node, "search.exclude", known: known, listAxes: result.listAxes,
+                                          axisValues: axisValues, randomAxes: randomNames, axisCount: 0)
         }
         if let node = section[.repetitions] {
-            result.repetitions = reader.int(node, "search.repetitions", in: 1...1_000_000, what: "a whole number ≥ 1") ?? 1
+            result.repetitionsLocation = node.location
+            result.repetitions = reader.int(node, "search.repetitions", in: 1...ResourceLimits.repetitions, what: "a whole number ≥ 1",
+                                            limit: "ResourceLimits.repetitions") ?? 1
         }
         if let node = section[.objective] {
             result.objective = readObjective(node, split: split)
@@ -85,6 +133,12 @@ extension ExperimentReader {
         }
         for item in result.include {
             for entry in item.entries { result.declaredNames.insert(entry.axis) }
+        }
+        if result.cellBound == nil {
+            reader.error(section[.grid]?.location ?? section.location, section[.grid] == nil ? "search" : "search.grid",
+                         "the search makes up to \(result.cellFormula) cells; at most \(ResourceLimits.cells) (ResourceLimits.cells)",
+                         help: "remove axis values or samples, or split the search into several files")
+            result.overBudget = true
         }
         return result
     }
@@ -116,10 +170,15 @@ extension ExperimentReader {
                 reader.error(entry.value.location, path, "an axis needs at least one value")
                 continue
             }
+            guard items.count <= ResourceLimits.axisValues else {
+                reader.error(entry.value.location, path, "\(items.count) values; at most \(ResourceLimits.axisValues) (ResourceLimits.axisValues)")
+                continue
+            }
             var axis = ListAxis(name: entry.key, values: [], nodes: [])
+            var seen = Set<AxisValue.SameValueKey>()
             for (index, item) in items.enumerated() {
                 guard let value = readAxisValue(item, "\(path)[\(index)]") else { continue }
-                if axis.values.contains(where: { $0.sameValue(as: value) }) {
+                if !seen.insert(value.sameValueKey).inserted {
                     reader.error(item.location, "\(path)[\(index)]", "duplicate value \(value) in axis '\(entry.key)'",
                                  help: "each value of an axis must differ")
                     continue
@@ -137,7 +196,7 @@ extension ExperimentReader {
             return nil
         }
         if !quoted, text.hasPrefix("$"), !text.hasPrefix("$$") {
-            reader.error(node.location, path, "an axis value cannot refer to an axis ('\(text)')",
+            reader.error(node.location, path, "an axis value cannot refer to an axis ('\(Diagnostic.excerpt(text))')",
                          help: "write the value itself, or $$ for a literal '$'")
             return nil
         }
@@ -162,6 +221,10 @@ extension ExperimentReader {
                 reader.error(entry.value.location, valuePath, "choice needs at least one value")
                 return nil
             }
+            guard items.count <= ResourceLimits.axisValues else {
+                reader.error(entry.value.location, valuePath, "\(items.count) values; at most \(ResourceLimits.axisValues) (ResourceLimits.axisValues)")
+                return nil
+            }
             let values = items.enumerated().compactMap { readAxisValue($1, "\(valuePath)[\($0)]") }
             return values.count == items.count ? .choice(values) : nil
         }
@@ -170,7 +233,11 @@ extension ExperimentReader {
             return nil
         }
         if kind == .intUniform {
-            guard let low = reader.int(items[0], "\(valuePath)[0]"), let high = reader.int(items[1], "\(valuePath)[1]") else { return nil }
+            // Bounds exact as doubles (axis values compare as numbers), and high − low + 1 fits an Int.
+            let bound = Distribution.intBound
+            let what = "a whole number between -\(bound) and \(bound)"
+            guard let low = reader.int(items[0], "\(valuePath)[0]", in: -bound...bound, what: what),
+                  let high = reader.int(items[1], "\(valuePath)[1]", in: -bound...bound, what: what) else { return nil }
             guard low <= high else {
                 reader.error(entry.value.location, valuePath, "low \(low) is above high \(high)")
                 return nil
@@ -180,6 +247,11 @@ extension ExperimentReader {
         guard let low = reader.double(items[0], "\(valuePath)[0]"), let high = reader.double(items[1], "\(valuePath)[1]") else { return nil }
         guard low < high else {
             reader.error(entry.value.location, valuePath, "low \(ScalarSyntax.format(low)) must be below high \(ScalarSyntax.format(high))")
+            return nil
+        }
+        guard (high - low).isFinite else {
+            reader.error(entry.value.location, valuePath, "the range from \(ScalarSyntax.format(low)) to \(ScalarSyntax.format(high)) is too wide",
+                         help: "high − low must be a finite number (below 1.8e308)")
             return nil
         }
         if kind == .logUniform {
@@ -193,10 +265,18 @@ extension ExperimentReader {
     }
 
     /// `include` or `exclude` items: mappings of axis name to one value. With `known` nil any
-    /// axis name is allowed (include may add axes); otherwise names must be in `known`.
+    /// axis name is allowed (include may add axes, up to ``ResourceLimits/axes`` in all with the
+    /// `axisCount` of the grid); otherwise names must be in `known`.
     private mutating func readPartials(_ node: YAMLNode, _ path: String, known: [String]?, listAxes: [ListAxis],
-                                       randomAxes: [String]) -> [PartialAssignment] {
+                                       axisValues: [String: Set<AxisValue.SameValueKey>],
+                                       randomAxes: Set<String>, axisCount: Int) -> [PartialAssignment] {
         guard let items = reader.list(node, path) else { return [] }
+        guard items.count <= ResourceLimits.axisValues else {
+            reader.error(node.location, path, "\(items.count) items; at most \(ResourceLimits.axisValues) (ResourceLimits.axisValues)")
+            return []
+        }
+        let knownSet = known.map(Set.init)
+        var axes = Set(listAxes.map(\.name)).union(randomAxes)
         var result: [PartialAssignment] = []
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
@@ -207,26 +287,32 @@ extension ExperimentReader {
             }
             var partial = PartialAssignment(path: itemPath, entries: [])
             for entry in entries {
-                let entryPath = "\(itemPath).\(entry.key)"
+                let entryPath = "\(itemPath).\(Diagnostic.excerpt(entry.key))"
                 if randomAxes.contains(entry.key) {
                     reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is a random axis; include and exclude name grid axes")
                     continue
                 }
-                if let known, !known.contains(entry.key) {
-                    reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is not an axis",
+                if let known, let knownSet, !knownSet.contains(entry.key) {
+                    reader.error(entry.keyLocation, entryPath, "'\(Diagnostic.excerpt(entry.key))' is not an axis",
                                  help: known.isEmpty ? "the search has no grid axes" : Suggestions.help(for: entry.key, valid: known, noun: "axes"))
                     continue
                 }
                 if known == nil, !Self.isAxisName(entry.key) {
-                    reader.error(entry.keyLocation, entryPath, "'\(entry.key)' is not a valid axis name",
+                    reader.error(entry.keyLocation, entryPath, "'\(Diagnostic.excerpt(entry.key))' is not a valid axis name",
                                  help: "start with a letter or '_', then letters, digits or '_'")
                     continue
                 }
+                if known == nil, axes.insert(entry.key).inserted, axes.count > ResourceLimits.axes {
+                    reader.error(entry.keyLocation, entryPath, "\(axes.count) axes with this one; at most \(ResourceLimits.axes) (ResourceLimits.axes)")
+                    return result
+                }
                 guard let value = readAxisValue(entry.value, entryPath) else { continue }
-                if known != nil, let axis = listAxes.first(where: { $0.name == entry.key }),
-                   !axis.values.contains(where: { $0.sameValue(as: value) }) {
+                if known != nil, let values = axisValues[entry.key], !values.contains(value.sameValueKey),
+                   let axis = listAxes.first(where: { $0.name == entry.key }) {
+                    var shown = axis.values.prefix(20).map(\.description).joined(separator: ", ")
+                    if axis.values.count > 20 { shown += ", … (\(axis.values.count) values)" }
                     reader.error(entry.value.location, entryPath, "\(value) is not a value of axis '\(entry.key)'",
-                                 help: "values: \(axis.values.map(\.description).joined(separator: ", "))")
+                                 help: "values: \(shown)")
                     continue
                 }
                 partial.entries.append((entry.key, value, entry.value, entry.keyLocation))
@@ -252,11 +338,14 @@ enum Distribution {
         case .logUniform(let low, let high):
             return .double(Self.significant(Foundation.exp(Foundation.log(low) + (Foundation.log(high) - Foundation.log(low)) * random.unit())))
         case .intUniform(let low, let high):
-            return .int(low + random.below(high - low + 1))
+            return .int(low + random.below(high - low + 1))  // |low|, |high| ≤ intBound: no overflow
         case .choice(let values):
             return values[random.below(values.count)]
         }
     }
+
+    /// The largest magnitude of an `int_uniform` bound: 2^53, below which every integer is exact as a double.
+    static let intBound = 1 << 53
 
     static func significant(_ value: Double) -> Double {
         Double(String(format: "%.6g", value)) ?? value
@@ -298,6 +387,17 @@ extension AxisValue {
     func sameValue(as other: AxisValue) -> Bool {
         if let a = number, let b = other.number { return a == b }
         return self == other
+    }
+
+    /// What ``sameValue(as:)`` compares, as a hashable key: numbers by value, the rest as written.
+    enum SameValueKey: Hashable {
+        case number(Double)
+        case other(AxisValue)
+    }
+
+    /// This value's ``SameValueKey``: two values are the same value exactly when their keys are equal.
+    var sameValueKey: SameValueKey {
+        number.map { .number($0) } ?? .other(self)
     }
 }
 

@@ -47,15 +47,15 @@ struct NodeReader {
     }
 
     /// A scalar's text; lists, mappings and (unless allowed) empty values are errors.
-    mutating func text(_ node: YAMLNode, _ path: String, expected: String) -> (text: String, quoted: Bool)? {
+    mutating func text(_ node: YAMLNode, _ path: String, expected: @autoclosure () -> String) -> (text: String, quoted: Bool)? {
         guard case .scalar(let text, let quoted, _) = node, !node.isNull else {
-            error(node.location, path, "expected \(expected), got \(node.shortDescription)")
+            error(node.location, path, "expected \(expected()), got \(node.shortDescription)")
             return nil
         }
         if !quoted, text.hasPrefix("$"), !text.hasPrefix("$$") {
             // In model and training an unresolved reference was already reported as no axis.
             if !allowsReferences {
-                error(node.location, path, "axis references such as '\(text)' are allowed only in model and training",
+                error(node.location, path, "axis references such as '\(Diagnostic.excerpt(text))' are allowed only in model and training",
                       help: "write the value itself, or $$ for a literal '$'")
             }
             return nil
@@ -67,12 +67,24 @@ struct NodeReader {
         text(node, path, expected: "a string")?.text
     }
 
-    /// An integer in `range`.
+    /// An integer in `range`. A value above the range names its upper end and, when given, the
+    /// ``ResourceLimits`` constant behind it (`limit`, e.g. "ResourceLimits.repetitions").
     mutating func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int> = Int.min...Int.max,
-                      what: String = "an integer") -> Int? {
+                      what: String = "an integer", limit: String? = nil) -> Int? {
         guard let scalar = text(node, path, expected: what) else { return nil }
         guard !scalar.quoted, let value = ScalarSyntax.integer(scalar.text) else {
-            error(node.location, path, "expected \(what), got '\(scalar.text)'")
+            if !scalar.quoted, ScalarSyntax.isDigits(scalar.text) {
+                // Only digits, yet no Int: beyond ±9223372036854775807.
+                error(node.location, path, "\(Diagnostic.excerpt(scalar.text)) is out of range",
+                      help: "expected \(what), at most \(range.upperBound)\(limit.map { " (\($0))" } ?? "")")
+                return nil
+            }
+            error(node.location, path, "expected \(what), got '\(Diagnostic.excerpt(scalar.text))'")
+            return nil
+        }
+        if value > range.upperBound {
+            error(node.location, path, "\(value) is out of range",
+                  help: "at most \(range.upperBound)\(limit.map { " (\($0))" } ?? "")")
             return nil
         }
         guard range.contains(value) else {
@@ -82,16 +94,23 @@ struct NodeReader {
         return value
     }
 
-    /// A finite number accepted by `isValid`; `what` describes the valid values.
-    mutating func double(_ node: YAMLNode, _ path: String, what: String = "a number",
+    /// A finite number accepted by `isValid`; `what` describes the valid values. With `float`
+    /// (the value becomes a 32-bit float in the kernel), the value must be finite as a `Float`
+    /// and `isValid` sees it rounded to one, so `0.99999999999` is not a rate below 1.
+    mutating func double(_ node: YAMLNode, _ path: String, what: String = "a number", float: Bool = false,
                          isValid: (Double) -> Bool = { _ in true }) -> Double? {
         guard let scalar = text(node, path, expected: what) else { return nil }
         guard !scalar.quoted, let value = ScalarSyntax.decimal(scalar.text) else {
-            error(node.location, path, "expected \(what), got '\(scalar.text)'")
+            error(node.location, path, "expected \(what), got '\(Diagnostic.excerpt(scalar.text))'")
             return nil
         }
-        guard isValid(value) else {
-            error(node.location, path, "\(scalar.text) is out of range", help: "expected \(what)")
+        if float, !Float(value).isFinite {
+            error(node.location, path, "\(Diagnostic.excerpt(scalar.text)) is out of range",
+                  help: "expected \(what); runexp trains in 32-bit floats, whose magnitude is at most \(Float.greatestFiniteMagnitude)")
+            return nil
+        }
+        guard isValid(float ? Double(Float(value)) : value) else {
+            error(node.location, path, "\(Diagnostic.excerpt(scalar.text)) is out of range", help: "expected \(what)")
             return nil
         }
         return value
@@ -104,7 +123,7 @@ struct NodeReader {
         case ("true", false): return true
         case ("false", false): return false
         default:
-            error(node.location, path, "expected true or false, got '\(scalar.text)'")
+            error(node.location, path, "expected true or false, got '\(Diagnostic.excerpt(scalar.text))'")
             return nil
         }
     }
@@ -112,11 +131,11 @@ struct NodeReader {
     /// One of an enum's raw values, with did-you-mean.
     mutating func choice<E: CaseIterable & RawRepresentable>(_ node: YAMLNode, _ path: String, _: E.Type,
                                                              noun: String) -> E? where E.RawValue == String {
-        let names = E.allCases.map(\.rawValue)
+        var names: [String] { E.allCases.map(\.rawValue) }
         guard let scalar = text(node, path, expected: "one of: \(names.joined(separator: ", "))") else { return nil }
         guard let value = E(rawValue: scalar.text) else {
-            error(node.location, path, "'\(scalar.text)' is not a valid \(noun)",
-                  help: Suggestions.help(for: scalar.text, valid: names, noun: "\(noun)s"))
+            error(node.location, path, "'\(Diagnostic.excerpt(scalar.text))' is not a valid \(noun)",
+                  help: Suggestions.help(for: scalar.text, valid: names, noun: Suggestions.plural(noun)))
             return nil
         }
         return value

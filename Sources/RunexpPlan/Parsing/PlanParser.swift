@@ -12,10 +12,22 @@ public enum PlanParser {
     /// when given, gets the `data` section as soon as it is read, before the cells are resolved,
     /// so that a caller can start loading the data file meanwhile.
     public static func parse(contentsOf path: String, dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+        // At most one byte more than the limit is read, so a huge file (or /dev/zero) is refused
+        // without being loaded; YAMLSyntax names the limit.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
-                                              keyPath: "", message: reason)])
+                                              keyPath: "", message: "no such file")])
+        }
+        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: ResourceLimits.experimentBytes + 1) ?? Data() else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0),
+                                              keyPath: "", message: isDirectory.boolValue ? "is a directory, not a file" : "cannot read the file")])
+        }
+        try? handle.close()
+        if data.count > ResourceLimits.experimentBytes {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), keyPath: "",
+                                              message: "the file has more than \(ResourceLimits.experimentBytes) bytes; at most \(ResourceLimits.experimentBytes) (ResourceLimits.experimentBytes)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 1, column: 1),
@@ -94,11 +106,12 @@ struct ExperimentReader {
         checkAxisReferences(model: templates.model, training: templates.training, search: search)
 
         var cells: [Cell] = []
-        if let modelNode = templates.model, let trainingNode = templates.training {
+        if let modelNode = templates.model, let trainingNode = templates.training, !search.overBudget {
             reader.allowsReferences = true
             let split = data?.split ?? SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: true)
             cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split, seed: UInt64(seed))
             reader.allowsReferences = false
+            checkRuns(cells: cells.count, search: search, folds: data?.split.folds, at: top[.search]?.location ?? top.location)
         }
         guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
         return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed),
@@ -107,6 +120,18 @@ struct ExperimentReader {
     }
 
     // MARK: - Top level
+
+    /// Refuses more than ``ResourceLimits/runs`` runs (cells × repetitions × folds).
+    private mutating func checkRuns(cells: Int, search: SearchSection, folds: Int?, at location: SourceLocation) {
+        let folds = folds ?? 1
+        let (perCell, overflow) = search.repetitions.multipliedReportingOverflow(by: folds)
+        let (runs, overflow2) = cells.multipliedReportingOverflow(by: perCell)
+        guard overflow || overflow2 || runs > ResourceLimits.runs else { return }
+        let count = overflow || overflow2 ? "more than \(Int.max)" : "\(runs)"
+        reader.error(search.repetitionsLocation ?? location, search.repetitionsLocation == nil ? "search" : "search.repetitions",
+                     "\(cells) cells × \(search.repetitions) repetitions × \(folds) folds = \(count) runs; at most \(ResourceLimits.runs) (ResourceLimits.runs)",
+                     help: "use fewer cells, repetitions or folds, or split the search into several files")
+    }
 
     private mutating func readSchemaVersion(_ node: YAMLNode) -> Int? {
         guard let version = reader.int(node, "schema_version", in: 1...Int.max, what: "a whole number ≥ 1") else {
@@ -127,8 +152,13 @@ struct ExperimentReader {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
         }
         guard valid else {
-            reader.error(node.location, "name", "'\(name)' is not a valid name",
+            reader.error(node.location, "name", "'\(Diagnostic.excerpt(name))' is not a valid name",
                          help: "use lowercase letters, digits, '_' and '-' (it names the result folder)")
+            return nil
+        }
+        guard name.utf8.count <= ResourceLimits.nameLength else {
+            reader.error(node.location, "name", "the name has \(name.utf8.count) characters; at most \(ResourceLimits.nameLength) (ResourceLimits.nameLength)",
+                         help: "it names the result folder")
             return nil
         }
         return name
@@ -144,7 +174,11 @@ struct ExperimentReader {
         locations.target = section[.target]?.location
         locations.positive = section[.positive]?.location
 
-        let file = section[.file].flatMap { reader.string($0, "data.file") }
+        var file = section[.file].flatMap { reader.string($0, "data.file") }
+        if let node = section[.file], file?.isEmpty == true {
+            reader.error(node.location, "data.file", "the path is empty", help: "write the path of a CSV file, relative to this file")
+            file = nil
+        }
         let target = section[.target].flatMap { reader.text($0, "data.target", expected: "a column name")?.text }
         let positive = section[.positive].flatMap { reader.text($0, "data.positive", expected: "a label")?.text }
         var exclude: [String] = []
@@ -181,7 +215,9 @@ struct ExperimentReader {
         let validation = section[.validation].flatMap {
             reader.double($0, "data.split.validation", what: fraction) { $0 > 0 && $0 < 1 }
         }
-        let folds = section[.folds].flatMap { reader.int($0, "data.split.folds", in: 2...Int.max, what: "a whole number ≥ 2") }
+        let folds = section[.folds].flatMap {
+            reader.int($0, "data.split.folds", in: 2...ResourceLimits.folds, what: "a whole number ≥ 2", limit: "ResourceLimits.folds")
+        }
         let shuffle = section[.shuffle].flatMap { reader.bool($0, "data.split.shuffle") } ?? true
         let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? shuffle
         if let stratifyNode = section[.stratify], stratify, !shuffle {

@@ -24,7 +24,7 @@ indirect enum YAMLNode: Sendable, Hashable {
     /// What the user wrote, for messages: the scalar's text, or "a mapping" / "a list".
     var shortDescription: String {
         switch self {
-        case .scalar(let text, _, _): isNull ? "nothing" : "'\(text)'"
+        case .scalar(let text, _, _): isNull ? "nothing" : "'\(Diagnostic.excerpt(text))'"
         case .mapping: "a mapping"
         case .sequence: "a list"
         }

@@ -4,10 +4,18 @@ import Yams
 enum YAMLSyntax {
     /// Parses `text`; a syntax error becomes one diagnostic at the position libyaml reports.
     static func parse(_ text: String, file: String) -> (YAMLNode?, [Diagnostic]) {
+        let bytes = text.utf8.count
+        if bytes > ResourceLimits.experimentBytes {
+            return (nil, [Diagnostic(location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                                     message: "the file has \(bytes) bytes; at most \(ResourceLimits.experimentBytes) (ResourceLimits.experimentBytes)")])
+        }
         if let tab = firstIndentingTab(in: text) {
             let location = SourceLocation(file: file, line: tab.line, column: tab.column)
             return (nil, [Diagnostic(location: location, keyPath: "",
                                      message: "tab character in indentation; YAML indents with spaces only")])
+        }
+        if let problem = YAMLEventScan.firstProblem(in: text, file: file) {
+            return (nil, [problem])
         }
         do {
             // No implicit typing: runexp reads every scalar itself, as written (see ScalarSyntax); the default
@@ -37,19 +45,40 @@ enum YAMLSyntax {
             if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
             return at(mark, message)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            var names = duplicates.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")
+            if duplicates.count > 5 { names += " and \(duplicates.count - 5) more" }
             let second = secondOccurrence(of: duplicates.first ?? "", after: context.mark, in: text)
             let location = second.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
                 ?? SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
             return Diagnostic(location: location, keyPath: duplicates.first ?? "",
                               message: "duplicate key \(names) in one mapping (first at line \(context.mark.line)); each key may appear once")
-        case .reader(let problem, _, _, _):
-            return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                              message: "cannot read the file as UTF-8 text: \(problem)")
+        case .reader(let problem, let offset, let value, _):
+            let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return Diagnostic(location: SourceLocation(file: file, line: line, column: column), keyPath: "",
+                              message: "cannot read the file as UTF-8 text: \(problem)\(character)")
         default:
             return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                               message: "YAML syntax: \(error)")
         }
+    }
+
+    /// Line and column (1-based, columns in Unicode scalars, as libyaml counts them) of a byte offset.
+    private static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            if bytes >= offset { break }
+            bytes += UTF8.width(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
     }
 
     /// The first tab used for indentation (before any other character on its line).
