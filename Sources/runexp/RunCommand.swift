@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         let started = Date()
         // git runs in its own process while this one parses the file, loads the data and, for a new
         // folder (whose name holds the commit), trains the first runs.
-        let probedGit = Background { await GitState.probe(experimentFile: file) }
+        let probedGit = Background(settledBeforeExit: true) { await GitState.probe(experimentFile: file) }
         let plan: Plan
         // The data file (the plan's data section, handed over before the cells) loads while the
         // cells are resolved.

@@ -27,7 +27,9 @@ struct Runexp: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            await BackgroundWork.settle()
         } catch {
+            await BackgroundWork.settle()
             if exitCode(for: error) == .validationFailure {
                 Terminal.error(fullMessage(for: error))
                 Terminal.error("Run 'runexp --help' for usage.")
@@ -38,7 +40,7 @@ struct Runexp: AsyncParsableCommand {
     }
 }
 
-/// runexp's exit codes (DESIGN.md §2).
+/// runexp's exit codes (the README's "The command line" lists them).
 enum ExitStatus {
     static let success: Int32 = 0
     static let invalidInput: Int32 = 1

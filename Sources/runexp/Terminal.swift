@@ -20,7 +20,9 @@ enum Terminal {
         var sources: [String: String] = [:]
         for file in Set(error.diagnostics.map(\.location.file)) {
             let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-            if let size = attributes?[.size] as? Int, size < 64 << 20,
+            // Source lines are shown from files no larger than an experiment file may be: a
+            // diagnostic in a 50 MB file is printed without loading it again.
+            if let size = attributes?[.size] as? Int, size <= ResourceLimits.experimentBytes,
                let data = FileManager.default.contents(atPath: file) {
                 sources[file] = String(decoding: data, as: UTF8.self)
             }

@@ -22,8 +22,8 @@ enum Hostile {
         var stdout: String
         var stderr: String
         var seconds: Double
-        /// Peak resident set size in megabytes (`ru_maxrss`).
-        var peakMB: Double
+        /// Peak resident set size of runexp in megabytes (`ru_maxrss`); nil where it cannot be measured.
+        var peakMB: Double?
         var timedOut: Bool
     }
 
@@ -49,10 +49,19 @@ enum Hostile {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
-        // The shell sets the limit, enters the folder, then becomes runexp (exec keeps the pid, so wait4
-        // measures runexp itself).
-        let script = "ulimit -v \(memoryLimitKiB) && cd \"$1\" && shift && exec \"$0\" \"$@\""
-        let argv = ["/bin/sh", "-c", script, CLITests.binary, directory] + arguments
+        // A small Python parent forks runexp under the limit and reports its wait status and peak
+        // resident memory from wait4: measured on the test process's own child, ru_maxrss would carry
+        // this (large) process's pages, which a vfork-spawned child inherits at exec. Without python3,
+        // the shell sets the limit and becomes runexp, and the peak is not known.
+        let reportPath = directory + "/.hostile-report-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: reportPath) }
+        let argv: [String]
+        if let python = python {
+            argv = [python, "-c", measuringParent, String(memoryLimitKiB), directory, reportPath, CLITests.binary] + arguments
+        } else {
+            let script = "ulimit -v \(memoryLimitKiB) && cd \"$1\" && shift && exec \"$0\" \"$@\""
+            argv = ["/bin/sh", "-c", script, CLITests.binary, directory] + arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         for (key, value) in extra { environment[key] = value }
@@ -64,9 +73,15 @@ enum Hostile {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
+        // Its own process group, so a timed-out case is killed with its child.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
         let started = Date()
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, cArgs, cEnv)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
 
         var status: Int32 = 0
@@ -78,11 +93,23 @@ enum Hostile {
             if waited < 0 && errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD) }
             if Date().timeIntervalSince(started) > deadline, !timedOut {
                 timedOut = true
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
             }
             usleep(5_000)
         }
         let seconds = Date().timeIntervalSince(started)
+        var peakKiB: Int?
+        if python != nil {
+            // "<wait status> <ru_maxrss KiB>" of runexp itself, when the parent lived to write it.
+            let fields = String(decoding: FileManager.default.contents(atPath: reportPath) ?? Data(), as: UTF8.self)
+                .split(separator: " ").compactMap { Int32($0) }
+            if fields.count == 2 {
+                status = fields[0]
+                peakKiB = Int(fields[1])
+            }
+        } else {
+            peakKiB = Int(usage.ru_maxrss)
+        }
         let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let signal: Int32? = signaled ? status & 0x7f : nil
         let exit: Int32 = signal.map { 128 + $0 } ?? (status >> 8) & 0xff
@@ -90,8 +117,29 @@ enum Hostile {
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
         return Outcome(exit: exit, signal: signal, stdout: String(decoding: out, as: UTF8.self),
                        stderr: String(decoding: err, as: UTF8.self), seconds: seconds,
-                       peakMB: Double(usage.ru_maxrss) / 1024, timedOut: timedOut)
+                       peakMB: peakKiB.map { Double($0) / 1024 }, timedOut: timedOut)
     }
+
+    /// python3, for the measuring parent; nil where there is none (then the shell runs runexp).
+    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The measuring parent: forks runexp with RLIMIT_AS set and in its folder, waits for it, and
+    /// writes its raw wait status and `ru_maxrss` (KiB) to the report file.
+    static let measuringParent = """
+        import os, resource, sys
+        limit, directory, report = int(sys.argv[1]) * 1024, sys.argv[2], sys.argv[3]
+        pid = os.fork()
+        if pid == 0:
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                os.chdir(directory)
+                os.execv(sys.argv[4], sys.argv[4:])
+            finally:
+                os._exit(127)
+        _, status, usage = os.wait4(pid, 0)
+        with open(report, "w") as f:
+            f.write(f"{status} {usage.ru_maxrss}")
+        """
 
     /// Checks the contract for a refused input: exit `exit`, in time, no signal, stderr holding every
     /// one of `messages`, no more than `maxStderrBytes` of it, and (when `resultsUnder` is given) no
@@ -133,9 +181,10 @@ enum Hostile {
         return found
     }
 
-    private static func record(_ name: String, _ outcome: Outcome) {
+    /// Appends the case to `RUNEXP_HOSTILE_TABLE` when set: name, exit, seconds, peak MB.
+    static func record(_ name: String, _ outcome: Outcome) {
         guard let table = ProcessInfo.processInfo.environment["RUNEXP_HOSTILE_TABLE"] else { return }
-        let line = "\(name)\t\(outcome.exit)\t\(String(format: "%.2f", outcome.seconds))\t\(String(format: "%.1f", outcome.peakMB))\n"
+        let line = "\(name)\t\(outcome.exit)\t\(String(format: "%.2f", outcome.seconds))\t\(outcome.peakMB.map { String(format: "%.1f", $0) } ?? "n/a")\n"
         let descriptor = open(table, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard descriptor >= 0 else { return }
         _ = line.withCString { write(descriptor, $0, strlen($0)) }

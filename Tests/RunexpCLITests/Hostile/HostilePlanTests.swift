@@ -142,13 +142,6 @@ import Testing
         #expect(outcome.exit == 0, "\(name): exit \(outcome.exit)\n\(outcome.stderr.prefix(2000))")
         #expect(outcome.stdout.contains("estimated wall time:"), "\(name): \(outcome.stdout.suffix(500))")
         #expect(outcome.seconds < Hostile.timeLimit * 2, "\(name): took \(outcome.seconds) s")
-        if let table = ProcessInfo.processInfo.environment["RUNEXP_HOSTILE_TABLE"] {
-            let line = "plan, \(name)\t\(outcome.exit)\t\(String(format: "%.2f", outcome.seconds))\t\(String(format: "%.1f", outcome.peakMB))\n"
-            if let handle = FileHandle(forWritingAtPath: table) {
-                handle.seekToEndOfFile()
-                handle.write(Data(line.utf8))
-                try? handle.close()
-            }
-        }
+        Hostile.record("plan, \(name)", outcome)
     }
 }
