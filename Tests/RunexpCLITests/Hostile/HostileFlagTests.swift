@@ -43,3 +43,19 @@ import Testing
         Hostile.expectRefusal(flag.name, outcome, exit: 2, messages: flag.messages, resultsUnder: directory + "/results")
     }
 }
+
+/// An invalid run exits while git may still be answering the probe started beside the parse; it
+/// must wait for it (an exit in flight printed "SWIFT TASK CONTINUATION MISUSE" about one time in
+/// eight). 32 tries miss a one-in-eight fault with probability (7/8)^32 ≈ 1.4 %.
+@Suite struct ExitWhileGitRunsTests {
+    @Test func anInvalidRunNeverReportsALeakedContinuation() throws {
+        let experiment = Hostile.experiment(replacing: "epochs: 4", with: "epochs: many")
+        let directory = try Hostile.workspace(experiments: ["tiny": experiment])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for attempt in 0..<32 {
+            let outcome = try Hostile.run(["run", "exp/tiny.yaml"], in: directory)
+            #expect(outcome.exit == 1, "attempt \(attempt): exit \(outcome.exit)")
+            #expect(!outcome.stderr.contains("CONTINUATION MISUSE"), "attempt \(attempt):\n\(outcome.stderr)")
+        }
+    }
+}
