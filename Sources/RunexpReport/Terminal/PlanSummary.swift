@@ -20,7 +20,7 @@ public enum PlanSummary {
         text += "runs: \(plan.runCount) (\(plan.cells.count) cells × \(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
         if let folds = plan.data.split.folds { text += " × \(folds) folds" }
         text += ")\n"
-        text += "steps: \(trainingSteps(experiment)) optimizer steps at most\n"
+        text += "steps: \(trainingSteps(experiment).map(String.init) ?? "more than \(Int.max)") optimizer steps at most\n"
         text += "objective: \(plan.objective.goal.rawValue) \(plan.objective.metric)\n"
         if let estimate {
             let seconds = estimate.seconds < 60 ? FixedFormat.string(estimate.seconds, digits: 2) + "s" : ProgressLine.duration(estimate.seconds)
@@ -30,14 +30,19 @@ public enum PlanSummary {
         return text
     }
 
-    /// Optimizer steps of every run: epochs × ⌈training rows / batch size⌉, summed.
-    public static func trainingSteps(_ experiment: PreparedExperiment) -> Int {
+    /// Optimizer steps of every run: epochs × ⌈training rows / batch size⌉, summed; nil when the sum
+    /// is beyond `Int` (a million runs of a million epochs can be).
+    public static func trainingSteps(_ experiment: PreparedExperiment) -> Int? {
         let plan = experiment.plan
         var steps = 0
         for run in plan.runs {
             let training = plan.cells[run.cell].training
             let rows = experiment.part(for: run).train.rows
-            steps += training.epochs * ((rows + training.batchSize - 1) / training.batchSize)
+            let perEpoch = rows / training.batchSize + (rows % training.batchSize == 0 ? 0 : 1)
+            let (runSteps, overflowMultiplying) = training.epochs.multipliedReportingOverflow(by: perEpoch)
+            let (sum, overflowAdding) = steps.addingReportingOverflow(runSteps)
+            if overflowMultiplying || overflowAdding { return nil }
+            steps = sum
         }
         return steps
     }
