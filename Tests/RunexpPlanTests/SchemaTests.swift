@@ -72,9 +72,31 @@ import Testing
         #expect(version["maximum"] as? Int == Plan.currentSchemaVersion)
     }
 
+    /// The schema's maximums are the parser's limits (ResourceLimits), so an editor flags what
+    /// runexp would refuse.
+    @Test func maximumsAreTheResourceLimits() throws {
+        /// The `maximum` of a property, looking through anyOf.
+        func maximum(_ property: Any?) -> Int? {
+            guard let property = property as? [String: Any] else { return nil }
+            if let value = property["maximum"] as? Int { return value }
+            return ((property["anyOf"] as? [Any]) ?? []).lazy.compactMap { maximum($0) }.first
+        }
+        let name = try #require((schema["properties"] as? [String: Any])?["name"] as? [String: Any])
+        #expect(name["maxLength"] as? Int == ResourceLimits.nameLength)
+        #expect(maximum(property("split", "folds")) == ResourceLimits.folds)
+        #expect(maximum(property("dense", "units")) == ResourceLimits.units)
+        #expect(maximum(property("training", "epochs")) == ResourceLimits.epochs)
+        #expect(maximum(property("search", "repetitions")) == ResourceLimits.repetitions)
+        let random = try #require(property("search", "random") as? [String: Any])
+        #expect(maximum((random["properties"] as? [String: Any])?["samples"]) == ResourceLimits.cells)
+    }
+
     /// Every experiment file validates against the schema (python3 with jsonschema and PyYAML,
-    /// which .ci/run installs) and names the schema on its first line.
-    @Test func experimentFilesValidateAgainstTheSchema() throws {
+    /// which .ci/run installs) and names the schema on its first line. Skipped where python3 lacks
+    /// them, unless `RUNEXP_REQUIRE_TOOLS=1` (CI).
+    @Test(.enabled(if: PythonSchemaTools.available,
+                   "python3 with jsonschema and PyYAML is not installed (pip install jsonschema pyyaml); RUNEXP_REQUIRE_TOOLS=1 makes this a failure"))
+    func experimentFilesValidateAgainstTheSchema() throws {
         let root = Fixtures.repositoryRoot
         let experiments = root.appendingPathComponent("experiments")
         let files = try FileManager.default.contentsOfDirectory(atPath: experiments.path).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -111,4 +133,20 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
     }
+}
+
+/// Whether the schema's Python check can run here.
+enum PythonSchemaTools {
+    /// True when tools are required (CI), or `python3 -c 'import jsonschema, yaml'` succeeds.
+    static let available: Bool = {
+        if ProcessInfo.processInfo.environment["RUNEXP_REQUIRE_TOOLS"] == "1" { return true }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import jsonschema, yaml"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
 }
