@@ -48,11 +48,11 @@ enum Hostile {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addchdir_np(&actions, directory)
 
-        // The shell sets the limit, then becomes runexp (exec keeps the pid, so wait4 measures runexp).
-        let script = "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\""
-        let argv = ["/bin/sh", "-c", script, CLITests.binary] + arguments
+        // The shell sets the limit, enters the folder, then becomes runexp (exec keeps the pid, so wait4
+        // measures runexp itself).
+        let script = "ulimit -v \(memoryLimitKiB) && cd \"$1\" && shift && exec \"$0\" \"$@\""
+        let argv = ["/bin/sh", "-c", script, CLITests.binary, directory] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         for (key, value) in extra { environment[key] = value }
