@@ -40,7 +40,7 @@ public final class ActiveResultFolder {
     static let lockName = ".lock"
 
     /// The steps of ``finish(files:)`` after which a test can make it fail, as a killed process would.
-    enum FinishStep: CaseIterable {
+    enum FinishStep: CaseIterable, Sendable {
         case filesWritten, latestPointed, lockRemoved
     }
 
