@@ -43,14 +43,9 @@ public enum ShardMerger {
         var planFolder = ""
         var infos: [(info: ShardFolder.Info, path: String)] = []
         var unfinished: [String] = []
-        var seenFolders: Set<String> = []
         for folder in folders {
             func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
             func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
-            let standardized = (folder as NSString).standardizingPath
-            guard seenFolders.insert(standardized).inserted else {
-                throw ShardError.merge("'\(folder)' is given twice; name each shard once")
-            }
             let hasInfo = exists(ShardFolder.infoName)
             if !hasInfo, !exists(ActiveResultFolder.journalName), exists("runs.csv") {
                 throw ShardError.merge("'\(folder)' is a finished result folder, not a shard; merge joins the shard folders of a "
@@ -66,8 +61,8 @@ public enum ShardMerger {
             if let planJSON, planJSON != text {
                 throw ShardError.merge("'\(folder)' and '\(planFolder)' are shards of different plans; merge shards of one run")
             }
+            if planJSON == nil { planFolder = folder }
             planJSON = text
-            planFolder = folder
             guard hasInfo else {
                 throw ShardError.merge("'\(folder)' is not a shard folder: \(ShardFolder.infoName) is missing")
             }
