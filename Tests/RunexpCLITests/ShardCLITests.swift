@@ -37,6 +37,10 @@ import Testing
         #expect(merge.status == 0, "\(merge.stderr)")
         let merged = try cli.resultFiles(directory + "/sharded/diffs/latest")
         #expect(merged == (try cli.resultFiles(directory + "/single/diffs/latest")))
+        // Once merged, status says where to, not to merge.
+        let after = try cli.runexp(["status", shards], in: directory)
+        let mergedInto = try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/sharded/diffs/latest")
+        #expect(after.stdout.hasSuffix("All shards done and merged: \(directory)/sharded/diffs/\(mergedInto)\n"), "\(after.stdout)")
         // A shard run again is already done.
         let again = try cli.runexp(["exp.yaml", "--out", "sharded", "--shard", "2/3", "--quiet"], in: directory)
         #expect(again.status == 0)
