@@ -116,6 +116,10 @@ struct RunCommand: AsyncParsableCommand {
                     return nil
                 }
                 Terminal.error("error: \(error)")
+                if let shard {
+                    // A shard has no --resume: its folder is where it resumes from.
+                    Terminal.error("(shard \(shard) resumes from '\(Self.shardFolder(shard, in: shardsDirectory))': delete that folder to run the shard afresh)")
+                }
                 return ExitCode(ExitStatus.invalidInput)
             }
             Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")

@@ -169,6 +169,42 @@ import Glibc
         #expect(Self.snapshot(directory) == before, "\(hostile.name): the refusal changed the workspace")
     }
 
+    /// A second process holding the folder's lock (here this test process): resume names the holder
+    /// recorded in the lock file and leaves the folder alone.
+    @Test func aLockHeldByAnotherProcessIsRefused() throws {
+        let (directory, folder) = try Self.workspace(interrupted: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lock = open(directory + "/" + folder! + "/.lock", O_RDWR)
+        #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+        defer { close(lock) }
+        let holder = try String(contentsOfFile: directory + "/" + folder! + "/.lock", encoding: .utf8)
+        let before = Self.snapshot(directory)
+        let outcome = try Hostile.run(Self.resume, in: directory)
+        Hostile.expectRefusal("lock held by another process", outcome,
+                              messages: ["'\(folder!)' is being written by another runexp process (\(holder)); wait for it or stop it"])
+        #expect(Self.snapshot(directory) == before)
+    }
+
+    /// A shard whose journal was damaged: the refusal says how a shard starts afresh.
+    @Test func aShardWithADamagedJournalSaysHowToStartItAfresh() throws {
+        let (directory, _) = try Self.workspace(interrupted: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try CLITests().runexp(["exp.yaml", "--shard", "1/2", "--quiet"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let ids = try FileManager.default.contentsOfDirectory(atPath: directory + "/results/resume/shards")
+        let shard = "results/resume/shards/" + ids[0] + "/shard-1-of-2"
+        // Make it an interrupted shard whose journal holds a line of another plan.
+        try FileManager.default.removeItem(atPath: directory + "/" + shard + "/shard.json")
+        try "{\"data_sha256\":{},\"plan_sha256\":\"0f\",\"runexp_journal\":1}\n".write(toFile: directory + "/" + shard + "/.journal",
+                                                                                           atomically: true, encoding: .utf8)
+        let before = Self.snapshot(directory)
+        let outcome = try Hostile.run(["exp.yaml", "--shard", "1/2", "--quiet"], in: directory)
+        Hostile.expectRefusal("shard journal of another plan", outcome,
+                              messages: [shard + "/.journal:1: the journal was started for a plan with SHA-256 0f, this plan has ",
+                                         "(shard 1/2 resumes from '\(shard)': delete that folder to run the shard afresh)"])
+        #expect(Self.snapshot(directory) == before)
+    }
+
     /// Shards the user merges: finished ones with damaged files, or of different data.
     struct ShardCase: CustomTestStringConvertible, Sendable {
         var name: String
