@@ -84,14 +84,15 @@ public final class ActiveResultFolder {
         }
     }
 
-    /// Creates `path` and its parents, naming the first of them that is a file rather than a folder.
+    /// Creates `path` and its parents; the error names the first of them that is a file rather than a folder.
     static func makeFolder(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix = (prefix as NSString).appendingPathComponent(String(component))
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw ResultFolderError.notAFolder(path: prefix)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: prefix,
+                                                               NSLocalizedDescriptionKey: "'\(prefix)' is a file, not a folder"])
             }
         }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

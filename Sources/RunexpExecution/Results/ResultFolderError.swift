@@ -14,8 +14,6 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
     case dataChanged(path: String, changes: [String])
     /// A line of the folder's journal (or the journal itself) cannot be used.
     case badJournal(JournalError)
-    /// A path where a folder must be is something else.
-    case notAFolder(path: String)
     /// `latest` exists and is not the symbolic link runexp keeps there.
     case latestNotALink(path: String)
 
@@ -39,8 +37,6 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
             "\(error); " + (error.line == nil ? "start a new run without --resume"
                 : "the journal was damaged, edited or copied from another folder: delete that line to train its run again, "
                     + "or start a new run without --resume")
-        case .notAFolder(let path):
-            "'\(path)' is a file, not a folder; results go into folders under --out (default 'results')"
         case .latestNotALink(let path):
             "'\(path)' is not a symbolic link; runexp points it at the newest result folder: move it away and run again"
         }

@@ -81,6 +81,8 @@ import Glibc
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var interrupted = false
+        /// The exit code of the refusal.
+        var exit: Int32 = 1
         /// Prepares the workspace (and the interrupted folder, when there is one); returns the
         /// arguments and the messages stderr must hold.
         var prepare: @Sendable (_ directory: String, _ folder: String?) throws -> (arguments: [String], messages: [String])
@@ -137,9 +139,10 @@ import Glibc
             try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: false)
             return (resume, [folder! + "/.lock: cannot be opened as the folder's lock: Is a directory"])
         },
-        Case(name: "--out names a file") { directory, _ in
+        Case(name: "--out names a file", exit: 3) { directory, _ in
             try "x".write(toFile: directory + "/file", atomically: true, encoding: .utf8)
-            return (["exp.yaml", "--out", "file/sub", "--quiet"], ["'file' is a file, not a folder"])
+            // Exit 3 (the run failed to write), as CLITests.anUnwritableResultsLocationStopsTheRun expects.
+            return (["exp.yaml", "--out", "file/sub", "--quiet"], ["error: cannot create a result folder under 'file/sub/resume': 'file' is a file, not a folder"])
         },
         Case(name: "latest is a folder") { directory, _ in
             try FileManager.default.createDirectory(atPath: directory + "/results/resume/latest", withIntermediateDirectories: true)
@@ -165,7 +168,7 @@ import Glibc
         let (arguments, messages) = try hostile.prepare(directory, folder)
         let before = Self.snapshot(directory)
         let outcome = try Hostile.run(arguments, in: directory)
-        Hostile.expectRefusal(hostile.name, outcome, messages: messages)
+        Hostile.expectRefusal(hostile.name, outcome, exit: hostile.exit, messages: messages)
         #expect(Self.snapshot(directory) == before, "\(hostile.name): the refusal changed the workspace")
     }
 
