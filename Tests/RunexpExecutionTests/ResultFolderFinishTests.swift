@@ -57,6 +57,25 @@ import Testing
         #expect(try String(contentsOfFile: path + "/plots/effects.svg", encoding: .utf8) == "<svg/>")
     }
 
+    /// Resuming removes the temporary files a killed process left, before any run is trained.
+    @Test func resumeRemovesStaleTemporaryFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path: String
+        do {
+            let folder = try ActiveResultFolder.create(in: directory.file("exp"), name: "f", planJSON: Self.planJSON, dataSHA256: Self.data,
+                                                       experimentText: "y")
+            try folder.append(PlanRecords.record(Self.plan, index: 1))
+            path = folder.path
+        }
+        try "x".write(toFile: path + "/.runs.csv.tmp-999999", atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: path + "/plots", withIntermediateDirectories: true)
+        try "x".write(toFile: path + "/plots/.effects.svg.tmp-999998", atomically: false, encoding: .utf8)
+        let resumed = try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+        #expect(resumed.journaled.keys.sorted() == [1])
+        #expect(Self.hidden(path) == [".journal", ".lock"])
+    }
+
     @Test func aLatestThatIsNoLinkIsRefusedBeforeAFolderIsMade() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

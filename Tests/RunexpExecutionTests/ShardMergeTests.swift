@@ -102,6 +102,14 @@ import Testing
             }
             return paths
         }, message: "'S1/plan.json': repetitions 1000000000000000000; 1...10000 (ResourceLimits.repetitions)"),
+        Case(name: "plan.json whose name leaves --out", damage: { paths in
+            for path in paths {
+                let text = try String(contentsOfFile: path + "/plan.json", encoding: .utf8)
+                    .replacingOccurrences(of: "\"name\" : \"exp\"", with: "\"name\" : \"../../etc\"")
+                try text.write(toFile: path + "/plan.json", atomically: true, encoding: .utf8)
+            }
+            return paths
+        }, message: "'S1/plan.json': name '../../etc' is not [a-z0-9_-]+ of at most 100 characters"),
         Case(name: "cell out of range in runs.jsonl", damage: { paths in
             var record = PlanRecords.record(plan, index: 2, classCount: 2)
             record.run.cell = 1_000_000
@@ -172,6 +180,20 @@ import Testing
         let mixed = try #require(throws: ShardError.self) { try ShardMerger.merge(classes) }
         #expect(mixed.description == "'\(classes[1])' has classes [\"B\", \"X\"] and '\(classes[0])' has [\"B\", \"M\"]; "
             + "the shards were run on different data")
+    }
+
+    /// A shard folder runexp did not make (a folder of someone's files at the shard's path) is left alone.
+    @Test func aShardPathHoldingOtherFilesIsLeftAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("shards/shard-1-of-2")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try "mine".write(toFile: path + "/notes.txt", atomically: true, encoding: .utf8)
+        let error = try #require(throws: ResultFolderError.self) {
+            try ActiveResultFolder.openShard(at: path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y")
+        }
+        #expect(error.description == "'\(path)' holds files runexp did not write there; move it away and run again")
+        #expect(try String(contentsOfFile: path + "/notes.txt", encoding: .utf8) == "mine")
     }
 
     /// Shard folder names are input too: only `shard-I-of-N` within the limits count, and status

@@ -16,6 +16,8 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
     case badJournal(JournalError)
     /// `latest` exists and is not the symbolic link runexp keeps there.
     case latestNotALink(path: String)
+    /// Where runexp would make a folder, something holds files runexp did not write.
+    case occupied(path: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
             "\(error); " + (error.line == nil ? "start a new run without --resume"
                 : "the journal was damaged, edited or copied from another folder: delete that line to train its run again, "
                     + "or start a new run without --resume")
+        case .occupied(let path):
+            "'\(path)' holds files runexp did not write there; move it away and run again"
         case .latestNotALink(let path):
             "'\(path)' is not a symbolic link; runexp points it at the newest result folder: move it away and run again"
         }

@@ -110,7 +110,7 @@ extension ActiveResultFolder {
             let names = isDirectory.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) : ["?"]
             let own: Set<String> = [lockName, "experiment.yaml", "plan.json", ShardFolder.assignmentName]
             guard names.allSatisfy({ own.contains($0) || AtomicFile.isTemporaryName($0) }) else {
-                throw ResultFolderError.notAResultFolder(path: path, missing: "the journal (it holds other files; move it away)")
+                throw ResultFolderError.occupied(path: path)
             }
             try FileManager.default.removeItem(atPath: path)
         }

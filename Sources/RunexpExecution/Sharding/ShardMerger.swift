@@ -175,6 +175,13 @@ public enum ShardMerger {
     /// What makes a plan read back from plan.json unusable for merging (counts that the parser
     /// would have refused, which the run numbering and the tables rely on), or nil.
     static func planProblem(_ plan: Plan) -> String? {
+        // The name becomes a folder under --out: nothing but what the parser allows.
+        guard !plan.name.isEmpty, plan.name.utf8.count <= ResourceLimits.nameLength,
+              plan.name.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                  || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else {
+            return "name '\(plan.name.prefix(ResourceLimits.nameLength))' is not [a-z0-9_-]+ of at most \(ResourceLimits.nameLength) characters"
+        }
         guard !plan.cells.isEmpty, plan.cells.count <= ResourceLimits.cells else {
             return "\(plan.cells.count) cells; a plan has 1...\(ResourceLimits.cells) (ResourceLimits.cells)"
         }
