@@ -60,8 +60,8 @@ struct JournalReader {
         var start = [UInt8](repeating: 0, count: 4096)
         let count = start.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
         guard count > 0 else { return lines }
-        let first = start[..<count].split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
-        return String(decoding: first, as: UTF8.self).contains("\"runexp_journal\":") ? lines - 1 : lines
+        // The header's keys are sorted: it opens with data_sha256, a record with curve.
+        return start[..<count].starts(with: Array("{\"data_sha256\":".utf8)) ? lines - 1 : lines
     }
 
     /// Bytes a line of this plan's records can take at most: the fixed keys and metrics, and one
@@ -78,7 +78,8 @@ struct JournalReader {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var records: [Int: RunRecord] = [:]
-        var lineOf: [Int: (line: Int, bytes: [UInt8])] = [:]
+        // The checksum stands for the verified line: equal checksums of one run are equal lines.
+        var lineOf: [Int: (line: Int, check: [UInt8])] = [:]
         let checker = RunRecordCheck(plan: plan, classCount: classCount)
         var sawHeader = false
         try LineReader.lines(of: path, file: file, maximumLineBytes: maximumLineBytes) { number, bytes, terminated in
@@ -108,12 +109,12 @@ struct JournalReader {
                     + "or written for another plan or other data")
             }
             if let first = lineOf[record.run.index] {
-                guard first.bytes == bytes else {
+                guard first.check == canonical.check else {
                     throw refuse("run \(record.run.index) is also on line \(first.line), with other values")
                 }
                 return
             }
-            lineOf[record.run.index] = (number, bytes)
+            lineOf[record.run.index] = (number, canonical.check)
             records[record.run.index] = record
         }
         if let header, !sawHeader {
