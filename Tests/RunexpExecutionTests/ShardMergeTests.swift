@@ -93,7 +93,11 @@ import Testing
         Case(name: "shard.json of 300 MB", damage: { paths in
             _ = truncate(paths[0] + "/shard.json", 300 << 20)
             return paths
-        }, message: "'S1/shard.json' is 314572800 bytes; at most 268435456 (ResourceLimits.folderFileBytes)"),
+        }, message: "'S1/shard.json' is 314572800 bytes; at most 16777216 (ResourceLimits.shardFileBytes)"),
+        Case(name: "plan.json of 300 MB", damage: { paths in
+            _ = truncate(paths[0] + "/plan.json", 300 << 20)
+            return paths
+        }, message: "'S1/plan.json' is 314572800 bytes; at most 268435456 (ResourceLimits.folderFileBytes)"),
         Case(name: "plan.json with 10^18 repetitions", damage: { paths in
             for path in paths {
                 let text = try String(contentsOfFile: path + "/plan.json", encoding: .utf8)

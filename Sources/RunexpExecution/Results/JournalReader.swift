@@ -329,14 +329,14 @@ enum LineReader {
     }
 
     /// The contents of the regular file at `path` when it holds at most `limit` bytes; a message
-    /// naming the file otherwise.
-    static func contents(of path: String, file: String, limit: Int) throws -> Data {
+    /// naming the file and the limit (`limitName`, in ``ResourceLimits``) otherwise.
+    static func contents(of path: String, file: String, limit: Int, limitName: String = "folderFileBytes") throws -> Data {
         let descriptor = try openRegularFile(path, file: file)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size <= limit else {
             throw JournalError(file: file, line: nil, problem: "is \(status.st_size) bytes; at most \(limit) "
-                + "(ResourceLimits.folderFileBytes)")
+                + "(ResourceLimits.\(limitName))")
         }
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -346,7 +346,7 @@ enum LineReader {
             if count < 0 { throw JournalError(file: file, line: nil, problem: "cannot be read: \(String(cString: strerror(errno)))") }
             if count == 0 { return data }
             guard data.count + count <= limit else {
-                throw JournalError(file: file, line: nil, problem: "grew past \(limit) bytes while read (ResourceLimits.folderFileBytes)")
+                throw JournalError(file: file, line: nil, problem: "grew past \(limit) bytes while read (ResourceLimits.\(limitName))")
             }
             data.append(contentsOf: chunk[..<count])
         }

@@ -163,10 +163,13 @@ public enum ShardMerger {
     }
 
     /// A file of a shard folder, read whole when it is a regular file of at most
-    /// ``ResourceLimits/folderFileBytes``.
+    /// ``ResourceLimits/folderFileBytes`` (plan.json, experiment.yaml) or
+    /// ``ResourceLimits/shardFileBytes`` (shard.json).
     static func read(_ path: String) throws -> Data {
+        let small = (path as NSString).lastPathComponent == ShardFolder.infoName
         do {
-            return try LineReader.contents(of: path, file: path, limit: ResourceLimits.folderFileBytes)
+            return try LineReader.contents(of: path, file: path, limit: small ? ResourceLimits.shardFileBytes : ResourceLimits.folderFileBytes,
+                                           limitName: small ? "shardFileBytes" : "folderFileBytes")
         } catch let error as JournalError {
             throw ShardError.merge("'\(error.file)' \(error.problem)")
         }

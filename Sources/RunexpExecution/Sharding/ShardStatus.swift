@@ -39,7 +39,8 @@ public struct ShardStatus: Sendable {
         var planRuns: Int?
         for (shard, path) in folders {
             func file(_ name: String) -> Data? {
-                try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: ResourceLimits.folderFileBytes)
+                let limit = name == "plan.json" ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
+                return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
             }
             if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data),
                ShardMerger.planProblem(plan) == nil {
@@ -65,7 +66,7 @@ public struct ShardStatus: Sendable {
         }
         entries.sort { ($0.shard.count, $0.shard.index) < ($1.shard.count, $1.shard.index) }
         let merged = (try? LineReader.contents(of: (directory as NSString).appendingPathComponent(ShardFolder.mergedName),
-                                               file: ShardFolder.mergedName, limit: 1 << 16))
+                                               file: ShardFolder.mergedName, limit: ResourceLimits.shardFileBytes))
             .flatMap { try? JSONDecoder().decode(ShardFolder.Merged.self, from: $0) }
             .map(\.folder)
             .flatMap { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("runs.csv")) ? $0 : nil }

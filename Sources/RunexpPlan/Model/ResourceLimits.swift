@@ -31,6 +31,8 @@ public enum ResourceLimits {
     public static let shards = 100_000
     /// Characters of `name` (it names folders; most file systems allow 255 bytes per name).
     public static let nameLength = 100
-    /// Bytes of a plan.json, shard.json or assignment.json read back from a result or shard folder.
+    /// Bytes of a plan.json read back from a result or shard folder.
     public static let folderFileBytes = 256 << 20
+    /// Bytes of a shard.json, assignment.json or merged.json (run indices of at most `runs` runs).
+    public static let shardFileBytes = 16 << 20
 }
