@@ -140,6 +140,25 @@ import RunexpKernel
         #expect(error.description == "\(path)/.journal: is not a regular file; start a new run without --resume")
     }
 
+    /// A FIFO in place of the journal or the lock is refused at once, not waited on.
+    @Test func aJournalOrLockThatIsAFIFOIsRefusedWithoutWaiting() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.folder(in: directory, journal: "")
+        try FileManager.default.removeItem(atPath: path + "/.journal")
+        #expect(mkfifo(path + "/.journal", 0o644) == 0)
+        let journal = try #require(throws: ResultFolderError.self) {
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+        }
+        #expect(journal.description == "\(path)/.journal: is not a regular file; start a new run without --resume")
+        try FileManager.default.removeItem(atPath: path + "/.lock")
+        #expect(mkfifo(path + "/.lock", 0o644) == 0)
+        let lock = try #require(throws: ResultFolderError.self) {
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+        }
+        #expect(lock.description == "\(path)/.lock: is not a regular file, so it cannot be the folder's lock; start a new run without --resume")
+    }
+
     /// The one check's seed formula is the executor's, and records of real runs pass every check.
     @Test(arguments: [
         ("binary, validation fraction, early stopping", ["no", "yes"], "{test: 0.2, validation: 0.25}",

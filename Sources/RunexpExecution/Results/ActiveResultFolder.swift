@@ -299,10 +299,15 @@ public final class ActiveResultFolder {
     /// Opens the folder's lock file and takes the lock, or explains who holds it.
     private static func acquireLock(_ path: String) throws -> Int32 {
         let lockPath = (path as NSString).appendingPathComponent(lockName)
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
         guard descriptor >= 0 else {
             throw ResultFolderError.badJournal(JournalError(file: lockPath, line: nil,
                                                             problem: "cannot be opened as the folder's lock: \(String(cString: strerror(errno)))"))
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw ResultFolderError.badJournal(JournalError(file: lockPath, line: nil, problem: "is not a regular file, so it cannot be the folder's lock"))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var holder = [UInt8](repeating: 0, count: 200)

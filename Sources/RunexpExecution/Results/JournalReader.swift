@@ -316,7 +316,8 @@ enum LineReader {
 
     /// Opens `path` for reading when it is a regular file.
     static func openRegularFile(_ path: String, file: String) throws -> Int32 {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO put in place of a file is refused instead of waited on.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw JournalError(file: file, line: nil, problem: "cannot be opened: \(String(cString: strerror(errno)))")
         }

@@ -75,7 +75,7 @@ public struct ShardStatus: Sendable {
 
     /// True when another process holds the folder's lock.
     static func isLocked(_ path: String) -> Bool {
-        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDONLY | O_CLOEXEC)
+        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
