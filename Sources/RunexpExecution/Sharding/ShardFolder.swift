@@ -6,8 +6,9 @@ import RunexpPlan
 /// Shards of one plan at one commit share a folder,
 /// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>/shard-I-of-N/`, so every task of a job
 /// array finds its own shard folder without talking to the others, and a resubmitted task
-/// resumes its shard from the journal. A finished shard keeps its journal as `runs.jsonl` and
-/// writes `shard.json`.
+/// resumes its shard from the journal. A finished shard keeps its journal's records as
+/// `runs.jsonl` (checked lines, without the header) and writes `shard.json`; `runexp merge` leaves
+/// `merged.json` beside the shard folders, naming the merged folder for `runexp status`.
 public enum ShardFolder {
     /// Written when a shard's runs are all done.
     public struct Info: Codable, Equatable, Sendable {
