@@ -45,15 +45,31 @@ struct MergeCommand: AsyncParsableCommand {
         let files = ExperimentRunner.files(results, experimentText: merged.experimentText, planJSON: merged.planJSON)
             + [("provenance.json", provenanceJSON)]
             + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
-        let folder: ActiveResultFolder
+        var made: ActiveResultFolder?
         do {
             let experimentDirectory = (out as NSString).appendingPathComponent(merged.plan.name)
             let name = ResultFolder.folderName(started: started, git: git).split(separator: "_").first.map { "\($0)_\(tag)" } ?? tag
-            folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, planJSON: merged.planJSON, experimentText: merged.experimentText)
+            let folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, planJSON: merged.planJSON,
+                                                       dataSHA256: merged.dataSHA256, experimentText: merged.experimentText)
+            made = folder
             try folder.finish(files: files)
         } catch {
-            Terminal.error("error: cannot write the merged result folder under '\(out)': \(error)")
+            // A merged folder is made in one go: a half-written one is removed, the shards stay as they were.
+            if let made { try? FileManager.default.removeItem(atPath: made.path) }
+            if let error = error as? ResultFolderError {
+                Terminal.error("error: \(error)")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            Terminal.error("error: cannot write the merged result folder under '\(out)': \(error.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
+        }
+        guard let folder = made else { return }
+        // For runexp status: these shards are merged (where to, while that folder exists).
+        let absolute = folder.path.hasPrefix("/") ? folder.path
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(folder.path)
+        for directory in Set(shardFolders.map { ($0 as NSString).deletingLastPathComponent }) {
+            try? AtomicFile.write(ResultTables.json(ShardFolder.Merged(folder: (absolute as NSString).standardizingPath)),
+                                  to: (directory as NSString).appendingPathComponent(ShardFolder.mergedName))
         }
         Terminal.output("Merged \(shardFolders.count) shards, \(merged.records.count) runs: \(folder.path)\n")
     }

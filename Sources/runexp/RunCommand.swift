@@ -119,6 +119,8 @@ struct RunCommand: AsyncParsableCommand {
         let experimentText = String(decoding: experimentData, as: UTF8.self)
         let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
         let shard = try requestedShard()
+        // Recorded in the journal's header when the folder starts; a resume on other data is refused.
+        let dataSHA256 = [PathNormalizer.normalize(plan.data.path): prepared.data.sha256]
         let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
         let shardsDirectory = shard == nil ? ""
             : ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: await encodedPlan.value, git: await probedGit.value)
@@ -131,6 +133,10 @@ struct RunCommand: AsyncParsableCommand {
                     return nil
                 }
                 Terminal.error("error: \(error)")
+                if let shard {
+                    // A shard has no --resume: its folder is where it resumes from.
+                    Terminal.error("(shard \(shard) resumes from '\(Self.shardFolder(shard, in: shardsDirectory))': delete that folder to run the shard afresh)")
+                }
                 return ExitCode(ExitStatus.invalidInput)
             }
             Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")
@@ -142,13 +148,15 @@ struct RunCommand: AsyncParsableCommand {
         do {
             if let shard, let shardRuns {
                 let folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
-                                                              plan: plan, planJSON: await encodedPlan.value, experimentText: experimentText)
+                                                              plan: plan, planJSON: await encodedPlan.value, dataSHA256: dataSHA256,
+                                                              classCount: prepared.data.classes.count, experimentText: experimentText)
                 try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
                 opened = folder
             } else if let resume {
                 let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
                 guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
-                opened = try ActiveResultFolder.resume(path, plan: plan, planJSON: await encodedPlan.value)
+                opened = try ActiveResultFolder.resume(path, plan: plan, planJSON: await encodedPlan.value, dataSHA256: dataSHA256,
+                                                      classCount: prepared.data.classes.count)
             }
         } catch {
             if let exit = folderFailure(error) { throw exit }
@@ -190,7 +198,7 @@ struct RunCommand: AsyncParsableCommand {
                                                for earlierRecord in waiting { try folder.append(earlierRecord) }
                                                waiting = []
                                                if !folder.isJournalOpen, let json = encodedPlan.ready {
-                                                   try folder.openJournal(planJSON: json)
+                                                   try folder.openJournal(planJSON: json, dataSHA256: dataSHA256)
                                                }
                                                try folder.append(record)
                                            } catch {
@@ -211,7 +219,7 @@ struct RunCommand: AsyncParsableCommand {
         if journalError == nil {
             do {
                 for record in waiting { try folder.append(record) }
-                try folder.openJournal(planJSON: planJSON)
+                try folder.openJournal(planJSON: planJSON, dataSHA256: dataSHA256)
             } catch {
                 journalError = error
             }
@@ -231,7 +239,7 @@ struct RunCommand: AsyncParsableCommand {
         if let shard {
             let info = ShardFolder.Info(index: shard.index, count: shard.count, runs: planned.map(\.index), classes: prepared.data.classes,
                                         planSHA256: planSHA256,
-                                        dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256])
+                                        dataSHA256: dataSHA256)
             do {
                 try folder.finishShard(info)
             } catch {
@@ -247,7 +255,7 @@ struct RunCommand: AsyncParsableCommand {
         let provenance = Provenance(
             runexpVersion: RunexpVersion.current, git: git, experimentFile: file,
             experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: planSHA256,
-            dataSHA256: [PathNormalizer.normalize(plan.data.path): prepared.data.sha256], jobs: jobs,
+            dataSHA256: dataSHA256, jobs: jobs,
             commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
         let provenanceJSON = ResultTables.json(provenance)
         // The report (from the numbers as stored), the tables (written as soon as made) and the

@@ -25,7 +25,13 @@ struct StatusCommand: ParsableCommand {
             let status = ShardStatus.read(directory)
             guard !status.shards.isEmpty else { continue }
             found = true
-            Terminal.output(ShardStatusTable.render(status))
+            var text = ShardStatusTable.render(status)
+            // The table's closing line asks for a merge; once done, it says where the merged folder is.
+            let mergeLine = "All shards done: runexp merge \(status.directory)\n"
+            if let merged = status.mergedInto, text.hasSuffix(mergeLine) {
+                text = String(text.dropLast(mergeLine.count)) + "All shards done and merged: \(merged)\n"
+            }
+            Terminal.output(text)
         }
         if !found {
             Terminal.error("error: no shard folders (shard-I-of-N) under '\(folder)'")

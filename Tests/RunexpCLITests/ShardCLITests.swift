@@ -37,6 +37,13 @@ import Testing
         #expect(merge.status == 0, "\(merge.stderr)")
         let merged = try cli.resultFiles(directory + "/sharded/diffs/latest")
         #expect(merged == (try cli.resultFiles(directory + "/single/diffs/latest")))
+        let provenance = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/sharded/diffs/latest/provenance.json"))) as? [String: Any])
+        #expect(provenance["merged_from"] as? [String] == ["shard-1-of-3", "shard-2-of-3", "shard-3-of-3"].map { shards + "/" + $0 })
+        // Once merged, status says where to, not to merge.
+        let after = try cli.runexp(["status", shards], in: directory)
+        let mergedInto = try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/sharded/diffs/latest")
+        #expect(after.stdout.hasSuffix("All shards done and merged: \(directory)/sharded/diffs/\(mergedInto)\n"), "\(after.stdout)")
         // A shard run again is already done.
         let again = try cli.runexp(["exp.yaml", "--out", "sharded", "--shard", "2/3", "--quiet"], in: directory)
         #expect(again.status == 0)

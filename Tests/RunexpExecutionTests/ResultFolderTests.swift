@@ -17,8 +17,8 @@ import RunexpKernel
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let experiments = directory.file("exp")
-        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), experimentText: "yaml")
-        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), experimentText: "yaml")
+        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml")
+        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml")
         #expect(first.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit"))
         #expect(second.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit-2"))
         #expect(ActiveResultFolder.unfinished(in: experiments) == [first.path, second.path])
@@ -33,11 +33,18 @@ import RunexpKernel
         #expect(leftovers.isEmpty)
     }
 
+    static let data = ["d.csv": String(repeating: "ab", count: 32)]
+
+    /// A record the plan can produce for run `index` (three repetitions of its one cell).
     static func record(_ index: Int) -> RunRecord {
-        RunRecord(run: RunID(index: index, cell: 0, repetition: index, fold: 0), seed: UInt64(index), epochsRun: 1, diverged: false,
-                  validation: PartMetrics(loss: 0.5, accuracy: 0.75, precision: nil, recall: nil, f1: nil, rocAUC: nil), test: nil,
-                  curve: [])
+        PlanRecords.record(planWithRepetitions, index: index)
     }
+
+    static let planWithRepetitions: Plan = {
+        var plan = Self.plan
+        plan.repetitions = 3
+        return plan
+    }()
 
     /// A run trains while plan.json is encoded: runs finished before it wait in memory, and the
     /// journal appears only together with plan.json.
@@ -52,12 +59,14 @@ import RunexpKernel
         #expect(!folder.isJournalOpen)
         #expect(!manager.fileExists(atPath: folder.path + "/.journal") && !manager.fileExists(atPath: folder.path + "/plan.json"))
         #expect(ActiveResultFolder.unfinished(in: experiments) == [folder.path])
-        try folder.openJournal(planJSON: planJSON)
+        try folder.openJournal(planJSON: planJSON, dataSHA256: Self.data)
         try folder.append(Self.record(1))
-        try folder.openJournal(planJSON: "ignored: already open")
+        try folder.openJournal(planJSON: "ignored: already open", dataSHA256: [:])
         #expect(try String(contentsOfFile: folder.path + "/plan.json", encoding: .utf8) == planJSON)
-        let journal = try #require(manager.contents(atPath: folder.path + "/.journal"))
-        #expect(RunJournal.read(journal, runCount: 3).keys.sorted() == [0, 1])
+        let read = try JournalReader(plan: Self.planWithRepetitions, classCount: nil, file: ".journal")
+            .readJournal(at: folder.path + "/.journal", folder: folder.path,
+                         expected: JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: Self.data))
+        #expect(read.keys.sorted() == [0, 1])
         #expect(folder.journaled.keys.sorted() == [0, 1])
     }
 
@@ -74,15 +83,15 @@ import RunexpKernel
             path = folder.path
         }
         #expect(ActiveResultFolder.unfinished(in: experiments) == [path])
-        let resumed = try ActiveResultFolder.resume(path, plan: Self.plan)
+        let resumed = try ActiveResultFolder.resume(path, plan: Self.planWithRepetitions, dataSHA256: Self.data)
         #expect(resumed.journaled.isEmpty && resumed.isJournalOpen)
-        #expect(try String(contentsOfFile: path + "/plan.json", encoding: .utf8) == ResultTables.planJSON(Self.plan))
+        #expect(try String(contentsOfFile: path + "/plan.json", encoding: .utf8) == ResultTables.planJSON(Self.planWithRepetitions))
         try resumed.append(Self.record(2))
         try resumed.finish(files: [("runs.csv", "x\n")])
         #expect(ActiveResultFolder.unfinished(in: experiments).isEmpty)
         // A folder that is only a directory is no result folder.
         try FileManager.default.createDirectory(atPath: experiments + "/bare", withIntermediateDirectories: true)
-        #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan) }
+        #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan, dataSHA256: Self.data) }
     }
 
     /// The hand-made stamps equal Foundation's formatters (which they replace for speed).
@@ -180,24 +189,34 @@ import RunexpKernel
 }
 
 @Suite struct JournalTests {
-    func record(_ index: Int, loss: Double) -> RunRecord {
-        RunRecord(run: RunIDFixture.make(index), seed: UInt64(index), epochsRun: 3, diverged: false,
-                  validation: PartMetrics(loss: loss, accuracy: 0.5, precision: nil, recall: nil, f1: nil, rocAUC: nil), test: nil,
-                  curve: [CurvePoint(epoch: 1, trainLoss: .nan, trainAccuracy: 0.1, validationLoss: .infinity, validationAccuracy: nil)])
-    }
-
-    @Test func roundTripsExactlyAndSkipsATornLineRepeatsAndStrangers() throws {
-        let records = [record(0, loss: 0.1 + 0.2), record(2, loss: 1.0 / 3.0)]
-        var text = records.map(RunJournal.line).joined()
-        text += RunJournal.line(record(2, loss: 9))   // a repeat: the first one counts
-        text += RunJournal.line(record(7, loss: 1))   // outside a 5-run plan
-        text += String(RunJournal.line(record(3, loss: 1)).dropLast(10))  // torn by a kill
-        let read = RunJournal.read(Data(text.utf8), runCount: 5)
+    /// Checked lines read back bit for bit; a torn last line is dropped, an identical repeat is
+    /// accepted, and a stranger (a run outside the plan) or a conflicting repeat is refused by line.
+    @Test func roundTripsExactlyDropsATornTailAndRefusesStrangers() throws {
+        let plan = PlanRecords.plan(cells: 2, repetitions: 3)
+        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: ["d.csv": "x"])
+        let records = [PlanRecords.record(plan, index: 0), PlanRecords.record(plan, index: 2)]
+        var complete = JournalHeader(fingerprint).line + records.map { RunJournal.checkedLine($0, fingerprint: fingerprint) }.joined()
+        complete += RunJournal.checkedLine(records[1], fingerprint: fingerprint)  // an identical repeat
+        let text = complete + String(RunJournal.checkedLine(PlanRecords.record(plan, index: 3), fingerprint: fingerprint).dropLast(10))  // torn by a kill
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let reader = JournalReader(plan: plan, classCount: nil, file: "j")
+        let read = try reader.readJournal(at: try directory.write("j", text), folder: "f", expected: fingerprint)
         #expect(read.keys.sorted() == [0, 2])
-        #expect(read[0]?.validation?.loss == 0.1 + 0.2)
-        #expect(read[2]?.validation?.loss == 1.0 / 3.0)
-        #expect(read[0]?.curve[0].trainLoss.isNaN == true)
-        #expect(read[0]?.curve[0].validationLoss == .infinity)
+        #expect(RunJournal.line(try #require(read[2])) == RunJournal.line(records[1]))
+
+        var conflicting = records[1]
+        conflicting.validation = PartMetrics(loss: 9, accuracy: 0.5, precision: nil, recall: nil, f1: nil, rocAUC: nil)
+        let repeated = complete + RunJournal.checkedLine(conflicting, fingerprint: fingerprint)
+        #expect(throws: JournalError(file: "j", line: 5, problem: "run 2 is also on line 3, with other values")) {
+            try reader.readJournal(at: try directory.write("j", repeated), folder: "f", expected: fingerprint)
+        }
+        var stranger = PlanRecords.record(plan, index: 0)
+        stranger.run = RunID(index: 7, cell: 2, repetition: 1, fold: 0)
+        let outside = JournalHeader(fingerprint).line + RunJournal.checkedLine(stranger, fingerprint: fingerprint)
+        #expect(throws: JournalError(file: "j", line: 2, problem: "run index 7 is outside this plan's runs 0...5")) {
+            try reader.readJournal(at: try directory.write("j", outside), folder: "f", expected: fingerprint)
+        }
     }
 
     /// Records with every optional present and absent, extreme and non-finite numbers.
@@ -238,20 +257,20 @@ import RunexpKernel
             let theirs = try JSONSerialization.jsonObject(with: try encoder.encode(record)) as? NSDictionary
             #expect(ours != nil && ours == theirs, "\(line)")
         }
-        let read = RunJournal.read(Data(lines.joined().utf8), runCount: records.count)
+        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: [:])
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         for record in records {
-            let back = try #require(read[record.run.index])
+            // The checked line is the line with its checksum; without it, it decodes to the record.
+            let checked = Array(RunJournal.checkedLine(record, fingerprint: fingerprint).utf8.dropLast())
+            let canonical = try #require(JournalReader.canonical(checked))
+            #expect(canonical.record + [UInt8(ascii: "\n")] == Array(RunJournal.line(record).utf8))
+            let back = try decoder.decode(RunRecord.self, from: Data(canonical.record))
             // Bit for bit, NaN included (Equatable would call NaN unequal).
             #expect(RunJournal.line(back) == RunJournal.line(record))
             #expect(back.seed == record.seed && back.curve.count == record.curve.count && back.run == record.run)
             #expect(back.validation?.loss.bitPattern == record.validation?.loss.bitPattern)
             #expect(back.curve.map(\.trainLoss.bitPattern) == record.curve.map(\.trainLoss.bitPattern))
         }
-    }
-}
-
-enum RunIDFixture {
-    static func make(_ index: Int) -> RunID {
-        RunID(index: index, cell: index, repetition: 0, fold: 0)
     }
 }

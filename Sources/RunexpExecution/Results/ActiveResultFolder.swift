@@ -5,22 +5,32 @@ import RunexpPlan
 /// one journal line per finished run, then the final files.
 ///
 /// A run may start training before plan.json is written (``create(in:name:experimentText:)``):
-/// runs that finish earlier wait in memory, and ``openJournal(planJSON:)`` writes plan.json, then
-/// the journal with them. A journal line therefore never exists without its plan.json, and a folder
-/// whose process died before that has no runs to lose; `--resume` starts it afresh.
+/// runs that finish earlier wait in memory, and ``openJournal(planJSON:dataSHA256:)`` writes
+/// plan.json, then the journal with them. A journal line therefore never exists without its
+/// plan.json, and a folder whose process died before that has no runs to lose; `--resume` starts
+/// it afresh.
 ///
-/// The journal (`.journal`) holds one compact JSON ``RunRecord`` per line, appended as runs
-/// finish (each line is a single write, so a killed process leaves at most one torn last line,
-/// which reading ignores). A `.lock` held with `flock` keeps a second process out; the kernel
-/// releases it when the process dies. ``finish(files:)`` writes every final file under a
-/// temporary name, renames it into place, then removes the journal and the lock.
+/// The journal (`.journal`) starts with a header line recording the plan's and the data's SHA-256,
+/// then holds one checked record per line (``RunJournal``), appended as runs finish (each line is
+/// a single write, so a killed process leaves at most one torn last line, which reading drops).
+/// ``resume(_:plan:planJSON:dataSHA256:classCount:)`` refuses other data and checks every line
+/// (``JournalReader``) before it changes anything in the folder. A `.lock` held with `flock` keeps
+/// a second process out; the kernel releases it when the process dies.
+///
+/// At every instant the folder is resumable (it has its journal) or complete (it has not):
+/// ``finish(files:)`` writes every final file under a temporary name and renames it into place,
+/// removes stale temporary files, points `latest` at the folder, removes the lock, and removes the
+/// journal last. A process killed anywhere before that last step leaves a folder that `--resume`
+/// finishes.
 public final class ActiveResultFolder {
     /// The folder's path.
     public let path: String
     /// Records already in the journal (from an earlier, interrupted process), by run index.
     public private(set) var journaled: [Int: RunRecord] = [:]
-    /// The open journal; nil until ``openJournal(planJSON:)`` for a folder made without its plan.
+    /// The open journal; nil until ``openJournal(planJSON:dataSHA256:)`` for a folder made without its plan.
     private var journal: FileHandle?
+    /// What every journal line's checksum binds it to (``JournalFingerprint/canonicalBytes``); set with the journal.
+    private(set) var fingerprintBytes: [UInt8] = []
     /// Runs finished before the journal was opened, in finishing order.
     private var pending: [RunRecord] = []
     private let lockDescriptor: Int32
@@ -29,72 +39,123 @@ public final class ActiveResultFolder {
     static let journalName = ".journal"
     static let lockName = ".lock"
 
+    /// The steps of ``finish(files:)`` after which a test can make it fail, as a killed process would.
+    enum FinishStep: CaseIterable, Sendable {
+        case filesWritten, latestPointed, lockRemoved
+    }
+
+    /// Called after each step of finishing; a test throws from it to stop there.
+    var afterFinishStep: ((FinishStep) throws -> Void)?
+
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken), writes
-    /// experiment.yaml and plan.json, and opens an empty journal.
-    public static func create(in experimentDirectory: String, name: String, planJSON: String, experimentText: String) throws -> ActiveResultFolder {
+    /// experiment.yaml and plan.json, and opens a journal recording `dataSHA256` (by path).
+    public static func create(in experimentDirectory: String, name: String, planJSON: String, dataSHA256: [String: String],
+                              experimentText: String) throws -> ActiveResultFolder {
         let folder = try create(in: experimentDirectory, name: name, experimentText: experimentText)
-        try folder.openJournal(planJSON: planJSON)
+        try folder.openJournal(planJSON: planJSON, dataSHA256: dataSHA256)
         return folder
     }
 
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken) and writes
-    /// experiment.yaml; plan.json and the journal wait for ``openJournal(planJSON:)``.
+    /// experiment.yaml; plan.json and the journal wait for ``openJournal(planJSON:dataSHA256:)``.
+    /// Refuses a `latest` that is not a symbolic link before anything is made.
     public static func create(in experimentDirectory: String, name: String, experimentText: String) throws -> ActiveResultFolder {
         let manager = FileManager.default
-        try manager.createDirectory(atPath: experimentDirectory, withIntermediateDirectories: true)
+        try makeFolder(experimentDirectory)
+        try ResultFolder.checkLatest(in: experimentDirectory)
         var finalName = name
         var suffix = 2
         var path = (experimentDirectory as NSString).appendingPathComponent(finalName)
         // mkdir fails if the folder exists, so two processes never get the same folder.
         while mkdir(path, 0o755) != 0 {
-            guard errno == EEXIST else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            guard errno == EEXIST else { throw AtomicFile.failure(errno, path) }
             finalName = "\(name)-\(suffix)"
             suffix += 1
             path = (experimentDirectory as NSString).appendingPathComponent(finalName)
         }
-        let lock = try acquireLock(path)
-        try Self.writeAtomically(path, "experiment.yaml", experimentText)
-        return ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
+        do {
+            let lock = try acquireLock(path)
+            stampLock(lock)
+            try Self.writeAtomically(path, "experiment.yaml", experimentText)
+            return ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
+        } catch {
+            try? manager.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    /// Creates `path` and its parents; the error names the first of them that is a file rather than a folder.
+    static func makeFolder(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix = (prefix as NSString).appendingPathComponent(String(component))
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: prefix,
+                                                               NSLocalizedDescriptionKey: "'\(prefix)' is a file, not a folder"])
+            }
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     /// Whether plan.json and the journal are written (appends go to the file).
     public var isJournalOpen: Bool { journal != nil }
 
-    /// Writes plan.json, then the journal with the runs that finished so far, and appends to it
-    /// from then on. Does nothing when the journal is already open.
-    public func openJournal(planJSON: String) throws {
+    /// Writes plan.json, then the journal (its header with the plan's hash and `dataSHA256`, by
+    /// path, then the runs that finished so far), and appends to it from then on. Does nothing
+    /// when the journal is already open.
+    public func openJournal(planJSON: String, dataSHA256: [String: String]) throws {
         guard journal == nil else { return }
+        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: dataSHA256)
+        let bytes = fingerprint.canonicalBytes
         try Self.writeAtomically(path, "plan.json", planJSON)
-        try Self.writeAtomically(path, Self.journalName, pending.map(RunJournal.line).joined())
+        var text = Array(JournalHeader(fingerprint).line.utf8)
+        for record in pending { RunJournal.appendChecked(record, fingerprint: bytes, to: &text) }
+        try Self.writeAtomically(path, Self.journalName, String(decoding: text, as: UTF8.self))
         pending = []
         let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
         guard let handle = FileHandle(forWritingAtPath: journalPath) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: journalPath])
+            throw AtomicFile.failure(errno, journalPath)
         }
         handle.seekToEndOfFile()
         journal = handle
+        fingerprintBytes = bytes
     }
 
     /// Reopens an unfinished folder for `plan`: checks it is a result folder, unfinished, made
-    /// from the same plan, and not being written; reads its journal. A folder whose process died
-    /// before its journal was written (it has only its lock) starts afresh.
-    /// `planJSON` is `plan` as plan.json holds it, when the caller has it encoded already.
-    public static func resume(_ path: String, plan: Plan, planJSON: String? = nil) throws -> ActiveResultFolder {
+    /// from the same plan and the same data (`dataSHA256`, by path), and not being written; reads
+    /// its journal and checks every line against the plan (binary metrics against `classCount`,
+    /// when given). A folder whose process died before its journal was written (it has only its
+    /// lock) starts afresh. `planJSON` is `plan` as plan.json holds it, when the caller has it
+    /// encoded already.
+    ///
+    /// A refusal leaves the folder as it was (a lock file it had to create is removed again);
+    /// only after every check passed are stale temporary files removed and the journal rewritten
+    /// without a torn tail.
+    public static func resume(_ path: String, plan: Plan, planJSON: String? = nil, dataSHA256: [String: String],
+                              classCount: Int? = nil) throws -> ActiveResultFolder {
         let manager = FileManager.default
         let planPath = (path as NSString).appendingPathComponent("plan.json")
         let journalPath = (path as NSString).appendingPathComponent(journalName)
+        let lockPath = (path as NSString).appendingPathComponent(lockName)
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ResultFolderError.notAResultFolder(path: path, missing: "the folder")
         }
         let hasJournal = manager.fileExists(atPath: journalPath)
         let finished = manager.fileExists(atPath: (path as NSString).appendingPathComponent("runs.csv"))
+        let hadLock = manager.fileExists(atPath: lockPath)
         // Only the lock (and perhaps experiment.yaml, plan.json): the process died before its first
         // journal line, so nothing was recorded and the run starts afresh here.
-        let diedBeforeJournal = !hasJournal && !finished
-            && manager.fileExists(atPath: (path as NSString).appendingPathComponent(lockName))
+        let diedBeforeJournal = !hasJournal && !finished && hadLock
         let current = planJSON ?? ResultTables.planJSON(plan)
-        let planData = manager.contents(atPath: planPath)
+        let planData: Data?
+        do {
+            planData = manager.fileExists(atPath: planPath)
+                ? try LineReader.contents(of: planPath, file: planPath, limit: ResourceLimits.folderFileBytes) : nil
+        } catch let error as JournalError {
+            throw ResultFolderError.badJournal(error)
+        }
         guard planData != nil || diedBeforeJournal else {
             throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json")
         }
@@ -110,13 +171,27 @@ public final class ActiveResultFolder {
             }
             throw ResultFolderError.planChanged(path: path, differences: differences)
         }
+        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: current), dataSHA256: dataSHA256)
         let lock = try acquireLock(path)
-        let records = RunJournal.read(FileManager.default.contents(atPath: journalPath) ?? Data(), runCount: plan.runCount)
+        let records: [Int: RunRecord]
+        do {
+            records = hasJournal
+                ? try JournalReader(plan: plan, classCount: classCount, file: journalPath)
+                    .readJournal(at: journalPath, folder: path, expected: fingerprint)
+                : [:]
+        } catch {
+            close(lock)
+            if !hadLock { unlink(lockPath) }
+            if let error = error as? JournalError { throw ResultFolderError.badJournal(error) }
+            throw error
+        }
+        stampLock(lock)
+        removeStaleTemporaries(in: path)
         let folder = ActiveResultFolder(path: path, experimentDirectory: (path as NSString).deletingLastPathComponent,
                                         lock: lock, journaled: records)
         // Rewrite the journal without a torn tail (with plan.json first, if it never got written).
         folder.pending = records.values.sorted { $0.run.index < $1.run.index }
-        try folder.openJournal(planJSON: current)
+        try folder.openJournal(planJSON: current, dataSHA256: dataSHA256)
         return folder
     }
 
@@ -154,11 +229,11 @@ public final class ActiveResultFolder {
     }
 
     /// Appends one finished run to the journal (one write of one line), or keeps it until
-    /// ``openJournal(planJSON:)``.
+    /// ``openJournal(planJSON:dataSHA256:)``.
     public func append(_ record: RunRecord) throws {
         if let journal {
             var line: [UInt8] = []
-            RunJournal.append(record, to: &line)
+            RunJournal.appendChecked(record, fingerprint: fingerprintBytes, to: &line)
             let failed = line.withUnsafeBytes { AtomicFile.writeAll($0, to: journal.fileDescriptor) }
             if failed != 0 { throw POSIXError(POSIXErrorCode(rawValue: failed) ?? .EIO) }
         } else {
@@ -167,8 +242,9 @@ public final class ActiveResultFolder {
         journaled[record.run.index] = record
     }
 
-    /// Writes the final files (each under a temporary name, then renamed), removes the journal
-    /// and the lock, and points `latest` at this folder.
+    /// Completes the folder: writes the final files (each under a temporary name, then renamed),
+    /// removes stale temporary files, points `latest` at this folder, removes the lock, and removes
+    /// the journal last, so that the folder stays resumable until it is complete.
     public func finish(files: [(name: String, text: String)]) throws {
         guard journal != nil else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: (path as NSString).appendingPathComponent(Self.journalName),
@@ -177,10 +253,19 @@ public final class ActiveResultFolder {
         for file in files {
             try Self.writeAtomically(path, file.name, file.text)
         }
+        Self.removeStaleTemporaries(in: path)
+        try afterFinishStep?(.filesWritten)
+        try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)
+        try afterFinishStep?(.latestPointed)
+        try removeJournalAndLock()
+    }
+
+    /// Removes the lock, then the journal: the last steps of finishing a folder or a shard.
+    func removeJournalAndLock() throws {
+        unlink((path as NSString).appendingPathComponent(Self.lockName))
+        try afterFinishStep?(.lockRemoved)
         try closeJournal()
         try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
-        try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.lockName))
-        try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)
     }
 
     /// Writes final files into the folder at `path` (each under a temporary name, then renamed),
@@ -192,135 +277,57 @@ public final class ActiveResultFolder {
         }
     }
 
-    /// Takes the folder's lock or explains who holds it.
+    /// Removes ``AtomicFile``'s temporary files (`.<name>.tmp-<pid>`) of other processes from the
+    /// folder and its subfolders: the leftovers of a process killed while writing. The caller holds
+    /// the folder's lock, so no other process is writing there.
+    static func removeStaleTemporaries(in path: String) {
+        let manager = FileManager.default
+        let own = ".tmp-\(getpid())"
+        var folders = [path]
+        for name in (try? manager.contentsOfDirectory(atPath: path)) ?? [] where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            let inside = (path as NSString).appendingPathComponent(name)
+            if manager.fileExists(atPath: inside, isDirectory: &isDirectory), isDirectory.boolValue { folders.append(inside) }
+        }
+        for folder in folders {
+            for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where AtomicFile.isTemporaryName(name) && !name.hasSuffix(own) {
+                unlink((folder as NSString).appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Opens the folder's lock file and takes the lock, or explains who holds it.
     private static func acquireLock(_ path: String) throws -> Int32 {
         let lockPath = (path as NSString).appendingPathComponent(lockName)
-        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: lockPath]) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (FileManager.default.contents(atPath: lockPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            close(descriptor)
-            throw ResultFolderError.locked(path: path, holder: holder.isEmpty ? "unknown process" : holder)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard descriptor >= 0 else {
+            throw ResultFolderError.badJournal(JournalError(file: lockPath, line: nil,
+                                                            problem: "cannot be opened as the folder's lock: \(String(cString: strerror(errno)))"))
         }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw ResultFolderError.badJournal(JournalError(file: lockPath, line: nil, problem: "is not a regular file, so it cannot be the folder's lock"))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var holder = [UInt8](repeating: 0, count: 200)
+            let count = holder.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+            close(descriptor)
+            let text = count > 0 ? String(decoding: holder[..<count], as: UTF8.self) : ""
+            throw ResultFolderError.locked(path: path, holder: text.isEmpty ? "unknown process" : text)
+        }
+        return descriptor
+    }
+
+    /// Writes who holds the lock into the lock file, for a second process to name.
+    private static func stampLock(_ descriptor: Int32) {
         let text = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName)"
         _ = ftruncate(descriptor, 0)
-        _ = text.withCString { write(descriptor, $0, strlen($0)) }
-        return descriptor
+        _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }
 
     /// Writes `text` to `<folder>/<name>` (``AtomicFile``).
     static func writeAtomically(_ folder: String, _ name: String, _ text: String) throws {
         try AtomicFile.write(text, to: (folder as NSString).appendingPathComponent(name))
-    }
-}
-
-/// The journal's line format: one compact JSON run record per line.
-enum RunJournal {
-    /// One journal line: the record as JSON with `JSONEncoder`'s keys and shape (nil metrics left
-    /// out, non-finite numbers as the strings "inf", "-inf", "nan"), then a newline.
-    ///
-    /// Written by hand because every finished run writes one while the others train: `JSONEncoder`
-    /// took a quarter of a millisecond for a 25-epoch record, 6 % of the reference grid's CPU time.
-    /// Numbers print in Swift's shortest round-trip form, so ``read(_:runCount:)`` gives back the
-    /// same record bit for bit.
-    static func line(_ record: RunRecord) -> String {
-        var bytes: [UInt8] = []
-        append(record, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends ``line(_:)``'s bytes to `out`.
-    static func append(_ record: RunRecord, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + 160 + 130 * record.curve.count)
-        text("{\"curve\":[", to: &out)
-        for (index, point) in record.curve.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            text("{\"epoch\":", to: &out)
-            integer(point.epoch, to: &out)
-            text(",\"trainAccuracy\":", to: &out)
-            number(point.trainAccuracy, to: &out)
-            text(",\"trainLoss\":", to: &out)
-            number(point.trainLoss, to: &out)
-            field(",\"validationAccuracy\":", point.validationAccuracy, to: &out)
-            field(",\"validationLoss\":", point.validationLoss, to: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        let run = record.run
-        text(record.diverged ? "],\"diverged\":true,\"epochsRun\":" : "],\"diverged\":false,\"epochsRun\":", to: &out)
-        integer(record.epochsRun, to: &out)
-        text(",\"run\":{\"cell\":", to: &out)
-        integer(run.cell, to: &out)
-        text(",\"fold\":", to: &out)
-        integer(run.fold, to: &out)
-        text(",\"index\":", to: &out)
-        integer(run.index, to: &out)
-        text(",\"repetition\":", to: &out)
-        integer(run.repetition, to: &out)
-        text("},\"seed\":", to: &out)
-        text(String(record.seed), to: &out)
-        metrics(",\"test\":{\"accuracy\":", record.test, to: &out)
-        metrics(",\"validation\":{\"accuracy\":", record.validation, to: &out)
-        text("}\n", to: &out)
-    }
-
-    private static func metrics(_ opening: StaticString, _ part: PartMetrics?, to out: inout [UInt8]) {
-        guard let part else { return }
-        text(opening, to: &out)
-        number(part.accuracy, to: &out)
-        field(",\"f1\":", part.f1, to: &out)
-        text(",\"loss\":", to: &out)
-        number(part.loss, to: &out)
-        field(",\"precision\":", part.precision, to: &out)
-        field(",\"recall\":", part.recall, to: &out)
-        field(",\"rocAUC\":", part.rocAUC, to: &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
-    private static func field(_ key: StaticString, _ value: Double?, to out: inout [UInt8]) {
-        guard let value else { return }
-        text(key, to: &out)
-        number(value, to: &out)
-    }
-
-    private static func text(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    private static func text(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
-    }
-
-    private static func integer(_ value: Int, to out: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(value))
-        } else {
-            text(String(value), to: &out)
-        }
-    }
-
-    private static func number(_ value: Double, to out: inout [UInt8]) {
-        if value.isNaN {
-            text("\"nan\"", to: &out)
-        } else if value.isInfinite {
-            text(value < 0 ? "\"-inf\"" : "\"inf\"", to: &out)
-        } else {
-            text(value.description, to: &out)
-        }
-    }
-
-    /// Records by run index; lines that do not parse (a torn last line), indices outside the
-    /// plan and repeats are skipped.
-    static func read(_ data: Data, runCount: Int) -> [Int: RunRecord] {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var records: [Int: RunRecord] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let record = try? decoder.decode(RunRecord.self, from: Data(line)),
-                  record.run.index >= 0, record.run.index < runCount, records[record.run.index] == nil
-            else { continue }
-            records[record.run.index] = record
-        }
-        return records
     }
 }

@@ -32,6 +32,13 @@ public enum AtomicFile {
         }
     }
 
+    /// Whether `name` is a temporary file of ``write(_:to:)``: `.<name>.tmp-<pid>`.
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) else { return false }
+        let pid = name[range.upperBound...]
+        return !pid.isEmpty && pid.allSatisfy(\.isASCII) && pid.allSatisfy(\.isNumber) && range.lowerBound > name.index(after: name.startIndex)
+    }
+
     /// Writes all of `bytes` to `descriptor` (one write(2) unless the kernel takes less); 0, or
     /// the errno of the failed write.
     static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {

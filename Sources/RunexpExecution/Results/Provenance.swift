@@ -37,7 +37,7 @@ public struct Provenance: Sendable, Codable {
         case runexpVersion = "runexp_version", swiftVersion = "swift_version", kernel, kernelInstructions = "kernel_instructions"
         case git, experimentFile = "experiment_file"
         case experimentSHA256 = "experiment_sha256", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
-        case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs"
+        case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs", mergedFrom = "merged_from"
         case started, finished, wallSeconds = "wall_seconds"
     }
 

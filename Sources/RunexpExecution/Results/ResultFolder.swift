@@ -12,14 +12,34 @@ public enum ResultFolder {
         "\(UTCTime.string(started, timeSeparator: "-"))_\(git.folderTag)"
     }
 
-    /// Replaces `<experimentDirectory>/latest` atomically (a new link renamed over the old one).
+    /// Refuses a `latest` in `experimentDirectory` that exists and is not a symbolic link (a
+    /// folder or a file someone put there), which ``pointLatest(in:to:)`` could not replace.
+    static func checkLatest(in experimentDirectory: String) throws {
+        let latest = (experimentDirectory as NSString).appendingPathComponent("latest")
+        var status = stat()
+        if lstat(latest, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK {
+            throw ResultFolderError.latestNotALink(path: latest)
+        }
+    }
+
+    /// Replaces `<experimentDirectory>/latest` atomically (a new link renamed over the old one),
+    /// and removes the temporary links of processes that died in this step (`.latest.<pid>` of a
+    /// pid no longer running here).
     static func pointLatest(in experimentDirectory: String, to name: String) throws {
+        try checkLatest(in: experimentDirectory)
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? [] where entry.hasPrefix(".latest.") {
+            if let pid = Int32(entry.dropFirst(".latest.".count)), pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                unlink((experimentDirectory as NSString).appendingPathComponent(entry))
+            }
+        }
         let temporary = (experimentDirectory as NSString).appendingPathComponent(".latest.\(getpid())")
-        try? FileManager.default.removeItem(atPath: temporary)
-        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: name)
-        guard rename(temporary, (experimentDirectory as NSString).appendingPathComponent("latest")) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown)
+        unlink(temporary)
+        guard symlink(name, temporary) == 0 else { throw AtomicFile.failure(errno, temporary) }
+        let latest = (experimentDirectory as NSString).appendingPathComponent("latest")
+        guard rename(temporary, latest) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw AtomicFile.failure(code, latest)
         }
     }
 }

@@ -10,6 +10,14 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
     case locked(path: String, holder: String)
     /// `--resume` without a folder found no unfinished folder.
     case nothingToResume(directory: String)
+    /// The data differs from the data the folder was started with (one line per file, both hashes).
+    case dataChanged(path: String, changes: [String])
+    /// A line of the folder's journal (or the journal itself) cannot be used.
+    case badJournal(JournalError)
+    /// `latest` exists and is not the symbolic link runexp keeps there.
+    case latestNotALink(path: String)
+    /// Where runexp would make a folder, something holds files runexp did not write.
+    case occupied(path: String)
 
     public var description: String {
         switch self {
@@ -24,6 +32,17 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
             "'\(path)' is being written by another runexp process (\(holder)); wait for it or stop it"
         case .nothingToResume(let directory):
             "no unfinished result folder under '\(directory)'; start a new run without --resume"
+        case .dataChanged(let path, let changes):
+            "the data changed since '\(path)' was started, so it cannot be resumed; restore that data, or start a new run "
+                + "without --resume. Changes:\n" + changes.map { "  - \($0)" }.joined(separator: "\n")
+        case .badJournal(let error):
+            "\(error); " + (error.line == nil ? "start a new run without --resume"
+                : "the journal was damaged, edited or copied from another folder: delete that line to train its run again, "
+                    + "or start a new run without --resume")
+        case .occupied(let path):
+            "'\(path)' holds files runexp did not write there; move it away and run again"
+        case .latestNotALink(let path):
+            "'\(path)' is not a symbolic link; runexp points it at the newest result folder: move it away and run again"
         }
     }
 }

@@ -6,8 +6,9 @@ import RunexpPlan
 /// Shards of one plan at one commit share a folder,
 /// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>/shard-I-of-N/`, so every task of a job
 /// array finds its own shard folder without talking to the others, and a resubmitted task
-/// resumes its shard from the journal. A finished shard keeps its journal as `runs.jsonl` and
-/// writes `shard.json`.
+/// resumes its shard from the journal. A finished shard keeps its journal's records as
+/// `runs.jsonl` (checked lines, without the header) and writes `shard.json`; `runexp merge` leaves
+/// `merged.json` beside the shard folders, naming the merged folder for `runexp status`.
 public enum ShardFolder {
     /// Written when a shard's runs are all done.
     public struct Info: Codable, Equatable, Sendable {
@@ -58,33 +59,64 @@ public enum ShardFolder {
             .appendingPathComponent("shards/\(git.folderTag)_\(hash)")
     }
 
-    /// The shard folders under a shards directory, by shard index (from their names).
+    /// The shard folders under a shards directory, by shard index (from their names). Names
+    /// outside `shard-I-of-N` with 1 ≤ I ≤ N ≤ ``ResourceLimits/shards`` are not shard folders.
     public static func shardFolders(in directory: String) -> [(shard: Shard, path: String)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name -> (Shard, String)? in
-            let parts = name.split(separator: "-")
-            guard parts.count == 4, parts[0] == "shard", parts[2] == "of", let index = Int(parts[1]), let count = Int(parts[3]) else {
-                return nil
-            }
-            return (Shard(index: index, count: count), (directory as NSString).appendingPathComponent(name))
+            guard let shard = shard(named: name) else { return nil }
+            return (shard, (directory as NSString).appendingPathComponent(name))
         }.sorted { ($0.0.count, $0.0.index) < ($1.0.count, $1.0.index) }
     }
+
+    /// The shard a folder named `shard-I-of-N` holds, when 1 ≤ I ≤ N ≤ ``ResourceLimits/shards``.
+    public static func shard(named name: String) -> Shard? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "shard", parts[2] == "of", let index = Int(parts[1]), let count = Int(parts[3]),
+              count >= 1, count <= ResourceLimits.shards, index >= 1, index <= count, String(index) == parts[1], String(count) == parts[3]
+        else { return nil }
+        return Shard(index: index, count: count)
+    }
+
+    /// Written into the shards directory by `runexp merge`: where the merged folder went.
+    public struct Merged: Codable, Equatable, Sendable {
+        /// The merged result folder (absolute).
+        public var folder: String
+
+        public init(folder: String) {
+            self.folder = folder
+        }
+    }
+
+    public static let mergedName = "merged.json"
 }
 
 extension ActiveResultFolder {
     /// Opens the folder of a shard at exactly `path`: resumes it when it exists (checking the
-    /// plan), creates it otherwise. A finished shard is reported as such.
-    public static func openShard(at path: String, plan: Plan, planJSON: String, experimentText: String) throws -> ActiveResultFolder {
+    /// plan, the data and the journal), creates it otherwise. A finished shard is reported as such.
+    public static func openShard(at path: String, plan: Plan, planJSON: String, dataSHA256: [String: String], classCount: Int? = nil,
+                                 experimentText: String) throws -> ActiveResultFolder {
         if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(ShardFolder.infoName)) {
             throw ResultFolderError.alreadyFinished(path: path)
         }
         if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(journalName)) {
-            return try resume(path, plan: plan, planJSON: planJSON)
+            return try resume(path, plan: plan, planJSON: planJSON, dataSHA256: dataSHA256, classCount: classCount)
         }
         let parent = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(atPath: path)  // a folder killed before its journal existed
-        return try create(in: parent, name: (path as NSString).lastPathComponent, planJSON: planJSON, experimentText: experimentText)
+        try makeFolder(parent)
+        // A folder killed before its journal existed holds nothing to keep; anything else at the
+        // path (a file, a folder someone made) is not runexp's to delete.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            let names = isDirectory.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) : ["?"]
+            let own: Set<String> = [lockName, "experiment.yaml", "plan.json", ShardFolder.assignmentName]
+            guard names.allSatisfy({ own.contains($0) || AtomicFile.isTemporaryName($0) }) else {
+                throw ResultFolderError.occupied(path: path)
+            }
+            try FileManager.default.removeItem(atPath: path)
+        }
+        return try create(in: parent, name: (path as NSString).lastPathComponent, planJSON: planJSON, dataSHA256: dataSHA256,
+                          experimentText: experimentText)
     }
 
     /// Records which runs this shard will do (for `runexp status`).
@@ -92,14 +124,18 @@ extension ActiveResultFolder {
         try Self.writeAtomically(path, ShardFolder.assignmentName, ResultTables.json(assignment))
     }
 
-    /// Finishes a shard: the journal becomes `runs.jsonl` (sorted by run index), `shard.json`
-    /// records what the shard holds, and the lock goes. No `latest` link: merge makes the folder.
+    /// Finishes a shard: the journal becomes `runs.jsonl` (checked lines, sorted by run index),
+    /// `shard.json` records what the shard holds (its presence marks the shard done), then the lock
+    /// and the journal go. No `latest` link: merge makes the folder.
     public func finishShard(_ info: ShardFolder.Info) throws {
-        let records = journaled.values.sorted { $0.run.index < $1.run.index }.map(RunJournal.line).joined()
-        try Self.writeAtomically(path, ShardFolder.recordsName, records)
+        var records: [UInt8] = []
+        for record in journaled.values.sorted(by: { $0.run.index < $1.run.index }) {
+            RunJournal.appendChecked(record, fingerprint: fingerprintBytes, to: &records)
+        }
+        try Self.writeAtomically(path, ShardFolder.recordsName, String(decoding: records, as: UTF8.self))
+        Self.removeStaleTemporaries(in: path)
+        try afterFinishStep?(.filesWritten)
         try Self.writeAtomically(path, ShardFolder.infoName, ResultTables.json(info))
-        try closeJournal()
-        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
-        try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.lockName))
+        try removeJournalAndLock()
     }
 }

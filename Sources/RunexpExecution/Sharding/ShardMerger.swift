@@ -20,7 +20,8 @@ public enum ShardMerger {
     public static func shardFolders(_ arguments: [String]) throws -> [String] {
         var folders: [String] = []
         for argument in arguments {
-            if FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent("plan.json")) {
+            func has(_ name: String) -> Bool { FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent(name)) }
+            if has("plan.json") || has(ShardFolder.infoName) || has(ActiveResultFolder.journalName) {
                 folders.append(argument)
                 continue
             }
@@ -33,8 +34,9 @@ public enum ShardMerger {
         return folders
     }
 
-    /// Reads and checks the shards: one plan, every shard finished, each shard and each run
-    /// exactly once. Errors name the shards or runs at fault.
+    /// Reads and checks the shards: one plan, one data, every shard finished, each shard and each
+    /// run exactly once, every record of `runs.jsonl` checked against the plan (``JournalReader``).
+    /// Errors name the folders, files and lines at fault; nothing is written.
     public static func merge(_ folders: [String]) throws -> Merged {
         guard !folders.isEmpty else { throw ShardError.merge("no shard folders given") }
         var planJSON: String?
@@ -42,22 +44,35 @@ public enum ShardMerger {
         var infos: [(info: ShardFolder.Info, path: String)] = []
         var unfinished: [String] = []
         for folder in folders {
-            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("plan.json")) else {
-                throw ShardError.merge("'\(folder)' is not a shard folder: plan.json is missing")
+            func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+            func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
+            let hasInfo = exists(ShardFolder.infoName)
+            if !hasInfo, !exists(ActiveResultFolder.journalName), exists("runs.csv") {
+                throw ShardError.merge("'\(folder)' is a finished result folder, not a shard; merge joins the shard folders of a "
+                    + "sharded run (results/<name>/shards/<id>, made by runexp run FILE --shard I/N)")
             }
-            let text = String(decoding: data, as: UTF8.self)
+            if !hasInfo, exists(ActiveResultFolder.journalName) || exists(ActiveResultFolder.lockName) {
+                let done = JournalReader.recordCount(ofJournal: file(ActiveResultFolder.journalName))
+                unfinished.append("'\(folder)' is unfinished (\(done) runs journaled)")
+                continue
+            }
+            guard exists("plan.json") else { throw ShardError.merge("'\(folder)' is not a shard folder: plan.json is missing") }
+            let text = String(decoding: try read(file("plan.json")), as: UTF8.self)
             if let planJSON, planJSON != text {
                 throw ShardError.merge("'\(folder)' and '\(planFolder)' are shards of different plans; merge shards of one run")
             }
+            if planJSON == nil { planFolder = folder }
             planJSON = text
-            planFolder = folder
-            guard let infoData = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(ShardFolder.infoName)),
-                  let info = try? JSONDecoder().decode(ShardFolder.Info.self, from: infoData)
-            else {
-                let journal = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(ActiveResultFolder.journalName))
-                let done = journal.map { $0.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
-                unfinished.append("'\(folder)' is unfinished" + (done.map { " (\($0) runs journaled)" } ?? ""))
-                continue
+            guard hasInfo else {
+                throw ShardError.merge("'\(folder)' is not a shard folder: \(ShardFolder.infoName) is missing")
+            }
+            let info: ShardFolder.Info
+            do {
+                info = try JSONDecoder().decode(ShardFolder.Info.self, from: try read(file(ShardFolder.infoName)))
+            } catch let error as ShardError {
+                throw error
+            } catch {
+                throw ShardError.merge("'\(file(ShardFolder.infoName))' is not a runexp shard.json: \(JournalReader.summary(of: error))")
             }
             infos.append((info, folder))
         }
@@ -67,9 +82,32 @@ public enum ShardMerger {
         guard let planJSON, let plan = try? JSONDecoder().decode(Plan.self, from: Data(planJSON.utf8)) else {
             throw ShardError.merge("'\(planFolder)/plan.json' is not a runexp plan")
         }
-        let count = infos[0].info.count
+        if let problem = planProblem(plan) { throw ShardError.merge("'\(planFolder)/plan.json': \(problem)") }
+        let planSHA256 = SHA256Digest.hex(of: planJSON)
+        let runCount = plan.runCount
+        for (info, path) in infos {
+            if let problem = infoProblem(info, folder: path, runCount: runCount, planSHA256: planSHA256) {
+                throw ShardError.merge("'\((path as NSString).appendingPathComponent(ShardFolder.infoName))': \(problem)")
+            }
+        }
+        let first = infos[0]
+        for (info, path) in infos.dropFirst() {
+            if info.dataSHA256 != first.info.dataSHA256 {
+                let changes = Set(info.dataSHA256.keys).union(first.info.dataSHA256.keys).sorted().compactMap { file -> String? in
+                    let (one, other) = (first.info.dataSHA256[file], info.dataSHA256[file])
+                    return one == other ? nil : "'\(file)' has SHA-256 \(one ?? "(none)") in '\(first.path)' and \(other ?? "(none)") in '\(path)'"
+                }
+                throw ShardError.merge("'\(path)' and '\(first.path)' were run on different data; rerun the shards on one data file: "
+                    + changes.joined(separator: "; "))
+            }
+            if info.classes != first.info.classes {
+                throw ShardError.merge("'\(path)' has classes \(info.classes) and '\(first.path)' has \(first.info.classes); "
+                    + "the shards were run on different data")
+            }
+        }
+        let count = first.info.count
         if let other = infos.first(where: { $0.info.count != count }) {
-            throw ShardError.merge("'\(other.path)' is one of \(other.info.count) shards, '\(infos[0].path)' one of \(count); merge the shards of one split")
+            throw ShardError.merge("'\(other.path)' is one of \(other.info.count) shards, '\(first.path)' one of \(count); merge the shards of one split")
         }
         var seenShards: [Int: String] = [:]
         for (info, path) in infos {
@@ -80,38 +118,110 @@ public enum ShardMerger {
         }
         let missingShards = (1...count).filter { seenShards[$0] == nil }
         if !missingShards.isEmpty {
-            throw ShardError.merge("shard\(missingShards.count == 1 ? "" : "s") \(missingShards.map(String.init).joined(separator: ", ")) of \(count) "
+            throw ShardError.merge("shard\(missingShards.count == 1 ? "" : "s") \(list(missingShards)) of \(count) "
                 + "\(missingShards.count == 1 ? "is" : "are") missing; run or name \(missingShards.count == 1 ? "it" : "them")")
         }
 
         var records: [Int: RunRecord] = [:]
-        var owner: [Int: Int] = [:]
+        var owner: [Int: String] = [:]
         for (info, path) in infos.sorted(by: { $0.info.index < $1.info.index }) {
-            let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(ShardFolder.recordsName)) ?? Data()
-            let shardRecords = RunJournal.read(data, runCount: plan.runCount)
+            let recordsPath = (path as NSString).appendingPathComponent(ShardFolder.recordsName)
+            let shardRecords: [Int: RunRecord]
+            do {
+                shardRecords = try JournalReader(plan: plan, classCount: info.classes.count, file: recordsPath)
+                    .readRecords(at: recordsPath, fingerprint: JournalFingerprint(planSHA256: planSHA256, dataSHA256: info.dataSHA256))
+            } catch let error as JournalError {
+                throw ShardError.merge("\(error); rerun that shard (delete its folder first)")
+            }
+            let assigned = Set(info.runs)
+            if let stranger = shardRecords.keys.sorted().first(where: { !assigned.contains($0) }) {
+                throw ShardError.merge("'\(recordsPath)' holds run \(stranger), which its \(ShardFolder.infoName) does not list")
+            }
             let missing = info.runs.filter { shardRecords[$0] == nil }
             if !missing.isEmpty {
-                throw ShardError.merge("'\(path)' lacks runs \(list(missing)) that its shard.json lists")
+                throw ShardError.merge("'\(recordsPath)' lacks runs \(list(missing)) that its \(ShardFolder.infoName) lists")
             }
             for (index, record) in shardRecords {
-                if let first = owner[index] {
-                    throw ShardError.merge("run \(index) is in shard \(first) and shard \(info.index); the shards overlap")
+                if let other = owner[index] {
+                    throw ShardError.merge("run \(index) is in '\(other)' and in '\(path)'; the shards overlap")
                 }
-                owner[index] = info.index
+                owner[index] = path
                 records[index] = record
             }
         }
-        let missingRuns = (0..<plan.runCount).filter { records[$0] == nil }
+        let missingRuns = (0..<runCount).filter { records[$0] == nil }
         if !missingRuns.isEmpty {
-            throw ShardError.merge("runs \(list(missingRuns)) are in no shard (\(missingRuns.count) of \(plan.runCount) missing)")
+            throw ShardError.merge("runs \(list(missingRuns)) are in no shard (\(missingRuns.count) of \(runCount) missing)")
         }
-        let experimentText = FileManager.default.contents(atPath: (infos[0].path as NSString).appendingPathComponent("experiment.yaml"))
+        let experimentText = (try? read((first.path as NSString).appendingPathComponent("experiment.yaml")))
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let shardsDirectory = ((infos[0].path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        let shardsDirectory = ((first.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
         let tag = shardsDirectory.split(separator: "_").dropLast().joined(separator: "_")
-        return Merged(plan: plan, planJSON: planJSON, experimentText: experimentText, classes: infos[0].info.classes,
-                      dataSHA256: infos[0].info.dataSHA256, records: (0..<plan.runCount).map { records[$0]! },
-                      commitTag: tag.isEmpty ? nil : tag)
+        return Merged(plan: plan, planJSON: planJSON, experimentText: experimentText, classes: first.info.classes,
+                      dataSHA256: first.info.dataSHA256, records: (0..<runCount).compactMap { records[$0] },
+                      commitTag: tag.isEmpty || !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) ? nil : tag)
+    }
+
+    /// A file of a shard folder, read whole when it is a regular file of at most
+    /// ``ResourceLimits/folderFileBytes`` (plan.json, experiment.yaml) or
+    /// ``ResourceLimits/shardFileBytes`` (shard.json).
+    static func read(_ path: String) throws -> Data {
+        let small = (path as NSString).lastPathComponent == ShardFolder.infoName
+        do {
+            return try LineReader.contents(of: path, file: path, limit: small ? ResourceLimits.shardFileBytes : ResourceLimits.folderFileBytes,
+                                           limitName: small ? "shardFileBytes" : "folderFileBytes")
+        } catch let error as JournalError {
+            throw ShardError.merge("'\(error.file)' \(error.problem)")
+        }
+    }
+
+    /// What makes a plan read back from plan.json unusable for merging (counts that the parser
+    /// would have refused, which the run numbering and the tables rely on), or nil.
+    static func planProblem(_ plan: Plan) -> String? {
+        // The name becomes a folder under --out: nothing but what the parser allows.
+        guard !plan.name.isEmpty, plan.name.utf8.count <= ResourceLimits.nameLength,
+              plan.name.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                  || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else {
+            return "name '\(plan.name.prefix(ResourceLimits.nameLength))' is not [a-z0-9_-]+ of at most \(ResourceLimits.nameLength) characters"
+        }
+        guard !plan.cells.isEmpty, plan.cells.count <= ResourceLimits.cells else {
+            return "\(plan.cells.count) cells; a plan has 1...\(ResourceLimits.cells) (ResourceLimits.cells)"
+        }
+        guard plan.repetitions >= 1, plan.repetitions <= ResourceLimits.repetitions else {
+            return "repetitions \(plan.repetitions); 1...\(ResourceLimits.repetitions) (ResourceLimits.repetitions)"
+        }
+        if let folds = plan.data.split.folds, folds < 2 || folds > ResourceLimits.folds {
+            return "folds \(folds); 2...\(ResourceLimits.folds) (ResourceLimits.folds)"
+        }
+        let (runs, overflow) = (plan.cells.count * plan.repetitions).multipliedReportingOverflow(by: plan.foldsPerRepetition)
+        guard !overflow, runs <= ResourceLimits.runs else { return "more than \(ResourceLimits.runs) runs (ResourceLimits.runs)" }
+        if let cell = plan.cells.first(where: { $0.training.epochs < 1 || $0.training.epochs > ResourceLimits.epochs }) {
+            return "cell \(cell.index) trains \(cell.training.epochs) epochs; 1...\(ResourceLimits.epochs) (ResourceLimits.epochs)"
+        }
+        return nil
+    }
+
+    /// What is wrong with a shard's shard.json against its folder name and the plan, or nil.
+    static func infoProblem(_ info: ShardFolder.Info, folder: String, runCount: Int, planSHA256: String) -> String? {
+        guard info.count >= 1, info.count <= ResourceLimits.shards, info.index >= 1, info.index <= info.count else {
+            return "shard \(info.index) of \(info.count); a shard is I of N with 1 ≤ I ≤ N ≤ \(ResourceLimits.shards) (ResourceLimits.shards)"
+        }
+        if let named = ShardFolder.shard(named: (folder as NSString).lastPathComponent), named != Shard(index: info.index, count: info.count) {
+            return "says shard \(info.index) of \(info.count), but the folder is shard \(named.index) of \(named.count)"
+        }
+        guard info.planSHA256 == planSHA256 else {
+            return "records plan SHA-256 \(info.planSHA256), but the shard's plan.json has \(planSHA256)"
+        }
+        guard !info.dataSHA256.isEmpty else { return "records no data SHA-256" }
+        guard info.classes.count >= 2, Set(info.classes).count == info.classes.count else {
+            return "classes \(info.classes.prefix(10)); a shard records two or more distinct class labels"
+        }
+        guard info.runs.count <= runCount, zip(info.runs, info.runs.dropFirst()).allSatisfy({ $0 < $1 }),
+              info.runs.allSatisfy({ $0 >= 0 && $0 < runCount }) else {
+            return "runs must be distinct run indices in 0...\(runCount - 1), in increasing order"
+        }
+        return nil
     }
 
     /// `3, 9, 17` (at most ten, then how many more).

@@ -29,6 +29,8 @@ public struct ShardStatus: Sendable {
     public var shards: [Entry]
     /// Runs of the whole plan, from plan.json.
     public var planRuns: Int?
+    /// The result folder `runexp merge` made of these shards, while it exists.
+    public var mergedInto: String?
 
     /// Reads every shard folder under `directory` and adds the shards of the split not started.
     public static func read(_ directory: String) -> ShardStatus {
@@ -36,8 +38,12 @@ public struct ShardStatus: Sendable {
         var entries: [Entry] = []
         var planRuns: Int?
         for (shard, path) in folders {
-            func file(_ name: String) -> Data? { FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(name)) }
-            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data) {
+            func file(_ name: String) -> Data? {
+                let limit = name == "plan.json" ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
+                return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
+            }
+            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data),
+               ShardMerger.planProblem(plan) == nil {
                 planRuns = plan.runCount
             }
             let assignment = file(ShardFolder.assignmentName).flatMap { try? JSONDecoder().decode(ShardFolder.Assignment.self, from: $0) }
@@ -45,24 +51,31 @@ public struct ShardStatus: Sendable {
                 entries.append(Entry(shard: shard, state: .done, done: info.runs.count, total: info.runs.count, path: path))
                 continue
             }
-            let lines = file(ActiveResultFolder.journalName).map { $0.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } } ?? 0
+            let lines = JournalReader.recordCount(ofJournal: (path as NSString).appendingPathComponent(ActiveResultFolder.journalName))
             let state: State = isLocked(path) ? .running : .stopped
             entries.append(Entry(shard: shard, state: state, done: lines, total: assignment?.runs.count, path: path))
         }
+        // Every name passed ShardFolder.shard(named:), so the count is within ResourceLimits.shards.
         if let count = entries.first?.shard.count {
-            for index in 1...count where !entries.contains(where: { $0.shard.index == index && $0.shard.count == count }) {
+            let present = Set(entries.filter { $0.shard.count == count }.map(\.shard.index))
+            for index in 1...count where !present.contains(index) {
                 let shard = Shard(index: index, count: count)
                 entries.append(Entry(shard: shard, state: .notStarted, done: 0, total: nil,
                                      path: (directory as NSString).appendingPathComponent(shard.folderName)))
             }
         }
         entries.sort { ($0.shard.count, $0.shard.index) < ($1.shard.count, $1.shard.index) }
-        return ShardStatus(directory: directory, shards: entries, planRuns: planRuns)
+        let merged = (try? LineReader.contents(of: (directory as NSString).appendingPathComponent(ShardFolder.mergedName),
+                                               file: ShardFolder.mergedName, limit: ResourceLimits.shardFileBytes))
+            .flatMap { try? JSONDecoder().decode(ShardFolder.Merged.self, from: $0) }
+            .map(\.folder)
+            .flatMap { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("runs.csv")) ? $0 : nil }
+        return ShardStatus(directory: directory, shards: entries, planRuns: planRuns, mergedInto: merged)
     }
 
     /// True when another process holds the folder's lock.
     static func isLocked(_ path: String) -> Bool {
-        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDWR)
+        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {

@@ -41,4 +41,8 @@ public enum ResourceLimits {
     public static let axes = 64
     /// Diagnostics printed for one file; the rest are counted in a last line.
     public static let diagnostics = 200
+    /// Bytes of a plan.json read back from a result or shard folder.
+    public static let folderFileBytes = 256 << 20
+    /// Bytes of a shard.json, assignment.json or merged.json (run indices of at most `runs` runs).
+    public static let shardFileBytes = 16 << 20
 }
