@@ -41,6 +41,8 @@ struct MergeCommand: AsyncParsableCommand {
             experimentSHA256: SHA256Digest.hex(of: merged.experimentText), planSHA256: SHA256Digest.hex(of: merged.planJSON),
             dataSHA256: merged.dataSHA256, jobs: 0, commandLine: CommandLine.arguments, resumedRuns: 0, started: started, finished: Date())
         provenance.mergedFrom = shardFolders
+        // The shards' code path decides the merged numbers' last bits, not this machine's.
+        if let kernel = merged.kernel { provenance.kernel = kernel }
         let provenanceJSON = ResultTables.json(provenance)
         let files = ExperimentRunner.files(results, experimentText: merged.experimentText, planJSON: merged.planJSON)
             + [("provenance.json", provenanceJSON)]

@@ -128,6 +128,24 @@ import RunexpKernel
         #expect(PlanRecords.snapshot(directory.path) == before)
     }
 
+    /// A folder started on one kernel code path is not finished on another: the last bits would differ
+    /// between its runs.
+    @Test func anotherKernelCodePathIsRefusedBeforeAnyLineIsRead() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let other = Self.fingerprint.kernel == "simd8" ? "avx2-fma" : "simd8"
+        var started = Self.fingerprint
+        started.kernel = other
+        let path = try Self.folder(in: directory, journal: JournalHeader(started).line + "garbage\n")
+        let before = PlanRecords.snapshot(directory.path)
+        let error = try #require(throws: ResultFolderError.self) {
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3)
+        }
+        #expect(error.description.hasPrefix("'\(path)' was started on the kernel code path '\(other)' and this process runs "
+            + "'\(Self.fingerprint.kernel)', whose last bits differ, so it cannot be resumed here"), "\(error)")
+        #expect(PlanRecords.snapshot(directory.path) == before)
+    }
+
     @Test func aJournalThatIsAFolderIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpKernel
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
@@ -184,6 +185,19 @@ import Testing
         let mixed = try #require(throws: ShardError.self) { try ShardMerger.merge(classes) }
         #expect(mixed.description == "'\(classes[1])' has classes [\"B\", \"X\"] and '\(classes[0])' has [\"B\", \"M\"]; "
             + "the shards were run on different data")
+    }
+
+    /// Shards trained on different kernel code paths would merge into a folder no single run can
+    /// reproduce; merge refuses and the merged folder records the shards' code path, not its own.
+    @Test func shardsOfDifferentKernelCodePathsAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let paths = try Self.shards(in: directory)
+        #expect(try ShardMerger.merge(paths).kernel == kernelCodePath)
+        try Self.editInfo(paths[1]) { $0.kernel = "other-path" }
+        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths) }
+        #expect(error.description.hasPrefix("'\(paths[1])' was trained on the kernel code path 'other-path' and '\(paths[0])' on "
+            + "'\(kernelCodePath)', whose last bits differ"), "\(error)")
     }
 
     /// A shard folder runexp did not make (a folder of someone's files at the shard's path) is left alone.

@@ -140,6 +140,13 @@ struct JournalReader {
         }
         let changes = Self.dataChanges(recorded: header.dataSHA256, current: expected.dataSHA256)
         if !changes.isEmpty { throw ResultFolderError.dataChanged(path: folder, changes: changes) }
+        guard kernelCodePaths.contains(header.kernel) else {
+            throw refuse("the kernel code path '\(header.kernel)' is none of runexp's (\(kernelCodePaths.joined(separator: ", "))): "
+                + "the journal was damaged")
+        }
+        if header.kernel != expected.kernel {
+            throw ResultFolderError.kernelChanged(path: folder, started: header.kernel, now: expected.kernel)
+        }
     }
 
     /// One line per data file whose hash differs between `recorded` and `current`, naming both.

@@ -12,6 +12,8 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
     case nothingToResume(directory: String)
     /// The data differs from the data the folder was started with (one line per file, both hashes).
     case dataChanged(path: String, changes: [String])
+    /// The folder's runs were trained on another kernel code path than this process runs.
+    case kernelChanged(path: String, started: String, now: String)
     /// A line of the folder's journal (or the journal itself) cannot be used.
     case badJournal(JournalError)
     /// `latest` exists and is not the symbolic link runexp keeps there.
@@ -35,6 +37,11 @@ public enum ResultFolderError: Error, CustomStringConvertible, Equatable {
         case .dataChanged(let path, let changes):
             "the data changed since '\(path)' was started, so it cannot be resumed; restore that data, or start a new run "
                 + "without --resume. Changes:\n" + changes.map { "  - \($0)" }.joined(separator: "\n")
+        case .kernelChanged(let path, let started, let now):
+            "'\(path)' was started on the kernel code path '\(started)' and this process runs '\(now)', whose last bits differ, "
+                + "so it cannot be resumed here: resume it on a machine that runs '\(started)'"
+                + (started == "simd8" ? " (RUNEXP_KERNEL=simd8 forces it on any machine)" : "")
+                + ", or start a new run without --resume"
         case .badJournal(let error):
             "\(error); " + (error.line == nil ? "start a new run without --resume"
                 : "the journal was damaged, edited or copied from another folder: delete that line to train its run again, "

@@ -1,8 +1,10 @@
 import Crypto
 import Foundation
+import RunexpKernel
 import RunexpPlan
 
-/// What a journal line is bound to: the plan and the data its run was trained on.
+/// What a journal line is bound to: the plan and the data its run was trained on, and the kernel
+/// code path that trained it (it decides the last bits of every number).
 ///
 /// Each line of a journal or of a shard's `runs.jsonl` ends with a checksum of the record's text
 /// and this fingerprint, so a line altered on disk (a flipped byte, a hand edit) or copied from a
@@ -12,16 +14,19 @@ public struct JournalFingerprint: Sendable, Equatable {
     public var planSHA256: String
     /// SHA-256 of every data file, by path (as provenance.json records them).
     public var dataSHA256: [String: String]
+    /// The kernel code path (`simd8`, `avx2-fma`; provenance.json's `kernel`); this process's by default.
+    public var kernel: String
 
-    public init(planSHA256: String, dataSHA256: [String: String]) {
+    public init(planSHA256: String, dataSHA256: [String: String], kernel: String = kernelCodePath) {
         self.planSHA256 = planSHA256
         self.dataSHA256 = dataSHA256
+        self.kernel = kernel
     }
 
-    /// `plan <hex>`, then `data <path> <hex>` per file in path order, one per line: what each
-    /// checksum starts from.
+    /// `plan <hex>`, `kernel <path>`, then `data <path> <hex>` per file in path order, one per line:
+    /// what each checksum starts from.
     var canonicalBytes: [UInt8] {
-        var text = "plan \(planSHA256)\n"
+        var text = "plan \(planSHA256)\nkernel \(kernel)\n"
         for (path, hash) in dataSHA256.sorted(by: { $0.key < $1.key }) { text += "data \(path) \(hash)\n" }
         return Array(text.utf8)
     }
@@ -34,20 +39,22 @@ struct JournalHeader: Codable, Equatable {
     var runexpJournal: Int
     var planSHA256: String
     var dataSHA256: [String: String]
+    var kernel: String
 
     static let currentVersion = 1
 
     enum CodingKeys: String, CodingKey {
-        case runexpJournal = "runexp_journal", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
+        case runexpJournal = "runexp_journal", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256", kernel
     }
 
     init(_ fingerprint: JournalFingerprint) {
         runexpJournal = Self.currentVersion
         planSHA256 = fingerprint.planSHA256
         dataSHA256 = fingerprint.dataSHA256
+        kernel = fingerprint.kernel
     }
 
-    var fingerprint: JournalFingerprint { JournalFingerprint(planSHA256: planSHA256, dataSHA256: dataSHA256) }
+    var fingerprint: JournalFingerprint { JournalFingerprint(planSHA256: planSHA256, dataSHA256: dataSHA256, kernel: kernel) }
 
     /// The header as one line of compact JSON with sorted keys, newline included.
     var line: String {

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpKernel
 import RunexpPlan
 
 /// Where the shards of one sharded run live, and what a finished shard records.
@@ -20,18 +21,22 @@ public enum ShardFolder {
         public var classes: [String]
         public var planSHA256: String
         public var dataSHA256: [String: String]
+        /// The kernel code path that trained the shard's runs (nil in a shard.json of an older runexp).
+        public var kernel: String?
 
-        public init(index: Int, count: Int, runs: [Int], classes: [String], planSHA256: String, dataSHA256: [String: String]) {
+        public init(index: Int, count: Int, runs: [Int], classes: [String], planSHA256: String, dataSHA256: [String: String],
+                    kernel: String? = kernelCodePath) {
             self.index = index
             self.count = count
             self.runs = runs
             self.classes = classes
             self.planSHA256 = planSHA256
             self.dataSHA256 = dataSHA256
+            self.kernel = kernel
         }
 
         enum CodingKeys: String, CodingKey {
-            case index, count, runs, classes, planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
+            case index, count, runs, classes, planSHA256 = "plan_sha256", dataSHA256 = "data_sha256", kernel
         }
     }
 

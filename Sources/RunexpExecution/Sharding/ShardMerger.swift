@@ -1,4 +1,5 @@
 import Foundation
+import RunexpKernel
 import RunexpPlan
 
 /// Joins the finished shards of one plan into the records a single run would have produced.
@@ -14,6 +15,8 @@ public enum ShardMerger {
         public var records: [RunRecord]
         /// The `<commit7>[-dirty]` the shards were run at (from their folder), or nil.
         public var commitTag: String?
+        /// The kernel code path every shard was trained on (nil for shards of an older runexp).
+        public var kernel: String?
     }
 
     /// Shard folders named by `arguments`: each a shard folder, or a folder of shard folders.
@@ -100,6 +103,11 @@ public enum ShardMerger {
                 throw ShardError.merge("'\(path)' and '\(first.path)' were run on different data; rerun the shards on one data file: "
                     + changes.joined(separator: "; "))
             }
+            if info.kernel != first.info.kernel {
+                throw ShardError.merge("'\(path)' was trained on the kernel code path '\(info.kernel ?? "unrecorded")' and '\(first.path)' "
+                    + "on '\(first.info.kernel ?? "unrecorded")', whose last bits differ, so the merged folder would match no single run: "
+                    + "rerun the shards on one kind of node, or with RUNEXP_KERNEL=simd8 exported before sbatch (every node runs it)")
+            }
             if info.classes != first.info.classes {
                 throw ShardError.merge("'\(path)' has classes \(info.classes) and '\(first.path)' has \(first.info.classes); "
                     + "the shards were run on different data")
@@ -129,7 +137,8 @@ public enum ShardMerger {
             let shardRecords: [Int: RunRecord]
             do {
                 shardRecords = try JournalReader(plan: plan, classCount: info.classes.count, file: recordsPath)
-                    .readRecords(at: recordsPath, fingerprint: JournalFingerprint(planSHA256: planSHA256, dataSHA256: info.dataSHA256))
+                    .readRecords(at: recordsPath, fingerprint: JournalFingerprint(planSHA256: planSHA256, dataSHA256: info.dataSHA256,
+                                                                   kernel: info.kernel ?? kernelCodePath))
             } catch let error as JournalError {
                 throw ShardError.merge("\(error); rerun that shard (delete its folder first)")
             }
@@ -159,7 +168,8 @@ public enum ShardMerger {
         let tag = shardsDirectory.split(separator: "_").dropLast().joined(separator: "_")
         return Merged(plan: plan, planJSON: planJSON, experimentText: experimentText, classes: first.info.classes,
                       dataSHA256: first.info.dataSHA256, records: (0..<runCount).compactMap { records[$0] },
-                      commitTag: tag.isEmpty || !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) ? nil : tag)
+                      commitTag: tag.isEmpty || !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) ? nil : tag,
+                      kernel: first.info.kernel)
     }
 
     /// A file of a shard folder, read whole when it is a regular file of at most

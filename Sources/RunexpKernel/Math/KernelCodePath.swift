@@ -65,6 +65,9 @@ enum KernelCodePath: String, Sendable, CaseIterable {
 /// ``kernelInstructionSet``.
 public let kernelCodePath: String = KernelCodePath.selected.rawValue
 
+/// Every name ``kernelCodePath`` can have, on any machine.
+public let kernelCodePaths: [String] = KernelCodePath.allCases.map(\.rawValue)
+
 /// Names the instruction set that runs the kernel's products (for provenance, next to
 /// ``kernelCodePath``): `"avx512f"` or `"avx2"` on the `avx2-fma` path, `"sse2 (simd8)"` (x86-64) or
 /// `"neon (simd8)"` (arm64) on the portable one. On `avx2-fma` it never changes the bits, only the
