@@ -54,7 +54,7 @@ enum ReportFixtures {
                 return CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: 0.6 + 0.1 * e,
                                   validationLoss: validationLoss, validationAccuracy: 0.55 + 0.1 * e)
             }
-            records.append(RunRecord(run: run, seed: UInt64(1000 + run.index), epochsRun: 3, diverged: diverged,
+            records.append(RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: diverged ? 1 : 3, diverged: diverged,
                                      validation: diverged ? nil : part(0), test: diverged ? nil : part(0.01),
                                      curve: diverged ? Array(curve.prefix(1)) : curve))
         }
@@ -156,7 +156,7 @@ extension ReportFixtures {
                 return CurvePoint(epoch: epoch, trainLoss: loss * 1.5 / e, trainAccuracy: 0.7, validationLoss: loss * 1.2 / e,
                                   validationAccuracy: 0.7)
             }
-            return RunRecord(run: run, seed: UInt64(run.index), epochsRun: curve.count, diverged: diverged,
+            return RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: curve.count, diverged: diverged,
                              validation: diverged ? nil : PartMetrics(loss: loss, accuracy: 1 - loss, precision: nil, recall: nil, f1: nil, rocAUC: nil),
                              test: nil, curve: curve)
         }

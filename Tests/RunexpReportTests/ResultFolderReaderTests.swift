@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+import RunexpPlan
 @testable import RunexpReport
 
 @Suite struct ResultFolderReaderTests {
@@ -67,7 +68,53 @@ import Testing
         }, "/runs.csv:1:1: error: no column 'val_accuracy'"),
         ("no classes", { try "{}\n".write(toFile: $0 + "/summary.json", atomically: true, encoding: .utf8) },
          "/summary.json: error: has no 'classes' list of class labels"),
+        ("run given twice", { folder in
+            try edit(folder + "/runs.csv") { lines in lines.insert(lines[2], at: 3) }
+        }, "/runs.csv:4:1: error: run 1 is given twice (first at line 3)"),
+        ("run of another repetition", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = field(6, of: lines[2], "2") }
+        }, "/runs.csv:3:1: error: run 1 says cell 0, repetition 2, fold 0; this plan numbers run 1 cell 0, repetition 1, fold 0"
+            + " (runs.csv and curves.csv together)"),
+        ("seed of another plan", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = field(8, of: lines[2], "7") }
+        }, "/runs.csv:3:1: error: run 1 has seed 7; this plan derives seed \(syntheticSeed(of: 1)) for it (the line is from another plan or seed) (runs.csv and curves.csv together)"),
+        ("seed that is no number", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = field(8, of: lines[2], "-1") }
+        }, "/runs.csv:3:32: error: '-1' in column 'seed' is not a seed (a whole number 0...18446744073709551615)"),
+        ("curve epochs out of order", { folder in
+            try edit(folder + "/curves.csv") { lines in lines.swapAt(1, 2) }
+        }, "/runs.csv:2:1: error: run 0: curve point 1 is numbered epoch 2 (runs.csv and curves.csv together)"),
+        ("curve of a run not in runs.csv", { folder in
+            try edit(folder + "/curves.csv") { lines in lines.append(field(0, of: lines[1], "99")) }
+        }, "/curves.csv:72:1: error: run 99 is not in runs.csv"),
+        ("more epochs than the cell trains", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = field(9, of: lines[2], "4") }
+        }, "/runs.csv:3:1: error: run 1 ran 4 epochs; its cell trains 0...3 (runs.csv and curves.csv together)"),
+        ("runs.csv is a FIFO", { folder in
+            try FileManager.default.removeItem(atPath: folder + "/runs.csv")
+            #expect(mkfifo(folder + "/runs.csv", 0o644) == 0)
+        }, "/runs.csv: error: is not a regular file"),
     ]
+
+    /// The seed the synthetic plan derives for run `index` (0 if the fixture fails, which other tests report).
+    static func syntheticSeed(of index: Int) -> UInt64 {
+        guard let plan = try? ReportFixtures.synthetic().plan, let run = plan.runs.first(where: { $0.index == index }) else { return 0 }
+        return RunSeed.of(run, in: plan)
+    }
+
+    /// Rewrites the lines of `path` (its first line is lines[0]).
+    static func edit(_ path: String, _ change: (inout [String]) -> Void) throws {
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        change(&lines)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// `line` with its comma-separated field at `position` replaced by `value`.
+    static func field(_ position: Int, of line: String, _ value: String) -> String {
+        var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[position] = value
+        return fields.joined(separator: ",")
+    }
 
     @Test(arguments: 0..<problems.count)
     func aBrokenFolderGivesOneLineNamingWhatIsWrong(index: Int) throws {

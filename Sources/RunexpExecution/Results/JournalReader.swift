@@ -197,14 +197,21 @@ struct JournalReader {
     }
 }
 
-/// Whether a run record is one the plan can produce (``JournalReader``).
-struct RunRecordCheck {
+/// Whether a run record is one the plan can produce (``JournalReader``, and `runexp report`'s
+/// reader of runs.csv and curves.csv). The plan must have passed ``StoredPlan/problem(_:)``.
+public struct RunRecordCheck: Sendable {
     let plan: Plan
     let classCount: Int?
 
+    /// A check against `plan`; with `classCount`, binary metrics must be present exactly for two classes.
+    public init(plan: Plan, classCount: Int?) {
+        self.plan = plan
+        self.classCount = classCount
+    }
+
     /// What is wrong with `record` for this plan, or nil. Checks ranges before using any value as
     /// an index, so no record can trap.
-    func problem(with record: RunRecord) -> String? {
+    public func problem(with record: RunRecord) -> String? {
         let run = record.run
         let folds = plan.foldsPerRepetition
         let perCell = plan.repetitions * folds
@@ -219,8 +226,7 @@ struct RunRecordCheck {
                 + "\(run.index) cell \(expected.cell), repetition \(expected.repetition), fold \(expected.fold)"
         }
         let cell = plan.cells[expected.cell]
-        // RunExecutor.seed(for:)'s derivation (the tests hold the two equal).
-        let seed = deriveSeed(plan.seed, cell.idHash, UInt64(expected.repetition), UInt64(expected.fold))
+        let seed = RunSeed.of(expected, in: plan)
         guard record.seed == seed else {
             return "run \(run.index) has seed \(record.seed); this plan derives seed \(seed) for it (the line is from another plan or seed)"
         }

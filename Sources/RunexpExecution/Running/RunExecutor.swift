@@ -9,10 +9,9 @@ public struct RunExecutor: Sendable {
         self.experiment = experiment
     }
 
-    /// The seed of `run`: from the plan seed, the cell's stable id, the repetition and the fold,
-    /// never from scheduling order.
+    /// The seed of `run` (``RunSeed``), never from scheduling order.
     public func seed(for run: RunID) -> UInt64 {
-        deriveSeed(experiment.plan.seed, experiment.plan.cells[run.cell].idHash, UInt64(run.repetition), UInt64(run.fold))
+        RunSeed.of(run, in: experiment.plan)
     }
 
     /// Trains `run` from scratch and measures it on its validation and test parts.

@@ -85,7 +85,7 @@ public enum ShardMerger {
         guard let planJSON, let plan = try? JSONDecoder().decode(Plan.self, from: Data(planJSON.utf8)) else {
             throw ShardError.merge("'\(planFolder)/plan.json' is not a runexp plan")
         }
-        if let problem = planProblem(plan) { throw ShardError.merge("'\(planFolder)/plan.json': \(problem)") }
+        if let problem = StoredPlan.problem(plan) { throw ShardError.merge("'\(planFolder)/plan.json': \(problem)") }
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         let runCount = plan.runCount
         for (info, path) in infos {
@@ -185,32 +185,6 @@ public enum ShardMerger {
         }
     }
 
-    /// What makes a plan read back from plan.json unusable for merging (counts that the parser
-    /// would have refused, which the run numbering and the tables rely on), or nil.
-    static func planProblem(_ plan: Plan) -> String? {
-        // The name becomes a folder under --out: nothing but what the parser allows.
-        guard !plan.name.isEmpty, plan.name.utf8.count <= ResourceLimits.nameLength,
-              plan.name.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                  || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
-        else {
-            return "name '\(plan.name.prefix(ResourceLimits.nameLength))' is not [a-z0-9_-]+ of at most \(ResourceLimits.nameLength) characters"
-        }
-        guard !plan.cells.isEmpty, plan.cells.count <= ResourceLimits.cells else {
-            return "\(plan.cells.count) cells; a plan has 1...\(ResourceLimits.cells) (ResourceLimits.cells)"
-        }
-        guard plan.repetitions >= 1, plan.repetitions <= ResourceLimits.repetitions else {
-            return "repetitions \(plan.repetitions); 1...\(ResourceLimits.repetitions) (ResourceLimits.repetitions)"
-        }
-        if let folds = plan.data.split.folds, folds < 2 || folds > ResourceLimits.folds {
-            return "folds \(folds); 2...\(ResourceLimits.folds) (ResourceLimits.folds)"
-        }
-        let (runs, overflow) = (plan.cells.count * plan.repetitions).multipliedReportingOverflow(by: plan.foldsPerRepetition)
-        guard !overflow, runs <= ResourceLimits.runs else { return "more than \(ResourceLimits.runs) runs (ResourceLimits.runs)" }
-        if let cell = plan.cells.first(where: { $0.training.epochs < 1 || $0.training.epochs > ResourceLimits.epochs }) {
-            return "cell \(cell.index) trains \(cell.training.epochs) epochs; 1...\(ResourceLimits.epochs) (ResourceLimits.epochs)"
-        }
-        return nil
-    }
 
     /// What is wrong with a shard's shard.json against its folder name and the plan, or nil.
     static func infoProblem(_ info: ShardFolder.Info, folder: String, runCount: Int, planSHA256: String) -> String? {

@@ -43,7 +43,7 @@ public struct ShardStatus: Sendable {
                 return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
             }
             if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data),
-               ShardMerger.planProblem(plan) == nil {
+               StoredPlan.problem(plan) == nil {
                 planRuns = plan.runCount
             }
             let assignment = file(ShardFolder.assignmentName).flatMap { try? JSONDecoder().decode(ShardFolder.Assignment.self, from: $0) }

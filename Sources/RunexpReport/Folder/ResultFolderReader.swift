@@ -8,6 +8,11 @@ import RunexpPlan
 /// learning curves), summary.json (the class labels) and provenance.json. Cell statistics are
 /// recomputed from runs.csv exactly as a run computes them, so the report does not depend on
 /// the layout of cells.csv. Columns are found by name; extra columns are ignored.
+///
+/// A folder may be damaged or hand-edited: only regular files are read, plan.json must pass
+/// ``StoredPlan/problem(_:)``, and every run must be one the plan can produce (``RunRecordCheck``:
+/// its cell, repetition, fold and seed, its epochs and curve, its metrics), once; a problem is
+/// refused naming the file (and line) rather than drawn.
 public enum ResultFolderReader {
     /// What a result folder holds, ready to draw.
     public struct Contents: Sendable {
@@ -28,6 +33,11 @@ public enum ResultFolderReader {
         let folder = try resolve(path)
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         func text(_ name: String) throws -> String {
+            // A regular file only: a FIFO would block the read and a device never end.
+            var info = stat()
+            guard stat(file(name), &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw ResultFolderReadError(file(name), "is not a regular file")
+            }
             guard let data = FileManager.default.contents(atPath: file(name)) else {
                 throw ResultFolderReadError(file(name), "cannot be read")
             }
@@ -36,9 +46,17 @@ public enum ResultFolderReader {
         guard let plan = decodePlan(try text("plan.json")) else {
             throw ResultFolderReadError(file("plan.json"), "is not a runexp plan (the resolved plan a run writes)")
         }
+        if let problem = StoredPlan.problem(plan) { throw ResultFolderReadError(file("plan.json"), problem) }
         let classes = try readClasses(try text("summary.json"), path: file("summary.json"))
-        var records = try readRuns(try text("runs.csv"), path: file("runs.csv"), plan: plan, classes: classes)
+        var (records, lines) = try readRuns(try text("runs.csv"), path: file("runs.csv"), plan: plan, classes: classes)
         try readCurves(try text("curves.csv"), path: file("curves.csv"), into: &records)
+        let check = RunRecordCheck(plan: plan, classCount: classes.count)
+        for record in records {
+            if let problem = check.problem(with: record) {
+                throw ResultFolderReadError(file("runs.csv"), line: lines[record.run.index] ?? 0, column: lines[record.run.index] == nil ? 0 : 1,
+                                            problem + " (runs.csv and curves.csv together)")
+            }
+        }
         let results = ExperimentResults(plan: plan, classes: classes, records: records)
         return Contents(folder: folder, results: results, provenanceJSON: try text("provenance.json"))
     }
@@ -100,12 +118,14 @@ public enum ResultFolderReader {
         }
     }
 
-    private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String]) throws -> [RunRecord] {
+    /// The runs of runs.csv in plan order, and the line of each by run index; a run given twice is refused.
+    private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String]) throws -> ([RunRecord], [Int: Int]) {
         let table = try table(text, path: path)
         let metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
         let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
         let metricColumns = try columns(table, metrics.map(\.description), path: path)
         var records: [RunRecord] = []
+        var lines: [Int: Int] = [:]
         records.reserveCapacity(table.records.count)
         for record in table.records {
             func integer(_ position: Int) throws -> Int {
@@ -138,12 +158,22 @@ public enum ResultFolderReader {
                                    f1: value(.f1), rocAUC: value(.rocAUC))
             }
             let seedField = record.fields[fixed[4]]
+            let index = try integer(0)
+            if let earlier = lines[index] {
+                throw ResultFolderReadError(path, line: record.line, column: record.columns[fixed[0]],
+                                            "run \(index) is given twice (first at line \(earlier))")
+            }
+            lines[index] = record.line
+            guard let seed = UInt64(seedField) else {
+                throw ResultFolderReadError(path, line: record.line, column: record.columns[fixed[4]],
+                                            "'\(seedField.prefix(40))' in column 'seed' is not a seed (a whole number 0...\(UInt64.max))")
+            }
             records.append(RunRecord(
-                run: RunID(index: try integer(0), cell: cell, repetition: try integer(2), fold: try integer(3)),
-                seed: UInt64(seedField) ?? 0, epochsRun: try integer(5), diverged: record.fields[fixed[6]] == "true",
+                run: RunID(index: index, cell: cell, repetition: try integer(2), fold: try integer(3)),
+                seed: seed, epochsRun: try integer(5), diverged: record.fields[fixed[6]] == "true",
                 validation: part(.val), test: part(.test), curve: []))
         }
-        return records.sorted { $0.run.index < $1.run.index }
+        return (records.sorted { $0.run.index < $1.run.index }, lines)
     }
 
     private static func readCurves(_ text: String, path: String, into records: inout [RunRecord]) throws {
@@ -164,7 +194,9 @@ public enum ResultFolderReader {
             guard let run = Int(row.fields[index[0]]), let epoch = Int(row.fields[index[1]]) else {
                 throw ResultFolderReadError(path, line: row.line, column: row.columns[index[0]], "run and epoch must be whole numbers")
             }
-            guard let offset = position[run] else { continue }
+            guard let offset = position[run] else {
+                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[0]], "run \(run) is not in runs.csv")
+            }
             guard let trainLoss = try number(2), let trainAccuracy = try number(3) else {
                 throw ResultFolderReadError(path, line: row.line, column: row.columns[index[2]], "training loss and accuracy are required")
             }

@@ -196,10 +196,13 @@ import Glibc
         #expect(first.status == 0, "\(first.stderr)")
         let ids = try FileManager.default.contentsOfDirectory(atPath: directory + "/results/resume/shards")
         let shard = "results/resume/shards/" + ids[0] + "/shard-1-of-2"
-        // Make it an interrupted shard whose journal holds a line of another plan.
+        // Make it an interrupted shard whose journal holds the header of another plan (on this
+        // machine's kernel code path, which shard.json records).
+        let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + shard + "/shard.json")))
+        let kernel = try #require((info as? [String: Any])?["kernel"] as? String)
         try FileManager.default.removeItem(atPath: directory + "/" + shard + "/shard.json")
-        try "{\"data_sha256\":{},\"plan_sha256\":\"0f\",\"runexp_journal\":1}\n".write(toFile: directory + "/" + shard + "/.journal",
-                                                                                           atomically: true, encoding: .utf8)
+        try "{\"data_sha256\":{},\"kernel\":\"\(kernel)\",\"plan_sha256\":\"0f\",\"runexp_journal\":1}\n"
+            .write(toFile: directory + "/" + shard + "/.journal", atomically: true, encoding: .utf8)
         let before = Self.snapshot(directory)
         let outcome = try Hostile.run(["exp.yaml", "--shard", "1/2", "--quiet"], in: directory)
         Hostile.expectRefusal("shard journal of another plan", outcome,

@@ -1,0 +1,33 @@
+import RunexpPlan
+
+/// Checks a plan read back from a folder (plan.json of a result or shard folder) before anything
+/// uses it: the file may be damaged or hand-made, and the parser's limits no longer guard it.
+public enum StoredPlan {
+    /// What makes a plan read back from plan.json unusable (counts that the parser would have
+    /// refused, which the run numbering and the tables rely on), or nil. Merge, status, report and
+    /// diff check every plan.json they read with it.
+    public static func problem(_ plan: Plan) -> String? {
+        // The name becomes a folder under --out: nothing but what the parser allows.
+        guard !plan.name.isEmpty, plan.name.utf8.count <= ResourceLimits.nameLength,
+              plan.name.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                  || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else {
+            return "name '\(plan.name.prefix(ResourceLimits.nameLength))' is not [a-z0-9_-]+ of at most \(ResourceLimits.nameLength) characters"
+        }
+        guard !plan.cells.isEmpty, plan.cells.count <= ResourceLimits.cells else {
+            return "\(plan.cells.count) cells; a plan has 1...\(ResourceLimits.cells) (ResourceLimits.cells)"
+        }
+        guard plan.repetitions >= 1, plan.repetitions <= ResourceLimits.repetitions else {
+            return "repetitions \(plan.repetitions); 1...\(ResourceLimits.repetitions) (ResourceLimits.repetitions)"
+        }
+        if let folds = plan.data.split.folds, folds < 2 || folds > ResourceLimits.folds {
+            return "folds \(folds); 2...\(ResourceLimits.folds) (ResourceLimits.folds)"
+        }
+        let (runs, overflow) = (plan.cells.count * plan.repetitions).multipliedReportingOverflow(by: plan.foldsPerRepetition)
+        guard !overflow, runs <= ResourceLimits.runs else { return "more than \(ResourceLimits.runs) runs (ResourceLimits.runs)" }
+        if let cell = plan.cells.first(where: { $0.training.epochs < 1 || $0.training.epochs > ResourceLimits.epochs }) {
+            return "cell \(cell.index) trains \(cell.training.epochs) epochs; 1...\(ResourceLimits.epochs) (ResourceLimits.epochs)"
+        }
+        return nil
+    }
+}
