@@ -28,7 +28,9 @@ struct PlanCommand: ParsableCommand {
     var noEstimate = false
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let jobs, !(1...ResourceLimits.jobs).contains(jobs) {
+            throw ValidationError("--jobs must be from 1 to \(ResourceLimits.jobs) (at most \(ResourceLimits.jobs)), got \(jobs)")
+        }
     }
 
     func run() throws {

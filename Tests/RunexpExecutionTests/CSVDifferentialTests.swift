@@ -54,7 +54,7 @@ import RunexpPlan
                     #expect(actual.field(row, column) == record.fields[column], "\(text.debugDescription) [\(row), \(column)]")
                     #expect(actual.column(row, column) == record.columns[column], "\(text.debugDescription) [\(row), \(column)]")
                     let number = actual.number(row, column)
-                    let expectedNumber = Double(record.fields[column])
+                    let expectedNumber = Self.plainNumber(record.fields[column])
                     #expect(number?.bitPattern == expectedNumber?.bitPattern, "\(text.debugDescription) [\(row), \(column)]")
                 }
                 #expect(actual.line(row) == record.line, "\(text.debugDescription) [\(row)]")
@@ -64,6 +64,21 @@ import RunexpPlan
         default:
             Issue.record("\(text.debugDescription): reference \(reference), fast \(fast)")
         }
+    }
+
+    /// `Double(text)` when `text` is in plain decimal notation (the data file's rule), else nil.
+    static func plainNumber(_ text: String) -> Double? {
+        text.wholeMatch(of: #/[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?/#) == nil ? nil : Double(text)
+    }
+
+    @Test func onlyPlainDecimalsAreNumbers() throws {
+        let texts = ["0x10", "0x1p3", "inf", "-infinity", "nan", "1e", "1.2.3", "--1", "1e5x", "1 2", "١٢", "1_000", "e5", "."]
+        let table = try CSVTable.parse("x\n" + texts.joined(separator: "\n") + "\n\"1\"\"2\"\n\" 3\"\n", file: "t.csv")
+        for row in 0..<table.recordCount {
+            #expect(table.number(row, 0) == nil, "\(table.field(row, 0))")
+        }
+        let plain = try CSVTable.parse("x\n 1.5 \n\"2e3\"\n+.5\n-7.\n", file: "t.csv")
+        #expect((0..<plain.recordCount).map { plain.number($0, 0) } == [1.5, 2000, 0.5, -7])
     }
 
     @Test func randomTokenSoupsParseAlike() {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
@@ -75,6 +78,72 @@ import Testing
     @Test func positiveMustBeALabel() throws {
         let errors = try loadError("a,label\n1,M\n2,B\n", data: "data: {file: data.csv, target: label, positive: m}")
         #expect(errors == ["exp.yaml:2:49: error: data.positive: 'm' is not a label of column 'label'; did you mean 'M'? valid labels: B, M"])
+    }
+
+    /// `1`, `01` and `+1` are three classes of one value: ordered by value, then by text, whatever
+    /// the order of the rows or how a set hashes them.
+    @Test func labelsOfOneValueHaveOneOrder() throws {
+        #expect(DataLoader.sortedClasses(["+1", "01", "1", "-3", "10"]) == ["-3", "+1", "01", "1", "10"])
+        #expect(DataLoader.sortedClasses(["b", "a", "B", "é", "10", "9"]) == ["10", "9", "B", "a", "b", "é"])
+        for rows in [["1", "01", "+1"], ["+1", "1", "01"], ["01", "+1", "1"]] {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            try directory.write("data.csv", "a,label\n" + rows.enumerated().map { "\($0),\($1)" }.joined(separator: "\n") + "\n")
+            let data = try DataLoader.load(try plan(directory).data, experimentFile: "exp.yaml")
+            #expect(data.classes == ["+1", "01", "1"])
+        }
+    }
+
+    @Test func onlyPlainDecimalsAreFeatures() throws {
+        let errors = try loadError("a,label\n0x10,x\n1,y\ninf,x\n")
+        #expect(errors == ["data.csv:2:1: error: '0x10' in feature column 'a' is not a finite number; features must be numbers; list non-numeric columns under data.exclude",
+                           "data.csv:4:1: error: 'inf' in feature column 'a' is not a finite number; features must be numbers; list non-numeric columns under data.exclude"])
+    }
+
+    @Test func aNULByteIsRefusedWhereItIs() throws {
+        let errors = try loadError("a,label\n1\u{0}garbage,x\n2,y\n")
+        #expect(errors == ["data.csv:2:2: error: the data file holds a NUL byte; a CSV file is text; is this the file you meant? export the table as CSV text"])
+    }
+
+    @Test func aLongCellIsQuotedShort() throws {
+        let errors = try loadError("a,label\n" + String(repeating: "9", count: 100_000) + "x,x\n2,y\n")
+        #expect(errors == ["data.csv:2:1: error: '" + String(repeating: "9", count: 60) + "… (100001 bytes)' in feature column 'a' is not a finite number; "
+                           + "features must be numbers; list non-numeric columns under data.exclude"])
+    }
+
+    @Test func aFIFOIsRefusedWithoutBeingOpened() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(mkfifo(directory.file("data.csv"), 0o644) == 0)
+        let plan = try plan(directory)
+        let error = #expect(throws: DiagnosticError.self) { try DataLoader.load(plan.data, experimentFile: directory.file("exp.yaml")) }
+        #expect(error?.diagnostics.map(\.message) == ["data file '\(directory.file("data.csv"))' is not a regular file (a FIFO, socket or device)"])
+    }
+
+    @Test func aHeaderOfManyColumnsIsOnePass() throws {
+        // 10^5 columns, every one a duplicate: 20 located, the rest counted.
+        let errors = try loadError(String(repeating: "x,", count: 100_000) + "label\n")
+        #expect(errors.count == 20)
+        #expect(errors.first == "data.csv:1:3: error: duplicate column name 'x' (also column 1)")
+        #expect(errors.last?.hasSuffix("(and 99979 more problems in the header)") == true)
+        // A target typo in a wide header lists 40 columns and counts the rest.
+        let wide = try loadError((0..<100_000).map { "c\($0)" }.joined(separator: ",") + ",label\n" + String(repeating: "1,", count: 100_000) + "x\n",
+                                 data: "data: {file: data.csv, target: lable}")
+        #expect(wide.count == 1)
+        #expect(wide.first?.hasSuffix("c38, c39, … (100001 in all)") == true)
+    }
+
+    @Test func blankLinesCannotInflateTheReservation() throws {
+        // 10^5 columns and 10^6 blank lines would ask for 10^11 spans if blank lines counted.
+        let errors = try loadError((0..<100_000).map { "c\($0)" }.joined(separator: ",") + ",label\n" + String(repeating: "\n", count: 1_000_000))
+        #expect(errors == ["data.csv:2:1: error: the data file has a header but no data rows"])
+    }
+
+    @Test func moreCellsThanTheLimitAreRefusedWhileScanning() throws {
+        let row = String(repeating: "1,", count: 999) + "x\n"
+        let errors = try loadError((0..<1_000).map { "c\($0)" }.joined(separator: ",") + "\n" + String(repeating: row, count: ResourceLimits.dataCells / 1_000 + 1))
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("error: the data has more than 20000000 cells (rows × columns); at most 20000000 (ResourceLimits.dataCells)") == true)
     }
 
     @Test func normalizesDisplayedPaths() {

@@ -18,6 +18,25 @@ import Testing
         #expect(other != test)
     }
 
+    /// ``PreparedExperiment`` checks and sizes every repetition by the first: the split draws which
+    /// rows, but the class counts alone fix how many, in every fold.
+    @Test(arguments: [SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: true),
+                      SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: false),
+                      SplitPlan(test: nil, validation: nil, folds: 7, stratify: true),
+                      SplitPlan(test: 0.1, validation: nil, folds: 3, stratify: false),
+                      SplitPlan(test: 0.3, validation: nil, folds: nil, stratify: true)])
+    func everyRepetitionHasTheFirstsSizes(split: SplitPlan) {
+        let labels: [Int32] = (0..<103).map { Int32($0 * 7 % 3) }
+        let splitter = DataSplitter(split: split, seed: 5)
+        let (test, rest) = splitter.testSplit(labels: labels, classCount: 3)
+        func sizes(_ repetition: Int) -> [[Int]] {
+            splitter.partitions(rest: rest, test: test, labels: labels, classCount: 3, repetition: repetition)
+                .map { [$0.train.count, $0.validation.count, $0.test.count] }
+        }
+        let first = sizes(0)
+        for repetition in 1..<20 { #expect(sizes(repetition) == first, "repetition \(repetition)") }
+    }
+
     @Test func validationPartDependsOnTheRepetition() {
         let splitter = DataSplitter(split: SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: true), seed: 9)
         let (test, rest) = splitter.testSplit(labels: labels, classCount: 2)

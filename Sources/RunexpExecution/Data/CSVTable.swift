@@ -65,35 +65,36 @@ public struct CSVTable: Sendable {
         }
     }
 
-    /// `Double(field(record, column))`, without making the text in the common case (plain decimal
-    /// notation; anything else takes that very path).
+    /// The field as a number when it is written in plain decimal notation, `[+-]? digits [. digits]
+    /// [(e|E) [+-]? digits]` (spaces around an unquoted field trimmed), read as `Double(_:)` reads
+    /// it; nil for anything else. Hex (`0x10`), `inf`, `nan` and text after a number (`1\0x`) are
+    /// not numbers here, though `Double(_:)` or `strtod` would read some of them.
     public func number(_ record: Int, _ column: Int) -> Double? {
         let span = spans[record * header.count + column]
+        guard span.flags & Span.escapes == 0 else { return nil }
         return bytes.withUnsafeBufferPointer { b -> Double? in
-            let base = b.baseAddress!
+            guard let base = b.baseAddress else { return nil }
             var start = Int(span.start), end = Int(span.end)
             if span.flags == 0 {
                 while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
                 while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
             }
-            if span.flags & Span.escapes == 0 {
-                switch Self.decimal(base + start, count: end - start) {
-                case .exact(let value):
-                    return value
-                case .plain:
-                    // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
-                    // It follows the process locale: should a locale with a decimal comma be set, it
-                    // stops early and the check below hands the field to Double(_:).
-                    var stop: UnsafeMutablePointer<CChar>?
-                    let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
-                        strtod($0, &stop)
-                    }
-                    if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
-                case .other:
-                    break
+            switch Self.decimal(base + start, count: end - start) {
+            case .exact(let value):
+                return value
+            case .plain:
+                // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
+                // It follows the process locale: should a locale with a decimal comma be set, it
+                // stops early and the check below hands the field to Double(_:).
+                var stop: UnsafeMutablePointer<CChar>?
+                let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
+                    strtod($0, &stop)
                 }
+                if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
+                return Double(Self.text(of: span, in: base))
+            case .other:
+                return nil
             }
-            return Double(Self.text(of: span, in: base))
         }
     }
 
@@ -103,7 +104,7 @@ public struct CSVTable: Sendable {
         case exact(Double)
         /// Other plain notation: `strtod` and `Double(_:)` read it alike (both round correctly).
         case plain
-        /// Anything else (hex, inf, nan, stray text): left to `Double(_:)`.
+        /// Anything else (hex, inf, nan, stray text): not a number.
         case other
     }
 
@@ -238,17 +239,28 @@ public struct CSVTable: Sendable {
             let header = headerSpans.map { trimmed(text(of: $0, in: base)) }
             var problems: [Diagnostic] = []
             var seen: [String: Int] = [:]
+            var headerProblems = 0
+            // A column is located only for a problem (scanning its line), and at most 20 are: a
+            // header of 10^5 columns stays one pass.
+            func location(_ index: Int) -> SourceLocation {
+                SourceLocation(file: file, line: Int(scanner.headerLine), column: column(at: origin(of: headerSpans[index], in: base), in: base))
+            }
             for (index, name) in header.enumerated() {
-                let location = SourceLocation(file: file, line: Int(scanner.headerLine),
-                                              column: column(at: origin(of: headerSpans[index], in: base), in: base))
+                var message: String?
                 if name.isEmpty {
-                    problems.append(Diagnostic(location: location, keyPath: "", message: "column \(index + 1) of the header has no name"))
+                    message = "column \(index + 1) of the header has no name"
                 } else if let previous = seen[name] {
-                    problems.append(Diagnostic(location: location, keyPath: "",
-                                               message: "duplicate column name '\(name)' (also column \(previous + 1))"))
+                    message = "duplicate column name '\(Diagnostic.excerpt(name))' (also column \(previous + 1))"
                 } else {
                     seen[name] = index
                 }
+                guard let message else { continue }
+                headerProblems += 1
+                if problems.count < 20 { problems.append(Diagnostic(location: location(index), keyPath: "", message: message)) }
+            }
+            if headerProblems > 20, var last = problems.last {
+                last.message += " (and \(headerProblems - 20) more problems in the header)"
+                problems[problems.count - 1] = last
             }
             for mismatch in scanner.mismatches {
                 guard problems.count < 20 else { break }
@@ -267,6 +279,16 @@ public struct CSVTable: Sendable {
         self.bytes = bytes
         self.spans = spans
         self.lines = lines
+    }
+
+    /// Where byte `offset` of `bytes` lies (1-based line and column in characters).
+    public static func location(ofByte offset: Int, in bytes: [UInt8], file: String) -> SourceLocation {
+        let offset = min(max(0, offset), bytes.count)
+        var line = 1
+        for byte in bytes[..<offset] where byte == 0x0A { line += 1 }
+        return bytes.withUnsafeBufferPointer { b in
+            SourceLocation(file: file, line: line, column: b.baseAddress.map { column(at: offset, in: $0) } ?? 1)
+        }
     }
 
     static func trimmed(_ text: String) -> String {
@@ -374,6 +396,12 @@ private struct Scanner {
                 i = k
             }
             spans.append(span)
+            guard spans.count <= ResourceLimits.dataCells else {
+                throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(origin)), keyPath: "",
+                                                  message: "the data has more than \(ResourceLimits.dataCells) cells (rows × columns); "
+                                                    + "at most \(ResourceLimits.dataCells) (ResourceLimits.dataCells)",
+                                                  help: "sample the rows, or exclude columns from the file")])
+            }
             if i < count, base[i] == comma {
                 lineIsBlank = false
                 i += 1
@@ -403,7 +431,9 @@ private struct Scanner {
             headerSpans = Array(spans[start...])
             headerLine = UInt32(line)
             spans.removeAll(keepingCapacity: true)
-            spans.reserveCapacity(expectedLines * found)
+            // Blank lines count in `expectedLines`: never reserve more than the limit allows.
+            let (cells, overflow) = expectedLines.multipliedReportingOverflow(by: found)
+            spans.reserveCapacity(overflow ? ResourceLimits.dataCells : min(cells, ResourceLimits.dataCells))
             lines.reserveCapacity(expectedLines)
             return
         }

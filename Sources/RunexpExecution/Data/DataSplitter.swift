@@ -51,30 +51,37 @@ public struct DataSplitter: Sendable {
 
     /// The partitions of repetition `repetition`: one per fold, or a single one.
     public func partitions(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int) -> [Partition] {
-        if !split.shuffle { return inFileOrder(rest: rest, test: test) }
+        (0..<(split.folds ?? 1)).map { fold in
+            partition(rest: rest, test: test, labels: labels, classCount: classCount, repetition: repetition, fold: fold)
+        }
+    }
+
+    /// The partition of fold `fold` (0 without folds) of repetition `repetition`, made alone: a run
+    /// needs only its own, so no more than the runs in flight are ever held.
+    public func partition(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int, fold: Int) -> Partition {
+        if !split.shuffle { return inFileOrder(rest: rest, test: test, fold: fold) }
         var rng = SplitMix64(seed: deriveSeed(seed, Self.restStream, UInt64(repetition)))
         let groups = self.groups(rest, labels: labels, classCount: classCount, rng: &rng)
         if let folds = split.folds {
-            var foldOf = [Int: Int]()
+            // Rows are dealt to the folds in turn, group after group.
+            var inFold = [Bool](repeating: false, count: labels.count)
             var counter = 0
             for group in groups {
                 for row in group {
-                    foldOf[row] = counter % folds
+                    if counter % folds == fold { inFold[row] = true }
                     counter += 1
                 }
             }
-            return (0..<folds).map { fold in
-                Partition(train: rest.filter { foldOf[$0] != fold }, validation: rest.filter { foldOf[$0] == fold }, test: test)
-            }
+            return Partition(train: rest.filter { !inFold[$0] }, validation: rest.filter { inFold[$0] }, test: test)
         }
         guard let fraction = split.validation else {
-            return [Partition(train: rest, validation: [], test: test)]
+            return Partition(train: rest, validation: [], test: test)
         }
-        var validation = Set<Int>()
+        var validation = [Bool](repeating: false, count: labels.count)
         for group in groups {
-            validation.formUnion(group.prefix(Int((Double(group.count) * fraction).rounded())))
+            for row in group.prefix(Int((Double(group.count) * fraction).rounded())) { validation[row] = true }
         }
-        return [Partition(train: rest.filter { !validation.contains($0) }, validation: rest.filter { validation.contains($0) }, test: test)]
+        return Partition(train: rest.filter { !validation[$0] }, validation: rest.filter { validation[$0] }, test: test)
     }
 
     /// ⌊n·(1 − fraction)⌋, the rows Keras keeps for training of n.
@@ -82,21 +89,17 @@ public struct DataSplitter: Sendable {
         Int((Double(n) * (1.0 - fraction)).rounded(.down))
     }
 
-    private func inFileOrder(rest: [Int], test: [Int]) -> [Partition] {
+    /// Fold `fold` of consecutive blocks, the first n mod k one row longer; or the kept rows and the rest.
+    private func inFileOrder(rest: [Int], test: [Int], fold: Int) -> Partition {
         if let folds = split.folds {
-            var partitions: [Partition] = []
-            var start = 0
-            for fold in 0..<folds {
-                let size = rest.count / folds + (fold < rest.count % folds ? 1 : 0)
-                partitions.append(Partition(train: Array(rest[..<start] + rest[(start + size)...]),
-                                            validation: Array(rest[start..<(start + size)]), test: test))
-                start += size
-            }
-            return partitions
+            let size = rest.count / folds + (fold < rest.count % folds ? 1 : 0)
+            let start = fold * (rest.count / folds) + min(fold, rest.count % folds)
+            return Partition(train: Array(rest[..<start] + rest[(start + size)...]),
+                             validation: Array(rest[start..<(start + size)]), test: test)
         }
-        guard let fraction = split.validation else { return [Partition(train: rest, validation: [], test: test)] }
+        guard let fraction = split.validation else { return Partition(train: rest, validation: [], test: test) }
         let kept = Self.keptCount(rest.count, fraction)
-        return [Partition(train: Array(rest[..<kept]), validation: Array(rest[kept...]), test: test)]
+        return Partition(train: Array(rest[..<kept]), validation: Array(rest[kept...]), test: test)
     }
 
     /// Shuffled rows, one group per class when stratified, else a single group.

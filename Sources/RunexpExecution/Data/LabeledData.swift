@@ -36,18 +36,22 @@ public enum DataLoader {
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
         }
-        guard let bytes = FileManager.default.contents(atPath: data.path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: data.path, isDirectory: &isDirectory)
-            let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a file" : "cannot be read"
+        let utf8: [UInt8]
+        switch DataFile.read(data.path) {
+        case .success(let bytes):
+            utf8 = bytes
+        case .failure(let problem):
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.file), keyPath: "data.file",
-                                              message: "data file '\(displayPath)' \(reason)",
-                                              help: "the path is relative to the experiment file")])
+                                              message: "data file '\(displayPath)' \(problem.reason)", help: problem.help)])
         }
-        let utf8 = [UInt8](bytes)
         guard String(validating: utf8, as: UTF8.self) != nil else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
                                               message: "the data file is not UTF-8 text")])
+        }
+        if let nul = utf8.firstIndex(of: 0) {
+            throw DiagnosticError([Diagnostic(location: CSVTable.location(ofByte: nul, in: utf8, file: displayPath), keyPath: "",
+                                              message: "the data file holds a NUL byte; a CSV file is text",
+                                              help: "is this the file you meant? export the table as CSV text")])
         }
         let table = try CSVTable.parse(utf8: utf8, file: displayPath)
 
@@ -101,8 +105,8 @@ public enum DataLoader {
                     let location = SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, column))
                     let name = table.header[column]
                     let message = text.isEmpty
-                        ? "empty cell in feature column '\(name)'"
-                        : "'\(text)' in feature column '\(name)' is not a finite number"
+                        ? "empty cell in feature column '\(Diagnostic.excerpt(name))'"
+                        : "'\(Diagnostic.excerpt(text))' in feature column '\(Diagnostic.excerpt(name))' is not a finite number"
                     problems.append(Diagnostic(location: location, keyPath: "", message: message,
                                                help: "features must be numbers; list non-numeric columns under data.exclude"))
                 }
@@ -123,7 +127,7 @@ public enum DataLoader {
         let classes = sortedClasses(Set(labelTexts))
         guard classes.count >= 2 else {
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
-                                              message: "column '\(data.target)' has only one class ('\(classes.first ?? "")'); classification needs at least two")])
+                                              message: "column '\(data.target)' has only one class ('\(Diagnostic.excerpt(classes.first ?? ""))'); classification needs at least two")])
         }
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
         let labels = labelTexts.map { classIndex[$0]! }
@@ -132,22 +136,74 @@ public enum DataLoader {
         if let positive = data.positive {
             guard let index = classes.firstIndex(of: positive) else {
                 throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.positive), keyPath: "data.positive",
-                                                  message: "'\(positive)' is not a label of column '\(data.target)'",
+                                                  message: "'\(Diagnostic.excerpt(positive))' is not a label of column '\(data.target)'",
                                                   help: Suggestions.help(for: positive, valid: classes, noun: "labels"))])
             }
             positiveClass = index
         }
         return LabeledData(features: features, rows: rows,
                            featureNames: featureColumns.map { table.header[$0] }, labels: labels, classes: classes,
-                           positiveClass: positiveClass, sha256: SHA256Digest.hex(of: bytes))
+                           positiveClass: positiveClass, sha256: SHA256Digest.hex(of: utf8))
     }
 
-    /// Integer labels in numeric order, anything else in code-point order.
+    /// Integer labels in numeric order, anything else in code-point order. Labels of one value
+    /// (`1`, `01`, `+1`) are distinct classes, ordered by their text's code points, so the order
+    /// never depends on how a set happens to be hashed.
     static func sortedClasses(_ labels: Set<String>) -> [String] {
-        if labels.allSatisfy({ Int($0) != nil }) {
-            return labels.sorted { Int($0)! < Int($1)! }
+        func codePointsPrecede(_ a: String, _ b: String) -> Bool {
+            a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
         }
-        return labels.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+        let numbers = labels.map { (label: $0, value: Int($0)) }
+        if numbers.allSatisfy({ $0.value != nil }) {
+            return numbers.sorted { a, b in
+                let x = a.value ?? 0, y = b.value ?? 0
+                return x != y ? x < y : codePointsPrecede(a.label, b.label)
+            }.map(\.label)
+        }
+        return labels.sorted(by: codePointsPrecede)
+    }
+}
+
+/// Reads a data file: a regular file (a FIFO would block, a device never end) of at most
+/// ``ResourceLimits/dataBytes`` bytes, read no further than that.
+enum DataFile {
+    struct Problem: Error {
+        var reason: String
+        var help: String
+    }
+
+    static func read(_ path: String) -> Result<[UInt8], Problem> {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return .failure(Problem(reason: errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read (\(String(cString: strerror(errno))))",
+                                    help: "the path is relative to the experiment file"))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .failure(Problem(reason: "is a directory, not a file", help: "the path is relative to the experiment file"))
+        default: return .failure(Problem(reason: "is not a regular file (a FIFO, socket or device)", help: "name a CSV file"))
+        }
+        let limit = ResourceLimits.dataBytes
+        guard Int(info.st_size) <= limit else {
+            return .failure(tooLarge(Int(info.st_size)))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(Problem(reason: "cannot be read", help: "check its permissions"))
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: limit + 1) ?? Data()
+            // The file grew after it was measured: still no more than the limit.
+            guard data.count <= limit else { return .failure(tooLarge(data.count)) }
+            return .success([UInt8](data))
+        } catch {
+            return .failure(Problem(reason: "cannot be read (\(error.localizedDescription))", help: "check the file"))
+        }
+    }
+
+    private static func tooLarge(_ bytes: Int) -> Problem {
+        Problem(reason: "has \(bytes) bytes; at most \(ResourceLimits.dataBytes) (ResourceLimits.dataBytes)",
+                help: "sample the rows, or split the table into several experiments")
     }
 }
 

@@ -5,6 +5,15 @@ import Foundation
 public enum SHA256Digest {
     /// The digest of `data`.
     public static func hex(of data: Data) -> String {
+        digest(data)
+    }
+
+    /// The digest of `bytes`.
+    public static func hex(of bytes: [UInt8]) -> String {
+        digest(bytes)
+    }
+
+    private static func digest(_ data: some DataProtocol) -> String {
         SHA256.hash(data: data).map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text

@@ -66,12 +66,14 @@ public enum CostEstimator {
 
     /// Work units of `run` under the cost model.
     public static func units(of run: RunID, in experiment: PreparedExperiment) -> Double {
-        units(of: experiment.plan.cells[run.cell], on: experiment.part(for: run), classes: experiment.data.classes.count)
+        units(of: experiment.plan.cells[run.cell], on: experiment.sizes(for: run), width: experiment.data.featureNames.count,
+              classes: experiment.data.classes.count)
     }
 
-    /// Work units of training `cell` on `part` under the cost model (in doubles: no product overflows).
-    static func units(of cell: Cell, on part: PreparedExperiment.PreparedPart, classes: Int) -> Double {
-        var width = Double(part.train.width)
+    /// Work units of training `cell` on a part of `sizes` rows of `width` features under the cost
+    /// model (in doubles: no product overflows).
+    static func units(of cell: Cell, on sizes: PreparedExperiment.PartSizes, width: Int, classes: Int) -> Double {
+        var width = Double(width)
         var parameters = 0.0
         for layer in cell.model {
             if case .dense(let units, _) = layer {
@@ -82,8 +84,8 @@ public enum CostEstimator {
         }
         let batch = Double(cell.training.batchSize)
         let epochs = Double(cell.training.epochs)
-        let steps = epochs * (Double(part.train.rows) / batch).rounded(.up)
-        let validation = epochs * Double(part.validation?.rows ?? 0) * parameters / 3
+        let steps = epochs * (Double(sizes.train) / batch).rounded(.up)
+        let validation = epochs * Double(sizes.validation) * parameters / 3
         return steps * (batch * parameters + 500) + validation
     }
 
@@ -117,8 +119,10 @@ public enum CostEstimator {
         }
         var total = 0.0
         for cell in plan.cells {
-            for part in experiment.parts.prefix(perCell) {
-                total += units(of: cell, on: part, classes: experiment.data.classes.count)
+            // Every repetition has the same sizes: the folds of one, times the repetitions.
+            for sizes in experiment.sizes {
+                total += Double(plan.repetitions) * units(of: cell, on: sizes, width: experiment.data.featureNames.count,
+                                                         classes: experiment.data.classes.count)
             }
         }
         let workers = Double(max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, runCount)))
@@ -134,7 +138,11 @@ public enum CostEstimator {
         let classes = experiment.data.classes.count
         var cell = experiment.plan.cells[run.cell]
         var part = experiment.part(for: run)
-        let full = units(of: cell, on: part, classes: classes)
+        let width = experiment.data.featureNames.count
+        func sizes(_ part: PreparedExperiment.PreparedPart) -> PreparedExperiment.PartSizes {
+            PreparedExperiment.PartSizes(train: part.train.rows, validation: part.validation?.rows ?? 0, test: part.test?.rows ?? 0)
+        }
+        let full = units(of: cell, on: sizes(part), width: width, classes: classes)
         guard full > cap || cell.training.epochs > sampleEpochs else { return (experiment, run, full) }
         let perEpoch = full / Double(cell.training.epochs)
         cell.training.epochs = max(1, min(cell.training.epochs, sampleEpochs, Int(min(cap / perEpoch, Double(sampleEpochs)))))
@@ -149,7 +157,7 @@ public enum CostEstimator {
         var plan = experiment.plan
         plan.cells = [cell]
         plan.repetitions = 1
-        let sample = PreparedExperiment(plan: plan, data: experiment.data, parts: [part])
-        return (sample, RunID(index: 0, cell: 0, repetition: 0, fold: 0), units(of: cell, on: part, classes: classes))
+        let sample = PreparedExperiment(sampleOf: experiment, plan: plan, part: part)
+        return (sample, RunID(index: 0, cell: 0, repetition: 0, fold: 0), units(of: cell, on: sizes(part), width: width, classes: classes))
     }
 }

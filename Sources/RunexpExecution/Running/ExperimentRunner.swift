@@ -30,6 +30,12 @@ public enum ExperimentRunner {
         }
     }
 
+    /// `jobs`, or fewer when that many runs training at once would hold more than
+    /// ``ResourceLimits/concurrentRunBytes`` (at least one). Results do not depend on it.
+    public static func workers(_ jobs: Int, _ experiment: PreparedExperiment) -> Int {
+        max(1, min(jobs, ResourceLimits.concurrentRunBytes / max(1, experiment.runBytes)))
+    }
+
     /// Executes `runs` (default: all of the plan) with `jobs` workers and returns their records
     /// in plan order. `record` sees each record as it finishes (to journal it); `alreadyDone`
     /// counts runs finished earlier, for progress. Stops starting runs once `shouldStop` is true.
@@ -59,7 +65,7 @@ public enum ExperimentRunner {
         }
         alreadyDone.forEach(account)
         let total = alreadyDone.count + runs.count
-        return await RunScheduler(jobs: jobs).execute(runs, work: { executor.execute($0) }, shouldStop: shouldStop) { finished, done in
+        return await RunScheduler(jobs: workers(jobs, experiment)).execute(runs, work: { executor.execute($0) }, shouldStop: shouldStop) { finished, done in
             record(finished)
             account(finished)
             // Rates count this process's runs only; done and ETA include the earlier ones.

@@ -1,13 +1,26 @@
 import RunexpKernel
 import RunexpPlan
 
-/// A plan with its data loaded, checked and split: everything a run needs, shared by all runs.
+/// A plan with its data loaded and checked: everything a run needs, shared by all runs.
+///
+/// A run's part of the data (its partition, standardized on its own training rows) is made when
+/// the run asks for it (``part(for:)``) and let go with the run: memory stays that of the data and
+/// the runs in flight, whatever the repetitions and folds. The split depends only on the seed, the
+/// repetition and the fold, so a part made twice is the same part.
 public struct PreparedExperiment: Sendable {
     public let plan: Plan
     public let data: LabeledData
-    /// The data of each (repetition, fold), standardized on its own training rows; index
-    /// `repetition * plan.foldsPerRepetition + fold`.
-    public let parts: [PreparedPart]
+    /// Rows of each part, by fold (the same in every repetition: the split draws which rows, the
+    /// class counts fix how many).
+    public let sizes: [PartSizes]
+    /// Bytes the largest run holds while it trains (``TrainingFootprint``) with its part of the data,
+    /// for sizing workers.
+    public let runBytes: Int
+    private let splitter: DataSplitter
+    private let test: [Int]
+    private let rest: [Int]
+    /// The estimator's one-part sample (``CostEstimator``), given instead of a made part.
+    private let fixedPart: PreparedPart?
 
     /// The kernel-ready samples of one partition.
     public struct PreparedPart: Sendable {
@@ -17,7 +30,14 @@ public struct PreparedExperiment: Sendable {
         public let test: Samples?
     }
 
-    /// Loads and checks the data, then prepares every partition.
+    /// Rows of one part.
+    public struct PartSizes: Sendable, Equatable {
+        public var train: Int
+        public var validation: Int
+        public var test: Int
+    }
+
+    /// Loads and checks the data, then checks the split and the networks against it.
     public static func prepare(_ plan: Plan, experimentFile: String) throws -> PreparedExperiment {
         try prepare(plan, data: try DataLoader.load(plan.data, experimentFile: experimentFile), experimentFile: experimentFile)
     }
@@ -27,32 +47,62 @@ public struct PreparedExperiment: Sendable {
         let splitter = DataSplitter(split: plan.data.split, seed: plan.seed)
         let classCount = data.classes.count
         let (test, rest) = splitter.testSplit(labels: data.labels, classCount: classCount)
-        var partitions: [Partition] = []
-        for repetition in 0..<plan.repetitions {
-            partitions += splitter.partitions(rest: rest, test: test, labels: data.labels, classCount: classCount, repetition: repetition)
-        }
+        // The first repetition's partitions stand for all: every repetition's have the same sizes.
+        let partitions = splitter.partitions(rest: rest, test: test, labels: data.labels, classCount: classCount, repetition: 0)
         let problems = PlanDataChecks.check(plan, data: data, partitions: partitions, experimentFile: experimentFile)
         if !problems.isEmpty { throw DiagnosticError(problems) }
-
-        let width = data.featureNames.count
-        let parts = partitions.map { partition -> PreparedPart in
-            let scaler = plan.data.standardize
-                ? Standardizer(features: data.features, width: width, rows: partition.train)
-                : Standardizer(width: width)
-            func samples(_ rows: [Int]) -> Samples {
-                Samples(features: scaler.apply(features: data.features, width: width, rows: rows), rows: rows.count,
-                        width: width, labels: rows.map { data.labels[$0] })
-            }
-            return PreparedPart(partition: partition, train: samples(partition.train),
-                                validation: partition.validation.isEmpty ? nil : samples(partition.validation),
-                                test: partition.test.isEmpty ? nil : samples(partition.test))
+        let sizes = partitions.map { PartSizes(train: $0.train.count, validation: $0.validation.count, test: $0.test.count) }
+        // A run holds its network's footprint and its part: the rows, standardized, with their labels.
+        let partBytes = data.rows * (data.featureNames.count * MemoryLayout<Float>.stride + MemoryLayout<Int32>.stride + MemoryLayout<Int>.stride)
+        let runBytes = plan.cells.reduce(0) { largest, cell in
+            max(largest, (PlanDataChecks.footprint(of: cell, data: data)?.bytes ?? ResourceLimits.arenaBytes) + partBytes)
         }
-        return PreparedExperiment(plan: plan, data: data, parts: parts)
+        return PreparedExperiment(plan: plan, data: data, sizes: sizes, runBytes: runBytes, splitter: splitter, test: test, rest: rest,
+                                  fixedPart: nil)
     }
 
-    /// The prepared data of `run`.
+    /// An experiment of one run whose part is `part` (the estimator's cut-down sample).
+    init(sampleOf experiment: PreparedExperiment, plan: Plan, part: PreparedPart) {
+        self.init(plan: plan, data: experiment.data,
+                  sizes: [PartSizes(train: part.train.rows, validation: part.validation?.rows ?? 0, test: part.test?.rows ?? 0)],
+                  runBytes: experiment.runBytes, splitter: experiment.splitter, test: experiment.test, rest: experiment.rest,
+                  fixedPart: part)
+    }
+
+    private init(plan: Plan, data: LabeledData, sizes: [PartSizes], runBytes: Int, splitter: DataSplitter, test: [Int], rest: [Int],
+                 fixedPart: PreparedPart?) {
+        self.plan = plan
+        self.data = data
+        self.sizes = sizes
+        self.runBytes = runBytes
+        self.splitter = splitter
+        self.test = test
+        self.rest = rest
+        self.fixedPart = fixedPart
+    }
+
+    /// The rows of `run`'s part.
+    public func sizes(for run: RunID) -> PartSizes {
+        sizes[min(run.fold, sizes.count - 1)]
+    }
+
+    /// The prepared data of `run`: its partition, standardized on its training rows (when the plan
+    /// standardizes), as kernel samples.
     public func part(for run: RunID) -> PreparedPart {
-        parts[run.repetition * plan.foldsPerRepetition + run.fold]
+        if let fixedPart { return fixedPart }
+        let partition = splitter.partition(rest: rest, test: test, labels: data.labels, classCount: data.classes.count,
+                                           repetition: run.repetition, fold: run.fold)
+        let width = data.featureNames.count
+        let scaler = plan.data.standardize
+            ? Standardizer(features: data.features, width: width, rows: partition.train)
+            : Standardizer(width: width)
+        func samples(_ rows: [Int]) -> Samples {
+            Samples(features: scaler.apply(features: data.features, width: width, rows: rows), rows: rows.count,
+                    width: width, labels: rows.map { data.labels[$0] })
+        }
+        return PreparedPart(partition: partition, train: samples(partition.train),
+                            validation: partition.validation.isEmpty ? nil : samples(partition.validation),
+                            test: partition.test.isEmpty ? nil : samples(partition.test))
     }
 }
 
@@ -112,6 +162,7 @@ enum PlanDataChecks {
                 }
             }
         }
+        problems += footprintProblems(plan, data: data, fallback: fallback)
         if plan.objective.metric.kind.isBinaryOnly, data.positiveClass == nil {
             problems.append(Diagnostic(location: plan.locations.objective ?? fallback, keyPath: "search.objective.metric",
                                        message: "\(plan.objective.metric) is defined for two classes only, and the data has \(classCount)",
@@ -123,5 +174,57 @@ enum PlanDataChecks {
                                        help: "use categorical_crossentropy with a last layer of units: classes, activation: softmax"))
         }
         return problems
+    }
+
+    /// What a run of `cell` holds while it trains on `data` (nil when a count overflows).
+    static func footprint(of cell: Cell, data: LabeledData) -> TrainingFootprint? {
+        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { RunExecutor.kernelLayer($0, classes: data.classes.count) },
+                          batchSize: cell.training.batchSize, optimizer: RunExecutor.kernelOptimizer(cell.training.optimizer),
+                          restoresBestWeights: cell.training.earlyStopping?.restoreBestWeights ?? false, evaluationRows: data.rows)
+    }
+
+    /// The first cell whose network is over ``ResourceLimits/parameters`` or whose run would need
+    /// more than ``ResourceLimits/arenaBytes`` (``TrainingFootprint``), with the number of others.
+    static func footprintProblems(_ plan: Plan, data: LabeledData, fallback: SourceLocation) -> [Diagnostic] {
+        let classCount = data.classes.count
+        let width = data.featureNames.count
+        var first: (cell: Cell, layers: [LayerSpec], footprint: TrainingFootprint?)?
+        var over = 0
+        for cell in plan.cells {
+            let layers = cell.model.map { RunExecutor.kernelLayer($0, classes: classCount) }
+            let footprint = footprint(of: cell, data: data)
+            if let footprint, footprint.parameters <= ResourceLimits.parameters, footprint.bytes <= ResourceLimits.arenaBytes { continue }
+            over += 1
+            if first == nil { first = (cell, layers, footprint) }
+        }
+        guard let first else { return [] }
+        // Point at the layer with the most parameters (the model's own line when layers are not known).
+        var largest: (index: Int, count: Double)?
+        var previous = Double(width)
+        for (index, layer) in first.layers.enumerated() {
+            guard case .dense(let units, _) = layer else { continue }
+            let count = previous * Double(units) + Double(units)
+            if largest.map({ count > $0.count }) ?? true { largest = (index, count) }
+            previous = Double(units)
+        }
+        let location = largest.flatMap { plan.locations.layers.indices.contains($0.index) ? plan.locations.layers[$0.index] : nil }
+            ?? plan.locations.lastLayer ?? fallback
+        let axes = plan.axisTexts(of: first.cell)
+        let named = plan.axes.isEmpty ? "the network" : "the network of cell \(first.cell.index) ("
+            + zip(plan.axes, axes).map { "\($0.name)=\($1)" }.joined(separator: ", ") + ")"
+        let others = over > 1 ? " (and \(over - 1) more cell\(over > 2 ? "s" : ""))" : ""
+        let message: String
+        let help: String
+        if let footprint = first.footprint, footprint.parameters <= ResourceLimits.parameters {
+            let mib = (footprint.bytes + (1 << 20) - 1) >> 20
+            message = "\(named) needs \(mib) MiB to train a run (batch size \(first.cell.training.batchSize), \(data.rows) rows, "
+                + "\(footprint.parameters) parameters)\(others); at most \(ResourceLimits.arenaBytes >> 20) MiB (ResourceLimits.arenaBytes)"
+            help = "use a smaller batch size, fewer units or fewer layers"
+        } else {
+            let count = first.footprint.map { "\($0.parameters)" } ?? "more than \(Int.max)"
+            message = "\(named) has \(count) trainable parameters\(others); at most \(ResourceLimits.parameters) (ResourceLimits.parameters)"
+            help = "use fewer units or fewer layers (a dense layer has inputs × units + units parameters; the data has \(width) features)"
+        }
+        return [Diagnostic(location: location, keyPath: "model", message: message, help: help)]
     }
 }

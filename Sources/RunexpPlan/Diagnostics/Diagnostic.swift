@@ -54,11 +54,11 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
 
 extension Diagnostic {
     /// Characters of the user's text a message quotes; longer text is cut, with its length.
-    static let excerptLength = 60
+    public static let excerptLength = 60
 
     /// `text` as a message quotes it: whole up to ``excerptLength`` characters, else its start,
     /// "…" and its length, so that a 10 MB scalar does not become a 10 MB message.
-    static func excerpt(_ text: String) -> String {
+    public static func excerpt(_ text: String) -> String {
         var count = 0
         var end = text.startIndex
         while end < text.endIndex, count < excerptLength {

@@ -8,7 +8,7 @@ public enum Suggestions {
         guard word.utf8.count <= 64 else { return nil }
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
+        for candidate in candidates where candidate.utf8.count <= 128 {
             let distance = editDistance(lowered, candidate.lowercased())
             if best == nil || distance < best!.distance {
                 best = (candidate, distance)
@@ -22,13 +22,19 @@ public enum Suggestions {
         return prefixed.min { abs($0.count - lowered.count) < abs($1.count - lowered.count) }
     }
 
-    /// A help text: "did you mean 'x'? valid ...: a, b, c" (the did-you-mean only when close).
+    /// Candidates a help text lists; the rest are counted (a CSV may have 10^5 columns).
+    public static let listed = 40
+
+    /// A help text: "did you mean 'x'? valid ...: a, b, c" (the did-you-mean only when close), with
+    /// at most ``listed`` candidates, each quoted as ``Diagnostic/excerpt(_:)`` quotes text.
     public static func help(for word: String, valid candidates: [String], noun: String) -> String {
         var parts: [String] = []
         if let match = closest(to: word, in: candidates) {
-            parts.append("did you mean '\(match)'?")
+            parts.append("did you mean '\(Diagnostic.excerpt(match))'?")
         }
-        parts.append("valid \(noun): \(candidates.joined(separator: ", "))")
+        var list = candidates.prefix(listed).map(Diagnostic.excerpt).joined(separator: ", ")
+        if candidates.count > listed { list += ", … (\(candidates.count) in all)" }
+        parts.append("valid \(noun): \(list)")
         return parts.joined(separator: " ")
     }
 

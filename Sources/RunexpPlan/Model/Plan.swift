@@ -80,6 +80,8 @@ public struct PlanLocations: Sendable, Hashable {
     public var batchSize: [Int: SourceLocation] = [:]
     /// The last layer of the model.
     public var lastLayer: SourceLocation?
+    /// Each layer of the model, in order.
+    public var layers: [SourceLocation] = []
     /// Each label key of an explicit `class_weight`.
     public var classWeight: [String: SourceLocation] = [:]
     /// `search.objective.metric`.

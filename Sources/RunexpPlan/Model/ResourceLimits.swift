@@ -41,6 +41,12 @@ public enum ResourceLimits {
     public static let axes = 64
     /// Diagnostics printed for one file; the rest are counted in a last line.
     public static let diagnostics = 200
+    /// Bytes of one data file, checked before it is read.
+    public static let dataBytes = 256 << 20
+    /// Cells (rows × columns, header included) of one data file, counted while it is scanned.
+    public static let dataCells = 20_000_000
+    /// Bytes of the runs training at once: fewer workers than `--jobs` run when each needs more.
+    public static let concurrentRunBytes = 8 << 30
     /// Bytes of a plan.json read back from a result or shard folder.
     public static let folderFileBytes = 256 << 20
     /// Bytes of a shard.json, assignment.json or merged.json (run indices of at most `runs` runs).

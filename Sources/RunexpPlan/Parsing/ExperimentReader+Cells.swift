@@ -273,6 +273,7 @@ extension ExperimentReader {
             locations.batchSize[size] = location
         }
         if let lastLayer = recorded.lastLayer { locations.lastLayer = lastLayer }
+        if !recorded.layers.isEmpty { locations.layers = recorded.layers }
         locations.classWeight.merge(recorded.classWeight) { _, latest in latest }
         if let objective = recorded.objective { locations.objective = objective }
     }
@@ -357,6 +358,7 @@ extension ExperimentReader {
             if let layer { layers.append((layer, entry.keyLocation)) } else { failed = true }
             if index == items.count - 1 { locations.lastLayer = entry.keyLocation }
         }
+        if !failed { locations.layers = layers.map(\.1) }
         return failed ? nil : layers
     }
 

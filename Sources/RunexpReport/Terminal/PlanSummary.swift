@@ -10,8 +10,8 @@ public enum PlanSummary {
         var text = "\(plan.name): \(plan.description)\n"
         text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(data.featureNames.count) features, "
         text += "\(data.classes.count) classes (\(zip(data.classes, data.classCounts).map { "\($0) \($1)" }.joined(separator: ", ")))\n"
-        let part = experiment.parts[0].partition
-        text += "split: \(part.train.count) train, \(part.validation.count) validation, \(part.test.count) test rows"
+        let part = experiment.sizes[0]
+        text += "split: \(part.train) train, \(part.validation) validation, \(part.test) test rows"
         if let folds = plan.data.split.folds { text += " (\(folds) folds)" }
         text += "\n\naxes:\n"
         let rows = [["axis", "values"]] + plan.axes.map { [$0.name, $0.values.map(\.description).joined(separator: ", ")] }
@@ -37,7 +37,7 @@ public enum PlanSummary {
         var steps = 0
         for run in plan.runs {
             let training = plan.cells[run.cell].training
-            let rows = experiment.part(for: run).train.rows
+            let rows = experiment.sizes(for: run).train
             let perEpoch = rows / training.batchSize + (rows % training.batchSize == 0 ? 0 : 1)
             let (runSteps, overflowMultiplying) = training.epochs.multipliedReportingOverflow(by: perEpoch)
             let (sum, overflowAdding) = steps.addingReportingOverflow(runSteps)

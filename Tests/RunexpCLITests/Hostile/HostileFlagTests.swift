@@ -21,6 +21,8 @@ import Testing
         Case(name: "jobs of 10^9", arguments: ["run", "exp/tiny.yaml", "--jobs", "1000000000"],
              messages: ["--jobs", "at most"]),
         Case(name: "negative jobs", arguments: ["run", "exp/tiny.yaml", "--jobs", "-3"], messages: ["--jobs"]),
+        Case(name: "plan with jobs of 10^9", arguments: ["plan", "exp/tiny.yaml", "--jobs", "1000000000"],
+             messages: ["--jobs must be from 1 to 4096 (at most 4096), got 1000000000"]),
         Case(name: "shard count of 10^11 from the environment",
              arguments: ["run", "exp/tiny.yaml", "--shard-from-env", "--shard-count", "100000000000"],
              messages: ["--shard-count", "at most"]),
