@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "RunexpKernel", targets: ["RunexpKernel"]),
         .library(name: "RunexpExecution", targets: ["RunexpExecution"]),
         .library(name: "RunexpReport", targets: ["RunexpReport"]),
+        .library(name: "RunexpSession", targets: ["RunexpSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -50,11 +51,17 @@ let package = Package(
             name: "RunexpReport",
             dependencies: ["RunexpPlan", "RunexpExecution"]
         ),
+        // A run and a merge from file to finished folder: opening, resuming and sharding folders,
+        // journaling, provenance, finishing. The command line calls it; tests call it in-process.
+        .target(
+            name: "RunexpSession",
+            dependencies: ["RunexpPlan", "RunexpExecution", "RunexpReport"]
+        ),
         // The thin command-line front end: arguments, printing, exit codes.
         .executableTarget(
             name: "runexp",
             dependencies: [
-                "RunexpPlan", "RunexpExecution", "RunexpReport",
+                "RunexpPlan", "RunexpExecution", "RunexpReport", "RunexpSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +80,7 @@ let package = Package(
             dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpExecution", "RunexpPlan"]),
         .testTarget(name: "RunexpCLITests", dependencies: ["runexp"]),
     ]
 )

@@ -6,15 +6,15 @@ import RunexpReport
 final class ProgressPrinter {
     private let enabled: Bool
     private let interactive: Bool
-    private let metric: String
+    /// The objective's metric, shown with the best mean so far.
+    var metric = ""
     private let color: Bool
     private var lastDraw = Date.distantPast
     private var drewInPlace = false
 
-    init(enabled: Bool, metric: String) {
+    init(enabled: Bool) {
         self.enabled = enabled
         self.interactive = Terminal.stderrIsTerminal
-        self.metric = metric
         self.color = TerminalColor.isEnabled(isTerminal: Terminal.stderrIsTerminal, environment: ProcessInfo.processInfo.environment)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import RunexpExecution
 import RunexpPlan
 import RunexpReport
+import RunexpSession
 
 /// `runexp run FILE`: trains every cell × repetition × fold and writes a result folder.
 struct RunCommand: AsyncParsableCommand {
@@ -85,212 +86,75 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let started = Date()
-        // git runs in its own process while this one parses the file, loads the data and, for a new
-        // folder (whose name holds the commit), trains the first runs.
-        let probedGit = Background(settledBeforeExit: true) { await GitState.probe(experimentFile: file) }
-        let plan: Plan
-        // The data file (the plan's data section, handed over before the cells) loads while the
-        // cells are resolved.
-        var loading: Background<Result<LabeledData, any Error>>?
-        do {
-            var parsed = try PlanParser.parse(contentsOf: file) { [file] data in
-                loading = Background { Result { try DataLoader.load(data, experimentFile: file) } }
-            }
-            if let repetitions { parsed.repetitions = repetitions }
-            plan = parsed
-        } catch let error as DiagnosticError {
-            throw Terminal.report(error)
-        }
-        // Encoded once (plan.json, the shard folder's name, the shard's and provenance's hashes),
-        // while the data loads and, for a new folder, while the first runs train.
-        let encodedPlan = Background { ResultTables.planJSON(plan) }
-        let prepared: PreparedExperiment
-        do {
-            if let loading {
-                prepared = try PreparedExperiment.prepare(plan, data: try await loading.value.get(), experimentFile: file)
-            } else {
-                prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
-            }
-        } catch let error as DiagnosticError {
-            throw Terminal.report(error)
-        }
-        let experimentData = FileManager.default.contents(atPath: file) ?? Data()
-        let experimentText = String(decoding: experimentData, as: UTF8.self)
-        let experimentDirectory = (out as NSString).appendingPathComponent(plan.name)
-        let shard = try requestedShard()
-        // Recorded in the journal's header when the folder starts; a resume on other data is refused.
-        let dataSHA256 = [PathNormalizer.normalize(plan.data.path): prepared.data.sha256]
-        let shardRuns = shard.map { ShardPlanner.runs(of: $0, in: prepared) }
-        let shardsDirectory = shard == nil ? ""
-            : ShardFolder.shardsDirectory(root: out, plan: plan, planJSON: await encodedPlan.value, git: await probedGit.value)
-
-        /// Reports a folder that cannot be made or opened; nil when the caller should return quietly.
-        func folderFailure(_ error: Error) -> ExitCode? {
-            if let error = error as? ResultFolderError {
-                if case .alreadyFinished = error, let shard {
-                    Terminal.output("Shard \(shard) is already done: \(Self.shardFolder(shard, in: shardsDirectory))\n")
-                    return nil
-                }
-                Terminal.error("error: \(error)")
-                if let shard {
-                    // A shard has no --resume: its folder is where it resumes from.
-                    Terminal.error("(shard \(shard) resumes from '\(Self.shardFolder(shard, in: shardsDirectory))': delete that folder to run the shard afresh)")
-                }
-                return ExitCode(ExitStatus.invalidInput)
-            }
-            Terminal.error("error: cannot create a result folder under '\(experimentDirectory)': \(error.localizedDescription)")
-            return ExitCode(ExitStatus.runFailed)
-        }
-        // A shard's or a resumed folder opens now; a new one is made once git has answered (see the
-        // record callback), and until then finished runs wait in memory.
-        var opened: ActiveResultFolder?
-        do {
-            if let shard, let shardRuns {
-                let folder = try ActiveResultFolder.openShard(at: (shardsDirectory as NSString).appendingPathComponent(shard.folderName),
-                                                              plan: plan, planJSON: await encodedPlan.value, dataSHA256: dataSHA256,
-                                                              classCount: prepared.data.classes.count, experimentText: experimentText)
-                try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: shardRuns.map(\.index)))
-                opened = folder
-            } else if let resume {
-                let path = resume == Self.newestFolder ? ActiveResultFolder.unfinished(in: experimentDirectory).last : resume
-                guard let path else { throw ResultFolderError.nothingToResume(directory: experimentDirectory) }
-                opened = try ActiveResultFolder.resume(path, plan: plan, planJSON: await encodedPlan.value, dataSHA256: dataSHA256,
-                                                      classCount: prepared.data.classes.count)
-            }
-        } catch {
-            if let exit = folderFailure(error) { throw exit }
-            return
-        }
-        func newFolder(_ git: GitState) throws -> ActiveResultFolder {
-            try ActiveResultFolder.create(in: experimentDirectory, name: ResultFolder.folderName(started: started, git: git),
-                                          experimentText: experimentText)
-        }
-
-        let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let request = RunRequest(experimentFile: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, repetitions: repetitions,
+                                 out: out, resume: resume.map { $0 == Self.newestFolder ? .newest : .folder($0) },
+                                 shard: try requestedShard(), commandLine: CommandLine.arguments, runexpVersion: RunexpVersion.current)
         let interruption = Interruption()
-        let earlier = (opened?.journaled.values).map { $0.sorted { $0.run.index < $1.run.index } } ?? []
-        let planned = shardRuns ?? plan.runs
-        let remaining = planned.filter { opened?.journaled[$0.index] == nil }
+        let progress = ProgressPrinter(enabled: !quiet)
+        var events = RunSession.Events()
+        events.prepared = { progress.metric = $0.objective.metric.description }
         // Said even with --quiet (which only silences progress): a cluster log should show it.
-        if let opened, !earlier.isEmpty {
-            Terminal.error("Resuming \(opened.path): \(earlier.count) of \(planned.count) runs already done.")
-        }
-        let progress = ProgressPrinter(enabled: !quiet, metric: plan.objective.metric.description)
-        var journalError: Error?
-        var folderError: Error?
-        var waiting: [RunRecord] = []
-        _ = await ExperimentRunner.run(prepared, jobs: jobs, runs: remaining, alreadyDone: earlier,
-                                       shouldStop: { interruption.requested || journalError != nil || folderError != nil },
-                                       record: { record in
-                                           if opened == nil {
-                                               guard let git = probedGit.ready else {
-                                                   waiting.append(record)
-                                                   return
-                                               }
-                                               do { opened = try newFolder(git) } catch {
-                                                   folderError = error
-                                                   return
-                                               }
-                                           }
-                                           do {
-                                               let folder = opened!
-                                               for earlierRecord in waiting { try folder.append(earlierRecord) }
-                                               waiting = []
-                                               if !folder.isJournalOpen, let json = encodedPlan.ready {
-                                                   try folder.openJournal(planJSON: json, dataSHA256: dataSHA256)
-                                               }
-                                               try folder.append(record)
-                                           } catch {
-                                               journalError = error
-                                           }
-                                       },
-                                       progress: { progress.update($0) })
-        progress.finish()
-        if opened == nil, folderError == nil {
-            do { opened = try newFolder(await probedGit.value) } catch { folderError = error }
-        }
-        if let folderError {
-            if let exit = folderFailure(folderError) { throw exit }
-            return
-        }
-        let folder = opened!
-        let planJSON = await encodedPlan.value
-        if journalError == nil {
-            do {
-                for record in waiting { try folder.append(record) }
-                try folder.openJournal(planJSON: planJSON, dataSHA256: dataSHA256)
-            } catch {
-                journalError = error
-            }
-        }
-        let git = await probedGit.value
-        let planSHA256 = SHA256Digest.hex(of: planJSON)
-        if let journalError {
-            Terminal.error("error: cannot write the journal of '\(folder.path)': \(journalError.localizedDescription)")
-            throw ExitCode(ExitStatus.runFailed)
-        }
-        if interruption.requested, folder.journaled.count < planned.count {
-            Terminal.error("Interrupted: \(folder.journaled.count) of \(planned.count) runs are saved in \(folder.path).")
-            let again = shard.map { "--shard \($0)" } ?? "--resume \(folder.path)"
-            Terminal.error("Resume with: runexp run \(file) \(again)" + (out == "results" ? "" : " --out \(out)"))
-            throw ExitCode(130)
-        }
-        if let shard {
-            let info = ShardFolder.Info(index: shard.index, count: shard.count, runs: planned.map(\.index), classes: prepared.data.classes,
-                                        planSHA256: planSHA256,
-                                        dataSHA256: dataSHA256)
-            do {
-                try folder.finishShard(info)
-            } catch {
-                Terminal.error("error: cannot finish the shard folder '\(folder.path)': \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.runFailed)
-            }
-            Terminal.output("Shard \(shard) done: \(planned.count) runs in \(folder.path)\n")
-            Terminal.output("When every shard is done: runexp merge \(shardsDirectory)" + (out == "results" ? "" : " --out \(out)") + "\n")
-            return
-        }
-
-        let records = folder.journaled.values.sorted { $0.run.index < $1.run.index }
-        let provenance = Provenance(
-            runexpVersion: RunexpVersion.current, git: git, experimentFile: file,
-            experimentSHA256: SHA256Digest.hex(of: experimentData), planSHA256: planSHA256,
-            dataSHA256: dataSHA256, jobs: jobs,
-            commandLine: CommandLine.arguments, resumedRuns: earlier.count, started: started, finished: Date())
-        let provenanceJSON = ResultTables.json(provenance)
-        // The report (from the numbers as stored), the tables (written as soon as made) and the
-        // closing summary are independent: made side by side, the report from the start, the others
-        // once the cells are summarized. The journal goes last, in finish, so the folder is complete
-        // or resumable. plan.json is on disk already (openJournal wrote it).
-        async let report = ReportFiles.render(plan: plan, classes: prepared.data.classes, records: records,
-                                              provenanceJSON: provenanceJSON)
-        let results = ExperimentResults(plan: plan, classes: prepared.data.classes, records: records)
-        let path = folder.path
-        async let tablesWritten: Void = ActiveResultFolder.writeFiles(
-            [("experiment.yaml", experimentText)] + ExperimentRunner.tables(results) + [("provenance.json", provenanceJSON)], in: path)
-        async let summary = (best: BestCellsTable.render(results, limit: 10),
-                             effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent("report.html")))
+        events.resumed = { folder, done, planned in Terminal.error("Resuming \(folder): \(done) of \(planned) runs already done.") }
+        events.progress = { progress.update($0) }
+        events.trained = { progress.finish() }
+        let outcome: RunOutcome
         do {
-            try await tablesWritten
-            try folder.finish(files: await report)
+            outcome = try await RunSession.run(request, events: events, shouldStop: { interruption.requested })
         } catch {
-            Terminal.error("error: cannot finish the result folder '\(folder.path)': \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.runFailed)
+            throw exit(for: error, shard: request.shard)
         }
-
-        let diverged = results.divergedCount
-        let closing = await summary
-        Terminal.output("\nBest cells by \(plan.objective.metric) (\(plan.objective.goal.rawValue)):\n")
-        Terminal.output(closing.best)
-        Terminal.output("\n\(records.count) runs of \(plan.cells.count) cells"
-            + (diverged > 0 ? ", \(diverged) diverged" : "")
-            + " in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n")
-        Terminal.output("\n" + closing.effects)
-        Terminal.output("Results: \(folder.path)\n")
+        try show(outcome)
     }
 
-    private static func shardFolder(_ shard: Shard, in directory: String) -> String {
-        (directory as NSString).appendingPathComponent(shard.folderName)
+    /// Prints a session's failure and gives its exit status.
+    private func exit(for error: SessionError, shard: Shard?) -> ExitCode {
+        switch error {
+        case .invalid(let diagnostics):
+            return Terminal.report(diagnostics)
+        case .shard(let error):
+            Terminal.error("error: \(error)")
+            return ExitCode(ExitStatus.invalidInput)
+        case .folder(let error, let shardFolder):
+            Terminal.error("error: \(error)")
+            if let shard, let shardFolder {
+                // A shard has no --resume: its folder is where it resumes from.
+                Terminal.error("(shard \(shard) resumes from '\(shardFolder)': delete that folder to run the shard afresh)")
+            }
+            return ExitCode(ExitStatus.invalidInput)
+        case .cannotCreate(let directory, let reason):
+            Terminal.error("error: cannot create a result folder under '\(directory)': \(reason)")
+        case .journal(let folder, let reason):
+            Terminal.error("error: cannot write the journal of '\(folder)': \(reason)")
+        case .finish(let folder, let isShard, let reason):
+            Terminal.error("error: cannot finish the \(isShard ? "shard " : "result ")folder '\(folder)': \(reason)")
+        }
+        return ExitCode(ExitStatus.runFailed)
+    }
+
+    /// Prints how the session ended; an interruption exits 130.
+    private func show(_ outcome: RunOutcome) throws {
+        let outFlag = out == "results" ? "" : " --out \(out)"
+        switch outcome {
+        case .shardAlreadyDone(let shard, let folder):
+            Terminal.output("Shard \(shard) is already done: \(folder)\n")
+        case .interrupted(let saved, let planned, let folder):
+            Terminal.error("Interrupted: \(saved) of \(planned) runs are saved in \(folder).")
+            let again = (try? requestedShard()).flatMap { $0.map { "--shard \($0)" } } ?? "--resume \(folder)"
+            Terminal.error("Resume with: runexp run \(file) \(again)" + outFlag)
+            throw ExitCode(130)
+        case .shardDone(let shard, let folder, let runs, let shardsDirectory):
+            Terminal.output("Shard \(shard) done: \(runs) runs in \(folder)\n")
+            Terminal.output("When every shard is done: runexp merge \(shardsDirectory)" + outFlag + "\n")
+        case .finished(let run):
+            let plan = run.results.plan
+            let diverged = run.results.divergedCount
+            Terminal.output("\nBest cells by \(plan.objective.metric) (\(plan.objective.goal.rawValue)):\n")
+            Terminal.output(run.bestCells)
+            Terminal.output("\n\(run.results.records.count) runs of \(plan.cells.count) cells"
+                + (diverged > 0 ? ", \(diverged) diverged" : "") + " in \(ProgressLine.duration(run.seconds))\n")
+            Terminal.output("\n" + run.effects)
+            Terminal.output("Results: \(run.folder)\n")
+        }
     }
 
     /// Lets `--resume` stand alone: inserts ``newestFolder`` when no folder follows it.

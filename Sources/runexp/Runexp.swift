@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunexpSession
 
 /// The `runexp` command: declarative, reproducible neural-network hyperparameter search.
 @main

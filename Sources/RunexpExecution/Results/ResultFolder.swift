@@ -9,7 +9,13 @@ import RunexpPlan
 public enum ResultFolder {
     /// `2026-11-30T12-06-04Z_abc1234-dirty`.
     public static func folderName(started: Date, git: GitState) -> String {
-        "\(UTCTime.string(started, timeSeparator: "-"))_\(git.folderTag)"
+        folderName(started: started, tag: git.folderTag)
+    }
+
+    /// `2026-11-30T12-06-04Z_<tag>`: a folder named for a commit other than the current one (a
+    /// merge takes its shards').
+    public static func folderName(started: Date, tag: String) -> String {
+        "\(UTCTime.string(started, timeSeparator: "-"))_\(tag)"
     }
 
     /// Refuses a `latest` in `experimentDirectory` that exists and is not a symbolic link (a

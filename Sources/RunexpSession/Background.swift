@@ -3,47 +3,52 @@ import Synchronization
 
 /// A value made on another thread: awaited where it is needed, or taken without waiting
 /// (``ready``) by code that can go on without it, such as a run's journal callback.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Value?
-    private var task: Task<Value, Never>!
+public final class Background<Value: Sendable>: Sendable {
+    private let task: Task<Value, Never>
+    private let box = ResultBox()
 
     /// Starts `work`. With `settledBeforeExit`, ``BackgroundWork/settle()`` waits for it before the
     /// process exits: a child process in flight (git's) must be reaped first, or swift-subprocess
     /// reports a leaked continuation ("SWIFT TASK CONTINUATION MISUSE") as the process exits.
-    init(settledBeforeExit: Bool = false, _ work: @escaping @Sendable () async -> Value) {
-        task = Task { [self] in
+    public init(settledBeforeExit: Bool = false, _ work: @escaping @Sendable () async -> Value) {
+        let box = box
+        let task = Task {
             let value = await work()
-            lock.withLock { result = value }
+            box.result.withLock { $0 = value }
             return value
         }
+        self.task = task
         if settledBeforeExit {
-            let task = self.task!
             BackgroundWork.register { _ = await task.value }
         }
     }
 
+    /// Where the task leaves its value for ``ready``.
+    private final class ResultBox: Sendable {
+        let result = Mutex<Value?>(nil)
+    }
+
     /// The value, once made.
-    var value: Value {
+    public var value: Value {
         get async { await task.value }
     }
 
     /// The value if it is made already, else nil.
-    var ready: Value? {
-        lock.withLock { result }
+    public var ready: Value? {
+        box.result.withLock { $0 }
     }
 }
 
 /// Background work the process waits for before it exits (see ``Background/init(settledBeforeExit:_:)``).
-enum BackgroundWork {
+public enum BackgroundWork {
     private static let pending = Mutex<[@Sendable () async -> Void]>([])
 
-    static func register(_ wait: @escaping @Sendable () async -> Void) {
+    public static func register(_ wait: @escaping @Sendable () async -> Void) {
         pending.withLock { $0.append(wait) }
     }
 
     /// Waits for every registered piece of work.
-    static func settle() async {
+    public static func settle() async {
         let waits = pending.withLock { waits in
             defer { waits = [] }
             return waits
