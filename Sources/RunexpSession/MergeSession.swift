@@ -40,7 +40,7 @@ public enum MergeSession {
         if let kernel = merged.kernel { provenance.kernel = kernel }
         let provenanceJSON = ResultTables.json(provenance)
         let files = ExperimentRunner.files(results, experimentText: merged.experimentText, planJSON: merged.planJSON)
-            + [("provenance.json", provenanceJSON)]
+            + [(ResultFiles.provenance, provenanceJSON)]
             + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         // Named for the shards' commit (they ran it), at this time.
         let name = ResultFolder.folderName(started: started, tag: merged.commitTag ?? git.folderTag)

@@ -175,9 +175,9 @@ public enum RunSession {
         let results = ExperimentResults(plan: plan, classes: classes, records: records)
         let path = folder.path
         async let tablesWritten: Void = ActiveResultFolder.writeFiles(
-            [("experiment.yaml", experiment.text)] + ExperimentRunner.tables(results) + [("provenance.json", provenanceJSON)], in: path)
+            [(ResultFiles.experiment, experiment.text)] + ExperimentRunner.tables(results) + [(ResultFiles.provenance, provenanceJSON)], in: path)
         async let summary = (best: BestCellsTable.render(results, limit: 10),
-                             effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent("report.html")))
+                             effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent(ResultFiles.report)))
         do {
             try await tablesWritten
             try folder.finish(files: await report)

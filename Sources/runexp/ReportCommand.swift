@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunexpExecution
 import RunexpReport
 
 /// `runexp report DIR`: redraws `plots/*.svg` and `report.html` of a result folder.
@@ -31,7 +32,7 @@ struct ReportCommand: ParsableCommand {
             Terminal.error("\(contents.folder): error: cannot write the report: \(error.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
         }
-        let report = (contents.folder as NSString).appendingPathComponent("report.html")
+        let report = (contents.folder as NSString).appendingPathComponent(ResultFiles.report)
         Terminal.output("Report: \(report)\n")
     }
 }

@@ -36,8 +36,8 @@ public final class ActiveResultFolder {
     private let lockDescriptor: Int32
     private let experimentDirectory: String
 
-    static let journalName = ".journal"
-    static let lockName = ".lock"
+    static let journalName = ResultFiles.journal
+    static let lockName = ResultFiles.lock
 
     /// The steps of ``finish(files:)`` after which a test can make it fail, as a killed process would.
     enum FinishStep: CaseIterable, Sendable {
@@ -76,7 +76,7 @@ public final class ActiveResultFolder {
         do {
             let lock = try acquireLock(path)
             stampLock(lock)
-            try Self.writeAtomically(path, "experiment.yaml", experimentText)
+            try Self.writeAtomically(path, ResultFiles.experiment, experimentText)
             return ActiveResultFolder(path: path, experimentDirectory: experimentDirectory, lock: lock, journaled: [:])
         } catch {
             try? manager.removeItem(atPath: path)
@@ -108,7 +108,7 @@ public final class ActiveResultFolder {
         guard journal == nil else { return }
         let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: dataSHA256)
         let bytes = fingerprint.canonicalBytes
-        try Self.writeAtomically(path, "plan.json", planJSON)
+        try Self.writeAtomically(path, ResultFiles.plan, planJSON)
         var text = Array(JournalHeader(fingerprint).line.utf8)
         for record in pending { RunJournal.appendChecked(record, fingerprint: bytes, to: &text) }
         try Self.writeAtomically(path, Self.journalName, String(decoding: text, as: UTF8.self))
@@ -135,7 +135,7 @@ public final class ActiveResultFolder {
     public static func resume(_ path: String, plan: Plan, planJSON: String? = nil, dataSHA256: [String: String],
                               classCount: Int? = nil) throws -> ActiveResultFolder {
         let manager = FileManager.default
-        let planPath = (path as NSString).appendingPathComponent("plan.json")
+        let planPath = (path as NSString).appendingPathComponent(ResultFiles.plan)
         let journalPath = (path as NSString).appendingPathComponent(journalName)
         let lockPath = (path as NSString).appendingPathComponent(lockName)
         var isDirectory: ObjCBool = false
@@ -143,7 +143,7 @@ public final class ActiveResultFolder {
             throw ResultFolderError.notAResultFolder(path: path, missing: "the folder")
         }
         let hasJournal = manager.fileExists(atPath: journalPath)
-        let finished = manager.fileExists(atPath: (path as NSString).appendingPathComponent("runs.csv"))
+        let finished = manager.fileExists(atPath: (path as NSString).appendingPathComponent(ResultFiles.runs))
         let hadLock = manager.fileExists(atPath: lockPath)
         // Only the lock (and perhaps experiment.yaml, plan.json): the process died before its first
         // journal line, so nothing was recorded and the run starts afresh here.
@@ -157,7 +157,7 @@ public final class ActiveResultFolder {
             throw ResultFolderError.badJournal(error)
         }
         guard planData != nil || diedBeforeJournal else {
-            throw ResultFolderError.notAResultFolder(path: path, missing: "plan.json")
+            throw ResultFolderError.notAResultFolder(path: path, missing: ResultFiles.plan)
         }
         guard hasJournal || diedBeforeJournal else {
             if finished { throw ResultFolderError.alreadyFinished(path: path) }
@@ -199,12 +199,12 @@ public final class ActiveResultFolder {
     /// journal) under `experimentDirectory`, oldest first.
     public static func unfinished(in experimentDirectory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? []
-        return names.filter { !$0.hasPrefix(".") && $0 != "latest" }.sorted().map {
+        return names.filter { !$0.hasPrefix(".") && $0 != ResultFiles.latest }.sorted().map {
             (experimentDirectory as NSString).appendingPathComponent($0)
         }.filter {
             FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(journalName))
                 || (FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(lockName))
-                    && !FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("runs.csv")))
+                    && !FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(ResultFiles.runs)))
         }
     }
 

@@ -21,7 +21,7 @@ public enum ResultFolder {
     /// Refuses a `latest` in `experimentDirectory` that exists and is not a symbolic link (a
     /// folder or a file someone put there), which ``pointLatest(in:to:)`` could not replace.
     static func checkLatest(in experimentDirectory: String) throws {
-        let latest = (experimentDirectory as NSString).appendingPathComponent("latest")
+        let latest = (experimentDirectory as NSString).appendingPathComponent(ResultFiles.latest)
         var status = stat()
         if lstat(latest, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK {
             throw ResultFolderError.latestNotALink(path: latest)
@@ -41,7 +41,7 @@ public enum ResultFolder {
         let temporary = (experimentDirectory as NSString).appendingPathComponent(".latest.\(getpid())")
         unlink(temporary)
         guard symlink(name, temporary) == 0 else { throw AtomicFile.failure(errno, temporary) }
-        let latest = (experimentDirectory as NSString).appendingPathComponent("latest")
+        let latest = (experimentDirectory as NSString).appendingPathComponent(ResultFiles.latest)
         guard rename(temporary, latest) == 0 else {
             let code = errno
             unlink(temporary)

@@ -78,16 +78,16 @@ public enum ExperimentRunner {
 
     /// The deterministic files of a result folder (everything but provenance and reports).
     public static func files(_ results: ExperimentResults, experimentText: String, planJSON: String) -> [(name: String, text: String)] {
-        [("experiment.yaml", experimentText), ("plan.json", planJSON)] + tables(results)
+        [(ResultFiles.experiment, experimentText), (ResultFiles.plan, planJSON)] + tables(results)
     }
 
     /// The result tables: runs.csv, cells.csv, curves.csv and summary.json.
     public static func tables(_ results: ExperimentResults) -> [(name: String, text: String)] {
         [
-            ("runs.csv", ResultTables.runsCSV(results)),
-            ("cells.csv", ResultTables.cellsCSV(results)),
-            ("curves.csv", ResultTables.curvesCSV(results)),
-            ("summary.json", ResultTables.summaryJSON(results)),
+            (ResultFiles.runs, ResultTables.runsCSV(results)),
+            (ResultFiles.cells, ResultTables.cellsCSV(results)),
+            (ResultFiles.curves, ResultTables.curvesCSV(results)),
+            (ResultFiles.summary, ResultTables.summaryJSON(results)),
         ]
     }
 }

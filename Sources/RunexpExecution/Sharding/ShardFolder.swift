@@ -114,7 +114,7 @@ extension ActiveResultFolder {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             let names = isDirectory.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) : ["?"]
-            let own: Set<String> = [lockName, "experiment.yaml", "plan.json", ShardFolder.assignmentName]
+            let own: Set<String> = [lockName, ResultFiles.experiment, ResultFiles.plan, ShardFolder.assignmentName]
             guard names.allSatisfy({ own.contains($0) || AtomicFile.isTemporaryName($0) }) else {
                 throw ResultFolderError.occupied(path: path)
             }

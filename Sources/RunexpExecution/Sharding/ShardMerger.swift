@@ -24,7 +24,7 @@ public enum ShardMerger {
         var folders: [String] = []
         for argument in arguments {
             func has(_ name: String) -> Bool { FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent(name)) }
-            if has("plan.json") || has(ShardFolder.infoName) || has(ActiveResultFolder.journalName) {
+            if has(ResultFiles.plan) || has(ShardFolder.infoName) || has(ActiveResultFolder.journalName) {
                 folders.append(argument)
                 continue
             }
@@ -50,7 +50,7 @@ public enum ShardMerger {
             func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
             func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
             let hasInfo = exists(ShardFolder.infoName)
-            if !hasInfo, !exists(ActiveResultFolder.journalName), exists("runs.csv") {
+            if !hasInfo, !exists(ActiveResultFolder.journalName), exists(ResultFiles.runs) {
                 throw ShardError.merge("'\(folder)' is a finished result folder, not a shard; merge joins the shard folders of a "
                     + "sharded run (results/<name>/shards/<id>, made by runexp run FILE --shard I/N)")
             }
@@ -59,8 +59,8 @@ public enum ShardMerger {
                 unfinished.append("'\(folder)' is unfinished (\(done) runs journaled)")
                 continue
             }
-            guard exists("plan.json") else { throw ShardError.merge("'\(folder)' is not a shard folder: plan.json is missing") }
-            let text = String(decoding: try read(file("plan.json")), as: UTF8.self)
+            guard exists(ResultFiles.plan) else { throw ShardError.merge("'\(folder)' is not a shard folder: plan.json is missing") }
+            let text = String(decoding: try read(file(ResultFiles.plan)), as: UTF8.self)
             if let planJSON, planJSON != text {
                 throw ShardError.merge("'\(folder)' and '\(planFolder)' are shards of different plans; merge shards of one run")
             }
@@ -162,7 +162,7 @@ public enum ShardMerger {
         if !missingRuns.isEmpty {
             throw ShardError.merge("runs \(list(missingRuns)) are in no shard (\(missingRuns.count) of \(runCount) missing)")
         }
-        let experimentText = (try? read((first.path as NSString).appendingPathComponent("experiment.yaml")))
+        let experimentText = (try? read((first.path as NSString).appendingPathComponent(ResultFiles.experiment)))
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
         let shardsDirectory = ((first.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
         let tag = shardsDirectory.split(separator: "_").dropLast().joined(separator: "_")

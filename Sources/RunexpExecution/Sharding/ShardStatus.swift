@@ -39,10 +39,10 @@ public struct ShardStatus: Sendable {
         var planRuns: Int?
         for (shard, path) in folders {
             func file(_ name: String) -> Data? {
-                let limit = name == "plan.json" ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
+                let limit = name == ResultFiles.plan ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
                 return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
             }
-            if planRuns == nil, let data = file("plan.json"), let plan = try? JSONDecoder().decode(Plan.self, from: data),
+            if planRuns == nil, let data = file(ResultFiles.plan), let plan = try? JSONDecoder().decode(Plan.self, from: data),
                StoredPlan.problem(plan) == nil {
                 planRuns = plan.runCount
             }
@@ -69,7 +69,7 @@ public struct ShardStatus: Sendable {
                                                file: ShardFolder.mergedName, limit: ResourceLimits.shardFileBytes))
             .flatMap { try? JSONDecoder().decode(ShardFolder.Merged.self, from: $0) }
             .map(\.folder)
-            .flatMap { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("runs.csv")) ? $0 : nil }
+            .flatMap { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(ResultFiles.runs)) ? $0 : nil }
         return ShardStatus(directory: directory, shards: entries, planRuns: planRuns, mergedInto: merged)
     }
 

@@ -20,9 +20,9 @@ public enum ResultLocator {
         let experiments = ((try? manager.contentsOfDirectory(atPath: root)) ?? []).filter { experiment == nil || $0 == experiment }
         for name in experiments.sorted() {
             let directory = (root as NSString).appendingPathComponent(name)
-            for folder in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !folder.hasPrefix(".") && folder != "latest" {
+            for folder in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !folder.hasPrefix(".") && folder != ResultFiles.latest {
                 let path = (directory as NSString).appendingPathComponent(folder)
-                guard let data = manager.contents(atPath: (path as NSString).appendingPathComponent("provenance.json")),
+                guard let data = manager.contents(atPath: (path as NSString).appendingPathComponent(ResultFiles.provenance)),
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                       let git = object["git"] as? [String: Any], git["commit"] as? String == commit
                 else { continue }

@@ -93,7 +93,7 @@ public enum ReportFiles {
         var files = plots.heatmaps.map { (name: $0.file, text: $0.svg) }
         files.append((plots.effects.file, plots.effects.svg))
         if let curves { files.append((curves.file, curves.svg)) }
-        files.append(("report.html", ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
+        files.append((ResultFiles.report, ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
                                                      effects: plots.effects, curves: curves, provenance: provenance)))
         return files
     }

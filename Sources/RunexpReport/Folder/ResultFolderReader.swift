@@ -25,7 +25,7 @@ public enum ResultFolderReader {
     }
 
     /// Files a folder must have to be read.
-    public static let requiredFiles = ["plan.json", "runs.csv", "curves.csv", "summary.json", "provenance.json"]
+    public static let requiredFiles = [ResultFiles.plan, ResultFiles.runs, ResultFiles.curves, ResultFiles.summary, ResultFiles.provenance]
 
     /// Reads the result folder at `path`. An experiment folder (`results/<name>`) stands for its
     /// `latest` result folder. Throws a ``ResultFolderReadError`` naming the first problem.
@@ -43,22 +43,22 @@ public enum ResultFolderReader {
             }
             return String(decoding: data, as: UTF8.self)
         }
-        guard let plan = decodePlan(try text("plan.json")) else {
-            throw ResultFolderReadError(file("plan.json"), "is not a runexp plan (the resolved plan a run writes)")
+        guard let plan = decodePlan(try text(ResultFiles.plan)) else {
+            throw ResultFolderReadError(file(ResultFiles.plan), "is not a runexp plan (the resolved plan a run writes)")
         }
-        if let problem = StoredPlan.problem(plan) { throw ResultFolderReadError(file("plan.json"), problem) }
-        let classes = try readClasses(try text("summary.json"), path: file("summary.json"))
-        var (records, lines) = try readRuns(try text("runs.csv"), path: file("runs.csv"), plan: plan, classes: classes)
-        try readCurves(try text("curves.csv"), path: file("curves.csv"), into: &records)
+        if let problem = StoredPlan.problem(plan) { throw ResultFolderReadError(file(ResultFiles.plan), problem) }
+        let classes = try readClasses(try text(ResultFiles.summary), path: file(ResultFiles.summary))
+        var (records, lines) = try readRuns(try text(ResultFiles.runs), path: file(ResultFiles.runs), plan: plan, classes: classes)
+        try readCurves(try text(ResultFiles.curves), path: file(ResultFiles.curves), into: &records)
         let check = RunRecordCheck(plan: plan, classCount: classes.count)
         for record in records {
             if let problem = check.problem(with: record) {
-                throw ResultFolderReadError(file("runs.csv"), line: lines[record.run.index] ?? 0, column: lines[record.run.index] == nil ? 0 : 1,
+                throw ResultFolderReadError(file(ResultFiles.runs), line: lines[record.run.index] ?? 0, column: lines[record.run.index] == nil ? 0 : 1,
                                             problem + " (runs.csv and curves.csv together)")
             }
         }
         let results = ExperimentResults(plan: plan, classes: classes, records: records)
-        return Contents(folder: folder, results: results, provenanceJSON: try text("provenance.json"))
+        return Contents(folder: folder, results: results, provenanceJSON: try text(ResultFiles.provenance))
     }
 
     /// The result folder `path` names: itself, or its `latest` when it is an experiment folder.
@@ -69,9 +69,9 @@ public enum ResultFolderReader {
             throw ResultFolderReadError(path, "no such folder")
         }
         guard isDirectory.boolValue else { throw ResultFolderReadError(path, "not a folder; name a result folder") }
-        let latest = (path as NSString).appendingPathComponent("latest")
-        if !manager.fileExists(atPath: (path as NSString).appendingPathComponent("plan.json")),
-           manager.fileExists(atPath: (latest as NSString).appendingPathComponent("plan.json")) {
+        let latest = (path as NSString).appendingPathComponent(ResultFiles.latest)
+        if !manager.fileExists(atPath: (path as NSString).appendingPathComponent(ResultFiles.plan)),
+           manager.fileExists(atPath: (latest as NSString).appendingPathComponent(ResultFiles.plan)) {
             return latest
         }
         let missing = requiredFiles.filter { !manager.fileExists(atPath: (path as NSString).appendingPathComponent($0)) }

@@ -103,7 +103,8 @@ public enum ReportPage {
         page.raw("</section>")
 
         page.raw("<footer>")
-        page.raw("<p>Files: " + ["experiment.yaml", "plan.json", "runs.csv", "cells.csv", "curves.csv", "summary.json", "provenance.json"]
+        page.raw("<p>Files: " + [ResultFiles.experiment, ResultFiles.plan, ResultFiles.runs, ResultFiles.cells, ResultFiles.curves,
+                                      ResultFiles.summary, ResultFiles.provenance]
             .map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + ". Drawn by runexp.</p>")
         page.raw("</footer>")
         page.raw("</body>")
