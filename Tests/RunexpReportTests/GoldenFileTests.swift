@@ -79,7 +79,7 @@ import Testing
 
     /// The whole-plan JSON round trip that ``ReportFiles/storedPlan(of:)`` stands in for.
     static func roundTrip(_ plan: Plan) throws -> Plan {
-        try #require(ResultFolderReader.decodePlan(ResultTables.planJSON(plan)))
+        try StoredPlan.read(Data(ResultTables.planJSON(plan).utf8)).get()
     }
 
     @Test func theStoredPlanIsThePlanAsItsJSONReadsBack() throws {

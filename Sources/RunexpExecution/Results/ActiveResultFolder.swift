@@ -165,7 +165,7 @@ public final class ActiveResultFolder {
         }
         if let planData, String(decoding: planData, as: UTF8.self) != current {
             var differences = ["plan.json differs"]
-            if let old = try? JSONDecoder().decode(Plan.self, from: planData) {
+            if case .success(let old) = StoredPlan.read(planData) {
                 let found = PlanDifferences.between(old, plan)
                 if !found.isEmpty { differences = found }
             }

@@ -1,8 +1,32 @@
+import Foundation
 import RunexpPlan
 
 /// Checks a plan read back from a folder (plan.json of a result or shard folder) before anything
 /// uses it: the file may be damaged or hand-made, and the parser's limits no longer guard it.
 public enum StoredPlan {
+    /// Why plan.json cannot be used.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        /// It does not decode as a plan.
+        case notAPlan
+        /// It decodes, but holds what the parser would have refused (``problem(_:)``).
+        case invalid(String)
+
+        public var description: String {
+            switch self {
+            case .notAPlan: "is not a runexp plan (the resolved plan a run writes)"
+            case .invalid(let problem): problem
+            }
+        }
+    }
+
+    /// The plan in plan.json's bytes, checked: the one reader of plan.json (resume, merge, status,
+    /// report and diff read it through here).
+    public static func read(_ data: Data) -> Result<Plan, Problem> {
+        guard let plan = try? JSONDecoder().decode(Plan.self, from: data) else { return .failure(.notAPlan) }
+        if let problem = problem(plan) { return .failure(.invalid(problem)) }
+        return .success(plan)
+    }
+
     /// What makes a plan read back from plan.json unusable (counts that the parser would have
     /// refused, which the run numbering and the tables rely on), or nil. Merge, status, report and
     /// diff check every plan.json they read with it.

@@ -82,10 +82,13 @@ public enum ShardMerger {
         if !unfinished.isEmpty {
             throw ShardError.merge(unfinished.joined(separator: "; ") + "; resume those shards (resubmit their tasks) before merging")
         }
-        guard let planJSON, let plan = try? JSONDecoder().decode(Plan.self, from: Data(planJSON.utf8)) else {
-            throw ShardError.merge("'\(planFolder)/plan.json' is not a runexp plan")
+        guard let planJSON else { throw ShardError.merge("'\(planFolder)/plan.json' is not a runexp plan") }
+        let plan: Plan
+        switch StoredPlan.read(Data(planJSON.utf8)) {
+        case .success(let read): plan = read
+        case .failure(.notAPlan): throw ShardError.merge("'\(planFolder)/plan.json' is not a runexp plan")
+        case .failure(.invalid(let problem)): throw ShardError.merge("'\(planFolder)/plan.json': \(problem)")
         }
-        if let problem = StoredPlan.problem(plan) { throw ShardError.merge("'\(planFolder)/plan.json': \(problem)") }
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         let runCount = plan.runCount
         for (info, path) in infos {

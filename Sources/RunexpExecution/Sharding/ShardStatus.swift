@@ -42,8 +42,7 @@ public struct ShardStatus: Sendable {
                 let limit = name == ResultFiles.plan ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
                 return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
             }
-            if planRuns == nil, let data = file(ResultFiles.plan), let plan = try? JSONDecoder().decode(Plan.self, from: data),
-               StoredPlan.problem(plan) == nil {
+            if planRuns == nil, let data = file(ResultFiles.plan), case .success(let plan) = StoredPlan.read(data) {
                 planRuns = plan.runCount
             }
             let assignment = file(ShardFolder.assignmentName).flatMap { try? JSONDecoder().decode(ShardFolder.Assignment.self, from: $0) }

@@ -43,10 +43,11 @@ public enum ResultFolderReader {
             }
             return String(decoding: data, as: UTF8.self)
         }
-        guard let plan = decodePlan(try text(ResultFiles.plan)) else {
-            throw ResultFolderReadError(file(ResultFiles.plan), "is not a runexp plan (the resolved plan a run writes)")
+        let plan: Plan
+        switch StoredPlan.read(Data(try text(ResultFiles.plan).utf8)) {
+        case .success(let read): plan = read
+        case .failure(let problem): throw ResultFolderReadError(file(ResultFiles.plan), problem.description)
         }
-        if let problem = StoredPlan.problem(plan) { throw ResultFolderReadError(file(ResultFiles.plan), problem) }
         let classes = try readClasses(try text(ResultFiles.summary), path: file(ResultFiles.summary))
         var (records, lines) = try readRuns(try text(ResultFiles.runs), path: file(ResultFiles.runs), plan: plan, classes: classes)
         try readCurves(try text(ResultFiles.curves), path: file(ResultFiles.curves), into: &records)
@@ -83,11 +84,6 @@ public enum ResultFolderReader {
                 + (missing.count == 1 ? "is" : "are") + " missing")
         }
         return path
-    }
-
-    /// The plan in `json`, nil when it is not one.
-    static func decodePlan(_ json: String) -> Plan? {
-        try? JSONDecoder().decode(Plan.self, from: Data(json.utf8))
     }
 
     private static func readClasses(_ json: String, path: String) throws -> [String] {
