@@ -37,11 +37,17 @@ public struct RunExecutor: Sendable {
                             settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {
             guard let samples, !outcome.diverged else { return nil }
-            return evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
-                            classCount: classCount, positiveClass: experiment.data.positiveClass)
+            let evaluation = evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
+                                      classCount: classCount, positiveClass: experiment.data.positiveClass)
+            return PartMetrics(loss: evaluation.loss, accuracy: evaluation.accuracy, precision: evaluation.precision,
+                               recall: evaluation.recall, f1: evaluation.f1, rocAUC: evaluation.rocAUC)
+        }
+        let curve = outcome.history.map {
+            CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
+                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
         }
         return RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged,
-                         validation: measure(part.validation), test: measure(part.test), curve: outcome.history)
+                         validation: measure(part.validation), test: measure(part.test), curve: curve)
     }
 
     /// Per-class weights: balanced is n / (classes × count) on the run's training rows.
