@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
-import RunexpPlan
+@testable import RunexpPlan
+import RunexpKernel
 
 /// The journal's line format is the result folder's, written down here: the JSON keys of a run
 /// record belong to RunexpExecution's own types, so no rename elsewhere (the kernel's evaluation
@@ -26,5 +27,32 @@ import RunexpPlan
 
     @Test func theFormatReadsBackAsTheRecord() throws {
         #expect(try JSONDecoder().decode(RunRecord.self, from: Data(Self.line.utf8)) == Self.record)
+    }
+}
+
+/// The plan's seed derivation (what checks a folder's seeds) is the kernel's (what trains with them).
+@Suite struct RunSeedTests {
+    @Test func thePlansSeedIsTheKernels() throws {
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<10_000 {
+            let base = rng.next(), id = rng.next(), repetition = rng.next() % 10_000, fold = rng.next() % 1_000
+            #expect(RunSeed.derive(base, [id, repetition, fold]) == deriveSeed(base, id, repetition, fold))
+        }
+        let plan = try PlanParser.parse(yaml: """
+            name: seeds
+            seed: 7
+            data: {file: d.csv, target: y, split: {folds: 3}}
+            model:
+              - dense: {units: $units, activation: relu}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            search:
+              grid: {units: [1, 2, 3]}
+              repetitions: 2
+            """, file: "seeds.yaml", directory: "")
+        for run in plan.runs {
+            #expect(RunSeed.of(run, in: plan)
+                    == deriveSeed(plan.seed, plan.cells[run.cell].idHash, UInt64(run.repetition), UInt64(run.fold)))
+        }
     }
 }
