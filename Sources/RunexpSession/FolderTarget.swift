@@ -22,7 +22,7 @@ struct FolderTarget {
         let plan = experiment.plan
         guard let shard = request.shard else {
             guard let resume = request.resume else { return FolderTarget(kind: .new, runs: nil, shardsDirectory: "") }
-            let experimentDirectory = (request.out as NSString).appendingPathComponent(plan.name)
+            let experimentDirectory = PathText.join(request.out, plan.name)
             do {
                 let path: String
                 switch resume {
@@ -44,7 +44,7 @@ struct FolderTarget {
         let runs = ShardPlanner.runs(of: shard, in: experiment.prepared)
         let shardsDirectory = ShardFolder.shardsDirectory(root: request.out, plan: plan, planJSON: await experiment.planJSON.value,
                                                           git: await git.value)
-        let path = (shardsDirectory as NSString).appendingPathComponent(shard.folderName)
+        let path = PathText.join(shardsDirectory, shard.folderName)
         do {
             let folder = try ActiveResultFolder.openShard(at: path, plan: plan, planJSON: await experiment.planJSON.value,
                                                           dataSHA256: experiment.dataSHA256,
@@ -54,7 +54,7 @@ struct FolderTarget {
         } catch ResultFolderError.alreadyFinished {
             return FolderTarget(kind: .alreadyDone(shard, folder: path), runs: runs, shardsDirectory: shardsDirectory)
         } catch {
-            throw failure(error, directory: (request.out as NSString).appendingPathComponent(plan.name), shardFolder: path)
+            throw failure(error, directory: PathText.join(request.out, plan.name), shardFolder: path)
         }
     }
 

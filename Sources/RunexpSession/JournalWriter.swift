@@ -21,7 +21,7 @@ final class JournalWriter {
         self.experiment = experiment
         self.git = git
         self.started = started
-        self.experimentDirectory = (out as NSString).appendingPathComponent(experiment.plan.name)
+        self.experimentDirectory = PathText.join(out, experiment.plan.name)
     }
 
     /// A journal or folder failure happened: no further run should start.

@@ -44,7 +44,7 @@ public enum MergeSession {
             + ReportFiles.render(results: results, provenanceJSON: provenanceJSON)
         // Named for the shards' commit (they ran it), at this time.
         let name = ResultFolder.folderName(started: started, tag: merged.commitTag ?? git.folderTag)
-        let experimentDirectory = (out as NSString).appendingPathComponent(merged.plan.name)
+        let experimentDirectory = PathText.join(out, merged.plan.name)
         var made: ActiveResultFolder?
         do {
             let folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, planJSON: merged.planJSON,
@@ -63,10 +63,10 @@ public enum MergeSession {
 
     /// Writes merged.json beside the shard folders: these shards are merged, and where to.
     private static func recordMerge(of shardFolders: [String], into path: String) {
-        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
-        for directory in Set(shardFolders.map { ($0 as NSString).deletingLastPathComponent }) {
-            try? AtomicFile.write(ResultTables.json(ShardFolder.Merged(folder: (absolute as NSString).standardizingPath)),
-                                  to: (directory as NSString).appendingPathComponent(ShardFolder.mergedName))
+        let absolute = path.hasPrefix("/") ? path : PathText.join(FileManager.default.currentDirectoryPath, path)
+        for directory in Set(shardFolders.map { PathText.parent(of: $0) }) {
+            try? AtomicFile.write(ResultTables.json(ShardFolder.Merged(folder: URL(fileURLWithPath: absolute).standardized.path)),
+                                  to: PathText.join(directory, ShardFolder.mergedName))
         }
     }
 }

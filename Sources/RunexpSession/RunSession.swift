@@ -177,7 +177,7 @@ public enum RunSession {
         async let tablesWritten: Void = ActiveResultFolder.writeFiles(
             [(ResultFiles.experiment, experiment.text)] + ExperimentRunner.tables(results) + [(ResultFiles.provenance, provenanceJSON)], in: path)
         async let summary = (best: BestCellsTable.render(results, limit: 10),
-                             effects: EffectsSummary.render(results, reportPath: (path as NSString).appendingPathComponent(ResultFiles.report)))
+                             effects: EffectsSummary.render(results, reportPath: PathText.join(path, ResultFiles.report)))
         do {
             try await tablesWritten
             try folder.finish(files: await report)

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 
 /// The text of the two Slurm job scripts.
 public struct SlurmScripts: Sendable {
@@ -27,12 +28,12 @@ public struct SlurmScripts: Sendable {
         self.cpusPerTask = cpusPerTask
     }
 
-    public var runPath: String { (shardsDirectory as NSString).appendingPathComponent("run.sbatch") }
-    public var mergePath: String { (shardsDirectory as NSString).appendingPathComponent("merge.sbatch") }
+    public var runPath: String { PathText.join(shardsDirectory, "run.sbatch") }
+    public var mergePath: String { PathText.join(shardsDirectory, "merge.sbatch") }
 
     private func header(job: String, log: String) -> String {
         var lines = ["#!/bin/bash", "#SBATCH --job-name=\(job)", "#SBATCH --chdir=\(Self.quote(workingDirectory))",
-                     "#SBATCH --output=\(Self.quote((shardsDirectory as NSString).appendingPathComponent(log)))"]
+                     "#SBATCH --output=\(Self.quote(PathText.join(shardsDirectory, log)))"]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time { lines.append("#SBATCH --time=\(time)") }
         return lines.joined(separator: "\n") + "\n"

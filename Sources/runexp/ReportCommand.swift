@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunexpPlan
 import RunexpExecution
 import RunexpReport
 
@@ -32,7 +33,7 @@ struct ReportCommand: ParsableCommand {
             Terminal.error("\(contents.folder): error: cannot write the report: \(error.localizedDescription)")
             throw ExitCode(ExitStatus.runFailed)
         }
-        let report = (contents.folder as NSString).appendingPathComponent(ResultFiles.report)
+        let report = PathText.join(contents.folder, ResultFiles.report)
         Terminal.output("Report: \(report)\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunexpPlan
 import RunexpExecution
 import RunexpReport
 
@@ -15,10 +16,10 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         var directories = [folder]
-        let nested = (folder as NSString).appendingPathComponent("shards")
+        let nested = PathText.join(folder, "shards")
         if FileManager.default.fileExists(atPath: nested) {
             directories = ((try? FileManager.default.contentsOfDirectory(atPath: nested)) ?? []).sorted()
-                .map { (nested as NSString).appendingPathComponent($0) }
+                .map { PathText.join(nested, $0) }
         }
         var found = false
         for directory in directories {

@@ -65,13 +65,13 @@ public final class ActiveResultFolder {
         try ResultFolder.checkLatest(in: experimentDirectory)
         var finalName = name
         var suffix = 2
-        var path = (experimentDirectory as NSString).appendingPathComponent(finalName)
+        var path = PathText.join(experimentDirectory, finalName)
         // mkdir fails if the folder exists, so two processes never get the same folder.
         while mkdir(path, 0o755) != 0 {
             guard errno == EEXIST else { throw AtomicFile.failure(errno, path) }
             finalName = "\(name)-\(suffix)"
             suffix += 1
-            path = (experimentDirectory as NSString).appendingPathComponent(finalName)
+            path = PathText.join(experimentDirectory, finalName)
         }
         do {
             let lock = try acquireLock(path)
@@ -88,7 +88,7 @@ public final class ActiveResultFolder {
     static func makeFolder(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
-            prefix = (prefix as NSString).appendingPathComponent(String(component))
+            prefix = PathText.join(prefix, String(component))
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: prefix,
@@ -113,7 +113,7 @@ public final class ActiveResultFolder {
         for record in pending { RunJournal.appendChecked(record, fingerprint: bytes, to: &text) }
         try Self.writeAtomically(path, Self.journalName, String(decoding: text, as: UTF8.self))
         pending = []
-        let journalPath = (path as NSString).appendingPathComponent(Self.journalName)
+        let journalPath = PathText.join(path, Self.journalName)
         guard let handle = FileHandle(forWritingAtPath: journalPath) else {
             throw AtomicFile.failure(errno, journalPath)
         }
@@ -135,15 +135,15 @@ public final class ActiveResultFolder {
     public static func resume(_ path: String, plan: Plan, planJSON: String? = nil, dataSHA256: [String: String],
                               classCount: Int? = nil) throws -> ActiveResultFolder {
         let manager = FileManager.default
-        let planPath = (path as NSString).appendingPathComponent(ResultFiles.plan)
-        let journalPath = (path as NSString).appendingPathComponent(journalName)
-        let lockPath = (path as NSString).appendingPathComponent(lockName)
+        let planPath = PathText.join(path, ResultFiles.plan)
+        let journalPath = PathText.join(path, journalName)
+        let lockPath = PathText.join(path, lockName)
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ResultFolderError.notAResultFolder(path: path, missing: "the folder")
         }
         let hasJournal = manager.fileExists(atPath: journalPath)
-        let finished = manager.fileExists(atPath: (path as NSString).appendingPathComponent(ResultFiles.runs))
+        let finished = manager.fileExists(atPath: PathText.join(path, ResultFiles.runs))
         let hadLock = manager.fileExists(atPath: lockPath)
         // Only the lock (and perhaps experiment.yaml, plan.json): the process died before its first
         // journal line, so nothing was recorded and the run starts afresh here.
@@ -187,7 +187,7 @@ public final class ActiveResultFolder {
         }
         stampLock(lock)
         removeStaleTemporaries(in: path)
-        let folder = ActiveResultFolder(path: path, experimentDirectory: (path as NSString).deletingLastPathComponent,
+        let folder = ActiveResultFolder(path: path, experimentDirectory: PathText.parent(of: path),
                                         lock: lock, journaled: records)
         // Rewrite the journal without a torn tail (with plan.json first, if it never got written).
         folder.pending = records.values.sorted { $0.run.index < $1.run.index }
@@ -200,11 +200,11 @@ public final class ActiveResultFolder {
     public static func unfinished(in experimentDirectory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? []
         return names.filter { !$0.hasPrefix(".") && $0 != ResultFiles.latest }.sorted().map {
-            (experimentDirectory as NSString).appendingPathComponent($0)
+            PathText.join(experimentDirectory, $0)
         }.filter {
-            FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(journalName))
-                || (FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(lockName))
-                    && !FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(ResultFiles.runs)))
+            FileManager.default.fileExists(atPath: PathText.join($0, journalName))
+                || (FileManager.default.fileExists(atPath: PathText.join($0, lockName))
+                    && !FileManager.default.fileExists(atPath: PathText.join($0, ResultFiles.runs)))
         }
     }
 
@@ -247,7 +247,7 @@ public final class ActiveResultFolder {
     /// the journal last, so that the folder stays resumable until it is complete.
     public func finish(files: [(name: String, text: String)]) throws {
         guard journal != nil else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: (path as NSString).appendingPathComponent(Self.journalName),
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: PathText.join(path, Self.journalName),
                                                             NSLocalizedDescriptionKey: "the journal was never opened"])
         }
         for file in files {
@@ -255,17 +255,17 @@ public final class ActiveResultFolder {
         }
         Self.removeStaleTemporaries(in: path)
         try afterFinishStep?(.filesWritten)
-        try ResultFolder.pointLatest(in: experimentDirectory, to: (path as NSString).lastPathComponent)
+        try ResultFolder.pointLatest(in: experimentDirectory, to: PathText.lastComponent(of: path))
         try afterFinishStep?(.latestPointed)
         try removeJournalAndLock()
     }
 
     /// Removes the lock, then the journal: the last steps of finishing a folder or a shard.
     func removeJournalAndLock() throws {
-        unlink((path as NSString).appendingPathComponent(Self.lockName))
+        unlink(PathText.join(path, Self.lockName))
         try afterFinishStep?(.lockRemoved)
         try closeJournal()
-        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(Self.journalName))
+        try FileManager.default.removeItem(atPath: PathText.join(path, Self.journalName))
     }
 
     /// Writes final files into the folder at `path` (each under a temporary name, then renamed),
@@ -286,19 +286,19 @@ public final class ActiveResultFolder {
         var folders = [path]
         for name in (try? manager.contentsOfDirectory(atPath: path)) ?? [] where !name.hasPrefix(".") {
             var isDirectory: ObjCBool = false
-            let inside = (path as NSString).appendingPathComponent(name)
+            let inside = PathText.join(path, name)
             if manager.fileExists(atPath: inside, isDirectory: &isDirectory), isDirectory.boolValue { folders.append(inside) }
         }
         for folder in folders {
             for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where AtomicFile.isTemporaryName(name) && !name.hasSuffix(own) {
-                unlink((folder as NSString).appendingPathComponent(name))
+                unlink(PathText.join(folder, name))
             }
         }
     }
 
     /// Opens the folder's lock file and takes the lock, or explains who holds it.
     private static func acquireLock(_ path: String) throws -> Int32 {
-        let lockPath = (path as NSString).appendingPathComponent(lockName)
+        let lockPath = PathText.join(path, lockName)
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
         guard descriptor >= 0 else {
             throw ResultFolderError.badJournal(JournalError(file: lockPath, line: nil,
@@ -328,6 +328,6 @@ public final class ActiveResultFolder {
 
     /// Writes `text` to `<folder>/<name>` (``AtomicFile``).
     static func writeAtomically(_ folder: String, _ name: String, _ text: String) throws {
-        try AtomicFile.write(text, to: (folder as NSString).appendingPathComponent(name))
+        try AtomicFile.write(text, to: PathText.join(folder, name))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 
 /// Writes a file so that readers see the old file or the new one, never half of one: the text goes
 /// to a hidden temporary name in the target's directory (`.<name>.tmp-<pid>`), then rename(2)
@@ -10,8 +11,8 @@ import Foundation
 public enum AtomicFile {
     /// Writes `text` to `path`.
     public static func write(_ text: String, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let directory = PathText.parent(of: path)
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(PathText.lastComponent(of: path)).tmp-\(getpid())"
         var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT, !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

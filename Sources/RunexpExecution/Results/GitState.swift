@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 import Subprocess
 
 /// The git state of the folder an experiment file lives in.
@@ -36,9 +37,9 @@ public struct GitState: Sendable, Codable, Equatable {
     /// One `git status --porcelain=v2 --branch` gives the commit, the branch and whether anything
     /// changed; only a dirty tree costs more (is the file tracked, and its diff).
     public static func probe(experimentFile: String) async -> GitState {
-        var directory = (experimentFile as NSString).deletingLastPathComponent
+        var directory = PathText.parent(of: experimentFile)
         if directory.isEmpty { directory = "." }
-        let name = (experimentFile as NSString).lastPathComponent
+        let name = PathText.lastComponent(of: experimentFile)
         guard let status = await run(["status", "--porcelain=v2", "--branch"], in: directory) else {
             return GitState(commit: nil, branch: nil, dirty: false)
         }

@@ -21,7 +21,7 @@ public enum ResultFolder {
     /// Refuses a `latest` in `experimentDirectory` that exists and is not a symbolic link (a
     /// folder or a file someone put there), which ``pointLatest(in:to:)`` could not replace.
     static func checkLatest(in experimentDirectory: String) throws {
-        let latest = (experimentDirectory as NSString).appendingPathComponent(ResultFiles.latest)
+        let latest = PathText.join(experimentDirectory, ResultFiles.latest)
         var status = stat()
         if lstat(latest, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK {
             throw ResultFolderError.latestNotALink(path: latest)
@@ -35,13 +35,13 @@ public enum ResultFolder {
         try checkLatest(in: experimentDirectory)
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: experimentDirectory)) ?? [] where entry.hasPrefix(".latest.") {
             if let pid = Int32(entry.dropFirst(".latest.".count)), pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
-                unlink((experimentDirectory as NSString).appendingPathComponent(entry))
+                unlink(PathText.join(experimentDirectory, entry))
             }
         }
-        let temporary = (experimentDirectory as NSString).appendingPathComponent(".latest.\(getpid())")
+        let temporary = PathText.join(experimentDirectory, ".latest.\(getpid())")
         unlink(temporary)
         guard symlink(name, temporary) == 0 else { throw AtomicFile.failure(errno, temporary) }
-        let latest = (experimentDirectory as NSString).appendingPathComponent(ResultFiles.latest)
+        let latest = PathText.join(experimentDirectory, ResultFiles.latest)
         guard rename(temporary, latest) == 0 else {
             let code = errno
             unlink(temporary)

@@ -168,7 +168,8 @@ enum PlanDataChecks {
                                        message: "\(plan.objective.metric) is defined for two classes only, and the data has \(classCount)",
                                        help: "use an accuracy or loss objective"))
         }
-        if case .binaryCrossentropy? = plan.cells.first?.training.loss, classCount != 2 {
+        // Every cell: the loss may be an axis, and one binary cell among categorical ones is enough to fail.
+        if classCount != 2, plan.cells.contains(where: { $0.training.loss == .binaryCrossentropy }) {
             problems.append(Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: "training.loss",
                                        message: "binary_crossentropy needs two classes, and the data has \(classCount)",
                                        help: "use categorical_crossentropy with a last layer of units: classes, activation: softmax"))

@@ -60,8 +60,7 @@ public enum ShardFolder {
     /// `<root>/<name>/shards/<commit7>[-dirty]_<plan hash 12>`.
     public static func shardsDirectory(root: String, plan: Plan, planJSON: String, git: GitState) -> String {
         let hash = SHA256Digest.hex(of: planJSON).prefix(12)
-        return ((root as NSString).appendingPathComponent(plan.name) as NSString)
-            .appendingPathComponent("shards/\(git.folderTag)_\(hash)")
+        return PathText.join(PathText.join(root, plan.name), "shards/\(git.folderTag)_\(hash)")
     }
 
     /// The shard folders under a shards directory, by shard index (from their names). Names
@@ -70,7 +69,7 @@ public enum ShardFolder {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name -> (Shard, String)? in
             guard let shard = shard(named: name) else { return nil }
-            return (shard, (directory as NSString).appendingPathComponent(name))
+            return (shard, PathText.join(directory, name))
         }.sorted { ($0.0.count, $0.0.index) < ($1.0.count, $1.0.index) }
     }
 
@@ -101,13 +100,13 @@ extension ActiveResultFolder {
     /// plan, the data and the journal), creates it otherwise. A finished shard is reported as such.
     public static func openShard(at path: String, plan: Plan, planJSON: String, dataSHA256: [String: String], classCount: Int? = nil,
                                  experimentText: String) throws -> ActiveResultFolder {
-        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(ShardFolder.infoName)) {
+        if FileManager.default.fileExists(atPath: PathText.join(path, ShardFolder.infoName)) {
             throw ResultFolderError.alreadyFinished(path: path)
         }
-        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(journalName)) {
+        if FileManager.default.fileExists(atPath: PathText.join(path, journalName)) {
             return try resume(path, plan: plan, planJSON: planJSON, dataSHA256: dataSHA256, classCount: classCount)
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: path)
         try makeFolder(parent)
         // A folder killed before its journal existed holds nothing to keep; anything else at the
         // path (a file, a folder someone made) is not runexp's to delete.
@@ -120,7 +119,7 @@ extension ActiveResultFolder {
             }
             try FileManager.default.removeItem(atPath: path)
         }
-        return try create(in: parent, name: (path as NSString).lastPathComponent, planJSON: planJSON, dataSHA256: dataSHA256,
+        return try create(in: parent, name: PathText.lastComponent(of: path), planJSON: planJSON, dataSHA256: dataSHA256,
                           experimentText: experimentText)
     }
 

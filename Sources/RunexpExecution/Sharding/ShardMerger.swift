@@ -23,7 +23,7 @@ public enum ShardMerger {
     public static func shardFolders(_ arguments: [String]) throws -> [String] {
         var folders: [String] = []
         for argument in arguments {
-            func has(_ name: String) -> Bool { FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent(name)) }
+            func has(_ name: String) -> Bool { FileManager.default.fileExists(atPath: PathText.join(argument, name)) }
             if has(ResultFiles.plan) || has(ShardFolder.infoName) || has(ActiveResultFolder.journalName) {
                 folders.append(argument)
                 continue
@@ -47,7 +47,7 @@ public enum ShardMerger {
         var infos: [(info: ShardFolder.Info, path: String)] = []
         var unfinished: [String] = []
         for folder in folders {
-            func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+            func file(_ name: String) -> String { PathText.join(folder, name) }
             func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
             let hasInfo = exists(ShardFolder.infoName)
             if !hasInfo, !exists(ActiveResultFolder.journalName), exists(ResultFiles.runs) {
@@ -93,7 +93,7 @@ public enum ShardMerger {
         let runCount = plan.runCount
         for (info, path) in infos {
             if let problem = infoProblem(info, folder: path, runCount: runCount, planSHA256: planSHA256) {
-                throw ShardError.merge("'\((path as NSString).appendingPathComponent(ShardFolder.infoName))': \(problem)")
+                throw ShardError.merge("'\(PathText.join(path, ShardFolder.infoName))': \(problem)")
             }
         }
         let first = infos[0]
@@ -136,7 +136,7 @@ public enum ShardMerger {
         var records: [Int: RunRecord] = [:]
         var owner: [Int: String] = [:]
         for (info, path) in infos.sorted(by: { $0.info.index < $1.info.index }) {
-            let recordsPath = (path as NSString).appendingPathComponent(ShardFolder.recordsName)
+            let recordsPath = PathText.join(path, ShardFolder.recordsName)
             let shardRecords: [Int: RunRecord]
             do {
                 shardRecords = try JournalReader(plan: plan, classCount: info.classes.count, file: recordsPath)
@@ -165,9 +165,9 @@ public enum ShardMerger {
         if !missingRuns.isEmpty {
             throw ShardError.merge("runs \(list(missingRuns)) are in no shard (\(missingRuns.count) of \(runCount) missing)")
         }
-        let experimentText = (try? read((first.path as NSString).appendingPathComponent(ResultFiles.experiment)))
+        let experimentText = (try? read(PathText.join(first.path, ResultFiles.experiment)))
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let shardsDirectory = ((first.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        let shardsDirectory = PathText.lastComponent(of: PathText.parent(of: first.path))
         let tag = shardsDirectory.split(separator: "_").dropLast().joined(separator: "_")
         return Merged(plan: plan, planJSON: planJSON, experimentText: experimentText, classes: first.info.classes,
                       dataSHA256: first.info.dataSHA256, records: (0..<runCount).compactMap { records[$0] },
@@ -179,7 +179,7 @@ public enum ShardMerger {
     /// ``ResourceLimits/folderFileBytes`` (plan.json, experiment.yaml) or
     /// ``ResourceLimits/shardFileBytes`` (shard.json).
     static func read(_ path: String) throws -> Data {
-        let small = (path as NSString).lastPathComponent == ShardFolder.infoName
+        let small = PathText.lastComponent(of: path) == ShardFolder.infoName
         do {
             return try LineReader.contents(of: path, file: path, limit: small ? ResourceLimits.shardFileBytes : ResourceLimits.folderFileBytes,
                                            limitName: small ? "shardFileBytes" : "folderFileBytes")
@@ -194,7 +194,7 @@ public enum ShardMerger {
         guard info.count >= 1, info.count <= ResourceLimits.shards, info.index >= 1, info.index <= info.count else {
             return "shard \(info.index) of \(info.count); a shard is I of N with 1 ≤ I ≤ N ≤ \(ResourceLimits.shards) (ResourceLimits.shards)"
         }
-        if let named = ShardFolder.shard(named: (folder as NSString).lastPathComponent), named != Shard(index: info.index, count: info.count) {
+        if let named = ShardFolder.shard(named: PathText.lastComponent(of: folder)), named != Shard(index: info.index, count: info.count) {
             return "says shard \(info.index) of \(info.count), but the folder is shard \(named.index) of \(named.count)"
         }
         guard info.planSHA256 == planSHA256 else {

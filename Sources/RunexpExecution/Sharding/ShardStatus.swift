@@ -40,7 +40,7 @@ public struct ShardStatus: Sendable {
         for (shard, path) in folders {
             func file(_ name: String) -> Data? {
                 let limit = name == ResultFiles.plan ? ResourceLimits.folderFileBytes : ResourceLimits.shardFileBytes
-                return try? LineReader.contents(of: (path as NSString).appendingPathComponent(name), file: name, limit: limit)
+                return try? LineReader.contents(of: PathText.join(path, name), file: name, limit: limit)
             }
             if planRuns == nil, let data = file(ResultFiles.plan), case .success(let plan) = StoredPlan.read(data) {
                 planRuns = plan.runCount
@@ -50,7 +50,7 @@ public struct ShardStatus: Sendable {
                 entries.append(Entry(shard: shard, state: .done, done: info.runs.count, total: info.runs.count, path: path))
                 continue
             }
-            let lines = JournalReader.recordCount(ofJournal: (path as NSString).appendingPathComponent(ActiveResultFolder.journalName))
+            let lines = JournalReader.recordCount(ofJournal: PathText.join(path, ActiveResultFolder.journalName))
             let state: State = isLocked(path) ? .running : .stopped
             entries.append(Entry(shard: shard, state: state, done: lines, total: assignment?.runs.count, path: path))
         }
@@ -60,21 +60,21 @@ public struct ShardStatus: Sendable {
             for index in 1...count where !present.contains(index) {
                 let shard = Shard(index: index, count: count)
                 entries.append(Entry(shard: shard, state: .notStarted, done: 0, total: nil,
-                                     path: (directory as NSString).appendingPathComponent(shard.folderName)))
+                                     path: PathText.join(directory, shard.folderName)))
             }
         }
         entries.sort { ($0.shard.count, $0.shard.index) < ($1.shard.count, $1.shard.index) }
-        let merged = (try? LineReader.contents(of: (directory as NSString).appendingPathComponent(ShardFolder.mergedName),
+        let merged = (try? LineReader.contents(of: PathText.join(directory, ShardFolder.mergedName),
                                                file: ShardFolder.mergedName, limit: ResourceLimits.shardFileBytes))
             .flatMap { try? JSONDecoder().decode(ShardFolder.Merged.self, from: $0) }
             .map(\.folder)
-            .flatMap { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(ResultFiles.runs)) ? $0 : nil }
+            .flatMap { FileManager.default.fileExists(atPath: PathText.join($0, ResultFiles.runs)) ? $0 : nil }
         return ShardStatus(directory: directory, shards: entries, planRuns: planRuns, mergedInto: merged)
     }
 
     /// True when another process holds the folder's lock.
     static func isLocked(_ path: String) -> Bool {
-        let descriptor = open((path as NSString).appendingPathComponent(ActiveResultFolder.lockName), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let descriptor = open(PathText.join(path, ActiveResultFolder.lockName), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {

@@ -33,7 +33,7 @@ public enum PlanParser {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: path, line: 1, column: 1),
                                               keyPath: "", message: "the file is not UTF-8 text")])
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: path)
         return try parse(yaml: text, file: path, directory: directory, reusingReads: true, dataRead: dataRead)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 import RunexpExecution
 
 /// Finds the result folder a `runexp diff` argument names: a folder, or a git revision.
@@ -19,10 +20,10 @@ public enum ResultLocator {
         let manager = FileManager.default
         let experiments = ((try? manager.contentsOfDirectory(atPath: root)) ?? []).filter { experiment == nil || $0 == experiment }
         for name in experiments.sorted() {
-            let directory = (root as NSString).appendingPathComponent(name)
+            let directory = PathText.join(root, name)
             for folder in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !folder.hasPrefix(".") && folder != ResultFiles.latest {
-                let path = (directory as NSString).appendingPathComponent(folder)
-                guard let data = manager.contents(atPath: (path as NSString).appendingPathComponent(ResultFiles.provenance)),
+                let path = PathText.join(directory, folder)
+                guard let data = manager.contents(atPath: PathText.join(path, ResultFiles.provenance)),
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                       let git = object["git"] as? [String: Any], git["commit"] as? String == commit
                 else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpPlan
 import RunexpExecution
 
 /// Writes report files into an existing result folder, each atomically (``AtomicFile``: a reader
@@ -8,7 +9,7 @@ public enum ReportWriter {
     /// Writes `files` (names relative to `folder`) into `folder`.
     public static func write(_ files: [(name: String, text: String)], into folder: String) throws {
         for file in files {
-            try AtomicFile.write(file.text, to: (folder as NSString).appendingPathComponent(file.name))
+            try AtomicFile.write(file.text, to: PathText.join(folder, file.name))
         }
     }
 }

@@ -31,7 +31,7 @@ public enum ResultFolderReader {
     /// `latest` result folder. Throws a ``ResultFolderReadError`` naming the first problem.
     public static func read(_ path: String) throws -> Contents {
         let folder = try resolve(path)
-        func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+        func file(_ name: String) -> String { PathText.join(folder, name) }
         func text(_ name: String) throws -> String {
             // A regular file only: a FIFO would block the read and a device never end.
             var info = stat()
@@ -70,12 +70,12 @@ public enum ResultFolderReader {
             throw ResultFolderReadError(path, "no such folder")
         }
         guard isDirectory.boolValue else { throw ResultFolderReadError(path, "not a folder; name a result folder") }
-        let latest = (path as NSString).appendingPathComponent(ResultFiles.latest)
-        if !manager.fileExists(atPath: (path as NSString).appendingPathComponent(ResultFiles.plan)),
-           manager.fileExists(atPath: (latest as NSString).appendingPathComponent(ResultFiles.plan)) {
+        let latest = PathText.join(path, ResultFiles.latest)
+        if !manager.fileExists(atPath: PathText.join(path, ResultFiles.plan)),
+           manager.fileExists(atPath: PathText.join(latest, ResultFiles.plan)) {
             return latest
         }
-        let missing = requiredFiles.filter { !manager.fileExists(atPath: (path as NSString).appendingPathComponent($0)) }
+        let missing = requiredFiles.filter { !manager.fileExists(atPath: PathText.join(path, $0)) }
         if missing.count == requiredFiles.count {
             throw ResultFolderReadError(path, "not a result folder: it has none of \(requiredFiles.joined(separator: ", "))")
         }
