@@ -90,6 +90,24 @@ import RunexpPlan
         ("more epochs than the cell trains", { folder in
             try edit(folder + "/runs.csv") { lines in lines[2] = field(9, of: lines[2], "4") }
         }, "/runs.csv:3:1: error: run 1 ran 4 epochs; its cell trains 0...3 (runs.csv and curves.csv together)"),
+        ("accuracy above 1", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = column("val_accuracy", of: lines, row: 2, "1.5") }
+        }, "/runs.csv:3:1: error: run 1, validation accuracy is 1.5; it is a fraction from 0 to 1 (runs.csv and curves.csv together)"),
+        ("test loss nan", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = column("test_loss", of: lines, row: 2, "nan") }
+        }, "/runs.csv:3:1: error: run 1, test loss is nan; a loss is a finite number ≥ 0 (runs.csv and curves.csv together)"),
+        ("negative roc_auc", { folder in
+            try edit(folder + "/runs.csv") { lines in lines[2] = column("test_roc_auc", of: lines, row: 2, "-0.5") }
+        }, "/runs.csv:3:1: error: run 1, test roc_auc is -0.5; it is a fraction from 0 to 1 (runs.csv and curves.csv together)"),
+        ("curve loss of -inf", { folder in
+            try edit(folder + "/curves.csv") { lines in lines[1] = column("train_loss", of: lines, row: 1, "-inf") }
+        }, "/runs.csv:2:1: error: run 0, epoch 1: train_loss is -inf; a loss is a finite number ≥ 0 (runs.csv and curves.csv together)"),
+        ("curves.csv of 3 GB (sparse)", { folder in
+            #expect(truncate(folder + "/curves.csv", 3_000_000_000) == 0)
+        }, "/curves.csv: error: is 3000000000 bytes, more than a folder of its plan.json holds (at most \(syntheticLimits()?.curvesBytes ?? 0))"),
+        ("runs.csv of 3 GB (sparse)", { folder in
+            #expect(truncate(folder + "/runs.csv", 3_000_000_000) == 0)
+        }, "/runs.csv: error: is 3000000000 bytes, more than a folder of its plan.json holds (at most \(syntheticLimits()?.runsBytes ?? 0))"),
         ("runs.csv is a FIFO", { folder in
             try FileManager.default.removeItem(atPath: folder + "/runs.csv")
             #expect(mkfifo(folder + "/runs.csv", 0o644) == 0)
@@ -100,6 +118,18 @@ import RunexpPlan
     static func syntheticSeed(of index: Int) -> UInt64 {
         guard let plan = try? ReportFixtures.synthetic().plan, let run = plan.runs.first(where: { $0.index == index }) else { return 0 }
         return RunSeed.of(run, in: plan)
+    }
+
+    /// The synthetic plan's file limits (zero when the fixture fails, which other tests report).
+    static func syntheticLimits() -> ResultFolderReader.FileLimits? {
+        (try? ReportFixtures.synthetic().plan).map(ResultFolderReader.FileLimits.init)
+    }
+
+    /// `lines[row]` with its field in the column the header (lines[0]) names `name` set to `value`.
+    static func column(_ name: String, of lines: [String], row: Int, _ value: String) -> String {
+        let header = lines[0].split(separator: ",").map(String.init)
+        guard let position = header.firstIndex(of: name) else { return "no column \(name)" }
+        return field(position, of: lines[row], value)
     }
 
     /// Rewrites the lines of `path` (its first line is lines[0]).

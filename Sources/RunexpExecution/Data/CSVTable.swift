@@ -214,13 +214,26 @@ public struct CSVTable: Sendable {
         return column
     }
 
+    /// The most cells (fields, header included) a table may have, and the limit's name in messages.
+    public struct CellLimit: Sendable {
+        public var cells: Int
+        public var name: String
+        /// A data file's: ``ResourceLimits/dataCells``.
+        public static let data = CellLimit(cells: ResourceLimits.dataCells, name: "ResourceLimits.dataCells")
+
+        public init(cells: Int, name: String) {
+            self.cells = cells
+            self.name = name
+        }
+    }
+
     /// Parses `text`; `file` names it in diagnostics. Throws the first structural problems found.
-    public static func parse(_ text: String, file: String) throws -> CSVTable {
-        try parse(utf8: Array(text.utf8), file: file)
+    public static func parse(_ text: String, file: String, limit: CellLimit = .data) throws -> CSVTable {
+        try parse(utf8: Array(text.utf8), file: file, limit: limit)
     }
 
     /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
-    public static func parse(utf8 bytes: [UInt8], file: String) throws -> CSVTable {
+    public static func parse(utf8 bytes: [UInt8], file: String, limit: CellLimit = .data) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.count < Int(UInt32.max) else {
@@ -229,7 +242,7 @@ public struct CSVTable: Sendable {
         }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file)
+            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file, limit: limit)
             try scanner.scan()
             guard let headerSpans = scanner.headerSpans else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
@@ -310,11 +323,13 @@ private struct Scanner {
     var spans: [CSVTable.Span] = []
     var lines: [UInt32] = []
     var mismatches: [(line: Int, column: Int, found: Int)] = []
+    let limit: CSVTable.CellLimit
 
-    init(base: UnsafePointer<UInt8>, count: Int, file: String) {
+    init(base: UnsafePointer<UInt8>, count: Int, file: String, limit: CSVTable.CellLimit) {
         self.base = base
         self.count = count
         self.file = file
+        self.limit = limit
     }
 
     private func column(_ offset: Int) -> Int {
@@ -396,10 +411,10 @@ private struct Scanner {
                 i = k
             }
             spans.append(span)
-            guard spans.count <= ResourceLimits.dataCells else {
+            guard spans.count <= limit.cells else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(origin)), keyPath: "",
-                                                  message: "the data has more than \(ResourceLimits.dataCells) cells (rows × columns); "
-                                                    + "at most \(ResourceLimits.dataCells) (ResourceLimits.dataCells)",
+                                                  message: "the data has more than \(limit.cells) cells (rows × columns); "
+                                                    + "at most \(limit.cells) (\(limit.name))",
                                                   help: "sample the rows, or exclude columns from the file")])
             }
             if i < count, base[i] == comma {
@@ -433,7 +448,7 @@ private struct Scanner {
             spans.removeAll(keepingCapacity: true)
             // Blank lines count in `expectedLines`: never reserve more than the limit allows.
             let (cells, overflow) = expectedLines.multipliedReportingOverflow(by: found)
-            spans.reserveCapacity(overflow ? ResourceLimits.dataCells : min(cells, ResourceLimits.dataCells))
+            spans.reserveCapacity(overflow ? limit.cells : min(cells, limit.cells))
             lines.reserveCapacity(expectedLines)
             return
         }

@@ -247,11 +247,36 @@ public struct RunRecordCheck: Sendable {
                     ? "lacks validation loss or accuracy, but the split has a validation part"
                     : "has validation loss or accuracy, but the split has no validation part")
             }
+            // A diverged run's last point may hold inf or nan; every other point is a real measure.
+            if !record.diverged, let problem = Self.rangeProblem([("train_loss", point.trainLoss, .loss), ("train_accuracy", point.trainAccuracy, .fraction),
+                                                                   ("val_loss", point.validationLoss, .loss),
+                                                                   ("val_accuracy", point.validationAccuracy, .fraction)]) {
+                return "run \(run.index), epoch \(point.epoch): \(problem)"
+            }
         }
         if let problem = partProblem("validation", record.validation, exists: split.hasValidation, diverged: record.diverged, run: run.index) {
             return problem
         }
         return partProblem("test", record.test, exists: split.test != nil, diverged: record.diverged, run: run.index)
+    }
+
+    /// What a measure can be: a loss (finite, ≥ 0) or a fraction (accuracy, precision, … in [0, 1]).
+    enum Range { case loss, fraction }
+
+    /// The first value outside its range, as "<name> is <value>, …", or nil.
+    static func rangeProblem(_ values: [(name: String, value: Double?, range: Range)]) -> String? {
+        for (name, value, range) in values {
+            guard let value else { continue }
+            switch range {
+            case .loss where !(value.isFinite && value >= 0):
+                return "\(name) is \(value); a loss is a finite number ≥ 0"
+            case .fraction where !(value >= 0 && value <= 1):
+                return "\(name) is \(value); it is a fraction from 0 to 1"
+            default:
+                continue
+            }
+        }
+        return nil
     }
 
     private func partProblem(_ name: String, _ metrics: PartMetrics?, exists: Bool, diverged: Bool, run: Int) -> String? {
@@ -262,6 +287,11 @@ public struct RunRecordCheck: Sendable {
             return exists ? "run \(run) has no \(name) metrics, but the split has a \(name) part" : nil
         }
         guard exists else { return "run \(run) has \(name) metrics, but the split has no \(name) part" }
+        if let problem = Self.rangeProblem([("loss", metrics.loss, .loss), ("accuracy", metrics.accuracy, .fraction),
+                                            ("precision", metrics.precision, .fraction), ("recall", metrics.recall, .fraction),
+                                            ("f1", metrics.f1, .fraction), ("roc_auc", metrics.rocAUC, .fraction)]) {
+            return "run \(run), \(name) \(problem)"
+        }
         let binary = [metrics.precision, metrics.recall, metrics.f1, metrics.rocAUC]
         if let classCount {
             if classCount == 2, binary.contains(where: { $0 == nil }) {

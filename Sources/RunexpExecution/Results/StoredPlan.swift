@@ -52,6 +52,9 @@ public enum StoredPlan {
         if let cell = plan.cells.first(where: { $0.training.epochs < 1 || $0.training.epochs > ResourceLimits.epochs }) {
             return "cell \(cell.index) trains \(cell.training.epochs) epochs; 1...\(ResourceLimits.epochs) (ResourceLimits.epochs)"
         }
+        guard let points = plan.curvePoints, points <= ResourceLimits.curvePoints else {
+            return "more than \(ResourceLimits.curvePoints) epochs in all (ResourceLimits.curvePoints)"
+        }
         return nil
     }
 }

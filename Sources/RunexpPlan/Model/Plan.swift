@@ -59,6 +59,20 @@ public struct Plan: Sendable, Codable, Equatable {
     /// Runs in all: cells × repetitions × folds.
     public var runCount: Int { cells.count * repetitions * foldsPerRepetition }
 
+    /// Epochs trained in all when no run stops early: one curve point each (nil past `Int.max`).
+    public var curvePoints: Int? {
+        let (runsPerCell, overflow) = repetitions.multipliedReportingOverflow(by: foldsPerRepetition)
+        guard !overflow else { return nil }
+        var total = 0
+        for cell in cells {
+            let (points, overflow1) = cell.training.epochs.multipliedReportingOverflow(by: runsPerCell)
+            let (sum, overflow2) = total.addingReportingOverflow(points)
+            guard !overflow1, !overflow2 else { return nil }
+            total = sum
+        }
+        return total
+    }
+
     /// Every run in plan order: cell slowest, then repetition, then fold.
     public var runs: [RunID] {
         var runs: [RunID] = []

@@ -41,6 +41,9 @@ public enum ResourceLimits {
     public static let axes = 64
     /// Diagnostics printed for one file; the rest are counted in a last line.
     public static let diagnostics = 200
+    /// Epochs trained in all (each run's epochs, summed over runs): the curve points a result
+    /// folder holds in curves.csv and its journal, and the report reads back.
+    public static let curvePoints = 10_000_000
     /// Bytes of one data file, checked before it is read.
     public static let dataBytes = 256 << 20
     /// Cells (rows × columns, header included) of one data file, counted while it is scanned.

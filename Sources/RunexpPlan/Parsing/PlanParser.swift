@@ -112,6 +112,9 @@ struct ExperimentReader {
             cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split, seed: UInt64(seed))
             reader.allowsReferences = false
             checkRuns(cells: cells.count, search: search, folds: data?.split.folds, at: top[.search]?.location ?? top.location)
+            if reader.diagnostics.isEmpty {
+                checkCurvePoints(cells: cells, search: search, folds: data?.split.folds, training: trainingNode)
+            }
         }
         guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
         return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed),
@@ -131,6 +134,30 @@ struct ExperimentReader {
         reader.error(search.repetitionsLocation ?? location, search.repetitionsLocation == nil ? "search" : "search.repetitions",
                      "\(cells) cells × \(search.repetitions) repetitions × \(folds) folds = \(count) runs; at most \(ResourceLimits.runs) (ResourceLimits.runs)",
                      help: "use fewer cells, repetitions or folds, or split the search into several files")
+    }
+
+    /// Refuses more than ``ResourceLimits/curvePoints`` epochs in all: each is a line of
+    /// curves.csv and of the journal, which the folder's readers must be able to read back.
+    private mutating func checkCurvePoints(cells: [Cell], search: SearchSection, folds: Int?, training: YAMLNode) {
+        let folds = folds ?? 1
+        var total = 0
+        var overflow = false
+        for cell in cells {
+            let (points, overflow1) = cell.training.epochs.multipliedReportingOverflow(by: search.repetitions * folds)
+            let (sum, overflow2) = total.addingReportingOverflow(points)
+            guard !overflow1, !overflow2 else { overflow = true; break }
+            total = sum
+        }
+        guard overflow || total > ResourceLimits.curvePoints else { return }
+        var location = training.location
+        if case .mapping(let entries, _) = training, let epochs = entries.first(where: { $0.key == "epochs" }) {
+            location = epochs.value.location
+        }
+        let longest = cells.reduce(0) { max($0, $1.training.epochs) }
+        reader.error(location, "training.epochs",
+                     "the search trains up to \(overflow ? "more than \(Int.max)" : "\(total)") epochs in all (runs × epochs, \(longest) in the longest run); "
+                        + "at most \(ResourceLimits.curvePoints) (ResourceLimits.curvePoints), the learning-curve points a result folder keeps",
+                     help: "train fewer epochs, or use fewer cells, repetitions or folds")
     }
 
     private mutating func readSchemaVersion(_ node: YAMLNode) -> Int? {

@@ -32,25 +32,22 @@ public enum ResultFolderReader {
     public static func read(_ path: String) throws -> Contents {
         let folder = try resolve(path)
         func file(_ name: String) -> String { PathText.join(folder, name) }
-        func text(_ name: String) throws -> String {
-            // A regular file only: a FIFO would block the read and a device never end.
-            var info = stat()
-            guard stat(file(name), &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-                throw ResultFolderReadError(file(name), "is not a regular file")
-            }
-            guard let data = FileManager.default.contents(atPath: file(name)) else {
-                throw ResultFolderReadError(file(name), "cannot be read")
-            }
-            return String(decoding: data, as: UTF8.self)
+        func text(_ name: String, limit: Int = ResourceLimits.folderFileBytes) throws -> String {
+            String(decoding: try bytes(of: file(name), limit: limit), as: UTF8.self)
         }
         let plan: Plan
         switch StoredPlan.read(Data(try text(ResultFiles.plan).utf8)) {
         case .success(let read): plan = read
         case .failure(let problem): throw ResultFolderReadError(file(ResultFiles.plan), problem.description)
         }
+        // The plan (checked by StoredPlan) bounds what its folder holds: a row of runs.csv per run,
+        // a row of curves.csv per epoch. A longer file is not one runexp wrote for it.
+        let limits = FileLimits(plan)
         let classes = try readClasses(try text(ResultFiles.summary), path: file(ResultFiles.summary))
-        var (records, lines) = try readRuns(try text(ResultFiles.runs), path: file(ResultFiles.runs), plan: plan, classes: classes)
-        try readCurves(try text(ResultFiles.curves), path: file(ResultFiles.curves), into: &records)
+        var (records, lines) = try readRuns(try text(ResultFiles.runs, limit: limits.runsBytes), path: file(ResultFiles.runs),
+                                            plan: plan, classes: classes, limit: limits.runsCells)
+        try readCurves(try text(ResultFiles.curves, limit: limits.curvesBytes), path: file(ResultFiles.curves),
+                       limit: limits.curvesCells, into: &records)
         let check = RunRecordCheck(plan: plan, classCount: classes.count)
         for record in records {
             if let problem = check.problem(with: record) {
@@ -60,6 +57,60 @@ public enum ResultFolderReader {
         }
         let results = ExperimentResults(plan: plan, classes: classes, records: records)
         return Contents(folder: folder, results: results, provenanceJSON: try text(ResultFiles.provenance))
+    }
+
+    /// The most a folder of `plan` holds in runs.csv and curves.csv: a row per run and a row per
+    /// epoch, each number at its longest (24 bytes) and each text of the cell (id, axis values)
+    /// quoted with every character doubled. `FolderFileLimitsTests` holds the writer to it.
+    struct FileLimits {
+        /// Bytes of a row's numbers and fixed texts: at most 40 numbers of 24 bytes and their commas.
+        static let numbersBytes = 1024
+        /// Columns of runs.csv besides the axes (run, cell, cell_id, repetition, …, metrics).
+        static let fixedRunsColumns = 48
+        let runsBytes: Int, runsCells: CSVTable.CellLimit, curvesBytes: Int, curvesCells: CSVTable.CellLimit
+
+        init(_ plan: Plan) {
+            // StoredPlan.problem has refused plans past ResourceLimits.runs and .curvePoints.
+            let runs = min(plan.cells.count * plan.repetitions * plan.foldsPerRepetition, ResourceLimits.runs) + 1
+            let points = min(plan.curvePoints ?? ResourceLimits.curvePoints, ResourceLimits.curvePoints) + 1
+            var textBytes = 0
+            for cell in plan.cells {
+                let texts = [cell.id] + plan.axisTexts(of: cell)
+                textBytes = max(textBytes, texts.reduce(0) { $0 + 2 * $1.utf8.count + 3 })
+            }
+            let runsColumns = Self.fixedRunsColumns + plan.axes.count
+            runsBytes = runs * (Self.numbersBytes + textBytes)
+            runsCells = CSVTable.CellLimit(cells: runs * runsColumns, name: "a row per run of plan.json")
+            curvesBytes = points * (Self.numbersBytes + textBytes)
+            curvesCells = CSVTable.CellLimit(cells: points * Self.fixedRunsColumns, name: "a row per epoch of plan.json")
+        }
+    }
+
+    /// The bytes of the regular file at `path`, refused past `limit` without reading them.
+    static func bytes(of path: String, limit: Int) throws -> Data {
+        // Non-blocking and a regular file only: a FIFO would block the read and a device never end.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw ResultFolderReadError(path, "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw ResultFolderReadError(path, "is not a regular file")
+        }
+        guard info.st_size <= limit else {
+            throw ResultFolderReadError(path, "is \(info.st_size) bytes, more than a folder of its plan.json holds (at most \(limit))")
+        }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw ResultFolderReadError(path, "cannot be read: \(error.localizedDescription)")
+        }
+        guard data.count <= limit else {
+            throw ResultFolderReadError(path, "grew past \(limit) bytes while read")
+        }
+        return data
     }
 
     /// The result folder `path` names: itself, or its `latest` when it is an experiment folder.
@@ -94,9 +145,9 @@ public enum ResultFolderReader {
         return classes
     }
 
-    private static func table(_ text: String, path: String) throws -> CSVTable {
+    private static func table(_ text: String, path: String, limit: CSVTable.CellLimit) throws -> CSVTable {
         do {
-            return try CSVTable.parse(text, file: path)
+            return try CSVTable.parse(text, file: path, limit: limit)
         } catch let error as DiagnosticError {
             let first = error.diagnostics.first
             throw ResultFolderReadError(path, line: first?.location.line ?? 0, column: first?.location.column ?? 0,
@@ -115,8 +166,9 @@ public enum ResultFolderReader {
     }
 
     /// The runs of runs.csv in plan order, and the line of each by run index; a run given twice is refused.
-    private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String]) throws -> ([RunRecord], [Int: Int]) {
-        let table = try table(text, path: path)
+    private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String],
+                                 limit: CSVTable.CellLimit) throws -> ([RunRecord], [Int: Int]) {
+        let table = try table(text, path: path, limit: limit)
         let metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
         let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
         let metricColumns = try columns(table, metrics.map(\.description), path: path)
@@ -172,8 +224,8 @@ public enum ResultFolderReader {
         return (records.sorted { $0.run.index < $1.run.index }, lines)
     }
 
-    private static func readCurves(_ text: String, path: String, into records: inout [RunRecord]) throws {
-        let table = try table(text, path: path)
+    private static func readCurves(_ text: String, path: String, limit: CSVTable.CellLimit, into records: inout [RunRecord]) throws {
+        let table = try table(text, path: path, limit: limit)
         let index = try columns(table, ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"], path: path)
         var position: [Int: Int] = [:]
         for (offset, record) in records.enumerated() { position[record.run.index] = offset }

@@ -71,6 +71,10 @@ import Testing
             replacing("units: [2, 4]", "units: [" + (1...200).map(String.init).joined(separator: ", ") + "]")
                 .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 10000")
         },
+        Case("10^6 epochs in 40 runs", messages: ["exp/x.yaml:10:11: error: training.epochs: the search trains up to 40000000 epochs in all "
+                                                  + "(runs × epochs, 1000000 in the longest run); at most 10000000 (ResourceLimits.curvePoints)"]) {
+            replacing("epochs: 4", "epochs: 1000000").replacingOccurrences(of: "repetitions: 2", with: "repetitions: 20")
+        },
         Case("class weight beyond Float", messages: ["training.class_weight.M: 1e39 is out of range", "32-bit floats"]) {
             replacing("batch_size: 8", "batch_size: 8\n  class_weight: {M: 1e39}")
         },
