@@ -124,6 +124,9 @@ public enum DataLoader {
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
 
+        if let problem = unicodeVariant(labelTexts, table: table, targetIndex: targetIndex, file: displayPath) {
+            throw DiagnosticError([problem])
+        }
         let classes = sortedClasses(Set(labelTexts))
         guard classes.count >= 2 else {
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
@@ -144,6 +147,30 @@ public enum DataLoader {
         return LabeledData(features: features, rows: rows,
                            featureNames: featureColumns.map { table.header[$0] }, labels: labels, classes: classes,
                            positiveClass: positiveClass, sha256: SHA256Digest.hex(of: utf8))
+    }
+
+    /// The first label that Swift's String equality would merge with an earlier label written with
+    /// other code points (`é` as U+00E9 and as `e` + U+0301): one class or two would depend on the
+    /// rows' order and be invisible in every table, so the file is refused.
+    static func unicodeVariant(_ labels: [String], table: CSVTable, targetIndex: Int, file: String) -> Diagnostic? {
+        var firstRow: [String: Int] = [:]
+        for (row, label) in labels.enumerated() {
+            guard let first = firstRow[label] else {
+                firstRow[label] = row
+                continue
+            }
+            let earlier = labels[first]
+            if earlier.utf8.elementsEqual(label.utf8) { continue }
+            func codePoints(_ text: String) -> String {
+                let scalars = text.unicodeScalars.prefix(8).map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }
+                return scalars.joined(separator: " ") + (text.unicodeScalars.count > 8 ? " …" : "")
+            }
+            return Diagnostic(location: SourceLocation(file: file, line: table.line(row), column: table.column(row, targetIndex)), keyPath: "",
+                              message: "label '\(Diagnostic.excerpt(label))' (\(codePoints(label))) is the label '\(Diagnostic.excerpt(earlier))' "
+                                + "of line \(table.line(first)) (\(codePoints(earlier))) written with other Unicode code points",
+                              help: "write each class's label with the same characters (normalize the file to NFC)")
+        }
+        return nil
     }
 
     /// Integer labels in numeric order, anything else in code-point order. Labels of one value
@@ -222,5 +249,11 @@ public enum PathNormalizer {
         let joined = parts.joined(separator: "/")
         if path.hasPrefix("/") { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -45,6 +45,9 @@ import Glibc
              messages: ["exp/data.csv:2:1: error: '999999", "… (10485761 bytes)' in feature column 'a' is not a finite number"]),
         Case(name: "NUL inside a number", setUp: csv("a,b,label\n1\u{0}garbage,1,M\n2,3,B\n"),
              messages: ["exp/data.csv:2:2: error: the data file holds a NUL byte; a CSV file is text"]),
+        Case(name: "one label in two Unicode forms", setUp: csv("a,b,label\n1,2,\u{E9}\n3,4,e\u{301}\n5,6,x\n"),
+             messages: ["exp/data.csv:3:5: error: label 'e\u{301}' (U+0065 U+0301) is the label '\u{E9}' of line 2 (U+00E9) "
+                        + "written with other Unicode code points; write each class's label with the same characters"]),
         Case(name: "hex number", setUp: csv("a,b,label\n0x10,1,M\n2,3,B\n"),
              messages: ["exp/data.csv:2:1: error: '0x10' in feature column 'a' is not a finite number"]),
         Case(name: "invalid UTF-8", setUp: { directory in
