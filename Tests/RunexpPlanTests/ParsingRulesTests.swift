@@ -97,6 +97,16 @@ import Testing
         #expect(Suggestions.closest(to: "banana", in: ["relu", "tanh", "linear"]) == nil)
     }
 
+    /// The nearest of the first ``Suggestions/scanned`` candidates, the first of equals; the rest
+    /// of a header of millions of columns is not compared.
+    @Test func didYouMeanComparesTheFirstScannedCandidates() {
+        let filler = (0..<(Suggestions.scanned - 2)).map { "column\($0)" }
+        #expect(Suggestions.closest(to: "lable", in: filler + ["label", "lables"]) == "label")
+        #expect(Suggestions.closest(to: "lable", in: filler + ["lables", "label"]) == "lables")
+        #expect(Suggestions.closest(to: "lable", in: filler + ["xx", "yy", "label"]) == nil)
+        #expect(Suggestions.closest(to: "val_acc", in: filler + ["val_accuracy"]) == "val_accuracy")
+    }
+
     @Test func stableIDIgnoresAxisOrderButNotValues() {
         let a = Cell.stableID(for: [AxisAssignment(axis: "a", value: .int(1)), AxisAssignment(axis: "b", value: .string("x"))])
         let b = Cell.stableID(for: [AxisAssignment(axis: "b", value: .string("x")), AxisAssignment(axis: "a", value: .int(1))])

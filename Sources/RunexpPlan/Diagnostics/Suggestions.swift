@@ -2,25 +2,33 @@
 public enum Suggestions {
     /// The candidate closest to `word` when it is a plausible typo (edit distance at most a third
     /// of the word's length, at least 1), else a candidate one of whose prefixes the word is (or
-    /// that is a prefix of the word), else nil.
+    /// that is a prefix of the word), else nil. Only the first ``scanned`` candidates are compared:
+    /// a header of 10^7 columns must not turn a typo into minutes of edit distances.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         // A word far longer than any name is no typo of one (and its edit distance costs its length).
         guard word.utf8.count <= 64 else { return nil }
         let lowered = word.lowercased()
+        let length = lowered.count
+        let plausible = max(1, length / 3)
+        let compared = candidates.prefix(scanned).lazy.filter { $0.utf8.count <= 128 }
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates where candidate.utf8.count <= 128 {
+        for candidate in compared {
+            // The length difference is a lower bound of the distance: most candidates stop here.
+            guard abs(candidate.count - length) <= min(plausible, best.map { $0.distance - 1 } ?? plausible) else { continue }
             let distance = editDistance(lowered, candidate.lowercased())
-            if best == nil || distance < best!.distance {
+            if distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }
-        guard let best else { return nil }
-        if best.distance <= max(1, lowered.count / 3) { return best.candidate }
+        if let best, best.distance <= plausible { return best.candidate }
         // An abbreviation (`val_acc` for `val_accuracy`) or an over-long word (`relu6` for `relu`).
-        guard lowered.count >= 3 else { return nil }
-        let prefixed = candidates.filter { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }
-        return prefixed.min { abs($0.count - lowered.count) < abs($1.count - lowered.count) }
+        guard length >= 3 else { return nil }
+        let prefixed = compared.filter { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }
+        return prefixed.min { abs($0.count - length) < abs($1.count - length) }
     }
+
+    /// Candidates ``closest(to:in:)`` compares a word with, from the first.
+    public static let scanned = 200_000
 
     /// Candidates a help text lists; the rest are counted (a CSV may have 10^5 columns).
     public static let listed = 40
