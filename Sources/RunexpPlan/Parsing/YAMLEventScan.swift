@@ -2,8 +2,8 @@
 // Yams' own composer resolves aliases and hashes mapping keys before anything can look at them.
 import CYaml
 
-/// A pass over the YAML events of an experiment file before any tree is built: it refuses anchors
-/// and aliases, nesting deeper than ``ResourceLimits/yamlDepth`` and more nodes than
+/// A pass over the YAML events of an experiment file before any tree is built: it refuses anchors,
+/// aliases and tags, nesting deeper than ``ResourceLimits/yamlDepth`` and more nodes than
 /// ``ResourceLimits/yamlNodes``, at the position of the first offending node.
 ///
 /// Why before composing: Yams resolves an alias to the anchored node, so a few hundred bytes of
@@ -32,6 +32,7 @@ enum YAMLEventScan {
             let location = SourceLocation(file: file, line: Int(event.start_mark.line) + 1,
                                           column: Int(event.start_mark.column) + 1)
             var anchor: UnsafeMutablePointer<yaml_char_t>?
+            var tag: UnsafeMutablePointer<yaml_char_t>?
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return nil
@@ -42,9 +43,11 @@ enum YAMLEventScan {
                                   help: "write the value out where it is used")
             case YAML_SCALAR_EVENT:
                 anchor = event.data.scalar.anchor
+                tag = event.data.scalar.tag
                 nodes += 1
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 anchor = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
+                tag = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.tag : event.data.mapping_start.tag
                 nodes += 1
                 depth += 1
                 if depth > ResourceLimits.yamlDepth {
@@ -60,6 +63,15 @@ enum YAMLEventScan {
                 return Diagnostic(location: location, keyPath: "",
                                   message: "YAML anchors ('&\(Diagnostic.excerpt(String(cString: anchor)))') are not supported",
                                   help: "write the value out where it is used, without '&' and '*'")
+            }
+            if let tag {
+                // `!!str 3` would be read as the number 3 (runexp types values by their key), and
+                // `!custom` means nothing here: a tag is refused rather than silently ignored.
+                var written = String(cString: tag)
+                if written.hasPrefix("tag:yaml.org,2002:") { written = "!!" + written.dropFirst("tag:yaml.org,2002:".count) }
+                return Diagnostic(location: location, keyPath: "",
+                                  message: "YAML tags ('\(Diagnostic.excerpt(written))') are not supported",
+                                  help: "write the value without the tag: each key says what its value is")
             }
             if nodes > ResourceLimits.yamlNodes {
                 return Diagnostic(location: location, keyPath: "",

@@ -48,6 +48,16 @@ import Testing
     static let cases: [Case] = [
         Case("alias bomb", messages: ["exp/x.yaml:1:4: error: YAML anchors ('&a') are not supported"]) { aliasBomb(tail: "") },
         Case("alias bomb as a mapping key", messages: ["exp/x.yaml:1:4: error: YAML anchors ('&a')"]) { aliasBomb(tail: "*i : 1\n") },
+        Case("tag that makes a number text", messages: ["exp/x.yaml:10:11: error: YAML tags ('!!str') are not supported; "
+                                                        + "write the value without the tag"]) {
+            replacing("epochs: 4", "epochs: !!str 4")
+        },
+        Case("unknown tag", messages: ["exp/x.yaml:3:9: error: YAML tags ('!custom') are not supported"]) {
+            replacing("  file: data.csv", "  file: !custom data.csv")
+        },
+        Case("tag on a mapping", messages: ["exp/x.yaml:2:7: error: YAML tags ('!!map') are not supported"]) {
+            replacing("data:\n", "data: !!map\n")
+        },
         Case("plain alias", messages: ["exp/x.yaml:2:14: error: YAML aliases ('*s') are not supported"]) {
             replacing("name: tiny\n", "name: tiny\ndescription: *s\n")
         },
