@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunexpExecution
 @testable import RunexpReport
 
 @Suite struct PlotPrimitivesTests {
@@ -56,5 +57,47 @@ import Testing
         #expect(HeatmapPlot.decimals(range: 3) == 2)
         #expect(HeatmapPlot.decimals(range: 30) == 1)
         #expect(HeatmapPlot.decimals(range: 0) == 4)
+    }
+}
+
+/// A curve of 10^6 epochs draws from at most two points per pixel of its panel, spikes kept.
+@Suite struct CurveDecimationTests {
+    @Test func shortCurvesAreDrawnPointForPoint() {
+        let points = (1...380).map { (epoch: $0, loss: 1 / Double($0)) }
+        let kept = LearningCurvesPlot.decimated(points, buckets: 190)
+        #expect(kept.map(\.epoch) == points.map(\.epoch))
+    }
+
+    @Test func longCurvesKeepEachBucketsLowestAndHighest() {
+        var points = (1...1_000_000).map { (epoch: $0, loss: 1 + 1 / Double($0)) }
+        points[543_209].loss = 100
+        points[777_776].loss = 0.01
+        let kept = LearningCurvesPlot.decimated(points, buckets: 190)
+        #expect(kept.count <= 380)
+        #expect(kept.first?.epoch == 1)
+        #expect(kept.last?.epoch == 1_000_000)
+        #expect(kept.contains { $0.epoch == 543_210 && $0.loss == 100 })
+        #expect(kept.contains { $0.epoch == 777_777 && $0.loss == 0.01 })
+        #expect(zip(kept, kept.dropFirst()).allSatisfy { $0.epoch < $1.epoch })
+    }
+
+    @Test func theSVGOfLongCurvesStaysSmall() throws {
+        let results = try ReportFixtures.synthetic()
+        let records = results.records.map { record -> RunRecord in
+            var record = record
+            guard !record.curve.isEmpty else { return record }
+            let hasValidation = record.curve[0].validationLoss != nil
+            record.curve = (1...100_000).map { epoch in
+                let e = Double(epoch)
+                return CurvePoint(epoch: epoch, trainLoss: 1 / e, trainAccuracy: 0.5,
+                                  validationLoss: hasValidation ? 2 / e : nil, validationAccuracy: hasValidation ? 0.5 : nil)
+            }
+            record.epochsRun = 100_000
+            return record
+        }
+        let long = ExperimentResults(plan: results.plan, classes: results.classes, records: records)
+        let svg = try #require(LearningCurvesPlot.svg(LearningCurves(long)))
+        let short = try #require(LearningCurvesPlot.svg(LearningCurves(results)))
+        #expect(svg.utf8.count < 4 * short.utf8.count + 100_000, "\(svg.utf8.count) bytes")
     }
 }

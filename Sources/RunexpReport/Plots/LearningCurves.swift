@@ -54,14 +54,18 @@ public struct LearningCurves: Sendable {
 
     /// Per epoch, the mean of `value` over the runs with a finite value at that epoch.
     private static func mean(_ runs: [RunRecord], _ value: (CurvePoint) -> Double?) -> [(epoch: Int, loss: Double)] {
-        var sums: [Int: (sum: Double, count: Int)] = [:]
+        // Curve points are numbered 1, 2, … (RunRecordCheck holds every folder to it): arrays by
+        // epoch, not a dictionary, so a curve of 10^6 epochs costs 10^6 additions.
+        let longest = runs.reduce(0) { max($0, $1.curve.count) }
+        var sums = [Double](repeating: 0, count: longest)
+        var counts = [Int](repeating: 0, count: longest)
         for run in runs {
-            for point in run.curve {
+            for point in run.curve where point.epoch >= 1 && point.epoch <= longest {
                 guard let v = value(point), v.isFinite else { continue }
-                let entry = sums[point.epoch] ?? (0, 0)
-                sums[point.epoch] = (entry.sum + v, entry.count + 1)
+                sums[point.epoch - 1] += v
+                counts[point.epoch - 1] += 1
             }
         }
-        return sums.keys.sorted().map { epoch in (epoch, sums[epoch]!.sum / Double(sums[epoch]!.count)) }
+        return (0..<longest).compactMap { counts[$0] == 0 ? nil : ($0 + 1, sums[$0] / Double(counts[$0])) }
     }
 }

@@ -60,8 +60,10 @@ public enum LearningCurvesPlot {
                 svg.text(PlotScale.label(tick, step: xStep), x: x(tick), y: panelTop + plotHeight + 17, size: 11, anchor: .middle)
             }
             svg.text("epoch", x: panelLeft + plotWidth / 2, y: panelTop + plotHeight + 34, size: 11, anchor: .middle, fill: "#444444")
-            svg.polyline(panel.train.map { (x(Double($0.epoch)), y($0.loss)) }, stroke: trainColor, width: 2)
-            svg.polyline(panel.validation.map { (x(Double($0.epoch)), y($0.loss)) }, stroke: validationColor, width: 2, dash: "6 4")
+            let buckets = Int(plotWidth)
+            svg.polyline(decimated(panel.train, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) }, stroke: trainColor, width: 2)
+            svg.polyline(decimated(panel.validation, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) },
+                         stroke: validationColor, width: 2, dash: "6 4")
             if panel.train.count == 1, let point = panel.train.first {
                 svg.circle(cx: x(Double(point.epoch)), cy: y(point.loss), r: 3, fill: trainColor)
             }
@@ -75,5 +77,26 @@ public enum LearningCurvesPlot {
         }
         svg.text(metricLabel, x: 18, y: top + 24 + plotHeight / 2, size: 12, anchor: .middle, rotation: -90)
         return svg.text
+    }
+
+    /// `points` when they are at most two per bucket; else, in `buckets` runs of consecutive
+    /// points, the lowest and the highest of each in epoch order. A panel is `plotWidth` pixels
+    /// wide, so a curve of 10^6 epochs draws the same line (every spike kept) from ≤ 2 points a pixel.
+    static func decimated(_ points: [(epoch: Int, loss: Double)], buckets: Int) -> [(epoch: Int, loss: Double)] {
+        guard buckets > 0, points.count > 2 * buckets else { return points }
+        var kept: [(epoch: Int, loss: Double)] = []
+        kept.reserveCapacity(2 * buckets)
+        for bucket in 0..<buckets {
+            let range = (bucket * points.count / buckets)..<((bucket + 1) * points.count / buckets)
+            guard var low = range.first else { continue }
+            var high = low
+            for index in range {
+                if points[index].loss < points[low].loss { low = index }
+                if points[index].loss > points[high].loss { high = index }
+            }
+            kept.append(points[min(low, high)])
+            if low != high { kept.append(points[max(low, high)]) }
+        }
+        return kept
     }
 }
