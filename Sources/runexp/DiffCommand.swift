@@ -40,6 +40,10 @@ struct DiffCommand: AsyncParsableCommand {
     @Flag(help: "Exit 4 when the best objective got significantly worse.")
     var failOnRegression = false
 
+    func validate() throws {
+        if out.isEmpty { throw ValidationError(Terminal.emptyOutMessage) }
+    }
+
     func run() async throws {
         let diff: ResultDiff
         do {

@@ -20,6 +20,7 @@ struct MergeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if folders.isEmpty { throw ValidationError("name the shard folders, or the folder that holds them") }
+        if out.isEmpty { throw ValidationError(Terminal.emptyOutMessage) }
     }
 
     func run() async throws {

@@ -48,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
     static let newestFolder = "@newest"
 
     func validate() throws {
+        if out.isEmpty { throw ValidationError(Terminal.emptyOutMessage) }
         if let jobs, !(1...ResourceLimits.jobs).contains(jobs) {
             throw ValidationError("--jobs must be from 1 to \(ResourceLimits.jobs) (at most \(ResourceLimits.jobs)), got \(jobs)")
         }

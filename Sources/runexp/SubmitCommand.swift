@@ -42,6 +42,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard slurm else { throw ValidationError("say which scheduler: --slurm") }
+        if out.isEmpty { throw ValidationError(Terminal.emptyOutMessage) }
         if arraySize < 1 || arraySize > ResourceLimits.shards {
             throw ValidationError("--array-size must be from 1 to \(ResourceLimits.shards) (at most \(ResourceLimits.shards) shards), got \(arraySize)")
         }

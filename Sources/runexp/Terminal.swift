@@ -4,6 +4,9 @@ import RunexpPlan
 
 /// Writing to the terminal: results to stdout, diagnostics and progress to stderr.
 enum Terminal {
+    /// `--out ''` would put result folders in the working directory, beside the user's files.
+    static let emptyOutMessage = "--out is empty; name the folder that holds result folders (the default is results)"
+
     static func output(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
