@@ -101,6 +101,13 @@ import Testing
         let finished = try cli.runexp(["exp.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
         #expect(finished.status == 1)
         #expect(finished.stderr.contains("is already complete; nothing to resume"))
+        // A finished folder of another plan says so, not that it is complete.
+        try Self.experiment.replacingOccurrences(of: "epochs: 20", with: "epochs: 22")
+            .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
+        let foreign = try cli.runexp(["other.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
+        #expect(foreign.status == 1)
+        #expect(foreign.stderr.contains("the plan changed since") && foreign.stderr.contains("  - training.epochs: 20 → 22"),
+                "\(foreign.stderr)")
         // Make it look unfinished, then change the plan.
         FileManager.default.createFile(atPath: done + "/.journal", contents: Data("{torn".utf8))
         let changed = Self.experiment.replacingOccurrences(of: "epochs: 20", with: "epochs: 21")

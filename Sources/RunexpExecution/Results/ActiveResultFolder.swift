@@ -159,10 +159,7 @@ public final class ActiveResultFolder {
         guard planData != nil || diedBeforeJournal else {
             throw ResultFolderError.notAResultFolder(path: path, missing: ResultFiles.plan)
         }
-        guard hasJournal || diedBeforeJournal else {
-            if finished { throw ResultFolderError.alreadyFinished(path: path) }
-            throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
-        }
+        // The plan first: a finished folder of another experiment is that, not "already complete".
         if let planData, String(decoding: planData, as: UTF8.self) != current {
             var differences = ["plan.json differs"]
             if case .success(let old) = StoredPlan.read(planData) {
@@ -170,6 +167,10 @@ public final class ActiveResultFolder {
                 if !found.isEmpty { differences = found }
             }
             throw ResultFolderError.planChanged(path: path, differences: differences)
+        }
+        guard hasJournal || diedBeforeJournal else {
+            if finished { throw ResultFolderError.alreadyFinished(path: path) }
+            throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
         }
         let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: current), dataSHA256: dataSHA256)
         let lock = try acquireLock(path)
