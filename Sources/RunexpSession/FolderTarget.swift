@@ -62,6 +62,6 @@ struct FolderTarget {
     /// else is a failure to write under `directory`.
     static func failure(_ error: any Error, directory: String, shardFolder: String?) -> SessionError {
         if let error = error as? ResultFolderError { return .folder(error, shardFolder: shardFolder) }
-        return .cannotCreate(directory: directory, reason: error.localizedDescription)
+        return .cannotCreate(directory: directory, reason: ErrorText.describe(error))
     }
 }

@@ -68,7 +68,7 @@ final class JournalWriter {
                 journalError = error
             }
         }
-        if let journalError { throw .journal(folder: folder.path, reason: journalError.localizedDescription) }
+        if let journalError { throw .journal(folder: folder.path, reason: ErrorText.describe(journalError)) }
         return folder
     }
 

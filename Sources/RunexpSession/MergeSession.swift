@@ -27,7 +27,7 @@ public enum MergeSession {
         } catch let error as ShardError {
             throw .shard(error)
         } catch {
-            throw .cannotCreate(directory: out, reason: error.localizedDescription)
+            throw .cannotCreate(directory: out, reason: ErrorText.describe(error))
         }
         let results = ExperimentResults(plan: merged.plan, classes: merged.classes, records: merged.records)
         let git = await GitState.probe(experimentFile: "./merge")
@@ -54,7 +54,7 @@ public enum MergeSession {
         } catch {
             if let made { try? FileManager.default.removeItem(atPath: made.path) }
             if let error = error as? ResultFolderError { throw .folder(error, shardFolder: nil) }
-            throw .cannotCreate(directory: out, reason: error.localizedDescription)
+            throw .cannotCreate(directory: out, reason: ErrorText.describe(error))
         }
         guard let folder = made else { throw .cannotCreate(directory: out, reason: "no folder was made") }
         recordMerge(of: shardFolders, into: folder.path)

@@ -156,7 +156,7 @@ public enum RunSession {
         do {
             try folder.finishShard(info)
         } catch {
-            throw .finish(folder: folder.path, shard: true, reason: error.localizedDescription)
+            throw .finish(folder: folder.path, shard: true, reason: ErrorText.describe(error))
         }
     }
 
@@ -182,7 +182,7 @@ public enum RunSession {
             try await tablesWritten
             try folder.finish(files: await report)
         } catch {
-            throw .finish(folder: folder.path, shard: false, reason: error.localizedDescription)
+            throw .finish(folder: folder.path, shard: false, reason: ErrorText.describe(error))
         }
         let closing = await summary
         return (results, closing.best, closing.effects)

@@ -31,7 +31,7 @@ struct SessionExperiment: Sendable {
             throw .invalid(error)
         } catch {
             throw .invalid(DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                                       message: "cannot read the experiment file: \(error.localizedDescription)")]))
+                                                       message: "cannot read the experiment file: \(ErrorText.describe(error))")]))
         }
         let planJSON = Background { ResultTables.planJSON(plan) }
         let prepared: PreparedExperiment
@@ -45,7 +45,7 @@ struct SessionExperiment: Sendable {
             throw .invalid(error)
         } catch {
             throw .invalid(DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "data",
-                                                       message: "cannot load the data: \(error.localizedDescription)")]))
+                                                       message: "cannot load the data: \(ErrorText.describe(error))")]))
         }
         // The parser read at most ResourceLimits.experimentBytes of it; so does this.
         let bytes = FileManager.default.contents(atPath: file).map { $0.prefix(ResourceLimits.experimentBytes) } ?? Data()

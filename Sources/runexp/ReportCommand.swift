@@ -30,7 +30,7 @@ struct ReportCommand: ParsableCommand {
         do {
             try ReportWriter.write(files, into: contents.folder)
         } catch {
-            Terminal.error("\(contents.folder): error: cannot write the report: \(error.localizedDescription)")
+            Terminal.error("\(contents.folder): error: cannot write the report: \(ErrorText.describe(error))")
             throw ExitCode(ExitStatus.runFailed)
         }
         let report = PathText.join(contents.folder, ResultFiles.report)

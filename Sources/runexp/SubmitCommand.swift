@@ -78,7 +78,7 @@ struct SubmitCommand: AsyncParsableCommand {
             try scripts.runScript.write(toFile: scripts.runPath, atomically: true, encoding: .utf8)
             try scripts.mergeScript.write(toFile: scripts.mergePath, atomically: true, encoding: .utf8)
         } catch {
-            Terminal.error("error: cannot write the job scripts into '\(directory)': \(error.localizedDescription)")
+            Terminal.error("error: cannot write the job scripts into '\(directory)': \(ErrorText.describe(error))")
             throw ExitCode(ExitStatus.runFailed)
         }
         let arrayCommand = ["sbatch", "--parsable", "--array=0-\(arraySize - 1)", scripts.runPath]
@@ -106,7 +106,7 @@ struct SubmitCommand: AsyncParsableCommand {
         do {
             try process.run()
         } catch {
-            Terminal.error("error: cannot run sbatch: \(error.localizedDescription)")
+            Terminal.error("error: cannot run sbatch: \(ErrorText.describe(error))")
             throw ExitCode(ExitStatus.runFailed)
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -60,6 +60,18 @@ import Testing
         #expect(Self.snapshot(folder) == before)
     }
 
+    /// A report that cannot be written names the file and the system's cause, and exits 3.
+    @Test func aReportThatCannotBeWrittenNamesTheFileAndTheCause() throws {
+        let folder = try ResultFolderReaderTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try? FileManager.default.removeItem(atPath: folder + "/plots")
+        try "not a folder".write(toFile: folder + "/plots", atomically: true, encoding: .utf8)
+        let output = try Self.runexp(["report", folder])
+        #expect(output.status == 3)
+        #expect(output.stderr.hasPrefix("\(folder): error: cannot write the report: '\(folder)/plots/"), "\(output.stderr)")
+        #expect(output.stderr.hasSuffix(".svg': Not a directory\n"), "\(output.stderr)")
+    }
+
     @Test func aFolderThatIsNoResultFolderExitsOne() throws {
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

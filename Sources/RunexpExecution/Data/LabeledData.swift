@@ -224,7 +224,7 @@ enum DataFile {
             guard data.count <= limit else { return .failure(tooLarge(data.count)) }
             return .success([UInt8](data))
         } catch {
-            return .failure(Problem(reason: "cannot be read (\(error.localizedDescription))", help: "check the file"))
+            return .failure(Problem(reason: "cannot be read (\(ErrorText.describe(error)))", help: "check the file"))
         }
     }
 

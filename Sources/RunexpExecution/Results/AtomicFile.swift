@@ -15,7 +15,11 @@ public enum AtomicFile {
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(PathText.lastComponent(of: path)).tmp-\(getpid())"
         var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT, !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw failure((error as NSError).underlyingPOSIXCode ?? EIO, directory)
+            }
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else { throw failure(errno, path) }
@@ -63,7 +67,32 @@ public enum AtomicFile {
         case EROFS: .fileWriteVolumeReadOnly
         default: .fileWriteUnknown
         }
+        // The description is spelled out: on Linux Foundation's own reads "The operation could not
+        // be completed. (NSCocoaErrorDomain error 512.)", naming neither the file nor the cause.
         return CocoaError(kind, userInfo: [NSFilePathErrorKey: path,
-                                           NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+                                           NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO),
+                                           NSLocalizedDescriptionKey: "'\(path)': \(String(cString: strerror(code)))"])
+    }
+}
+
+extension NSError {
+    /// The errno a Foundation file error wraps, when it says.
+    var underlyingPOSIXCode: Int32? {
+        if domain == NSPOSIXErrorDomain { return Int32(code) }
+        return (userInfo[NSUnderlyingErrorKey] as? NSError)?.underlyingPOSIXCode
+    }
+}
+
+/// Text for an error a user reads: Foundation's file errors name the file and the system's cause
+/// (on Linux their own description is "The operation could not be completed", with a code).
+public enum ErrorText {
+    public static func describe(_ error: any Error) -> String {
+        let ns = error as NSError
+        if ns.domain == NSCocoaErrorDomain, ns.userInfo[NSLocalizedDescriptionKey] == nil {
+            let path = ns.userInfo[NSFilePathErrorKey] as? String
+            let cause = ns.underlyingPOSIXCode.map { String(cString: strerror($0)) } ?? "error \(ns.code)"
+            return path.map { "'\($0)': \(cause)" } ?? cause
+        }
+        return error.localizedDescription
     }
 }

@@ -105,7 +105,7 @@ public enum ResultFolderReader {
         do {
             data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
-            throw ResultFolderReadError(path, "cannot be read: \(error.localizedDescription)")
+            throw ResultFolderReadError(path, "cannot be read: \(ErrorText.describe(error))")
         }
         guard data.count <= limit else {
             throw ResultFolderReadError(path, "grew past \(limit) bytes while read")
