@@ -75,6 +75,8 @@ import RunexpKernel
                  message: "2: no checksum at the end of the line (\"check\":\"<16 hex digits>\"}): not a line runexp wrote, or cut"),
             Case(name: "a JSON object that is no record", journal: "{\"check\":\"0123456789abcdef\"}\n".replacingOccurrences(of: "{", with: "{\"x\":1,"),
                  message: "2: not a run record: missing key 'run'"),
+            Case(name: "one line repeated past twice the runs", journal: String(repeating: good, count: 13),
+                 message: "14: more lines than twice the plan's 6 runs; not a journal runexp wrote for this plan"),
             Case(name: "an empty line", journal: good + "\n" + line(record(1)), message: "3: empty line; each line is one run's record"),
             Case(name: "a line of a megabyte", journal: good + String(repeating: "9", count: 1 << 20) + "\n",
                  message: "3: the line is longer than 4864 bytes, more than any record of this plan needs"),

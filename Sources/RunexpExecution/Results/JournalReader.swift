@@ -82,8 +82,14 @@ struct JournalReader {
         var lineOf: [Int: (line: Int, check: [UInt8])] = [:]
         let checker = RunRecordCheck(plan: plan, classCount: classCount)
         var sawHeader = false
+        // A run is journaled once (a repeated identical line is tolerated): more lines than twice
+        // the plan's runs is no journal of it, and reading on would take as long as the file is big.
+        let maximumLines = 2 * plan.runCount + 1
         try LineReader.lines(of: path, file: file, maximumLineBytes: maximumLineBytes) { number, bytes, terminated in
             func refuse(_ problem: String) -> JournalError { JournalError(file: file, line: number, problem: problem) }
+            guard number <= maximumLines else {
+                throw refuse("more lines than twice the plan's \(plan.runCount) runs; not a journal runexp wrote for this plan")
+            }
             guard terminated else {
                 if tornTailAllowed { return }
                 throw refuse("the last line has no newline: the file was cut short")
