@@ -93,6 +93,13 @@ import Testing
         #expect(Suggestions.closest(to: typo, in: candidates) == intended)
     }
 
+    /// Quoted user text never carries a control character to the terminal.
+    @Test func excerptsEscapeControlCharacters() {
+        #expect(Diagnostic.excerpt("a\rb\u{1B}[31mc\td\u{85}") == "a\\rb\\u{1B}[31mc\\td\\u{85}")
+        #expect(Diagnostic.excerpt("x\r\ny") == "x\\r\\ny")
+        #expect(Diagnostic.excerpt("é😀") == "é😀")
+    }
+
     @Test func unrelatedWordsGetNoSuggestion() {
         #expect(Suggestions.closest(to: "banana", in: ["relu", "tanh", "linear"]) == nil)
     }

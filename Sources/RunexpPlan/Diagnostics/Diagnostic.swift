@@ -57,15 +57,38 @@ extension Diagnostic {
     public static let excerptLength = 60
 
     /// `text` as a message quotes it: whole up to ``excerptLength`` characters, else its start,
-    /// "…" and its length, so that a 10 MB scalar does not become a 10 MB message.
+    /// "…" and its length, so that a 10 MB scalar does not become a 10 MB message. Control
+    /// characters are shown escaped (`\r`, `\u{1B}`): a file's text must not move the cursor or
+    /// recolour the user's terminal.
     public static func excerpt(_ text: String) -> String {
+        var quoted = ""
         var count = 0
         var end = text.startIndex
         while end < text.endIndex, count < excerptLength {
+            let character = text[end]
+            if character.unicodeScalars.contains(where: isControl) {
+                for scalar in character.unicodeScalars { quoted += isControl(scalar) ? escaped(scalar) : String(scalar) }
+            } else {
+                quoted.append(character)
+            }
             end = text.index(after: end)
             count += 1
         }
-        guard end < text.endIndex else { return text }
-        return "\(text[..<end])… (\(text.utf8.count) bytes)"
+        guard end < text.endIndex else { return quoted }
+        return "\(quoted)… (\(text.utf8.count) bytes)"
+    }
+
+    /// C0 controls, DEL and C1 controls (ESC starts a terminal escape sequence, CR returns the line).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        }
     }
 }

@@ -49,7 +49,7 @@ public struct DiagnosticRenderer: Sendable {
         guard let line else { return text }
         let number = String(diagnostic.location.line)
         let gutter = String(repeating: " ", count: max(0, 5 - number.count))
-        var shown = Array(line.replacingTabs().unicodeScalars)
+        var shown = Array(line.visibleScalars())
         var caretOffset = max(0, min(diagnostic.location.column - 1, shown.count))
         if shown.count > lineWindow {
             // A window around the caret, marked with "…" where the line was cut.
@@ -84,7 +84,18 @@ public struct DiagnosticRenderer: Sendable {
 }
 
 extension String {
-    fileprivate func replacingTabs() -> String {
-        String(unicodeScalars.map { $0 == "\t" ? " " : Character($0) })
+    /// The line's scalars as a terminal shows them safely, one for one (the caret stays aligned):
+    /// a tab as a space, other control characters as their Control Pictures (`␍` for CR, `␛` for
+    /// ESC), C1 controls as `�`.
+    fileprivate func visibleScalars() -> [Unicode.Scalar] {
+        unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0x09: " "
+            case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
+            case 0x7F: "\u{2421}"
+            case 0x80...0x9F: "\u{FFFD}"
+            default: scalar
+            }
+        }
     }
 }

@@ -48,6 +48,12 @@ import Glibc
         Case(name: "one label in two Unicode forms", setUp: csv("a,b,label\n1,2,\u{E9}\n3,4,e\u{301}\n5,6,x\n"),
              messages: ["exp/data.csv:3:5: error: label 'e\u{301}' (U+0065 U+0301) is the label '\u{E9}' of line 2 (U+00E9) "
                         + "written with other Unicode code points; write each class's label with the same characters"]),
+        Case(name: "old Mac line ends (CR only)", setUp: csv("a,b,label\r1,2,M\r3,4,B\r"),
+             messages: ["exp/data.csv:1:1: error: the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
+                        "1 | a,b,label\u{240D}1,2,M\u{240D}3,4,B"]),
+        Case(name: "terminal escape in a label", setUp: csv("a,b,label\n1,2,\u{1B}[31mM\n3,4,B\n5,6,B\n"),
+             experiment: Hostile.experiment(replacing: "target: label", with: "target: label\n  positive: X"),
+             messages: ["valid labels: \\u{1B}[31mM, B"]),
         Case(name: "hex number", setUp: csv("a,b,label\n0x10,1,M\n2,3,B\n"),
              messages: ["exp/data.csv:2:1: error: '0x10' in feature column 'a' is not a finite number"]),
         Case(name: "invalid UTF-8", setUp: { directory in

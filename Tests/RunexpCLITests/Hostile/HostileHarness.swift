@@ -162,6 +162,10 @@ enum Hostile {
                 "\(name): \(outcome.stderr.utf8.count) bytes on stderr", sourceLocation: sourceLocation)
         #expect(!outcome.stderr.contains("SWIFT TASK CONTINUATION MISUSE"), "\(name): continuation misuse",
                 sourceLocation: sourceLocation)
+        // The input's text is quoted, never replayed: no CR, ESC or other control character reaches the terminal.
+        let control = outcome.stderr.unicodeScalars.first { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+        #expect(control == nil, "\(name): stderr holds control character U+\(String(control?.value ?? 0, radix: 16))",
+                sourceLocation: sourceLocation)
         if let resultsUnder {
             let left = resultFolders(under: resultsUnder)
             #expect(left.isEmpty, "\(name): left result folders \(left)", sourceLocation: sourceLocation)
