@@ -41,7 +41,7 @@ struct ReferenceCSVTable {
                 problems.append(Diagnostic(location: location, keyPath: "", message: "column \(index + 1) of the header has no name"))
             } else if let previous = seen[name] {
                 problems.append(Diagnostic(location: location, keyPath: "",
-                                           message: "duplicate column name '\(name)' (also column \(previous + 1))"))
+                                           message: "duplicate column name '\(Diagnostic.excerpt(name))' (also column \(previous + 1))"))
             } else {
                 seen[name] = index
             }

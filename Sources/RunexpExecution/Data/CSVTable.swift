@@ -240,12 +240,6 @@ public struct CSVTable: Sendable {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                                               message: "the CSV file is larger than 4 GiB, more than runexp reads")])
         }
-        // Classic Mac line ends (CR alone) would read as one long header line.
-        if let cr = bytes.firstIndex(of: 0x0D), !bytes.contains(0x0A), cr + 1 < bytes.count {
-            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                              message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
-                                              help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
-        }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file, limit: limit)

@@ -54,6 +54,12 @@ public enum DataLoader {
                                               help: "is this the file you meant? export the table as CSV text")])
         }
         let table = try CSVTable.parse(utf8: utf8, file: displayPath)
+        // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
+        if table.recordCount == 0, !utf8.contains(0x0A), let cr = utf8.firstIndex(of: 0x0D), cr + 1 < utf8.count {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
+                                              message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
+                                              help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
+        }
 
         var problems: [Diagnostic] = []
         guard let targetIndex = table.header.firstIndex(of: data.target) else {
