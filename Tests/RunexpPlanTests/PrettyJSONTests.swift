@@ -267,8 +267,9 @@ enum RandomPlanPieces {
         }
         if rng.below(2) == 0 {
             var training = cell.training
-            training.optimizer = OptimizerPlan(name: pick(OptimizerName.allCases), learningRate: pick(doubles), momentum: pick(doubles),
-                                               nesterov: rng.below(2) == 0, beta1: pick(doubles), beta2: pick(doubles), epsilon: pick(doubles))
+            training.optimizer = rng.below(2) == 0
+                ? .sgd(learningRate: pick(doubles), momentum: pick(doubles), nesterov: rng.below(2) == 0)
+                : .adam(learningRate: pick(doubles), beta1: pick(doubles), beta2: pick(doubles), epsilon: pick(doubles))
             training.batchSize = pick([8, 16])
             training.loss = pick(LossName.allCases)
             switch rng.below(3) {

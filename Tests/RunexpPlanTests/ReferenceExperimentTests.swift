@@ -33,7 +33,7 @@ import Testing
         #expect(cell.model == [.dropout(rate: 0.3), .dense(units: .count(32), activation: .relu), .dense(units: .classes, activation: .softmax)])
         #expect(cell.training.epochs == 25)
         #expect(cell.training.batchSize == 16)
-        #expect(cell.training.optimizer == OptimizerPlan(name: .sgd, learningRate: 0.1))
+        #expect(cell.training.optimizer == .sgd(learningRate: 0.1))
         #expect(cell.training.loss == .categoricalCrossentropy)
         #expect(cell.training.classWeight == .balanced)
         #expect(cell.training.earlyStopping == nil)

@@ -179,8 +179,8 @@ enum PlanDataChecks {
 
     /// What a run of `cell` holds while it trains on `data` (nil when a count overflows).
     static func footprint(of cell: Cell, data: LabeledData) -> TrainingFootprint? {
-        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { RunExecutor.kernelLayer($0, classes: data.classes.count) },
-                          batchSize: cell.training.batchSize, optimizer: RunExecutor.kernelOptimizer(cell.training.optimizer),
+        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { LayerSpec($0, classes: data.classes.count) },
+                          batchSize: cell.training.batchSize, optimizer: OptimizerSpec(cell.training.optimizer),
                           restoresBestWeights: cell.training.earlyStopping?.restoreBestWeights ?? false, evaluationRows: data.rows)
     }
 
@@ -192,7 +192,7 @@ enum PlanDataChecks {
         var first: (cell: Cell, layers: [LayerSpec], footprint: TrainingFootprint?)?
         var over = 0
         for cell in plan.cells {
-            let layers = cell.model.map { RunExecutor.kernelLayer($0, classes: classCount) }
+            let layers = cell.model.map { LayerSpec($0, classes: classCount) }
             let footprint = footprint(of: cell, data: data)
             if let footprint, footprint.parameters <= ResourceLimits.parameters, footprint.bytes <= ResourceLimits.arenaBytes { continue }
             over += 1

@@ -23,15 +23,18 @@ public struct RunExecutor: Sendable {
         let seed = seed(for: run)
         var rng = SplitMix64(seed: seed)
 
-        let layers = cell.model.map { Self.kernelLayer($0, classes: classCount) }
+        let layers = cell.model.map { LayerSpec($0, classes: classCount) }
         let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
         let settings = TrainingSettings(
             epochs: cell.training.epochs,
             batchSize: cell.training.batchSize,
-            optimizer: Self.kernelOptimizer(cell.training.optimizer),
-            loss: cell.training.loss == .binaryCrossentropy ? .binaryCrossentropy : .categoricalCrossentropy,
+            optimizer: OptimizerSpec(cell.training.optimizer),
+            loss: LossKind(cell.training.loss),
             classWeights: classWeights(cell.training.classWeight, labels: part.train.labels, classCount: classCount),
-            earlyStopping: cell.training.earlyStopping.map(Self.kernelEarlyStopping)
+            earlyStopping: cell.training.earlyStopping.map {
+                EarlyStopping(monitor: MonitoredMetric($0.monitor), patience: $0.patience, minDelta: $0.minDelta,
+                              restoreBestWeights: $0.restoreBestWeights)
+            }
         )
         let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
                             settings: settings, rng: &rng)
@@ -62,26 +65,5 @@ public struct RunExecutor: Sendable {
         case .explicit(let weights):
             return experiment.data.classes.map { Float(weights[$0] ?? 1) }
         }
-    }
-
-    static func kernelLayer(_ layer: LayerPlan, classes: Int) -> LayerSpec {
-        switch layer {
-        case .dense(let units, let activation):
-            .dense(units: units.resolved(classes: classes), activation: Activation(rawValue: activation.rawValue) ?? .linear)
-        case .dropout(let rate):
-            .dropout(rate: rate)
-        }
-    }
-
-    static func kernelOptimizer(_ optimizer: OptimizerPlan) -> OptimizerSpec {
-        switch optimizer.name {
-        case .sgd: .sgd(learningRate: optimizer.learningRate, momentum: optimizer.momentum, nesterov: optimizer.nesterov)
-        case .adam: .adam(learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon)
-        }
-    }
-
-    static func kernelEarlyStopping(_ plan: EarlyStoppingPlan) -> EarlyStopping {
-        EarlyStopping(monitor: MonitoredMetric(rawValue: plan.monitor.rawValue) ?? .valLoss, patience: plan.patience,
-                      minDelta: plan.minDelta, restoreBestWeights: plan.restoreBestWeights)
     }
 }

@@ -68,9 +68,7 @@ private extension Cell {
         for layer in model {
             if case .dropout(let rate) = layer, !plain(rate) { return false }
         }
-        let optimizer = training.optimizer
-        guard [optimizer.learningRate, optimizer.momentum, optimizer.beta1, optimizer.beta2, optimizer.epsilon].allSatisfy(plain)
-        else { return false }
+        guard training.optimizer.numbers.allSatisfy(plain) else { return false }
         if let stopping = training.earlyStopping, !plain(stopping.minDelta) { return false }
         if case .explicit(let weights) = training.classWeight {
             for (name, weight) in weights where !plain(weight) || !name.utf8.allSatisfy({ $0 < 0x80 }) { return false }

@@ -126,28 +126,86 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     }
 }
 
-/// An optimizer with every hyperparameter filled in (Keras defaults).
-public struct OptimizerPlan: Sendable, Hashable, Codable {
-    public var name: OptimizerName
-    public var learningRate: Double
-    /// SGD only (default 0).
-    public var momentum: Double
-    /// SGD only (default false).
-    public var nesterov: Bool
-    /// Adam only (defaults 0.9, 0.999, 1e-7).
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
+/// An optimizer with its own hyperparameters filled in (Keras defaults): SGD cannot hold Adam's
+/// betas, and every switch over it is checked by the compiler when an optimizer is added.
+public enum OptimizerPlan: Sendable, Hashable {
+    case sgd(learningRate: Double, momentum: Double = 0, nesterov: Bool = false)
+    case adam(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7)
 
-    public init(name: OptimizerName, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
-                beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7) {
-        self.name = name
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+    /// The optimizer with its defaults and Keras' default learning rate (SGD 0.01, Adam 0.001).
+    public static func defaults(_ name: OptimizerName) -> OptimizerPlan {
+        switch name {
+        case .sgd: .sgd(learningRate: 0.01)
+        case .adam: .adam(learningRate: 0.001)
+        }
+    }
+
+    public var name: OptimizerName {
+        switch self {
+        case .sgd: .sgd
+        case .adam: .adam
+        }
+    }
+
+    public var learningRate: Double {
+        switch self {
+        case .sgd(let learningRate, _, _), .adam(let learningRate, _, _, _): learningRate
+        }
+    }
+
+    /// Every number it holds (for checks that look at all of them).
+    public var numbers: [Double] {
+        switch self {
+        case .sgd(let learningRate, let momentum, _): [learningRate, momentum]
+        case .adam(let learningRate, let beta1, let beta2, let epsilon): [learningRate, beta1, beta2, epsilon]
+        }
+    }
+}
+
+extension OptimizerPlan: Codable {
+    /// plan.json keeps the flat object of the struct this enum replaced (every key, the other
+    /// optimizer's at their defaults), so plan hashes of existing folders are unchanged.
+    enum CodingKeys: String, CodingKey {
+        case name, learningRate, momentum, nesterov, beta1, beta2, epsilon
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var (momentum, nesterov, beta1, beta2, epsilon) = (0.0, false, 0.9, 0.999, 1e-7)
+        switch self {
+        case .sgd(_, let m, let n): (momentum, nesterov) = (m, n)
+        case .adam(_, let b1, let b2, let e): (beta1, beta2, epsilon) = (b1, b2, e)
+        }
+        try container.encode(beta1, forKey: .beta1)
+        try container.encode(beta2, forKey: .beta2)
+        try container.encode(epsilon, forKey: .epsilon)
+        try container.encode(learningRate, forKey: .learningRate)
+        try container.encode(momentum, forKey: .momentum)
+        try container.encode(name, forKey: .name)
+        try container.encode(nesterov, forKey: .nesterov)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decode(OptimizerName.self, forKey: .name)
+        let learningRate = try container.decode(Double.self, forKey: .learningRate)
+        let momentum = try container.decode(Double.self, forKey: .momentum)
+        let nesterov = try container.decode(Bool.self, forKey: .nesterov)
+        let beta1 = try container.decode(Double.self, forKey: .beta1)
+        let beta2 = try container.decode(Double.self, forKey: .beta2)
+        let epsilon = try container.decode(Double.self, forKey: .epsilon)
+        switch name {
+        case .sgd:
+            guard beta1 == 0.9, beta2 == 0.999, epsilon == 1e-7 else {
+                throw DecodingError.dataCorruptedError(forKey: .beta1, in: container, debugDescription: "sgd with Adam's betas or epsilon")
+            }
+            self = .sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
+        case .adam:
+            guard momentum == 0, !nesterov else {
+                throw DecodingError.dataCorruptedError(forKey: .momentum, in: container, debugDescription: "adam with SGD's momentum")
+            }
+            self = .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        }
     }
 }
 

@@ -453,24 +453,30 @@ extension ExperimentReader {
     private mutating func readOptimizer(_ node: YAMLNode, _ path: String) -> OptimizerPlan? {
         if case .scalar = node {
             guard let name = reader.choice(node, path, OptimizerName.self, noun: "optimizer") else { return nil }
-            return OptimizerPlan(name: name, learningRate: Self.defaultLearningRate(name))
+            return .defaults(name)
         }
         guard let section = reader.section(node, path, OptimizerKey.self) else { return nil }
         reader.require([.name], in: section)
         guard let nameNode = section[.name],
               let name = reader.choice(nameNode, section.path(.name), OptimizerName.self, noun: "optimizer")
         else { return nil }
-        let positive = "a number > 0"
-        let unit = "a number in [0, 1)"
-        var plan = OptimizerPlan(name: name, learningRate: Self.defaultLearningRate(name))
         var failed = false
-        func check<T>(_ value: T?, _ key: OptimizerKey) -> T? {
-            if value == nil, section[key] != nil { failed = true }
+        /// The key's value when given and valid; `fallback` when absent (a refusal fails the read).
+        func value<T>(_ key: OptimizerKey, _ fallback: T, _ read: (YAMLNode, String) -> T?) -> T {
+            guard let node = section[key] else { return fallback }
+            guard let value = read(node, section.path(key)) else {
+                failed = true
+                return fallback
+            }
             return value
         }
-        if let node = section[.learningRate] {
-            plan.learningRate = check(reader.double(node, section.path(.learningRate), what: positive, float: true) { $0 > 0 }, .learningRate) ?? 0
+        func number(_ key: OptimizerKey, _ fallback: Double, what: String, _ isValid: @escaping (Double) -> Bool) -> Double {
+            value(key, fallback) { node, path in reader.double(node, path, what: what, float: true, isValid: isValid) }
         }
+        let positive = "a number > 0"
+        let unit = "a number in [0, 1)"
+        let defaults = OptimizerPlan.defaults(name)
+        let learningRate = number(.learningRate, defaults.learningRate, what: positive) { $0 > 0 }
         let onlyFor: [(OptimizerKey, OptimizerName)] = [(.momentum, .sgd), (.nesterov, .sgd), (.beta1, .adam), (.beta2, .adam), (.epsilon, .adam)]
         for (key, owner) in onlyFor where owner != name {
             if let entry = section.entries[key] {
@@ -478,31 +484,19 @@ extension ExperimentReader {
                 failed = true
             }
         }
-        if name == .sgd {
-            if let node = section[.momentum] {
-                plan.momentum = check(reader.double(node, section.path(.momentum), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .momentum) ?? 0
-            }
-            if let node = section[.nesterov] { plan.nesterov = check(reader.bool(node, section.path(.nesterov)), .nesterov) ?? false }
-        } else {
-            if let node = section[.beta1] {
-                plan.beta1 = check(reader.double(node, section.path(.beta1), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .beta1) ?? 0
-            }
-            if let node = section[.beta2] {
-                plan.beta2 = check(reader.double(node, section.path(.beta2), what: unit, float: true) { $0 >= 0 && $0 < 1 }, .beta2) ?? 0
-            }
-            if let node = section[.epsilon] {
-                plan.epsilon = check(reader.double(node, section.path(.epsilon), what: positive, float: true) { $0 > 0 }, .epsilon) ?? 0
-            }
+        let plan: OptimizerPlan
+        switch defaults {
+        case .sgd(_, let momentum, let nesterov):
+            plan = .sgd(learningRate: learningRate,
+                        momentum: number(.momentum, momentum, what: unit) { $0 >= 0 && $0 < 1 },
+                        nesterov: value(.nesterov, nesterov) { node, path in reader.bool(node, path) })
+        case .adam(_, let beta1, let beta2, let epsilon):
+            plan = .adam(learningRate: learningRate,
+                         beta1: number(.beta1, beta1, what: unit) { $0 >= 0 && $0 < 1 },
+                         beta2: number(.beta2, beta2, what: unit) { $0 >= 0 && $0 < 1 },
+                         epsilon: number(.epsilon, epsilon, what: positive) { $0 > 0 })
         }
         return failed ? nil : plan
-    }
-
-    /// Keras' default learning rates: SGD 0.01, Adam 0.001.
-    static func defaultLearningRate(_ name: OptimizerName) -> Double {
-        switch name {
-        case .sgd: 0.01
-        case .adam: 0.001
-        }
     }
 
     private mutating func readClassWeight(_ node: YAMLNode, _ path: String) -> ClassWeightPlan? {

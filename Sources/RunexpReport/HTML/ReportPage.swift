@@ -167,13 +167,12 @@ public enum ReportPage {
         let training = cell.training
         let optimizer = training.optimizer
         var optimizerText = "\(optimizer.name.rawValue), learning rate \(ScalarSyntax.format(optimizer.learningRate))"
-        switch optimizer.name {
-        case .sgd:
-            if optimizer.momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(optimizer.momentum))" }
-            if optimizer.nesterov { optimizerText += ", Nesterov" }
-        case .adam:
-            optimizerText += ", β1 \(ScalarSyntax.format(optimizer.beta1)), β2 \(ScalarSyntax.format(optimizer.beta2)), "
-                + "ε \(ScalarSyntax.format(optimizer.epsilon))"
+        switch optimizer {
+        case .sgd(_, let momentum, let nesterov):
+            if momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(momentum))" }
+            if nesterov { optimizerText += ", Nesterov" }
+        case .adam(_, let beta1, let beta2, let epsilon):
+            optimizerText += ", β1 \(ScalarSyntax.format(beta1)), β2 \(ScalarSyntax.format(beta2)), ε \(ScalarSyntax.format(epsilon))"
         }
         rows.append(["optimizer", optimizerText])
         rows.append(["training", "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"])

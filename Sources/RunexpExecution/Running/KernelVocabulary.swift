@@ -1,0 +1,60 @@
+import RunexpKernel
+import RunexpPlan
+
+// The plan's vocabulary in the kernel's terms. Every mapping is an exhaustive switch: a name added
+// to the plan without a kernel counterpart is a compile error here, never a silent fallback
+// (an unknown activation used to train as linear, an unknown loss as categorical cross-entropy).
+// KernelVocabularyTests holds the names on both sides equal.
+
+extension Activation {
+    init(_ name: ActivationName) {
+        switch name {
+        case .linear: self = .linear
+        case .relu: self = .relu
+        case .tanh: self = .tanh
+        case .sigmoid: self = .sigmoid
+        case .softmax: self = .softmax
+        }
+    }
+}
+
+extension LossKind {
+    init(_ name: LossName) {
+        switch name {
+        case .categoricalCrossentropy: self = .categoricalCrossentropy
+        case .binaryCrossentropy: self = .binaryCrossentropy
+        }
+    }
+}
+
+extension MonitoredMetric {
+    init(_ name: MonitorName) {
+        switch name {
+        case .valLoss: self = .valLoss
+        case .valAccuracy: self = .valAccuracy
+        case .loss: self = .loss
+        case .accuracy: self = .accuracy
+        }
+    }
+}
+
+extension OptimizerSpec {
+    init(_ plan: OptimizerPlan) {
+        switch plan {
+        case .sgd(let learningRate, let momentum, let nesterov):
+            self = .sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
+        case .adam(let learningRate, let beta1, let beta2, let epsilon):
+            self = .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        }
+    }
+}
+
+extension LayerSpec {
+    /// `layer` with `units: classes` resolved to `classes`.
+    init(_ layer: LayerPlan, classes: Int) {
+        switch layer {
+        case .dense(let units, let activation): self = .dense(units: units.resolved(classes: classes), activation: Activation(activation))
+        case .dropout(let rate): self = .dropout(rate: rate)
+        }
+    }
+}

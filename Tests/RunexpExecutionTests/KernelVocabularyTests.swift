@@ -1,0 +1,38 @@
+import Foundation
+import RunexpKernel
+import RunexpPlan
+import Testing
+@testable import RunexpExecution
+
+/// The plan and the kernel spell their vocabulary the same way, case for case (the mappings are
+/// exhaustive switches; this holds each case to its namesake).
+@Suite struct KernelVocabularyTests {
+    @Test func everyPlanNameMapsToTheKernelsNamesake() {
+        #expect(ActivationName.allCases.map { Activation($0).rawValue } == ActivationName.allCases.map(\.rawValue))
+        #expect(LossName.allCases.map { LossKind($0).rawValue } == LossName.allCases.map(\.rawValue))
+        #expect(MonitorName.allCases.map { MonitoredMetric($0).rawValue } == MonitorName.allCases.map(\.rawValue))
+        #expect(Set(Activation.allCases.map(\.rawValue)) == Set(ActivationName.allCases.map(\.rawValue)))
+        #expect(Set(LossKind.allCases.map(\.rawValue)) == Set(LossName.allCases.map(\.rawValue)))
+    }
+
+    @Test func optimizersKeepTheirOwnSettings() {
+        #expect(OptimizerSpec(.sgd(learningRate: 0.5, momentum: 0.9, nesterov: true))
+                == .sgd(learningRate: 0.5, momentum: 0.9, nesterov: true))
+        #expect(OptimizerSpec(.adam(learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-8))
+                == .adam(learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-8))
+    }
+
+    /// plan.json keeps the flat object the optimizer struct had: every key, the other optimizer's
+    /// at its defaults; reading refuses an object that mixes the two.
+    @Test func theOptimizerIsStoredAsBeforeAndReadBack() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let sgd = String(decoding: try encoder.encode(OptimizerPlan.sgd(learningRate: 0.1, momentum: 0.5)), as: UTF8.self)
+        #expect(sgd == #"{"beta1":0.9,"beta2":0.999,"epsilon":1e-07,"learningRate":0.1,"momentum":0.5,"name":"sgd","nesterov":false}"#)
+        for plan in [OptimizerPlan.sgd(learningRate: 0.1, momentum: 0.5, nesterov: true), .adam(learningRate: 0.01, beta1: 0.5)] {
+            #expect(try JSONDecoder().decode(OptimizerPlan.self, from: try encoder.encode(plan)) == plan)
+        }
+        let mixed = #"{"beta1":0.5,"beta2":0.999,"epsilon":1e-07,"learningRate":0.1,"momentum":0,"name":"sgd","nesterov":false}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(OptimizerPlan.self, from: Data(mixed.utf8)) }
+    }
+}
