@@ -25,8 +25,8 @@ import Testing
                     continue
                 }
                 #expect(footprint.parameters == network.parameterCount, "\(name)")
-                let training = Plan(network: network, capacity: 32, training: true).arenaCount
-                let inference = Plan(network: network, capacity: min(rows, 256), training: false).arenaCount
+                let training = ArenaLayout(network: network, capacity: 32, training: true).arenaCount
+                let inference = ArenaLayout(network: network, capacity: min(rows, 256), training: false).arenaCount
                 let floats = network.parameterCount * (copies - 1 + (restore ? 1 : 0)) + training + inference
                     + rows * network.probabilityColumns
                 #expect(footprint.bytes >= 4 * floats, "\(name): \(footprint.bytes) < \(4 * floats)")

@@ -1,4 +1,4 @@
-/// A fully connected layer `y = activation(x·W + b)` bound to its slots in the parameter vector and a ``Plan``'s arena.
+/// A fully connected layer `y = activation(x·W + b)` bound to its slots in the parameter vector and a ``ArenaLayout``'s arena.
 ///
 /// W is inputWidth × units row-major at `kernel`, b is units at `bias` (offsets into the parameters and,
 /// identically, into the gradient vector). With fewer than 8 units the layer keeps Wᵀ (units × inputWidth)
@@ -13,11 +13,11 @@ struct Dense: Sendable {
     let output: Int
     /// Arena offset of ∂L/∂x, or nil when no trainable layer lies upstream (nobody needs it).
     let inputGradient: Int?
-    /// Arena offset of ∂L/∂y (turned into ∂L/∂z in place), or −1 in an inference plan.
+    /// Arena offset of ∂L/∂y (turned into ∂L/∂z in place), or −1 in an inference layout.
     let outputGradient: Int
     let transposedKernel: Int?
     let transposedKernelGradient: Int?
-    /// The arithmetic of this layer's products (the ``Plan``'s).
+    /// The arithmetic of this layer's products (the ``ArenaLayout``'s).
     let path: KernelCodePath
     /// The loss has already written ∂L/∂z (softmax/sigmoid fused with cross-entropy).
     var lossFused = false

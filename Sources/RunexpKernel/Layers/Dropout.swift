@@ -1,11 +1,11 @@
 import CRunexpKernelAVX2
 
-/// Inverted dropout bound to a ``Plan``'s arena: `y = x · m` with `m = 1/(1−rate)` where kept, 0 where dropped.
+/// Inverted dropout bound to a ``ArenaLayout``'s arena: `y = x · m` with `m = 1/(1−rate)` where kept, 0 where dropped.
 ///
 /// A unit is kept iff its 24-bit uniform draw `u` satisfies `u ≥ rate` (Keras/TF's rule), computed
 /// exactly as `u·2²⁴ ≥ ⌈rate·2²⁴⌉`. The mask (rows × width) holds the multipliers, not 0/1 flags.
-/// When ``input`` is ``Plan/external`` the layer gathers its input rows from the data set itself.
-/// Layers with rate 0 are never compiled into a plan, so they draw nothing.
+/// When ``input`` is ``ArenaLayout/external`` the layer gathers its input rows from the data set itself.
+/// Layers with rate 0 are never compiled into a layout, so they draw nothing.
 struct Dropout: Sendable {
     let width: Int
     let scale: Float

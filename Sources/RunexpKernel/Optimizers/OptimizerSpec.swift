@@ -5,3 +5,35 @@ public enum OptimizerSpec: Sendable, Hashable {
     case sgd(learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false)
     case adam(learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7)
 }
+
+/// An optimizer's state and update rule: what ``Trainer`` calls after each batch's backward pass.
+///
+/// Adding an optimizer is a type that conforms (its state, its float32 formula), a case of
+/// ``OptimizerSpec`` and its line in ``OptimizerSpec/makeUpdate(parameterCount:)``; the compiler
+/// points at every other place (the plan's `OptimizerPlan`, its mapping, the report's text).
+protocol ParameterUpdate: Sendable {
+    /// Updates `count` parameters from their gradients; false when a parameter became non-finite.
+    mutating func apply(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int,
+                        path: KernelCodePath) -> Bool
+}
+
+extension SGD: ParameterUpdate {}
+
+extension Adam: ParameterUpdate {
+    mutating func apply(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int,
+                        path: KernelCodePath) -> Bool {
+        apply(parameters: parameters, gradients: gradients, count: count)
+    }
+}
+
+extension OptimizerSpec {
+    /// A fresh state of this optimizer for `parameterCount` parameters.
+    func makeUpdate(parameterCount: Int) -> any ParameterUpdate {
+        switch self {
+        case .sgd(let learningRate, let momentum, let nesterov):
+            SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov, parameterCount: parameterCount)
+        case .adam(let learningRate, let beta1, let beta2, let epsilon):
+            Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, parameterCount: parameterCount)
+        }
+    }
+}

@@ -129,10 +129,10 @@ public struct Network: Sendable {
     /// ``probabilities(for:)`` with the products' arithmetic chosen by the caller (tests compare paths).
     func probabilities(for samples: Samples, path: KernelCodePath) -> [Float] {
         precondition(samples.width == inputWidth, "samples have width \(samples.width), network expects \(inputWidth)")
-        let plan = Plan(network: self, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
-        var arena = [Float](repeating: 0, count: plan.arenaCount)
+        let layout = ArenaLayout(network: self, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
+        var arena = [Float](repeating: 0, count: layout.arenaCount)
         var output = [Float](repeating: 0, count: samples.rows * probabilityColumns)
-        plan.predict(parameters: storage, arena: &arena, features: samples.features, rows: samples.rows, into: &output)
+        layout.predict(parameters: storage, arena: &arena, features: samples.features, rows: samples.rows, into: &output)
         return output
     }
 

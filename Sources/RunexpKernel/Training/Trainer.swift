@@ -16,12 +16,11 @@ public struct Trainer: Sendable {
     /// A step produced a non-finite loss (no update was applied) or non-finite parameters.
     public private(set) var diverged = false
 
-    let plan: Plan
+    let layout: ArenaLayout
     var arena: [Float]
     private var rowScratch: [Int]
     private let classWeights: [Float]
-    private var sgd: SGD?
-    private var adam: Adam?
+    private var optimizer: any ParameterUpdate
 
     /// Prepares to train `network`; `batchCapacity` defaults to `settings.batchSize`.
     ///
@@ -43,19 +42,12 @@ public struct Trainer: Sendable {
         self.classCount = classCount
         let capacity = max(1, batchCapacity ?? settings.batchSize)
         self.batchCapacity = capacity
-        self.plan = Plan(network: network, capacity: capacity, training: true, path: path)
-        self.arena = [Float](repeating: 0, count: plan.arenaCount)
+        self.layout = ArenaLayout(network: network, capacity: capacity, training: true, path: path)
+        self.arena = [Float](repeating: 0, count: layout.arenaCount)
         self.rowScratch = Array(0..<capacity)
         self.classWeights = settings.classWeights.isEmpty
             ? [Float](repeating: 1, count: classCount) : settings.classWeights
-        switch settings.optimizer {
-        case .sgd(let learningRate, let momentum, let nesterov):
-            sgd = SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov,
-                      parameterCount: network.parameterCount)
-        case .adam(let learningRate, let beta1, let beta2, let epsilon):
-            adam = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                        parameterCount: network.parameterCount)
-        }
+        self.optimizer = settings.optimizer.makeUpdate(parameterCount: network.parameterCount)
     }
 
     /// One optimizer step on all rows of `batch` with the given dropout keep flags; returns the batch loss.
@@ -67,9 +59,9 @@ public struct Trainer: Sendable {
     public mutating func step(batch: Samples, keepMasks: [[Float]]? = nil) -> Float {
         precondition(batch.rows >= 1 && batch.rows <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
         checkLabels(batch, rows: 0..<batch.rows)
-        let plan = plan
+        let layout = layout
         arena.withUnsafeMutableBufferPointer { a in
-            plan.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
+            layout.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
         }
         let indices = rowScratch
         return indices.withUnsafeBufferPointer { rows in
@@ -89,15 +81,15 @@ public struct Trainer: Sendable {
     mutating func gradients(batch: Samples, keepMasks: [[Float]]?) -> (loss: Float, gradients: [Float]) {
         precondition(batch.rows >= 1 && batch.rows <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
         checkLabels(batch, rows: 0..<batch.rows)
-        let plan = plan
+        let layout = layout
         arena.withUnsafeMutableBufferPointer { a in
-            plan.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
+            layout.setMasks(arena: a.baseAddress!, rows: batch.rows, keepMasks: keepMasks)
         }
         let indices = rowScratch
         let loss = indices.withUnsafeBufferPointer { rows in
             step(on: batch, rows: UnsafeBufferPointer(rebasing: rows[0..<batch.rows]), update: false).loss
         }
-        let gradients = Array(arena[plan.parameterGradients..<(plan.parameterGradients + plan.parameterCount)])
+        let gradients = Array(arena[layout.parameterGradients..<(layout.parameterGradients + layout.parameterCount)])
         return (loss, gradients)
     }
 
@@ -114,9 +106,9 @@ public struct Trainer: Sendable {
         on data: Samples, rows: UnsafeBufferPointer<Int>, rng: inout some RandomNumberGenerator
     ) -> StepResult {
         precondition(rows.count >= 1 && rows.count <= batchCapacity, "batch must have 1...\(batchCapacity) rows")
-        let plan = plan
+        let layout = layout
         arena.withUnsafeMutableBufferPointer { a in
-            plan.drawMasks(arena: a.baseAddress!, rows: rows.count, rng: &rng)
+            layout.drawMasks(arena: a.baseAddress!, rows: rows.count, rng: &rng)
         }
         return step(on: data, rows: rows, update: true)
     }
@@ -125,30 +117,32 @@ public struct Trainer: Sendable {
     mutating func step(on data: Samples, rows: UnsafeBufferPointer<Int>, update: Bool) -> StepResult {
         precondition(data.width == network.inputWidth, "samples have width \(data.width), network expects \(network.inputWidth)")
         let (loss, correct) = Trainer.forwardBackward(
-            plan: plan, lossKind: settings.loss, classWeights: classWeights,
+            layout: layout, lossKind: settings.loss, classWeights: classWeights,
             parameters: &network.storage, arena: &arena, data: data, rows: rows)
         guard update else { return StepResult(loss: loss, correct: correct, finite: loss.isFinite) }
         guard loss.isFinite else {
             diverged = true
             return StepResult(loss: loss, correct: correct, finite: false)
         }
-        let gradientOffset = plan.parameterGradients
-        let finite = network.storage.withUnsafeMutableBufferPointer { w in
-            arena.withUnsafeBufferPointer { a in
-                let g = a.baseAddress! + gradientOffset
-                if sgd != nil {
-                    return sgd!.apply(parameters: w.baseAddress!, gradients: g, count: w.count, path: plan.path)
-                }
-                return adam!.apply(parameters: w.baseAddress!, gradients: g, count: w.count)
-            }
-        }
+        let finite = Self.update(&network.storage, with: &optimizer, gradients: arena, at: layout.parameterGradients, path: layout.path)
         stepCount += 1
         if !finite { diverged = true }
         return StepResult(loss: loss, correct: correct, finite: finite)
     }
 
+    /// One optimizer step on `parameters` from the gradients at `offset` in `arena` (the stored
+    /// properties are passed apart, so that the optimizer's state is updated in place).
+    private static func update(_ parameters: inout [Float], with optimizer: inout any ParameterUpdate, gradients arena: [Float],
+                               at offset: Int, path: KernelCodePath) -> Bool {
+        parameters.withUnsafeMutableBufferPointer { w in
+            arena.withUnsafeBufferPointer { a in
+                optimizer.apply(parameters: w.baseAddress!, gradients: a.baseAddress! + offset, count: w.count, path: path)
+            }
+        }
+    }
+
     private static func forwardBackward(
-        plan: Plan, lossKind: LossKind, classWeights: [Float],
+        layout: ArenaLayout, lossKind: LossKind, classWeights: [Float],
         parameters: inout [Float], arena: inout [Float], data: Samples, rows: UnsafeBufferPointer<Int>
     ) -> (loss: Float, correct: Int) {
         let count = rows.count
@@ -161,28 +155,28 @@ public struct Trainer: Sendable {
                             let p = UnsafePointer(parameterBuffer.baseAddress!)
                             let a = arenaBuffer.baseAddress!
                             let features = featureBuffer.baseAddress!
-                            if plan.gathersInput {
-                                let gathered = a + plan.input
+                            if layout.gathersInput {
+                                let gathered = a + layout.input
                                 for i in 0..<count {
                                     (gathered + i * width).update(from: features + rows[i] * width, count: width)
                                 }
                             }
-                            plan.prepare(parameters: p, arena: a)
-                            plan.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
+                            layout.prepare(parameters: p, arena: a)
+                            layout.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
                             let result: (loss: Float, correct: Int)
                             switch lossKind {
                             case .categoricalCrossentropy:
                                 result = CrossEntropy.categorical(
-                                    probabilities: a + plan.output, classes: plan.outputWidth,
+                                    probabilities: a + layout.output, classes: layout.outputWidth,
                                     labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
-                                    classWeights: weightBuffer.baseAddress!, gradient: a + plan.outputGradient)
+                                    classWeights: weightBuffer.baseAddress!, gradient: a + layout.outputGradient)
                             case .binaryCrossentropy:
                                 result = CrossEntropy.binary(
-                                    probabilities: a + plan.output,
+                                    probabilities: a + layout.output,
                                     labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
-                                    classWeights: weightBuffer.baseAddress!, gradient: a + plan.outputGradient)
+                                    classWeights: weightBuffer.baseAddress!, gradient: a + layout.outputGradient)
                             }
-                            plan.backward(parameters: p, arena: a, rows: count)
+                            layout.backward(parameters: p, arena: a, rows: count)
                             return result
                         }
                     }

@@ -8,7 +8,7 @@ public struct TrainingFootprint: Sendable, Equatable {
     public let parameters: Int
     /// Bytes a run holds at its peak, an upper bound: the parameters, their gradients, the
     /// optimizer's state and the best weights kept for early stopping; the training arena of a batch
-    /// (``Plan``'s regions, each rounded up to 16 floats, and the packing scratch); the evaluation
+    /// (``ArenaLayout``'s regions, each rounded up to 16 floats, and the packing scratch); the evaluation
     /// arena and the probabilities of the largest part evaluated.
     public let bytes: Int
 

@@ -2,22 +2,22 @@
 struct ValidationProbe {
     let samples: Samples
     let classCount: Int
-    private let plan: Plan
+    private let layout: ArenaLayout
     private var arena: [Float]
     private var probabilities: [Float]
 
     init(network: Network, samples: Samples, path: KernelCodePath = .selected) {
         self.samples = samples
         self.classCount = network.probabilityColumns
-        self.plan = Plan(network: network, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
-        self.arena = [Float](repeating: 0, count: plan.arenaCount)
+        self.layout = ArenaLayout(network: network, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
+        self.arena = [Float](repeating: 0, count: layout.arenaCount)
         self.probabilities = [Float](repeating: 0, count: samples.rows * network.probabilityColumns)
     }
 
     /// Unweighted mean clipped cross-entropy and argmax accuracy, exactly as ``evaluate`` computes them
     /// on ``Network/probabilities(for:)``.
     mutating func measure(_ network: Network) -> (loss: Double, accuracy: Double) {
-        plan.predict(
+        layout.predict(
             parameters: network.storage, arena: &arena, features: samples.features, rows: samples.rows,
             into: &probabilities)
         let rows = samples.rows, classCount = classCount

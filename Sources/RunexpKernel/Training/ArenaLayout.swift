@@ -5,7 +5,7 @@
 /// shared by dense layers with ≥ ``MatrixProducts/packedColumns`` units, and the parameter gradient
 /// vector (training only, laid out like ``Network/parameters``). Inference plans drop every dropout
 /// layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
-struct Plan: Sendable {
+struct ArenaLayout: Sendable {
     enum Layer: Sendable {
         case dense(Dense)
         case dropout(Dropout)
@@ -57,7 +57,7 @@ struct Plan: Sendable {
         var leadingDropout = false
         if case .dropout = firstActive { leadingDropout = training }
         gathersInput = training && !leadingDropout
-        input = gathersInput ? allocate(capacity * network.inputWidth) : Plan.external
+        input = gathersInput ? allocate(capacity * network.inputWidth) : ArenaLayout.external
 
         var layers: [Layer] = []
         var current = input
@@ -121,7 +121,7 @@ struct Plan: Sendable {
     private static func address(
         _ offset: Int, arena: UnsafeMutablePointer<Float>, external: UnsafePointer<Float>
     ) -> UnsafePointer<Float> {
-        offset == Plan.external ? external : UnsafePointer(arena + offset)
+        offset == ArenaLayout.external ? external : UnsafePointer(arena + offset)
     }
 
     /// Refreshes derived copies of the parameters (Wᵀ of narrow dense layers).
@@ -133,7 +133,7 @@ struct Plan: Sendable {
 
     /// Runs every layer forward on `rows` rows.
     ///
-    /// `external` supplies the input rows of inference plans; a training plan without ``gathersInput``
+    /// `external` supplies the input rows of inference plans; a training layout without ``gathersInput``
     /// reads row `rowIndices[i]` of `external` (the whole feature matrix) for batch row i.
     func forward(
         parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
@@ -144,13 +144,13 @@ struct Plan: Sendable {
             case .dense(let dense):
                 dense.forward(
                     parameters: parameters, arena: arena,
-                    input: Plan.address(dense.input, arena: arena, external: external), rows: rows)
+                    input: ArenaLayout.address(dense.input, arena: arena, external: external), rows: rows)
             case .dropout(let dropout):
-                if dropout.input == Plan.external, let rowIndices {
+                if dropout.input == ArenaLayout.external, let rowIndices {
                     dropout.forward(arena: arena, features: external, rowIndices: rowIndices, rows: rows)
                 } else {
                     dropout.forward(
-                        arena: arena, input: Plan.address(dropout.input, arena: arena, external: external), rows: rows)
+                        arena: arena, input: ArenaLayout.address(dropout.input, arena: arena, external: external), rows: rows)
                 }
             }
         }
@@ -223,7 +223,7 @@ struct Plan: Sendable {
                             let count = min(capacity, rows - start)
                             let x = featureBuffer.baseAddress! + start * width
                             forward(parameters: p, arena: a, external: x, rowIndices: nil, rows: count)
-                            let y = Plan.address(self.output, arena: a, external: x)
+                            let y = ArenaLayout.address(self.output, arena: a, external: x)
                             let out = outputBuffer.baseAddress! + start * columns
                             if expands {
                                 for i in 0..<count {
