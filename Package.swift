@@ -65,22 +65,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers the test targets share: temporary folders, running a program with a deadline,
+        // and the built runexp binary. Foundation only.
+        .target(name: "RunexpTestSupport", path: "Tests/RunexpTestSupport"),
         .testTarget(
             name: "RunexpPlanTests",
-            dependencies: ["RunexpPlan"],
+            dependencies: ["RunexpPlan", "RunexpTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "RunexpExecutionTests",
-            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel"]
+            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel", "RunexpTestSupport"]
         ),
         .testTarget(
             name: "RunexpReportTests",
-            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan"],
+            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpExecution", "RunexpPlan"]),
-        .testTarget(name: "RunexpCLITests", dependencies: ["runexp"]),
+        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
+        .testTarget(name: "RunexpCLITests", dependencies: ["runexp", "RunexpTestSupport"]),
     ]
 )

@@ -1,48 +1,12 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 
 /// Runs the built `runexp` binary and checks stdout, stderr, the exit code and the files it leaves.
 @Suite struct CLITests {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `runexp` executable next to this test bundle.
-    static var binary: String {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var candidate = directory
-        for _ in 0..<4 {
-            let path = candidate.appendingPathComponent("runexp").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-            candidate = candidate.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("runexp").path
-    }
-
-    func runexp(_ arguments: [String], in directory: String) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
-    }
-
+    /// A new temporary folder holding `exp/data.csv` and `exp/tiny.yaml`; removed by the caller.
     func workspace(csv: String = Self.csv, experiment: String = Self.experiment) throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory + "/exp", withIntermediateDirectories: true)
-        try csv.write(toFile: directory + "/exp/data.csv", atomically: true, encoding: .utf8)
-        try experiment.write(toFile: directory + "/exp/tiny.yaml", atomically: true, encoding: .utf8)
-        return directory
+        try TemporaryDirectory(prefix: "runexp-cli-", files: ["exp/data.csv": csv, "exp/tiny.yaml": experiment]).path
     }
 
     static let csv: String = {
@@ -90,7 +54,7 @@ import Testing
     @Test func runWritesAResultFolderAndPrintsTheBestCells() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(["exp/tiny.yaml", "--jobs", "2"], in: directory)
+        let output = try RunexpBinary.run(["exp/tiny.yaml", "--jobs", "2"], in: directory)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("Best cells by val_accuracy (maximize):"))
         #expect(output.stdout.contains("rank  units  val_accuracy (mean ± sd)"))
@@ -118,8 +82,8 @@ import Testing
     @Test func jobsOneAndTwoWriteIdenticalFolders() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let one = try runexp(["run", "exp/tiny.yaml", "--jobs", "1", "--out", "one", "--quiet"], in: directory)
-        let two = try runexp(["run", "exp/tiny.yaml", "--jobs", "2", "--out", "two", "--quiet"], in: directory)
+        let one = try RunexpBinary.run(["run", "exp/tiny.yaml", "--jobs", "1", "--out", "one", "--quiet"], in: directory)
+        let two = try RunexpBinary.run(["run", "exp/tiny.yaml", "--jobs", "2", "--out", "two", "--quiet"], in: directory)
         #expect(one.status == 0 && two.status == 0)
         let a = try resultFiles(directory + "/one/tiny/latest")
         let b = try resultFiles(directory + "/two/tiny/latest")
@@ -140,7 +104,7 @@ import Testing
     func badExperimentExitsOneWithALocatedMessageAndWritesNothing(name: String, from: String, to: String, message: String) throws {
         let directory = try workspace(experiment: Self.experiment.replacingOccurrences(of: from, with: to))
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(["exp/tiny.yaml"], in: directory)
+        let output = try RunexpBinary.run(["exp/tiny.yaml"], in: directory)
         #expect(output.status == 1)
         #expect(output.stderr.hasPrefix(message), "\(output.stderr)")
         #expect(!output.stderr.contains("Fatal error"))
@@ -153,7 +117,7 @@ import Testing
         #expect(csv != Self.csv)
         let directory = try workspace(csv: csv)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(["exp/tiny.yaml"], in: directory)
+        let output = try RunexpBinary.run(["exp/tiny.yaml"], in: directory)
         #expect(output.status == 1)
         #expect(output.stderr.hasPrefix("exp/data.csv:45:5: error: 'n/a' in feature column 'b' is not a finite number"), "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
@@ -165,7 +129,7 @@ import Testing
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "not a folder".write(toFile: directory + "/taken", atomically: true, encoding: .utf8)
-        let output = try runexp(["exp/tiny.yaml", "--out", "taken", "--quiet"], in: directory)
+        let output = try RunexpBinary.run(["exp/tiny.yaml", "--out", "taken", "--quiet"], in: directory)
         #expect(output.status == 3)
         #expect(output.stderr.hasPrefix("error: cannot create a result folder under 'taken/tiny'"), "\(output.stderr)")
         #expect(try String(contentsOfFile: directory + "/taken", encoding: .utf8) == "not a folder")
@@ -175,7 +139,7 @@ import Testing
     @Test func missingExperimentFileExitsOne() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(["exp/nope.yaml"], in: directory)
+        let output = try RunexpBinary.run(["exp/nope.yaml"], in: directory)
         #expect(output.status == 1)
         #expect(output.stderr.hasPrefix("exp/nope.yaml: error: no such file"), "\(output.stderr)")
     }
@@ -184,7 +148,7 @@ import Testing
     func usageErrorsExitTwo(arguments: [String]) throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(arguments, in: directory)
+        let output = try RunexpBinary.run(arguments, in: directory)
         #expect(output.status == 2)
         #expect(output.stderr.contains("Error:"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
@@ -194,10 +158,10 @@ import Testing
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "name: Bad\n".write(toFile: directory + "/exp/bad.yaml", atomically: true, encoding: .utf8)
-        let good = try runexp(["validate", "exp/tiny.yaml"], in: directory)
+        let good = try RunexpBinary.run(["validate", "exp/tiny.yaml"], in: directory)
         #expect(good.status == 0)
         #expect(good.stdout.isEmpty && good.stderr.isEmpty)
-        let bad = try runexp(["validate", "exp/tiny.yaml", "exp/bad.yaml"], in: directory)
+        let bad = try RunexpBinary.run(["validate", "exp/tiny.yaml", "exp/bad.yaml"], in: directory)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("exp/bad.yaml:1:7: error: name: 'Bad' is not a valid name"))
         #expect(!bad.stderr.contains("exp/tiny.yaml"))
@@ -206,12 +170,12 @@ import Testing
     @Test func planShowsCellsAndRuns() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try runexp(["plan", "exp/tiny.yaml"], in: directory)
+        let output = try RunexpBinary.run(["plan", "exp/tiny.yaml"], in: directory)
         #expect(output.status == 0)
         #expect(output.stdout.contains("cells: 2\n"))
         #expect(output.stdout.contains("runs: 4 (2 cells × 2 repetitions)\n"))
         #expect(output.stdout.contains("estimated wall time: "))
-        let json = try runexp(["plan", "exp/tiny.yaml", "--format", "json"], in: directory)
+        let json = try RunexpBinary.run(["plan", "exp/tiny.yaml", "--format", "json"], in: directory)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["cells"] as? [Any])?.count == 2)
     }
@@ -223,7 +187,7 @@ import Testing
             .appendingPathComponent("RunexpPlanTests/Fixtures/invalid")
         let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files.count >= 40)
-        let output = try runexp(["validate"] + files, in: corpus.path)
+        let output = try RunexpBinary.run(["validate"] + files, in: corpus.path)
         #expect(output.status == 1)
         #expect(output.stdout.isEmpty)
         let printed = output.stderr.split(separator: "\n").filter { $0.contains(": error: ") && $0.hasSuffix(".yaml") == false }

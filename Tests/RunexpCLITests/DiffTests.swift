@@ -1,10 +1,9 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 
 /// `runexp diff` tells signal from noise between two result folders.
 @Suite struct DiffTests {
-    let cli = CLITests()
-
     static let experiment = """
         name: diffs
         seed: 1
@@ -20,16 +19,13 @@ import Testing
         """
 
     func workspace() throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-diff-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try ResumeTests.csv.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-        return directory
+        try TemporaryDirectory(prefix: "runexp-diff-", files: ["data.csv": ResumeTests.csv]).path
     }
 
     /// Runs `experiment` into `<directory>/<out>` and returns the result folder.
     func run(_ experiment: String, _ directory: String, out: String) throws -> String {
         try experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
-        let output = try cli.runexp(["exp.yaml", "--out", out, "--quiet"], in: directory)
+        let output = try RunexpBinary.run(["exp.yaml", "--out", out, "--quiet"], in: directory)
         #expect(output.status == 0, "\(output.stderr)")
         return out + "/diffs/latest"
     }
@@ -39,7 +35,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let a = try run(Self.experiment, directory, out: "a")
         let b = try run(Self.experiment.replacingOccurrences(of: "seed: 1", with: "seed: 2"), directory, out: "b")
-        let output = try cli.runexp(["diff", a, b, "--format", "json", "--fail-on-regression"], in: directory)
+        let output = try RunexpBinary.run(["diff", a, b, "--format", "json", "--fail-on-regression"], in: directory)
         #expect(output.status == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(json["plan_changes"] as? [String] == ["seed: 1 → 2"])
@@ -57,7 +53,7 @@ import Testing
         let planted = Self.experiment.replacingOccurrences(of: "lr: [0.01, 0.1]", with: "lr: [0.01, 0.00001]")
             .replacingOccurrences(of: "epochs: 20", with: "epochs: 3")
         let b = try run(planted, directory, out: "b")
-        let output = try cli.runexp(["diff", a, b, "--fail-on-regression"], in: directory)
+        let output = try RunexpBinary.run(["diff", a, b, "--fail-on-regression"], in: directory)
         #expect(output.status == 4, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("  - lr: values removed: 0.1\n"))
         #expect(output.stdout.contains("  - lr: values added: 1e-05\n"))
@@ -67,7 +63,7 @@ import Testing
         #expect(output.stdout.contains(" worse\n"))
         let summary = try #require(output.stdout.split(separator: "\n").last)
         #expect(summary.hasPrefix("best val_accuracy ") && summary.hasSuffix(", worse"), "\(summary)")
-        let markdown = try cli.runexp(["diff", a, b, "--format", "markdown"], in: directory)
+        let markdown = try RunexpBinary.run(["diff", a, b, "--format", "markdown"], in: directory)
         #expect(markdown.status == 0)
         #expect(markdown.stdout.contains("| cell | A | B | Δ | 95% CI | verdict |"))
     }
@@ -81,7 +77,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let a = try run(Self.experiment, directory, out: "a")
         try FileManager.default.createDirectory(atPath: directory + "/notresult", withIntermediateDirectories: true)
-        let output = try cli.runexp(["diff", a, argument], in: directory)
+        let output = try RunexpBinary.run(["diff", a, argument], in: directory)
         #expect(output.status == 1)
         #expect(output.stderr == message + "\n")
     }
@@ -91,7 +87,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let a = try run(Self.experiment, directory, out: "a")
         _ = try run(Self.experiment.replacingOccurrences(of: "name: diffs", with: "name: other"), directory, out: "b")
-        let output = try cli.runexp(["diff", a, "b/other/latest"], in: directory)
+        let output = try RunexpBinary.run(["diff", a, "b/other/latest"], in: directory)
         #expect(output.status == 1)
         #expect(output.stderr.contains("holds experiment 'other' but"), "\(output.stderr)")
     }
@@ -100,28 +96,22 @@ import Testing
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@t"] + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            _ = try ChildProcess.run("/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@t"] + arguments,
+                                     in: directory, timeout: 60)
         }
         try git("init", "-q")
         try "results/\n".write(toFile: directory + "/.gitignore", atomically: true, encoding: .utf8)
         try Self.experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
         try git("add", ".")
         try git("commit", "-qm", "first")
-        _ = try cli.runexp(["exp.yaml", "--quiet"], in: directory)
+        _ = try RunexpBinary.run(["exp.yaml", "--quiet"], in: directory)
         try Self.experiment.replacingOccurrences(of: "seed: 1", with: "seed: 5").write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
         try git("commit", "-qam", "second")
-        _ = try cli.runexp(["exp.yaml", "--quiet"], in: directory)
-        let output = try cli.runexp(["diff", "HEAD~1", "HEAD"], in: directory)
+        _ = try RunexpBinary.run(["exp.yaml", "--quiet"], in: directory)
+        let output = try RunexpBinary.run(["diff", "HEAD~1", "HEAD"], in: directory)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("  - seed: 1 → 5\n"))
-        let missing = try cli.runexp(["diff", "HEAD~1", "HEAD", "--out", "elsewhere"], in: directory)
+        let missing = try RunexpBinary.run(["diff", "HEAD~1", "HEAD", "--out", "elsewhere"], in: directory)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no result folder under 'elsewhere' was made at commit"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 
 /// A run killed with SIGKILL at any point resumes to exactly the folder an uninterrupted run writes.
 @Suite struct ResumeTests {
@@ -36,11 +37,7 @@ import Testing
     let cli = CLITests()
 
     func workspace() throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-resume-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Self.csv.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-        try Self.experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
-        return directory
+        try TemporaryDirectory(prefix: "runexp-resume-", files: ["data.csv": Self.csv, "exp.yaml": Self.experiment]).path
     }
 
     /// The one result folder under `out/resume`.
@@ -57,7 +54,7 @@ import Testing
     @Test func killedRunsResumeToTheSameBytesTwentyTimes() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let reference = try cli.runexp(["exp.yaml", "--out", "reference", "--quiet"], in: directory)
+        let reference = try RunexpBinary.run(["exp.yaml", "--out", "reference", "--quiet"], in: directory)
         #expect(reference.status == 0, "\(reference.stderr)")
         let expected = try cli.resultFiles(directory + "/reference/resume/latest")
         #expect(expected.count == 9)  // 6 tables and 3 plots (a default heatmap, effects, curves)
@@ -66,25 +63,19 @@ import Testing
             let out = "killed\(attempt)"
             // Kill points from "folder just created" to well into the run.
             let killAfter = attempt * 4
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["exp.yaml", "--out", out, "--quiet", "--jobs", attempt % 2 == 0 ? "1" : "2"]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try RunexpBinary.start(["exp.yaml", "--out", out, "--quiet", "--jobs", attempt % 2 == 0 ? "1" : "2"],
+                                                 in: directory)
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning, Date() < deadline {
                 if let folder = folder(directory + "/" + out), journalLines(folder) >= killAfter { break }
                 usleep(500)
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.kill(SIGKILL)
             let killed = try #require(folder(directory + "/" + out))
             let saved = journalLines(killed)
             #expect(saved >= 0 && saved < 100, "attempt \(attempt): the run finished before it was killed")
 
-            let resumed = try cli.runexp(["exp.yaml", "--out", out, "--resume", "--quiet"], in: directory)
+            let resumed = try RunexpBinary.run(["exp.yaml", "--out", out, "--resume", "--quiet"], in: directory)
             #expect(resumed.status == 0, "attempt \(attempt): \(resumed.stderr)")
             #expect(try cli.resultFiles(killed) == expected, "attempt \(attempt) killed after \(saved) runs")
             #expect(!FileManager.default.fileExists(atPath: killed + "/.journal"))
@@ -94,17 +85,17 @@ import Testing
     @Test func resumeRefusesAChangedPlanAndListsTheChanges() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try cli.runexp(["exp.yaml", "--out", "o", "--quiet"], in: directory)
+        let first = try RunexpBinary.run(["exp.yaml", "--out", "o", "--quiet"], in: directory)
         #expect(first.status == 0)
         let done = try #require(folder(directory + "/o"))
         // A finished folder has nothing to resume.
-        let finished = try cli.runexp(["exp.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
+        let finished = try RunexpBinary.run(["exp.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
         #expect(finished.status == 1)
         #expect(finished.stderr.contains("is already complete; nothing to resume"))
         // A finished folder of another plan says so, not that it is complete.
         try Self.experiment.replacingOccurrences(of: "epochs: 20", with: "epochs: 22")
             .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
-        let foreign = try cli.runexp(["other.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
+        let foreign = try RunexpBinary.run(["other.yaml", "--out", "o", "--resume", done, "--quiet"], in: directory)
         #expect(foreign.status == 1)
         #expect(foreign.stderr.contains("the plan changed since") && foreign.stderr.contains("  - training.epochs: 20 → 22"),
                 "\(foreign.stderr)")
@@ -113,7 +104,7 @@ import Testing
         let changed = Self.experiment.replacingOccurrences(of: "epochs: 20", with: "epochs: 21")
             .replacingOccurrences(of: "lr: [0.001,", with: "lr: [0.0001, 0.001,")
         try changed.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
-        let refused = try cli.runexp(["exp.yaml", "--out", "o", "--resume", "--quiet"], in: directory)
+        let refused = try RunexpBinary.run(["exp.yaml", "--out", "o", "--resume", "--quiet"], in: directory)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("the plan changed since"), "\(refused.stderr)")
         #expect(refused.stderr.contains("  - lr: values added: 0.0001"))
@@ -123,11 +114,11 @@ import Testing
     @Test func resumeNeedsAnUnfinishedResultFolder() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let nothing = try cli.runexp(["exp.yaml", "--resume"], in: directory)
+        let nothing = try RunexpBinary.run(["exp.yaml", "--resume"], in: directory)
         #expect(nothing.status == 1)
         #expect(nothing.stderr.hasPrefix("error: no unfinished result folder under 'results/resume'"), "\(nothing.stderr)")
         try FileManager.default.createDirectory(atPath: directory + "/not-a-folder", withIntermediateDirectories: true)
-        let wrong = try cli.runexp(["exp.yaml", "--resume", "not-a-folder"], in: directory)
+        let wrong = try RunexpBinary.run(["exp.yaml", "--resume", "not-a-folder"], in: directory)
         #expect(wrong.status == 1)
         #expect(wrong.stderr.hasPrefix("error: 'not-a-folder' is not a runexp result folder: plan.json is missing"))
     }
@@ -135,13 +126,7 @@ import Testing
     @Test func aLockedFolderIsRefused() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["exp.yaml", "--out", "o", "--quiet", "--jobs", "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try RunexpBinary.start(["exp.yaml", "--out", "o", "--quiet", "--jobs", "1"], in: directory)
         var running: String?
         let deadline = Date().addingTimeInterval(30)
         while running == nil, Date() < deadline {
@@ -149,10 +134,9 @@ import Testing
             usleep(500)
         }
         let path = try #require(running)
-        let second = try cli.runexp(["exp.yaml", "--out", "o", "--resume", path, "--quiet"], in: directory)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let second = try RunexpBinary.run(["exp.yaml", "--out", "o", "--resume", path, "--quiet"], in: directory)
+        process.kill(SIGKILL)
         #expect(second.status == 1)
-        #expect(second.stderr.contains("is being written by another runexp process (pid \(process.processIdentifier)"), "\(second.stderr)")
+        #expect(second.stderr.contains("is being written by another runexp process (pid \(process.pid)"), "\(second.stderr)")
     }
 }

@@ -1,16 +1,13 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 
 /// Sharded runs merge into exactly the folder a single machine writes; merge refuses bad input.
 @Suite struct ShardCLITests {
     let cli = CLITests()
 
     func workspace() throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-shard-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try ResumeTests.csv.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-        try DiffTests.experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
-        return directory
+        try TemporaryDirectory(prefix: "runexp-shard-", files: ["data.csv": ResumeTests.csv, "exp.yaml": DiffTests.experiment]).path
     }
 
     func shardsDirectory(_ directory: String, out: String) throws -> String {
@@ -23,17 +20,17 @@ import Testing
     @Test func threeShardsMergeToTheSingleMachineFolder() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let single = try cli.runexp(["exp.yaml", "--out", "single", "--quiet"], in: directory)
+        let single = try RunexpBinary.run(["exp.yaml", "--out", "single", "--quiet"], in: directory)
         #expect(single.status == 0)
         for index in [3, 1, 2] {
-            let shard = try cli.runexp(["exp.yaml", "--out", "sharded", "--shard", "\(index)/3", "--quiet"], in: directory)
+            let shard = try RunexpBinary.run(["exp.yaml", "--out", "sharded", "--shard", "\(index)/3", "--quiet"], in: directory)
             #expect(shard.status == 0, "\(shard.stderr)")
             #expect(shard.stdout.hasPrefix("Shard \(index)/3 done: "))
         }
         let shards = try shardsDirectory(directory, out: "sharded")
-        let status = try cli.runexp(["status", shards], in: directory)
+        let status = try RunexpBinary.run(["status", shards], in: directory)
         #expect(status.stdout.contains("3 of 3 shards done, 24 of 24 runs\n"), "\(status.stdout)")
-        let merge = try cli.runexp(["merge", shards, "--out", "sharded"], in: directory)
+        let merge = try RunexpBinary.run(["merge", shards, "--out", "sharded"], in: directory)
         #expect(merge.status == 0, "\(merge.stderr)")
         let merged = try cli.resultFiles(directory + "/sharded/diffs/latest")
         #expect(merged == (try cli.resultFiles(directory + "/single/diffs/latest")))
@@ -41,11 +38,11 @@ import Testing
             with: Data(contentsOf: URL(fileURLWithPath: directory + "/sharded/diffs/latest/provenance.json"))) as? [String: Any])
         #expect(provenance["merged_from"] as? [String] == ["shard-1-of-3", "shard-2-of-3", "shard-3-of-3"].map { shards + "/" + $0 })
         // Once merged, status says where to, not to merge.
-        let after = try cli.runexp(["status", shards], in: directory)
+        let after = try RunexpBinary.run(["status", shards], in: directory)
         let mergedInto = try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/sharded/diffs/latest")
         #expect(after.stdout.hasSuffix("All shards done and merged: \(directory)/sharded/diffs/\(mergedInto)\n"), "\(after.stdout)")
         // A shard run again is already done.
-        let again = try cli.runexp(["exp.yaml", "--out", "sharded", "--shard", "2/3", "--quiet"], in: directory)
+        let again = try RunexpBinary.run(["exp.yaml", "--out", "sharded", "--shard", "2/3", "--quiet"], in: directory)
         #expect(again.status == 0)
         #expect(again.stdout.hasPrefix("Shard 2/3 is already done"))
     }
@@ -53,9 +50,9 @@ import Testing
     @Test func mergeRefusesMissingUnfinishedAndMixedShards() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try cli.runexp(["exp.yaml", "--out", "o", "--shard", "1/3", "--quiet"], in: directory)
+        _ = try RunexpBinary.run(["exp.yaml", "--out", "o", "--shard", "1/3", "--quiet"], in: directory)
         let shards = try shardsDirectory(directory, out: "o")
-        let missing = try cli.runexp(["merge", shards, "--out", "o"], in: directory)
+        let missing = try RunexpBinary.run(["merge", shards, "--out", "o"], in: directory)
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: shards 2, 3 of 3 are missing; run or name them\n")
 
@@ -64,23 +61,23 @@ import Testing
         try FileManager.default.copyItem(atPath: directory + "/" + shards + "/shard-1-of-3", toPath: shard2)
         try FileManager.default.removeItem(atPath: shard2 + "/shard.json")
         try Data("{}\n".utf8).write(to: URL(fileURLWithPath: shard2 + "/.journal"))
-        let unfinished = try cli.runexp(["merge", shards, "--out", "o"], in: directory)
+        let unfinished = try RunexpBinary.run(["merge", shards, "--out", "o"], in: directory)
         #expect(unfinished.status == 1)
         #expect(unfinished.stderr.contains("shard-2-of-3' is unfinished (1 runs journaled); resume those shards"), "\(unfinished.stderr)")
-        let status = try cli.runexp(["status", "o/diffs"], in: directory)
+        let status = try RunexpBinary.run(["status", "o/diffs"], in: directory)
         #expect(status.stdout.contains("2/3    stopped"), "\(status.stdout)")
         #expect(status.stdout.contains("To finish: rerun shard 2/3, shard 3/3"))
 
         // The same shard given twice.
-        let twice = try cli.runexp(["merge", shards + "/shard-1-of-3", shards + "/shard-1-of-3", "--out", "o"], in: directory)
+        let twice = try RunexpBinary.run(["merge", shards + "/shard-1-of-3", shards + "/shard-1-of-3", "--out", "o"], in: directory)
         #expect(twice.status == 1)
         #expect(twice.stderr.contains("shard 1 of 3 is given twice"))
 
         // Shards of another plan.
         try DiffTests.experiment.replacingOccurrences(of: "seed: 1", with: "seed: 9").write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
-        _ = try cli.runexp(["exp.yaml", "--out", "p", "--shard", "1/3", "--quiet"], in: directory)
+        _ = try RunexpBinary.run(["exp.yaml", "--out", "p", "--shard", "1/3", "--quiet"], in: directory)
         let other = try shardsDirectory(directory, out: "p")
-        let mixed = try cli.runexp(["merge", shards + "/shard-1-of-3", other + "/shard-1-of-3", "--out", "o"], in: directory)
+        let mixed = try RunexpBinary.run(["merge", shards + "/shard-1-of-3", other + "/shard-1-of-3", "--out", "o"], in: directory)
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("are shards of different plans"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/o/diffs/latest"))
@@ -89,7 +86,7 @@ import Testing
     @Test func submitDryRunWritesTheJobScripts() throws {
         let directory = try workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try cli.runexp(["submit", "exp.yaml", "--slurm", "--array-size", "4", "--partition", "debug", "--time", "00:10:00",
+        let output = try RunexpBinary.run(["submit", "exp.yaml", "--slurm", "--array-size", "4", "--partition", "debug", "--time", "00:10:00",
                                      "--cpus-per-task", "2", "--dry-run"], in: directory)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("Would run: sbatch --parsable --array=0-3 "))
@@ -99,7 +96,7 @@ import Testing
         #expect(script.contains(" run exp.yaml --out results --shard-from-env --shard-count 4 --jobs \"${SLURM_CPUS_PER_TASK:-2}\" --quiet\n"))
         let merge = try String(contentsOfFile: directory + "/" + shards + "/merge.sbatch", encoding: .utf8)
         #expect(merge.contains(" merge \(shards) --out results\n"))
-        let usage = try cli.runexp(["submit", "exp.yaml", "--array-size", "4"], in: directory)
+        let usage = try RunexpBinary.run(["submit", "exp.yaml", "--array-size", "4"], in: directory)
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("say which scheduler: --slurm"))
     }

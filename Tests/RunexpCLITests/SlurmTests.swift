@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 
 /// The reference experiment on a real single-node Slurm cluster (ci/slurm): submitted as a
 /// 4-task job array plus a merge job, it ends in the folder a local run writes; a task killed
@@ -19,22 +20,16 @@ struct SlurmTests {
         var output: String
     }
 
-    /// Runs a bash command with its output in a file. Every other descriptor is closed first:
-    /// daemons that start.sh launches inherit what bash has open, and Foundation's Process waits
-    /// for its own inherited descriptor to close before it sees the child exit.
+    /// Runs a bash command, its stderr and stdout together (ChildProcess captures them in a file).
+    /// Every other descriptor is closed first: daemons that start.sh launches inherit what bash has
+    /// open, and Foundation's Process waits for its own inherited descriptor to close before it sees
+    /// the child exit.
     @discardableResult
-    static func shell(_ command: String, in directory: String = "/") throws -> Command {
-        let log = NSTemporaryDirectory() + "runexp-slurm-shell-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    static func shell(_ command: String, in directory: String = "/", timeout: TimeInterval = 1800) throws -> Command {
         let closeOthers = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done"#
-        process.arguments = ["-c", "exec >\(log) 2>&1 </dev/null; \(closeOthers); \(command)"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        try process.run()
-        process.waitUntilExit()
-        let data = FileManager.default.contents(atPath: log) ?? Data()
-        return Command(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let output = try ChildProcess.run("/bin/bash", ["-c", "exec 2>&1 </dev/null; \(closeOthers); \(command)"],
+                                          in: directory, timeout: timeout)
+        return Command(status: output.status, output: output.stdout)
     }
 
     /// Starts the cluster (installing it when missing; idempotent) and a workspace holding the
@@ -42,7 +37,7 @@ struct SlurmTests {
     func setUp() throws -> String {
         let start = try Self.shell("bash '\(Self.repository.path)/ci/slurm/start.sh'")
         try #require(start.status == 0, "ci/slurm/start.sh failed:\n\(start.output)")
-        let directory = NSTemporaryDirectory() + "runexp-slurm-" + UUID().uuidString
+        let directory = try TemporaryDirectory(prefix: "runexp-slurm-").path
         for folder in ["experiments", "Data"] {
             try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
         }
@@ -72,10 +67,10 @@ struct SlurmTests {
     @Test func fourShardsOnSlurmMergeToTheLocalFolder() throws {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let local = try cli.runexp(["experiments/wisconsin.yaml", "--out", "local", "--quiet"], in: directory)
+        let local = try RunexpBinary.run(["experiments/wisconsin.yaml", "--out", "local", "--quiet"], in: directory)
         #expect(local.status == 0, "\(local.stderr)")
 
-        let submit = try cli.runexp(["submit", "experiments/wisconsin.yaml", "--slurm", "--array-size", "4", "--out", "cluster"], in: directory)
+        let submit = try RunexpBinary.run(["submit", "experiments/wisconsin.yaml", "--slurm", "--array-size", "4", "--out", "cluster"], in: directory)
         #expect(submit.status == 0, "\(submit.stderr)")
         let jobs = try jobIDs(submit.stdout)
         try waitFor([jobs.array, jobs.merge])
@@ -86,16 +81,16 @@ struct SlurmTests {
         }
         let clusterFiles = try cli.resultFiles(directory + "/cluster/wisconsin/latest")
         #expect(clusterFiles == (try cli.resultFiles(directory + "/local/wisconsin/latest")))
-        let status = try cli.runexp(["status", "cluster/wisconsin"], in: directory)
+        let status = try RunexpBinary.run(["status", "cluster/wisconsin"], in: directory)
         #expect(status.stdout.contains("4 of 4 shards done, 648 of 648 runs"), "\(status.stdout)")
     }
 
     @Test func aKilledTaskIsReportedAndCompletesWhenResubmitted() throws {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let local = try cli.runexp(["experiments/wisconsin.yaml", "--out", "local", "--quiet"], in: directory)
+        let local = try RunexpBinary.run(["experiments/wisconsin.yaml", "--out", "local", "--quiet"], in: directory)
         #expect(local.status == 0)
-        let submit = try cli.runexp(["submit", "experiments/wisconsin.yaml", "--slurm", "--array-size", "4", "--out", "cluster"], in: directory)
+        let submit = try RunexpBinary.run(["submit", "experiments/wisconsin.yaml", "--slurm", "--array-size", "4", "--out", "cluster"], in: directory)
         #expect(submit.status == 0, "\(submit.stderr)")
         let jobs = try jobIDs(submit.stdout)
         let shards = try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/cluster/wisconsin/shards").first)
@@ -111,7 +106,7 @@ struct SlurmTests {
         try Self.shell("scancel --signal=KILL --full \(jobs.array)_2")
         try waitFor([jobs.array, jobs.merge])
 
-        let status = try cli.runexp(["status", shardsDirectory], in: directory)
+        let status = try RunexpBinary.run(["status", shardsDirectory], in: directory)
         #expect(status.stdout.contains("3/4    stopped"), "\(status.stdout)")
         #expect(status.stdout.contains("To finish: rerun shard 3/4"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/cluster/wisconsin/latest"), "the merge ran despite a failed task")
@@ -121,7 +116,7 @@ struct SlurmTests {
         try waitFor([resubmit.output.trimmingCharacters(in: .whitespacesAndNewlines)])
         let log = try Self.shell("cat \(shardsDirectory)/slurm-*_2.out", in: directory)
         #expect(log.output.contains("Resuming "), "the resubmitted task did not resume:\n\(log.output)")
-        let merge = try cli.runexp(["merge", shardsDirectory, "--out", "cluster"], in: directory)
+        let merge = try RunexpBinary.run(["merge", shardsDirectory, "--out", "cluster"], in: directory)
         #expect(merge.status == 0, "\(merge.stderr)")
         let clusterFiles = try cli.resultFiles(directory + "/cluster/wisconsin/latest")
         #expect(clusterFiles == (try cli.resultFiles(directory + "/local/wisconsin/latest")))

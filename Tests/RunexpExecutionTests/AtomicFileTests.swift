@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RunexpExecution
+import RunexpTestSupport
 
 @Suite struct AtomicFileTests {
     func contents(_ path: String) -> String? {

@@ -5,6 +5,7 @@ import Glibc
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
+import RunexpTestSupport
 
 @Suite struct DataLoaderTests {
     func plan(_ directory: TemporaryDirectory, data: String = "data: {file: data.csv, target: label}") throws -> Plan {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
+import RunexpTestSupport
 
 /// A tiny experiment from file to result files.
 @Suite struct EndToEndTests {

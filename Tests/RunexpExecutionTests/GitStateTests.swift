@@ -1,26 +1,20 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+import RunexpTestSupport
 
 /// `GitState.probe` against real repositories made with the `git` on this machine.
 @Suite struct GitStateTests {
     /// Runs git in `directory` (with a fixed identity, no user config); returns its trimmed output.
     @discardableResult
     static func git(_ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory, "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                             "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let output = try ChildProcess.run("/usr/bin/env", ["git", "-C", directory, "-c", "user.name=Test", "-c", "user.email=test@example.com",
+                                                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"] + arguments,
+                                          timeout: 60)
+        guard output.status == 0 else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A repository with `experiments/a.yaml` committed on `main`.
@@ -82,15 +76,7 @@ import Testing
     }
 
     static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run("/bin/sh", ["-c", command], timeout: 60).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func changedExperimentIsDirtyWithItsDiff() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 import RunexpPlan
+import RunexpTestSupport
 
 /// Networks and splits are checked against ``ResourceLimits`` once the data is known, before any
 /// run allocates: the refusal names the cell, the layer, the limit and what would pass.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
+import RunexpTestSupport
 
 /// Finishing a folder is crash-safe: stopped after any step, the folder is resumable or complete,
 /// and resuming completes it with `latest` pointing at it and no temporary file left.

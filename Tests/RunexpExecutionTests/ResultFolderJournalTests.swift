@@ -3,6 +3,7 @@ import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
 import RunexpKernel
+import RunexpTestSupport
 
 /// Every journal line is checked against the plan before resuming uses it; a bad line is refused
 /// with the file, the line and what is wrong, and the refused folder is left as it was.

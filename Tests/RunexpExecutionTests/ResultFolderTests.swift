@@ -3,6 +3,7 @@ import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
 import RunexpKernel
+import RunexpTestSupport
 
 @Suite struct ResultFolderTests {
     static let plan: Plan = try! PlanParser.parse(yaml: """

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 import RunexpPlan
+import RunexpTestSupport
 
 /// The result folder's JSON documents are written as `JSONEncoder` writes them (``PrettyJSON``), so
 /// folders made before and after it compare equal.

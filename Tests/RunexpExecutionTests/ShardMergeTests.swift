@@ -3,6 +3,7 @@ import RunexpKernel
 import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
+import RunexpTestSupport
 
 /// Merge reads shard folders it did not write: every file is checked before use, and each refusal
 /// names the folder, file (and line) at fault.

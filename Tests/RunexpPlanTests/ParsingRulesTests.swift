@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpPlan
+import RunexpTestSupport
 
 /// Small rules of the experiment language.
 @Suite struct ParsingRulesTests {
@@ -16,15 +17,14 @@ import Testing
     /// The data section is handed over once it is read (so the data can load while cells resolve),
     /// and only when it has no problems; the plan then holds the same data plan.
     @Test func theDataSectionIsHandedOverBeforeTheCells() throws {
-        let directory = NSTemporaryDirectory() + "runexp-rules-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let file = directory + "/e.yaml"
+        let directory = try TemporaryDirectory(prefix: "runexp-rules-")
+        defer { directory.remove() }
+        let file = directory.file("e.yaml")
         var handed: [DataPlan] = []
         try Self.base.write(toFile: file, atomically: true, encoding: .utf8)
         let plan = try PlanParser.parse(contentsOf: file) { handed.append($0) }
         #expect(handed == [plan.data])
-        #expect(handed.first?.path == directory + "/d.csv")
+        #expect(handed.first?.path == directory.path + "/d.csv")
         handed = []
         try Self.base.replacingOccurrences(of: "target: y", with: "target: y, standardize: maybe").write(toFile: file, atomically: true, encoding: .utf8)
         #expect(throws: DiagnosticError.self) { try PlanParser.parse(contentsOf: file) { handed.append($0) } }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpPlan
+import RunexpTestSupport
 
 /// schemas/experiment.schema.json and the parser agree on every key and every enumerated value.
 @Suite struct SchemaTests {
@@ -122,16 +123,10 @@ import Testing
                     print("accepted an invalid file:", repr(text)); bad += 1
             sys.exit(1 if bad else 0)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root.appendingPathComponent("schemas/experiment.schema.json").path, experiments.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let output = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script,
+                                                           root.appendingPathComponent("schemas/experiment.schema.json").path, experiments.path],
+                                          timeout: 120)
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
     }
 }
 
@@ -140,13 +135,6 @@ enum PythonSchemaTools {
     /// True when tools are required (CI), or `python3 -c 'import jsonschema, yaml'` succeeds.
     static let available: Bool = {
         if ProcessInfo.processInfo.environment["RUNEXP_REQUIRE_TOOLS"] == "1" { return true }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import jsonschema, yaml"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        return (try? ChildProcess.run("/usr/bin/env", ["python3", "-c", "import jsonschema, yaml"], timeout: 60))?.status == 0
     }()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpTestSupport
 import Testing
 
 /// Runs a command-line tool the report must satisfy (rsvg-convert, chromium) and finds it on PATH.
@@ -7,13 +8,6 @@ import Testing
 /// (``needs(_:package:)``); with `RUNEXP_REQUIRE_TOOLS=1`, as `.ci/run` sets, it fails instead, so
 /// CI never skips these checks.
 enum ExternalTool {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var timedOut: Bool
-    }
-
     /// The executable `name` on PATH (or in /usr/bin), nil when absent.
     static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
@@ -48,35 +42,15 @@ enum ExternalTool {
 
     struct MissingTool: Error {}
 
-    /// Runs `executable` with `arguments`, killing it after `timeout` seconds.
-    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let directory = NSTemporaryDirectory() + "runexp-tool-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        // Files rather than pipes: a chatty tool cannot block on a full pipe.
-        let outPath = directory + "/stdout", errPath = directory + "/stderr"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    /// Runs `executable` with `arguments`, killing it after `timeout` seconds, with a HOME of its own
+    /// (a new temporary folder, removed afterwards) so a tool writes no dotfiles where it should not.
+    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> ChildProcess.Output {
+        let home = try TemporaryDirectory(prefix: "runexp-tool-")
+        defer { home.remove() }
         var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory
+        environment["HOME"] = home.path
         environment["DEBIAN_FRONTEND"] = "noninteractive"
-        process.environment = environment
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let timedOut = process.isRunning
-        if timedOut {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let stdout = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
-        let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return Output(status: timedOut ? -1 : process.terminationStatus, stdout: stdout, stderr: stderr, timedOut: timedOut)
+        return try ChildProcess.run(executable, arguments, environment: environment, timeout: timeout)
     }
 
     /// Headless Chromium's arguments for loading a local page with every console message logged to stderr.

@@ -3,6 +3,7 @@ import Testing
 @testable import RunexpExecution
 @testable import RunexpPlan
 @testable import RunexpReport
+import RunexpTestSupport
 
 /// The report files compared byte for byte with `Fixtures/golden/<case>/`.
 ///
@@ -55,7 +56,7 @@ import Testing
     @Test(arguments: ["synthetic", "continuous"])
     func redrawingFromTheFolderGivesTheSameBytesAsTheRun(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try ReportFixtures.write(ReportFixtures.folderFiles(results), to: folder)
         let contents = try ResultFolderReader.read(folder)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 @testable import RunexpReport
+import RunexpTestSupport
 
 /// Every SVG renders in rsvg-convert and report.html loads in headless Chromium without a
 /// console message (Debian: librsvg2-bin, chromium). A missing tool skips its tests with a line
@@ -17,7 +18,7 @@ import Testing
 
     @Test(ExternalTool.needs("rsvg-convert", package: "librsvg2-bin")) func everySVGRendersInRsvgConvert() throws {
         let rsvg = try ExternalTool.require("rsvg-convert", package: "librsvg2-bin")
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let svgs = try Self.reportFiles().filter { $0.name.hasSuffix(".svg") }
         #expect(svgs.count >= 5)
@@ -35,7 +36,7 @@ import Testing
 
     @Test(ExternalTool.needs("rsvg-convert", package: "librsvg2-bin")) func aBrokenSVGIsCaughtByRsvgConvert() throws {
         let rsvg = try ExternalTool.require("rsvg-convert", package: "librsvg2-bin")
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect></svg>\n"
             .write(toFile: folder + "/broken.svg", atomically: true, encoding: .utf8)
@@ -45,7 +46,7 @@ import Testing
 
     @Test(ExternalTool.needs("chromium", package: "chromium")) func reportPagesLoadInChromiumWithoutConsoleMessages() throws {
         let chromium = try ExternalTool.require("chromium", package: "chromium")
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let files = try Self.reportFiles()
         try ReportFixtures.write(files, to: folder)
@@ -77,7 +78,7 @@ import Testing
     /// The console check itself works: a page that fetches, breaks an SVG attribute and logs is caught.
     @Test(ExternalTool.needs("chromium", package: "chromium")) func chromiumReportsWhatTheCheckLooksFor() throws {
         let chromium = try ExternalTool.require("chromium", package: "chromium")
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let page = ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: nil).last!.text
             .replacingOccurrences(of: "</footer>", with: "<img src=\"https://example.invalid/x.png\"><svg><rect width=\"oops\"/></svg></footer>")

@@ -2,23 +2,13 @@ import Foundation
 import Testing
 @testable import RunexpExecution
 @testable import RunexpReport
+import RunexpTestSupport
 
 /// `runexp report DIR` run as a user runs it: the built binary, its output, exit code and files.
 @Suite struct ReportCommandTests {
-    /// The `runexp` executable built next to the test bundle.
-    static var binary: String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let path = directory.appendingPathComponent("runexp").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("runexp").path
-    }
-
-    static func runexp(_ arguments: [String]) throws -> ExternalTool.Output {
-        #expect(FileManager.default.isExecutableFile(atPath: binary), "runexp is not built at \(binary)")
-        return try ExternalTool.run(binary, arguments, timeout: 300)
+    static func runexp(_ arguments: [String]) throws -> ChildProcess.Output {
+        #expect(FileManager.default.isExecutableFile(atPath: RunexpBinary.path), "runexp is not built at \(RunexpBinary.path)")
+        return try RunexpBinary.run(arguments, timeout: 300)
     }
 
     /// Every file under `folder` with its bytes.
@@ -73,7 +63,7 @@ import Testing
     }
 
     @Test func aFolderThatIsNoResultFolderExitsOne() throws {
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = try Self.runexp(["report", folder])
         #expect(output.status == 1)

@@ -100,13 +100,6 @@ enum ReportFixtures {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     }
 
-    /// A new empty folder under the temporary directory.
-    static func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "runexp-report-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Writes `files` under `folder`, creating subfolders.
     static func write(_ files: [(name: String, text: String)], to folder: String) throws {
         for file in files {

@@ -3,11 +3,12 @@ import Testing
 @testable import RunexpExecution
 import RunexpPlan
 @testable import RunexpReport
+import RunexpTestSupport
 
 @Suite struct ResultFolderReaderTests {
     /// A result folder of the synthetic results under a new temporary folder.
     static func folder() throws -> String {
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         try ReportFixtures.write(ReportFixtures.folderFiles(try ReportFixtures.synthetic()), to: folder)
         return folder
     }
@@ -36,7 +37,7 @@ import RunexpPlan
     }
 
     @Test func anExperimentFolderStandsForItsLatestResultFolder() throws {
-        let root = try ReportFixtures.temporaryFolder()
+        let root = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try ReportFixtures.write(ReportFixtures.folderFiles(try ReportFixtures.synthetic()), to: root + "/2026-11-30T12-00-00Z_abc1234")
         try FileManager.default.createSymbolicLink(atPath: root + "/latest", withDestinationPath: "2026-11-30T12-00-00Z_abc1234")
@@ -162,7 +163,7 @@ import RunexpPlan
     }
 
     @Test func theWriterReplacesFilesAtomicallyAndLeavesNoTemporaryFile() throws {
-        let folder = try ReportFixtures.temporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "runexp-report-").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try ReportWriter.write([("plots/a.svg", "old\n"), ("report.html", "old\n")], into: folder)
         try ReportWriter.write([("plots/a.svg", "new\n"), ("report.html", "new\n")], into: folder)

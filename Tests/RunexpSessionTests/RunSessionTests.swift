@@ -2,6 +2,7 @@ import Foundation
 import RunexpExecution
 import RunexpPlan
 import RunexpSession
+import RunexpTestSupport
 import Testing
 
 /// Runs, resumes, shards and merges in-process, as the command line drives them: an interrupted
@@ -38,11 +39,7 @@ import Testing
 
     /// A workspace with the experiment and its data; removed by the caller.
     static func workspace(experiment: String = experiment) throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-session-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: directory + "/data.csv"))
-        try Data(experiment.utf8).write(to: URL(fileURLWithPath: directory + "/exp.yaml"))
-        return directory
+        try TemporaryDirectory(prefix: "runexp-session-", files: ["data.csv": csv, "exp.yaml": experiment]).path
     }
 
     static func request(_ directory: String, jobs: Int = 2, resume: RunRequest.ResumeTarget? = nil, shard: Shard? = nil) -> RunRequest {

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -57,10 +58,10 @@ enum Hostile {
         defer { try? FileManager.default.removeItem(atPath: reportPath) }
         let argv: [String]
         if let python = python {
-            argv = [python, "-c", measuringParent, String(memoryLimitKiB), directory, reportPath, CLITests.binary] + arguments
+            argv = [python, "-c", measuringParent, String(memoryLimitKiB), directory, reportPath, RunexpBinary.path] + arguments
         } else {
             let script = "ulimit -v \(memoryLimitKiB) && cd \"$1\" && shift && exec \"$0\" \"$@\""
-            argv = ["/bin/sh", "-c", script, CLITests.binary, directory] + arguments
+            argv = ["/bin/sh", "-c", script, RunexpBinary.path, directory] + arguments
         }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -198,13 +199,9 @@ enum Hostile {
     /// A fresh workspace: `exp/data.csv` (the CLI tests' small table, or `csv`) and, when given,
     /// `exp/<name>.yaml`. Returns its path; results go to `<workspace>/results`.
     static func workspace(csv: String = CLITests.csv, experiments: [String: String] = [:]) throws -> String {
-        let directory = NSTemporaryDirectory() + "runexp-hostile-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory + "/exp", withIntermediateDirectories: true)
-        try csv.write(toFile: directory + "/exp/data.csv", atomically: true, encoding: .utf8)
-        for (name, text) in experiments {
-            try text.write(toFile: directory + "/exp/\(name).yaml", atomically: true, encoding: .utf8)
-        }
-        return directory
+        var files = ["exp/data.csv": csv]
+        for (name, text) in experiments { files["exp/\(name).yaml"] = text }
+        return try TemporaryDirectory(prefix: "runexp-hostile-", files: files).path
     }
 
     /// The CLI tests' small experiment with `from` replaced by `to` (the text must contain `from`).

@@ -1,4 +1,5 @@
 import Foundation
+import RunexpTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -11,18 +12,10 @@ import Glibc
     /// A workspace with the resume tests' experiment (`exp.yaml`, `data.csv`) and, when
     /// `interrupted`, a result folder of it killed after two runs. Returns the workspace and that folder.
     static func workspace(interrupted: Bool) throws -> (directory: String, folder: String?) {
-        let directory = NSTemporaryDirectory() + "runexp-hostile-journal-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try ResumeTests.csv.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-        try ResumeTests.experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
+        let directory = try TemporaryDirectory(prefix: "runexp-hostile-journal-",
+                                               files: ["data.csv": ResumeTests.csv, "exp.yaml": ResumeTests.experiment]).path
         guard interrupted else { return (directory, nil) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["exp.yaml", "--quiet", "--jobs", "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try RunexpBinary.start(["exp.yaml", "--quiet", "--jobs", "1"], in: directory)
         let deadline = Date().addingTimeInterval(60)
         var folder: String?
         while process.isRunning, Date() < deadline {
@@ -35,8 +28,7 @@ import Glibc
             }
             usleep(500)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill(SIGKILL)
         return (directory, try #require(folder, "the run finished before it could be interrupted"))
     }
 
@@ -48,15 +40,7 @@ import Glibc
     }
 
     static func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: output, as: UTF8.self).prefix(64))
+        String(try ChildProcess.run("/usr/bin/sha256sum", [path], timeout: 60).stdout.prefix(64))
     }
 
     /// Every file under `path` with its bytes (hidden ones and link targets included; a large file by its size).
@@ -192,7 +176,7 @@ import Glibc
     @Test func aShardWithADamagedJournalSaysHowToStartItAfresh() throws {
         let (directory, _) = try Self.workspace(interrupted: false)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try CLITests().runexp(["exp.yaml", "--shard", "1/2", "--quiet"], in: directory)
+        let first = try RunexpBinary.run(["exp.yaml", "--shard", "1/2", "--quiet"], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
         let ids = try FileManager.default.contentsOfDirectory(atPath: directory + "/results/resume/shards")
         let shard = "results/resume/shards/" + ids[0] + "/shard-1-of-2"
@@ -236,7 +220,7 @@ import Glibc
             try FileManager.default.removeItem(atPath: directory + "/" + shards + "/shard-2-of-2")
             let text = try String(contentsOfFile: directory + "/data.csv", encoding: .utf8)
             try (text + "0.5,0,0,0,0,0,0,0,a\n").write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-            let shard = try CLITests().runexp(["exp.yaml", "--shard", "2/2", "--quiet"], in: directory)
+            let shard = try RunexpBinary.run(["exp.yaml", "--shard", "2/2", "--quiet"], in: directory)
             #expect(shard.status == 0, "\(shard.stderr)")
             return ["were run on different data; rerun the shards on one data file: 'data.csv' has SHA-256 "]
         },
@@ -244,13 +228,11 @@ import Glibc
 
     @Test(arguments: shardCases)
     func mergeRefusesDamagedShards(_ hostile: ShardCase) throws {
-        let directory = NSTemporaryDirectory() + "runexp-hostile-shards-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory(prefix: "runexp-hostile-shards-",
+                                               files: ["data.csv": ResumeTests.csv, "exp.yaml": DiffTests.experiment]).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try ResumeTests.csv.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
-        try DiffTests.experiment.write(toFile: directory + "/exp.yaml", atomically: true, encoding: .utf8)
         for index in 1...2 {
-            let shard = try CLITests().runexp(["exp.yaml", "--shard", "\(index)/2", "--quiet"], in: directory)
+            let shard = try RunexpBinary.run(["exp.yaml", "--shard", "\(index)/2", "--quiet"], in: directory)
             #expect(shard.status == 0, "\(shard.stderr)")
         }
         let ids = try FileManager.default.contentsOfDirectory(atPath: directory + "/results/diffs/shards")

@@ -1,31 +1,5 @@
 import Foundation
 
-/// A fresh folder under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "runexp-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    /// Writes `text` to `name` inside the folder and returns the file's path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = (path as NSString).appendingPathComponent(name)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    func file(_ name: String) -> String {
-        (path as NSString).appendingPathComponent(name)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
-
 /// Small synthetic data sets with a learnable signal.
 enum SyntheticData {
     /// `rows` rows of `features` numeric columns and a label column from `classes`, separable by
