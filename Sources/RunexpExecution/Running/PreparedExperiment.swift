@@ -135,7 +135,7 @@ enum PlanDataChecks {
         }
         let smallestTraining = partitions.map(\.train.count).min() ?? 0
         var reportedBatch = Set<Int>()
-        var reportedWidth = false
+        var reportedLosses = Set<LossName>()
         var reportedLabels = Set<String>()
         for cell in plan.cells {
             let batch = cell.training.batchSize
@@ -144,19 +144,19 @@ enum PlanDataChecks {
                                            message: "batch size \(batch) is larger than the \(smallestTraining) training rows",
                                            help: "use a batch size of at most \(smallestTraining)"))
             }
-            if !reportedWidth, case .dense(.count(let units), _)? = cell.model.last, cell.training.loss == .categoricalCrossentropy,
-               units != classCount {
-                reportedWidth = true
-                problems.append(Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: "model",
-                                           message: "the last layer has \(units) units but the data has \(classCount) classes",
-                                           help: "write units: classes"))
+            // Every cell, each loss once: the loss and the last layer may be axes.
+            let loss = cell.training.loss
+            if !reportedLosses.contains(loss), let problem = loss.classProblem(classCount: classCount, last: cell.model.last) {
+                reportedLosses.insert(loss)
+                problems.append(Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: problem.keyPath,
+                                           message: problem.message, help: problem.help))
             }
             if case .explicit(let weights) = cell.training.classWeight {
                 for label in weights.keys.sorted() where !data.classes.contains(label) {
                     if reportedLabels.insert(label).inserted {
                         problems.append(Diagnostic(location: plan.locations.classWeight[label] ?? fallback,
                                                    keyPath: "training.class_weight.\(label)",
-                                                   message: "'\(label)' is not a label of column '\(plan.data.target)'",
+                                                   message: "'\(Diagnostic.excerpt(label))' is not a label of column '\(plan.data.target)'",
                                                    help: Suggestions.help(for: label, valid: data.classes, noun: "labels")))
                     }
                 }
@@ -167,12 +167,6 @@ enum PlanDataChecks {
             problems.append(Diagnostic(location: plan.locations.objective ?? fallback, keyPath: "search.objective.metric",
                                        message: "\(plan.objective.metric) is defined for two classes only, and the data has \(classCount)",
                                        help: "use an accuracy or loss objective"))
-        }
-        // Every cell: the loss may be an axis, and one binary cell among categorical ones is enough to fail.
-        if classCount != 2, plan.cells.contains(where: { $0.training.loss == .binaryCrossentropy }) {
-            problems.append(Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: "training.loss",
-                                       message: "binary_crossentropy needs two classes, and the data has \(classCount)",
-                                       help: "use categorical_crossentropy with a last layer of units: classes, activation: softmax"))
         }
         return problems
     }

@@ -407,18 +407,8 @@ extension ExperimentReader {
     private mutating func checkLayers(_ layers: [(LayerPlan, SourceLocation)], loss: LossName, model: YAMLNode) -> [LayerPlan]? {
         guard let (last, location) = layers.last else { return nil }
         let path = "model[\(layers.count - 1)]"
-        switch (loss, last) {
-        case (.categoricalCrossentropy, .dense(_, .softmax)):
-            break
-        case (.binaryCrossentropy, .dense(.count(1), .sigmoid)):
-            break
-        case (.categoricalCrossentropy, _):
-            reader.error(location, path, "categorical_crossentropy needs a last layer with one softmax unit per class",
-                         help: "end the model with - dense: {units: classes, activation: softmax}")
-            return nil
-        case (.binaryCrossentropy, _):
-            reader.error(location, path, "binary_crossentropy needs a last layer of one sigmoid unit",
-                         help: "end the model with - dense: {units: 1, activation: sigmoid}")
+        if let problem = loss.lastLayerProblem(last) {
+            reader.error(location, path, problem.message, help: problem.help)
             return nil
         }
         return layers.map(\.0)
