@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "RunexpExecutionTests",
-            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel", "RunexpTestSupport"]
+            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel", "RunexpTestSupport"],
+            exclude: ["PlanJSONGoldens.txt"]
         ),
         .testTarget(
             name: "RunexpReportTests",
