@@ -52,4 +52,25 @@ import RunexpTestSupport
         #expect(errors.first?.contains(" MiB to train a run (batch size 3000, 5000 rows, 49035002 parameters); at most 1024 MiB (ResourceLimits.arenaBytes)") == true,
                 "\(errors)")
     }
+
+    /// A plan that did not come through the parser's checks (here a dropout rate of 1, which the
+    /// parser refuses) is refused in the kernel's words before a run starts, never trapped in it.
+    @Test func whatOnlyTheKernelWouldCatchIsRefusedBeforeAnyRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("data.csv", "a,label\n" + (0..<40).map { "\($0 % 7),\($0 % 2 == 0 ? "x" : "y")" }.joined(separator: "\n") + "\n")
+        let file = try directory.write("exp.yaml", """
+            name: kernel
+            data: {file: data.csv, target: label, split: {validation: 0.25}}
+            model:
+              - dropout: 0.5
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, batch_size: 4, optimizer: sgd}
+
+            """)
+        var plan = try PlanParser.parse(contentsOf: file)
+        plan.cells[0].model[0] = .dropout(rate: 1)
+        let error = #expect(throws: DiagnosticError.self) { try PreparedExperiment.prepare(plan, experimentFile: file) }
+        #expect(error?.diagnostics.map(\.message) == ["cell 0: the training kernel refuses this configuration: layer 0: dropout rate 1.0 outside [0, 1)"])
+    }
 }

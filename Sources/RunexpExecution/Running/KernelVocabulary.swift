@@ -58,3 +58,15 @@ extension LayerSpec {
         }
     }
 }
+
+extension TrainingSettings {
+    /// `training` in the kernel's terms, with the per-class weights already made for the run.
+    init(_ training: TrainingPlan, classWeights: [Float]) {
+        self.init(epochs: training.epochs, batchSize: training.batchSize, optimizer: OptimizerSpec(training.optimizer),
+                  loss: LossKind(training.loss), classWeights: classWeights,
+                  earlyStopping: training.earlyStopping.map {
+                      EarlyStopping(monitor: MonitoredMetric($0.monitor), patience: $0.patience, minDelta: $0.minDelta,
+                                    restoreBestWeights: $0.restoreBestWeights)
+                  })
+    }
+}

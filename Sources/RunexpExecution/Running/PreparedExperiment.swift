@@ -168,7 +168,33 @@ enum PlanDataChecks {
                                        message: "\(plan.objective.metric) is defined for two classes only, and the data has \(classCount)",
                                        help: "use an accuracy or loss objective"))
         }
+        if problems.isEmpty, let problem = kernelProblem(plan, data: data, fallback: fallback) {
+            problems.append(problem)
+        }
         return problems
+    }
+
+    /// The kernel's own check (`Network.validate`) of every cell's network and settings. The
+    /// checks above leave it nothing to find; should one ever miss a case, the experiment is
+    /// refused here in the kernel's words instead of trapping in `Trainer` halfway through a run.
+    static func kernelProblem(_ plan: Plan, data: LabeledData, fallback: SourceLocation) -> Diagnostic? {
+        let classCount = data.classes.count
+        for cell in plan.cells {
+            let layers = cell.model.map { LayerSpec($0, classes: classCount) }
+            // Balanced weights are made per run, finite and positive by construction.
+            let weights: [Float] = switch cell.training.classWeight {
+            case .explicit(let weights): data.classes.map { Float(weights[$0] ?? 1) }
+            case .none, .balanced: []
+            }
+            do {
+                try Network.validate(layers: layers, classCount: classCount, settings: TrainingSettings(cell.training, classWeights: weights))
+            } catch {
+                return Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: "model",
+                                  message: "cell \(cell.index): the training kernel refuses this configuration: \(error)",
+                                  help: "runexp should have said so earlier; please report the experiment file")
+            }
+        }
+        return nil
     }
 
     /// What a run of `cell` holds while it trains on `data` (nil when a count overflows).

@@ -25,17 +25,8 @@ public struct RunExecutor: Sendable {
 
         let layers = cell.model.map { LayerSpec($0, classes: classCount) }
         let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
-        let settings = TrainingSettings(
-            epochs: cell.training.epochs,
-            batchSize: cell.training.batchSize,
-            optimizer: OptimizerSpec(cell.training.optimizer),
-            loss: LossKind(cell.training.loss),
-            classWeights: classWeights(cell.training.classWeight, labels: part.train.labels, classCount: classCount),
-            earlyStopping: cell.training.earlyStopping.map {
-                EarlyStopping(monitor: MonitoredMetric($0.monitor), patience: $0.patience, minDelta: $0.minDelta,
-                              restoreBestWeights: $0.restoreBestWeights)
-            }
-        )
+        let settings = TrainingSettings(cell.training,
+                                        classWeights: classWeights(cell.training.classWeight, labels: part.train.labels, classCount: classCount))
         let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
                             settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {

@@ -4,6 +4,12 @@ extension Network {
     /// The last layer must be dense(classCount, softmax) for categorical cross-entropy and
     /// dense(1, sigmoid) with classCount 2 for binary; dropout rates in [0, 1); weights finite ≥ 0.
     public func validate(classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
+        try Self.validate(layers: layers, classCount: classCount, settings: settings)
+    }
+
+    /// ``validate(classCount:settings:)`` for `layers`, before any network is allocated: callers
+    /// check every configuration they will train with it, so that none reaches ``Trainer``'s trap.
+    public static func validate(layers: [LayerSpec], classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
         guard classCount >= 2 else { throw .invalidClassCount(classCount) }
         for (index, layer) in layers.enumerated() {
             switch layer {
