@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "runexp", targets: ["runexp"]),
         .library(name: "RunexpPlan", targets: ["RunexpPlan"]),
         .library(name: "RunexpKernel", targets: ["RunexpKernel"]),
+        .library(name: "RunexpResults", targets: ["RunexpResults"]),
         .library(name: "RunexpExecution", targets: ["RunexpExecution"]),
         .library(name: "RunexpReport", targets: ["RunexpReport"]),
         .library(name: "RunexpSession", targets: ["RunexpSession"]),
@@ -40,28 +41,35 @@ let package = Package(
             name: "CRunexpKernelAVX2",
             cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
         ),
-        // Data loading and splits, the scheduler over cores, the result folder.
+        // The result folder and everything in it, written and read back: file names, tables and
+        // their number format, the journal, records and metrics, statistics, provenance, shards.
+        // Knows the plan, not the kernel.
+        .target(
+            name: "RunexpResults",
+            dependencies: ["RunexpPlan", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
+        // Data loading and splits, the scheduler over cores, runs on the kernel.
         .target(
             name: "RunexpExecution",
-            dependencies: ["RunexpPlan", "RunexpKernel", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: ["RunexpPlan", "RunexpResults", "RunexpKernel"]
         ),
         // Terminal tables, plots and pages drawn from results.
         .target(
             name: "RunexpReport",
-            dependencies: ["RunexpPlan", "RunexpExecution"]
+            dependencies: ["RunexpPlan", "RunexpResults"]
         ),
         // A run and a merge from file to finished folder: opening, resuming and sharding folders,
         // journaling, provenance, finishing. The command line calls it; tests call it in-process.
         .target(
             name: "RunexpSession",
-            dependencies: ["RunexpPlan", "RunexpExecution", "RunexpReport"]
+            dependencies: ["RunexpPlan", "RunexpResults", "RunexpExecution", "RunexpReport"]
         ),
         // The thin command-line front end: arguments, printing, exit codes.
         .executableTarget(
             name: "runexp",
             dependencies: [
-                "RunexpPlan", "RunexpExecution", "RunexpReport", "RunexpSession",
+                "RunexpPlan", "RunexpResults", "RunexpExecution", "RunexpReport", "RunexpSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,15 +84,15 @@ let package = Package(
         .testTarget(name: "RunexpKernelTests", dependencies: ["RunexpKernel"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "RunexpExecutionTests",
-            dependencies: ["RunexpExecution", "RunexpPlan", "RunexpKernel", "RunexpTestSupport"],
+            dependencies: ["RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpKernel", "RunexpTestSupport"],
             exclude: ["PlanJSONGoldens.txt"]
         ),
         .testTarget(
             name: "RunexpReportTests",
-            dependencies: ["RunexpReport", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"],
+            dependencies: ["RunexpReport", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
+        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
         .testTarget(name: "RunexpCLITests", dependencies: ["runexp", "RunexpTestSupport"]),
     ]
 )

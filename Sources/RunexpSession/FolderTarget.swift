@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Where a session's runs go: a shard's folder or a resumed folder, opened before training; or a
@@ -35,7 +36,7 @@ struct FolderTarget {
                 }
                 let folder = try ActiveResultFolder.resume(path, plan: plan, planJSON: await experiment.planJSON.value,
                                                            dataSHA256: experiment.dataSHA256,
-                                                           classCount: experiment.prepared.data.classes.count)
+                                                           classCount: experiment.prepared.data.classes.count, kernel: TrainingKernel.codePath)
                 return FolderTarget(kind: .open(folder), runs: nil, shardsDirectory: "")
             } catch {
                 throw failure(error, directory: experimentDirectory, shardFolder: nil)
@@ -48,7 +49,7 @@ struct FolderTarget {
         do {
             let folder = try ActiveResultFolder.openShard(at: path, plan: plan, planJSON: await experiment.planJSON.value,
                                                           dataSHA256: experiment.dataSHA256,
-                                                          classCount: experiment.prepared.data.classes.count, experimentText: experiment.text)
+                                                          classCount: experiment.prepared.data.classes.count, experimentText: experiment.text, kernel: TrainingKernel.codePath)
             try folder.recordAssignment(ShardFolder.Assignment(index: shard.index, count: shard.count, runs: runs.map(\.index)))
             return FolderTarget(kind: .open(folder), runs: runs, shardsDirectory: shardsDirectory)
         } catch ResultFolderError.alreadyFinished {

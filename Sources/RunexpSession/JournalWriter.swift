@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Takes each finished run as the runner reports it and journals it. A new folder is made once
@@ -44,7 +45,7 @@ final class JournalWriter {
         do {
             try flushWaiting(into: folder)
             if !folder.isJournalOpen, let json = experiment.planJSON.ready {
-                try folder.openJournal(planJSON: json, dataSHA256: experiment.dataSHA256)
+                try folder.openJournal(planJSON: json, dataSHA256: experiment.dataSHA256, kernel: TrainingKernel.codePath)
             }
             try folder.append(record)
         } catch {
@@ -63,7 +64,7 @@ final class JournalWriter {
         if journalError == nil {
             do {
                 try flushWaiting(into: folder)
-                try folder.openJournal(planJSON: await experiment.planJSON.value, dataSHA256: experiment.dataSHA256)
+                try folder.openJournal(planJSON: await experiment.planJSON.value, dataSHA256: experiment.dataSHA256, kernel: TrainingKernel.codePath)
             } catch {
                 journalError = error
             }

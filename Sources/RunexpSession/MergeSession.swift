@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 import RunexpReport
 
@@ -23,7 +24,7 @@ public enum MergeSession {
         let merged: ShardMerger.Merged
         do {
             shardFolders = try ShardMerger.shardFolders(folders)
-            merged = try ShardMerger.merge(shardFolders)
+            merged = try ShardMerger.merge(shardFolders, kernel: TrainingKernel.codePath)
         } catch let error as ShardError {
             throw .shard(error)
         } catch {
@@ -34,7 +35,7 @@ public enum MergeSession {
         var provenance = Provenance(
             runexpVersion: runexpVersion, git: git, experimentFile: "(merged shards)",
             experimentSHA256: SHA256Digest.hex(of: merged.experimentText), planSHA256: SHA256Digest.hex(of: merged.planJSON),
-            dataSHA256: merged.dataSHA256, jobs: 0, commandLine: commandLine, resumedRuns: 0, started: started, finished: Date())
+            dataSHA256: merged.dataSHA256, kernel: TrainingKernel.codePath, kernelInstructions: TrainingKernel.instructions, jobs: 0, commandLine: commandLine, resumedRuns: 0, started: started, finished: Date())
         provenance.mergedFrom = shardFolders
         // The shards' code path decides the merged numbers' last bits, not this machine's.
         if let kernel = merged.kernel { provenance.kernel = kernel }
@@ -48,7 +49,7 @@ public enum MergeSession {
         var made: ActiveResultFolder?
         do {
             let folder = try ActiveResultFolder.create(in: experimentDirectory, name: name, planJSON: merged.planJSON,
-                                                       dataSHA256: merged.dataSHA256, experimentText: merged.experimentText)
+                                                       dataSHA256: merged.dataSHA256, experimentText: merged.experimentText, kernel: TrainingKernel.codePath)
             made = folder
             try folder.finish(files: files)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 import RunexpReport
 
@@ -141,7 +142,8 @@ public enum RunSession {
         let provenance = Provenance(
             runexpVersion: request.runexpVersion, git: await git.value, experimentFile: file,
             experimentSHA256: SHA256Digest.hex(of: experiment.text), planSHA256: SHA256Digest.hex(of: await experiment.planJSON.value),
-            dataSHA256: experiment.dataSHA256, jobs: request.jobs,
+            dataSHA256: experiment.dataSHA256, kernel: TrainingKernel.codePath, kernelInstructions: TrainingKernel.instructions,
+            jobs: request.jobs,
             commandLine: request.commandLine, resumedRuns: earlier.count, started: started, finished: Date())
         let finished = try await finish(folder, experiment: experiment, provenance: provenance)
         return .finished(RunOutcome.FinishedRun(folder: folder.path, results: finished.results, bestCells: finished.best,
@@ -152,7 +154,8 @@ public enum RunSession {
                                     shardsDirectory: String) async throws(SessionError) {
         let info = ShardFolder.Info(index: shard.index, count: shard.count, runs: runs.map(\.index),
                                     classes: experiment.prepared.data.classes,
-                                    planSHA256: SHA256Digest.hex(of: await experiment.planJSON.value), dataSHA256: experiment.dataSHA256)
+                                    planSHA256: SHA256Digest.hex(of: await experiment.planJSON.value), dataSHA256: experiment.dataSHA256,
+                                    kernel: TrainingKernel.codePath)
         do {
             try folder.finishShard(info)
         } catch {

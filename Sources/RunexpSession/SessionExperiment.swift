@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// An experiment file parsed, its data loaded and checked: what every part of a session needs.

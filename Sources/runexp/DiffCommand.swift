@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpReport
 
 /// `runexp diff A B`: what changed between two result folders or git revisions.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 import RunexpReport
+import RunexpSession
 
 /// `runexp plan FILE`: the resolved plan without running it.
 struct PlanCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpReport
 
 /// Draws progress on stderr: redrawn in place on a terminal, a plain line every 5 s otherwise.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunexpPlan
 import RunexpExecution
+import RunexpResults
 import RunexpReport
 
 /// `runexp report DIR`: redraws `plots/*.svg` and `report.html` of a result folder.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 import RunexpReport
 import RunexpSession

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunexpPlan
 import RunexpExecution
+import RunexpResults
 import RunexpReport
 
 /// `runexp status DIR`: how far the shards of a sharded run have come.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// `runexp validate FILE...`: checks files, prints nothing but errors.

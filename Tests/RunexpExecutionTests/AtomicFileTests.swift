@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RunexpExecution
+@testable import RunexpResults
 import RunexpTestSupport
 
 @Suite struct AtomicFileTests {

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpTestSupport
 

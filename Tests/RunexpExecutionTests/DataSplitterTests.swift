@@ -1,5 +1,6 @@
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 
 @Suite struct DataSplitterTests {

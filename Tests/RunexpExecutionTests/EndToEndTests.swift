@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpTestSupport
 

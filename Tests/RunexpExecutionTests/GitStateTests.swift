@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 import RunexpTestSupport
 
 /// `GitState.probe` against real repositories made with the `git` on this machine.

@@ -3,6 +3,7 @@ import RunexpKernel
 import RunexpPlan
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 
 /// The plan and the kernel spell their vocabulary the same way, case for case (the mappings are
 /// exhaustive switches; this holds each case to its namesake).
@@ -13,6 +14,13 @@ import Testing
         #expect(MonitorName.allCases.map { MonitoredMetric($0).rawValue } == MonitorName.allCases.map(\.rawValue))
         #expect(Set(Activation.allCases.map(\.rawValue)) == Set(ActivationName.allCases.map(\.rawValue)))
         #expect(Set(LossKind.allCases.map(\.rawValue)) == Set(LossName.allCases.map(\.rawValue)))
+    }
+
+    /// The result folder knows the kernel's code paths by name, to tell a damaged journal header
+    /// from one started on another machine.
+    @Test func theFolderKnowsTheKernelsCodePaths() {
+        #expect(JournalHeader.kernelCodePaths == kernelCodePaths)
+        #expect(JournalHeader.kernelCodePaths.contains(TrainingKernel.codePath))
     }
 
     @Test func optimizersKeepTheirOwnSettings() {

@@ -2,6 +2,7 @@ import Foundation
 import RunexpPlan
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 
 /// plan.json is hashed into every journal, shard and provenance: a refactoring of the plan types
 /// must not change a byte of it. The SHA-256 of every plan in the repository is pinned here;

@@ -1,5 +1,6 @@
 import RunexpPlan
 @testable import RunexpExecution
+@testable import RunexpResults
 
 /// The first CSVTable (a String per field, columns counted byte by byte), kept as the reference
 /// that the fast table is checked against on random inputs (CSVDifferentialTests).

@@ -1,6 +1,8 @@
 import Foundation
+import RunexpKernel
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpTestSupport
 
@@ -25,12 +27,12 @@ import RunexpTestSupport
         defer { directory.remove() }
         let experiments = directory.file("exp")
         // An older complete folder that latest points at.
-        let older = try ActiveResultFolder.create(in: experiments, name: "a", planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y")
+        let older = try ActiveResultFolder.create(in: experiments, name: "a", planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y", kernel: kernelCodePath)
         try older.finish(files: Self.files)
         let path: String
         do {
             let folder = try ActiveResultFolder.create(in: experiments, name: "b", planJSON: Self.planJSON, dataSHA256: Self.data,
-                                                       experimentText: "y")
+                                                       experimentText: "y", kernel: kernelCodePath)
             path = folder.path
             for index in 0..<Self.plan.runCount { try folder.append(PlanRecords.record(Self.plan, index: index)) }
             // Leftovers of a process killed while writing, in the folder and beside latest.
@@ -47,7 +49,7 @@ import RunexpTestSupport
         #expect(resumable ? ActiveResultFolder.unfinished(in: experiments) == [path] : latest() == "b")
         #expect(resumable, "the journal goes last; every step before it leaves the folder resumable")
         if resumable {
-            let resumed = try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+            let resumed = try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
             #expect(resumed.journaled.count == Self.plan.runCount)
             try resumed.finish(files: Self.files)
         }
@@ -65,14 +67,14 @@ import RunexpTestSupport
         let path: String
         do {
             let folder = try ActiveResultFolder.create(in: directory.file("exp"), name: "f", planJSON: Self.planJSON, dataSHA256: Self.data,
-                                                       experimentText: "y")
+                                                       experimentText: "y", kernel: kernelCodePath)
             try folder.append(PlanRecords.record(Self.plan, index: 1))
             path = folder.path
         }
         try "x".write(toFile: path + "/.runs.csv.tmp-999999", atomically: false, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: path + "/plots", withIntermediateDirectories: true)
         try "x".write(toFile: path + "/plots/.effects.svg.tmp-999998", atomically: false, encoding: .utf8)
-        let resumed = try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+        let resumed = try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         #expect(resumed.journaled.keys.sorted() == [1])
         #expect(Self.hidden(path) == [".journal", ".lock"])
     }
@@ -107,7 +109,7 @@ import RunexpTestSupport
         let experiments = directory.file("exp")
         try FileManager.default.createDirectory(atPath: experiments, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: experiments + "/latest", withDestinationPath: "/etc")
-        let folder = try ActiveResultFolder.create(in: experiments, name: "f", planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y")
+        let folder = try ActiveResultFolder.create(in: experiments, name: "f", planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y", kernel: kernelCodePath)
         try folder.finish(files: Self.files)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: experiments + "/latest") == "f")
     }
@@ -116,10 +118,10 @@ import RunexpTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let folder = try ActiveResultFolder.create(in: directory.file("exp"), name: "f", planJSON: Self.planJSON, dataSHA256: Self.data,
-                                                   experimentText: "y")
+                                                   experimentText: "y", kernel: kernelCodePath)
         let before = PlanRecords.snapshot(folder.path)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(folder.path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+            try ActiveResultFolder.resume(folder.path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         }
         #expect(error.description.hasPrefix("'\(folder.path)' is being written by another runexp process (pid \(getpid()) on "))
         #expect(PlanRecords.snapshot(folder.path) == before)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpKernel
 

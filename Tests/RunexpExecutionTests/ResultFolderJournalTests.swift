@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpKernel
 import RunexpTestSupport
@@ -11,7 +12,7 @@ import RunexpTestSupport
     static let plan = PlanRecords.plan(cells: 3, repetitions: 2)
     static let planJSON = ResultTables.planJSON(plan)
     static let data = ["exp/d.csv": String(repeating: "1", count: 64)]
-    static let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: data)
+    static let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: data, kernel: kernelCodePath)
     static let header = JournalHeader(fingerprint).line
 
     static func line(_ record: RunRecord, _ fingerprint: JournalFingerprint = Self.fingerprint) -> String {
@@ -52,7 +53,7 @@ import RunexpTestSupport
                  message: "3: run 1 has seed \(PlanRecords.record(foreignPlan, index: 1).seed); this plan derives seed \(seed) for it "
                     + "(the line is from another plan or seed)"),
             Case(name: "line written for other data",
-                 journal: line(record(1), JournalFingerprint(planSHA256: fingerprint.planSHA256, dataSHA256: ["exp/d.csv": "2"])),
+                 journal: line(record(1), JournalFingerprint(planSHA256: fingerprint.planSHA256, dataSHA256: ["exp/d.csv": "2"], kernel: kernelCodePath)),
                  message: "2: run 1: the checksum does not match the line: it was altered, or written for another plan or other data"),
             Case(name: "a digit changed", journal: good.replacingOccurrences(of: "\"trainAccuracy\":0.5", with: "\"trainAccuracy\":0.6"),
                  message: "2: run 0: the checksum does not match the line: it was altered, or written for another plan or other data"),
@@ -83,7 +84,7 @@ import RunexpTestSupport
                  message: "3: the line is longer than 4864 bytes, more than any record of this plan needs"),
             Case(name: "no header", journal: good, message: "1: not a journal header (a runexp_journal line with the plan's and the "
                     + "data's SHA-256): the journal was damaged, or written by a runexp older than this one", withHeader: false),
-            Case(name: "header of another plan", journal: JournalHeader(JournalFingerprint(planSHA256: "0f", dataSHA256: data)).line + good,
+            Case(name: "header of another plan", journal: JournalHeader(JournalFingerprint(planSHA256: "0f", dataSHA256: data, kernel: kernelCodePath)).line + good,
                  message: "1: the journal was started for a plan with SHA-256 0f, this plan has \(fingerprint.planSHA256)", withHeader: false),
             Case(name: "an empty journal", journal: "", message: "1: the journal is empty; it starts with a header line that records "
                     + "the plan's and the data's SHA-256 (\(fingerprint.planSHA256.prefix(12))...)", withHeader: false),
@@ -95,7 +96,7 @@ import RunexpTestSupport
         let path: String
         do {
             let folder = try ActiveResultFolder.create(in: directory.file("exp"), name: "f", planJSON: planJSON, dataSHA256: data,
-                                                       experimentText: "yaml")
+                                                       experimentText: "yaml", kernel: kernelCodePath)
             path = folder.path
         }
         try journal.write(toFile: path + "/.journal", atomically: true, encoding: .utf8)
@@ -109,7 +110,7 @@ import RunexpTestSupport
         let path = try Self.folder(in: directory, journal: (bad.withHeader ? Self.header : "") + bad.journal)
         let before = PlanRecords.snapshot(directory.path)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3, kernel: kernelCodePath)
         }
         #expect(error.description.hasPrefix(path + "/.journal:" + bad.message + "; the journal was damaged, edited or copied from "
             + "another folder: delete that line to train its run again, or start a new run without --resume"), "\(error)")
@@ -123,7 +124,7 @@ import RunexpTestSupport
         let before = PlanRecords.snapshot(directory.path)
         let now = String(repeating: "2", count: 64)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: ["exp/d.csv": now], classCount: 3)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: ["exp/d.csv": now], classCount: 3, kernel: kernelCodePath)
         }
         #expect(error.description == "the data changed since '\(path)' was started, so it cannot be resumed; restore that data, or "
             + "start a new run without --resume. Changes:\n  - 'exp/d.csv' had SHA-256 \(Self.data["exp/d.csv"]!) when it started, "
@@ -142,7 +143,7 @@ import RunexpTestSupport
         let path = try Self.folder(in: directory, journal: JournalHeader(started).line + "garbage\n")
         let before = PlanRecords.snapshot(directory.path)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3, kernel: kernelCodePath)
         }
         #expect(error.description.hasPrefix("'\(path)' was started on the kernel code path '\(other)' and this process runs "
             + "'\(Self.fingerprint.kernel)', whose last bits differ, so it cannot be resumed here"), "\(error)")
@@ -156,7 +157,7 @@ import RunexpTestSupport
         try FileManager.default.removeItem(atPath: path + "/.journal")
         try FileManager.default.createDirectory(atPath: path + "/.journal", withIntermediateDirectories: false)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         }
         #expect(error.description == "\(path)/.journal: is not a regular file; start a new run without --resume")
     }
@@ -169,13 +170,13 @@ import RunexpTestSupport
         try FileManager.default.removeItem(atPath: path + "/.journal")
         #expect(mkfifo(path + "/.journal", 0o644) == 0)
         let journal = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         }
         #expect(journal.description == "\(path)/.journal: is not a regular file; start a new run without --resume")
         try FileManager.default.removeItem(atPath: path + "/.lock")
         #expect(mkfifo(path + "/.lock", 0o644) == 0)
         let lock = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data)
+            try ActiveResultFolder.resume(path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         }
         #expect(lock.description == "\(path)/.lock: is not a regular file, so it cannot be the folder's lock; start a new run without --resume")
     }
@@ -214,7 +215,7 @@ import RunexpTestSupport
         let plan = Self.plan
         let reference = (0..<plan.runCount).map { Self.line(Self.record($0)) }
         let foreignPlan = PlanRecords.plan(cells: 3, repetitions: 2, seed: 9)
-        let otherData = JournalFingerprint(planSHA256: Self.fingerprint.planSHA256, dataSHA256: ["exp/d.csv": "2"])
+        let otherData = JournalFingerprint(planSHA256: Self.fingerprint.planSHA256, dataSHA256: ["exp/d.csv": "2"], kernel: kernelCodePath)
         var rng = SplitMix64(seed: 14)
         func below(_ bound: Int) -> Int { Int(rng.next() % UInt64(max(bound, 1))) }
         var accepted = 0, refused = 0
@@ -249,13 +250,13 @@ import RunexpTestSupport
             let path: String
             do {
                 let folder = try ActiveResultFolder.create(in: directory.file("exp"), name: "f\(attempt)", planJSON: Self.planJSON,
-                                                           dataSHA256: Self.data, experimentText: "yaml")
+                                                           dataSHA256: Self.data, experimentText: "yaml", kernel: kernelCodePath)
                 path = folder.path
             }
             try Data(bytes).write(to: URL(fileURLWithPath: path + "/.journal"))
             let before = PlanRecords.snapshot(path)
             do {
-                let folder = try ActiveResultFolder.resume(path, plan: plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3)
+                let folder = try ActiveResultFolder.resume(path, plan: plan, planJSON: Self.planJSON, dataSHA256: Self.data, classCount: 3, kernel: kernelCodePath)
                 for (index, record) in folder.journaled {
                     #expect(Self.line(record) == reference[index], "attempt \(attempt): run \(index) is not the uninterrupted run's")
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpKernel
 import RunexpTestSupport
@@ -18,8 +19,8 @@ import RunexpTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let experiments = directory.file("exp")
-        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml")
-        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml")
+        let first = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml", kernel: kernelCodePath)
+        let second = try ActiveResultFolder.create(in: experiments, name: "2026-01-01T00-00-00Z_nogit", planJSON: ResultTables.planJSON(Self.plan), dataSHA256: Self.data, experimentText: "yaml", kernel: kernelCodePath)
         #expect(first.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit"))
         #expect(second.path.hasSuffix("exp/2026-01-01T00-00-00Z_nogit-2"))
         #expect(ActiveResultFolder.unfinished(in: experiments) == [first.path, second.path])
@@ -60,13 +61,13 @@ import RunexpTestSupport
         #expect(!folder.isJournalOpen)
         #expect(!manager.fileExists(atPath: folder.path + "/.journal") && !manager.fileExists(atPath: folder.path + "/plan.json"))
         #expect(ActiveResultFolder.unfinished(in: experiments) == [folder.path])
-        try folder.openJournal(planJSON: planJSON, dataSHA256: Self.data)
+        try folder.openJournal(planJSON: planJSON, dataSHA256: Self.data, kernel: kernelCodePath)
         try folder.append(Self.record(1))
-        try folder.openJournal(planJSON: "ignored: already open", dataSHA256: [:])
+        try folder.openJournal(planJSON: "ignored: already open", dataSHA256: [:], kernel: kernelCodePath)
         #expect(try String(contentsOfFile: folder.path + "/plan.json", encoding: .utf8) == planJSON)
         let read = try JournalReader(plan: Self.planWithRepetitions, classCount: nil, file: ".journal")
             .readJournal(at: folder.path + "/.journal", folder: folder.path,
-                         expected: JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: Self.data))
+                         expected: JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: Self.data, kernel: kernelCodePath))
         #expect(read.keys.sorted() == [0, 1])
         #expect(folder.journaled.keys.sorted() == [0, 1])
     }
@@ -84,7 +85,7 @@ import RunexpTestSupport
             path = folder.path
         }
         #expect(ActiveResultFolder.unfinished(in: experiments) == [path])
-        let resumed = try ActiveResultFolder.resume(path, plan: Self.planWithRepetitions, dataSHA256: Self.data)
+        let resumed = try ActiveResultFolder.resume(path, plan: Self.planWithRepetitions, dataSHA256: Self.data, kernel: kernelCodePath)
         #expect(resumed.journaled.isEmpty && resumed.isJournalOpen)
         #expect(try String(contentsOfFile: path + "/plan.json", encoding: .utf8) == ResultTables.planJSON(Self.planWithRepetitions))
         try resumed.append(Self.record(2))
@@ -92,7 +93,7 @@ import RunexpTestSupport
         #expect(ActiveResultFolder.unfinished(in: experiments).isEmpty)
         // A folder that is only a directory is no result folder.
         try FileManager.default.createDirectory(atPath: experiments + "/bare", withIntermediateDirectories: true)
-        #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan, dataSHA256: Self.data) }
+        #expect(throws: ResultFolderError.self) { try ActiveResultFolder.resume(experiments + "/bare", plan: Self.plan, dataSHA256: Self.data, kernel: kernelCodePath) }
     }
 
     /// The hand-made stamps equal Foundation's formatters (which they replace for speed).
@@ -194,7 +195,7 @@ import RunexpTestSupport
     /// accepted, and a stranger (a run outside the plan) or a conflicting repeat is refused by line.
     @Test func roundTripsExactlyDropsATornTailAndRefusesStrangers() throws {
         let plan = PlanRecords.plan(cells: 2, repetitions: 3)
-        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: ["d.csv": "x"])
+        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: ["d.csv": "x"], kernel: kernelCodePath)
         let records = [PlanRecords.record(plan, index: 0), PlanRecords.record(plan, index: 2)]
         var complete = JournalHeader(fingerprint).line + records.map { RunJournal.checkedLine($0, fingerprint: fingerprint) }.joined()
         complete += RunJournal.checkedLine(records[1], fingerprint: fingerprint)  // an identical repeat
@@ -258,7 +259,7 @@ import RunexpTestSupport
             let theirs = try JSONSerialization.jsonObject(with: try encoder.encode(record)) as? NSDictionary
             #expect(ours != nil && ours == theirs, "\(line)")
         }
-        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: [:])
+        let fingerprint = JournalFingerprint(planSHA256: "p", dataSHA256: [:], kernel: kernelCodePath)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         for record in records {

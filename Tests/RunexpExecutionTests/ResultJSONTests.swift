@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 import RunexpPlan
 import RunexpTestSupport
 
@@ -26,10 +27,10 @@ import RunexpTestSupport
         #expect(ResultTables.summaryJSON(results) == (try Self.foundation(summary)) + "\n")
         let git = GitState(commit: "c54e0cb913b8998e0d0922bc091468d5a1f50b95", branch: "main", dirty: true, experimentDiff: "-a: 1\n+a: \"2\"\n")
         let provenance = Provenance(runexpVersion: "0.1.0", git: git, experimentFile: file, experimentSHA256: "00", planSHA256: "11",
-                                    dataSHA256: ["d/data.csv": "22", "b.csv": "33"], jobs: 2, commandLine: ["runexp", "run", "a\tb"],
+                                    dataSHA256: ["d/data.csv": "22", "b.csv": "33"], kernel: "avx2-fma", kernelInstructions: "avx512f", jobs: 2, commandLine: ["runexp", "run", "a\tb"],
                                     resumedRuns: 3, started: Date(timeIntervalSince1970: 1.5e9), finished: Date(timeIntervalSince1970: 1.5e9 + 0.1234))
         #expect(ResultTables.json(provenance) == (try Self.foundation(provenance)) + "\n")
-        let info = ShardFolder.Info(index: 2, count: 3, runs: [4, 1], classes: ["x"], planSHA256: "44", dataSHA256: [:])
+        let info = ShardFolder.Info(index: 2, count: 3, runs: [4, 1], classes: ["x"], planSHA256: "44", dataSHA256: [:], kernel: "simd8")
         #expect(ResultTables.json(info) == (try Self.foundation(info)) + "\n")
         #expect(ResultTables.json(["x": Double.nan]) == "{}\n")
     }

@@ -2,6 +2,7 @@ import Foundation
 import RunexpKernel
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpPlan
 import RunexpTestSupport
 
@@ -24,11 +25,11 @@ import RunexpTestSupport
             let data = index == otherData ? ["d.csv": String(repeating: "b", count: 64)] : Self.data
             let classes = index == otherClasses ? ["B", "X"] : Self.classes
             let folder = try ActiveResultFolder.openShard(at: path, plan: plan, planJSON: planJSON, dataSHA256: data, classCount: 2,
-                                                          experimentText: "yaml")
+                                                          experimentText: "yaml", kernel: kernelCodePath)
             let runs = plan.runs.filter { $0.index % count == index - 1 }.map(\.index)
             for run in runs { try folder.append(PlanRecords.record(plan, index: run, classCount: 2)) }
             try folder.finishShard(ShardFolder.Info(index: index, count: count, runs: runs, classes: classes, planSHA256: planSHA256,
-                                                    dataSHA256: data))
+                                                    dataSHA256: data, kernel: kernelCodePath))
             paths.append(path)
         }
         return paths
@@ -45,7 +46,7 @@ import RunexpTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let paths = try Self.shards(in: directory, count: 3)
-        let merged = try ShardMerger.merge(paths.reversed())
+        let merged = try ShardMerger.merge(paths.reversed(), kernel: kernelCodePath)
         #expect(merged.records.map { RunJournal.line($0) } == (0..<Self.plan.runCount).map {
             RunJournal.line(PlanRecords.record(Self.plan, index: $0, classCount: 2))
         })
@@ -119,7 +120,7 @@ import RunexpTestSupport
         Case(name: "cell out of range in runs.jsonl", damage: { paths in
             var record = PlanRecords.record(plan, index: 2, classCount: 2)
             record.run.cell = 1_000_000
-            let fingerprint = JournalFingerprint(planSHA256: planSHA256, dataSHA256: data)
+            let fingerprint = JournalFingerprint(planSHA256: planSHA256, dataSHA256: data, kernel: kernelCodePath)
             let lines = try String(contentsOfFile: paths[0] + "/runs.jsonl", encoding: .utf8).split(separator: "\n")
             let text = lines[0] + "\n" + RunJournal.checkedLine(record, fingerprint: fingerprint) + lines[2...].joined(separator: "\n") + "\n"
             try text.write(toFile: paths[0] + "/runs.jsonl", atomically: true, encoding: .utf8)
@@ -155,7 +156,7 @@ import RunexpTestSupport
             + "(results/<name>/shards/<id>, made by runexp run FILE --shard I/N)"),
         Case(name: "an unfinished shard", damage: { paths in
             try FileManager.default.removeItem(atPath: paths[1] + "/shard.json")
-            let header = JournalHeader(JournalFingerprint(planSHA256: planSHA256, dataSHA256: data)).line
+            let header = JournalHeader(JournalFingerprint(planSHA256: planSHA256, dataSHA256: data, kernel: kernelCodePath)).line
             try (header + "x\n").write(toFile: paths[1] + "/.journal", atomically: true, encoding: .utf8)
             return paths
         }, message: "'S2' is unfinished (1 runs journaled); resume those shards (resubmit their tasks) before merging"),
@@ -167,7 +168,7 @@ import RunexpTestSupport
         defer { directory.remove() }
         let paths = try bad.damage(try Self.shards(in: directory))
         let before = PlanRecords.snapshot(directory.path)
-        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths) }
+        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths, kernel: kernelCodePath) }
         let expected = bad.message.replacingOccurrences(of: "S1", with: paths[0]).replacingOccurrences(of: "S2", with: paths[1])
         #expect(error.description == expected)
         #expect(PlanRecords.snapshot(directory.path) == before)
@@ -177,13 +178,13 @@ import RunexpTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let paths = try Self.shards(in: directory, otherData: 2)
-        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths) }
+        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths, kernel: kernelCodePath) }
         #expect(error.description == "'\(paths[1])' and '\(paths[0])' were run on different data; rerun the shards on one data file: "
             + "'d.csv' has SHA-256 \(String(repeating: "a", count: 64)) in '\(paths[0])' and \(String(repeating: "b", count: 64)) in '\(paths[1])'")
         let other = try TemporaryDirectory()
         defer { other.remove() }
         let classes = try Self.shards(in: other, otherClasses: 2)
-        let mixed = try #require(throws: ShardError.self) { try ShardMerger.merge(classes) }
+        let mixed = try #require(throws: ShardError.self) { try ShardMerger.merge(classes, kernel: kernelCodePath) }
         #expect(mixed.description == "'\(classes[1])' has classes [\"B\", \"X\"] and '\(classes[0])' has [\"B\", \"M\"]; "
             + "the shards were run on different data")
     }
@@ -194,9 +195,9 @@ import RunexpTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let paths = try Self.shards(in: directory)
-        #expect(try ShardMerger.merge(paths).kernel == kernelCodePath)
+        #expect(try ShardMerger.merge(paths, kernel: kernelCodePath).kernel == kernelCodePath)
         try Self.editInfo(paths[1]) { $0.kernel = "other-path" }
-        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths) }
+        let error = try #require(throws: ShardError.self) { try ShardMerger.merge(paths, kernel: kernelCodePath) }
         #expect(error.description.hasPrefix("'\(paths[1])' was trained on the kernel code path 'other-path' and '\(paths[0])' on "
             + "'\(kernelCodePath)', whose last bits differ"), "\(error)")
     }
@@ -209,7 +210,7 @@ import RunexpTestSupport
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try "mine".write(toFile: path + "/notes.txt", atomically: true, encoding: .utf8)
         let error = try #require(throws: ResultFolderError.self) {
-            try ActiveResultFolder.openShard(at: path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y")
+            try ActiveResultFolder.openShard(at: path, plan: Self.plan, planJSON: Self.planJSON, dataSHA256: Self.data, experimentText: "y", kernel: kernelCodePath)
         }
         #expect(error.description == "'\(path)' holds files runexp did not write there; move it away and run again")
         #expect(try String(contentsOfFile: path + "/notes.txt", encoding: .utf8) == "mine")

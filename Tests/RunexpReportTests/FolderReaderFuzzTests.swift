@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunexpExecution
+@testable import RunexpResults
 import RunexpPlan
 @testable import RunexpReport
 import RunexpTestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RunexpExecution
+@testable import RunexpResults
 @testable import RunexpReport
 
 @Suite struct PlotPrimitivesTests {

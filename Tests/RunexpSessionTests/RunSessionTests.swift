@@ -1,5 +1,6 @@
 import Foundation
 import RunexpExecution
+@testable import RunexpResults
 import RunexpPlan
 import RunexpSession
 import RunexpTestSupport

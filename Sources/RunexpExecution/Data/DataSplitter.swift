@@ -1,5 +1,6 @@
 import RunexpKernel
 import RunexpPlan
+import RunexpResults
 
 /// Row indices of one run's training, validation and test parts.
 public struct Partition: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import RunexpPlan
+import RunexpResults
 
 /// A data set ready for splitting: float features, integer class labels and the class names.
 public struct LabeledData: Sendable {

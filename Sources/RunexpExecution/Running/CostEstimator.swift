@@ -1,6 +1,7 @@
 import Foundation
 import RunexpKernel
 import RunexpPlan
+import RunexpResults
 
 /// Estimates an experiment's wall time by timing a few of its runs on this machine.
 ///

@@ -1,34 +1,11 @@
 import Foundation
 import RunexpPlan
+import RunexpResults
 
 /// Runs every run of a prepared experiment on the scheduler and summarizes the results.
 public enum ExperimentRunner {
-    /// How far a run has come, reported after each finished run.
-    public struct Progress: Sendable {
-        public var done: Int
-        public var total: Int
-        public var elapsed: TimeInterval
-        /// The best cell mean of the objective among cells whose runs have all finished.
-        public var bestObjective: Double?
-
-        /// Runs finished by this process (``done`` also counts runs resumed from a journal).
-        public var rateBasis: Int?
-
-        public init(done: Int, total: Int, elapsed: TimeInterval, bestObjective: Double?) {
-            self.done = done
-            self.total = total
-            self.elapsed = elapsed
-            self.bestObjective = bestObjective
-        }
-
-        /// Finished runs per second so far.
-        public var runsPerSecond: Double { elapsed > 0 ? Double(rateBasis ?? done) / elapsed : 0 }
-
-        /// Seconds left at the current rate, nil before the first run finishes.
-        public var eta: TimeInterval? {
-            done > 0 && elapsed > 0 ? Double(total - done) / runsPerSecond : nil
-        }
-    }
+    /// How far a run has come, reported after each finished run (``RunProgress``).
+    public typealias Progress = RunProgress
 
     /// `jobs`, or fewer when that many runs training at once would hold more than
     /// ``ResourceLimits/concurrentRunBytes`` (at least one). Results do not depend on it.

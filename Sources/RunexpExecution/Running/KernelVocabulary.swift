@@ -1,5 +1,6 @@
 import RunexpKernel
 import RunexpPlan
+import RunexpResults
 
 // The plan's vocabulary in the kernel's terms. Every mapping is an exhaustive switch: a name added
 // to the plan without a kernel counterpart is a compile error here, never a silent fallback
@@ -69,4 +70,13 @@ extension TrainingSettings {
                                     restoreBestWeights: $0.restoreBestWeights)
                   })
     }
+}
+
+/// The training kernel this process runs on, as the result folder records it (journal header,
+/// shard.json, provenance): RunexpResults knows the folder, not the kernel, so its callers pass these.
+public enum TrainingKernel {
+    /// `simd8` or `avx2-fma`: the code path the CPU and `RUNEXP_KERNEL` select.
+    public static var codePath: String { kernelCodePath }
+    /// The widest instruction set the CPU offers the products (provenance only).
+    public static var instructions: String { kernelInstructionSet }
 }

@@ -1,5 +1,6 @@
 import RunexpKernel
 import RunexpPlan
+import RunexpResults
 
 /// A plan with its data loaded and checked: everything a run needs, shared by all runs.
 ///

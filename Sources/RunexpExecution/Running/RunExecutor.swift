@@ -1,5 +1,6 @@
 import RunexpKernel
 import RunexpPlan
+import RunexpResults
 
 /// Trains and evaluates single runs of a prepared experiment on the kernel.
 public struct RunExecutor: Sendable {

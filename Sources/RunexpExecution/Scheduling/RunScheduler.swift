@@ -1,4 +1,5 @@
 import RunexpPlan
+import RunexpResults
 
 /// Runs many independent runs on up to `jobs` workers and returns their records in plan order.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Renders a ``ResultDiff`` as terminal text, a Markdown table for a pull request, or JSON.

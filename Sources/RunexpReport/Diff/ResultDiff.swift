@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// What changed between two result folders of one experiment: the plan, and the objective of

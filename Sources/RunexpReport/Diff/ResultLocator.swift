@@ -1,6 +1,6 @@
 import Foundation
 import RunexpPlan
-import RunexpExecution
+import RunexpResults
 
 /// Finds the result folder a `runexp diff` argument names: a folder, or a git revision.
 public enum ResultLocator {

@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The report files of a result folder: `plots/*.svg` and `report.html`.

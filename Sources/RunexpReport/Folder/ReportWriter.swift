@@ -1,6 +1,6 @@
 import Foundation
 import RunexpPlan
-import RunexpExecution
+import RunexpResults
 
 /// Writes report files into an existing result folder, each atomically (``AtomicFile``: a reader
 /// sees the old file or the new one, never half of one). Directories such as `plots/` are created

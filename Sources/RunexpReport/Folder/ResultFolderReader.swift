@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Reads a result folder back into ``ExperimentResults``, for `runexp report`.

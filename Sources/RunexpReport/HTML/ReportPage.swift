@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// `report.html`: one self-contained page about a result folder.

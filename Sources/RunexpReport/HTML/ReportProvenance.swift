@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 
 /// The facts of `provenance.json` that the report shows, read leniently.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The values one axis takes across the cells, as the plots group and label them.

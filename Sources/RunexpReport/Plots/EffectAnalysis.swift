@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The main effect of one axis on the objective: statistics per value and its variance share.

@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Draws the main effect of every axis as small multiples in one SVG: the objective's mean and

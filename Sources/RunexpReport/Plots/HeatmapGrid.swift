@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The numbers behind one heatmap: a square per pair of values of two axes.

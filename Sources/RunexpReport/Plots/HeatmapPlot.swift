@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// Draws a ``HeatmapGrid`` as SVG: coloured squares annotated with mean ± sd, labelled axes, a

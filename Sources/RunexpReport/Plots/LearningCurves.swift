@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The learning curves of the best cells: training and validation loss per epoch, averaged over

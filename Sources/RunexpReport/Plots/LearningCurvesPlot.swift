@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 
 /// Draws ``LearningCurves`` as small multiples in one SVG: a panel per cell, training loss solid
 /// and validation loss dashed, every panel on the same axes.

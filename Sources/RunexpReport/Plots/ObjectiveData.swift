@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The objective's value of every run, the input of every plot and of the variance shares.

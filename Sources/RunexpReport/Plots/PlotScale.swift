@@ -1,5 +1,5 @@
 import Foundation
-import RunexpExecution
+import RunexpResults
 
 /// Maps a numeric domain onto a pixel range, linearly or in log10, and picks round tick values.
 struct PlotScale {

@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 
 /// An SVG picture under construction: elements in drawing order, every number in fixed precision.
 ///

@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 import RunexpPlan
 
 /// The terminal's closing table: the best cells by the objective, mean ± sd, aligned.

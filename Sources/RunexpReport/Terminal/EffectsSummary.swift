@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 
 /// The terminal's closing lines about the axes: which matter, by how much, and where the report is.
 ///

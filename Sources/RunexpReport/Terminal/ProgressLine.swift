@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 
 /// One line of progress: runs done, rate, elapsed, ETA and the best objective so far.
 public enum ProgressLine {
@@ -7,7 +7,7 @@ public enum ProgressLine {
     /// With `color` (decide it with ``TerminalColor/isEnabled(isTerminal:environment:)``) the
     /// filled bar is green, the counts bold, the timings dim and the best objective cyan; the
     /// visible characters are the same either way.
-    public static func render(_ progress: ExperimentRunner.Progress, metric: String, width: Int = 20, color: Bool = false) -> String {
+    public static func render(_ progress: RunProgress, metric: String, width: Int = 20, color: Bool = false) -> String {
         func paint(_ style: TerminalColor.Style, _ text: String) -> String { TerminalColor.apply(style, to: text, enabled: color) }
         let filled = progress.total > 0 ? progress.done * width / progress.total : width
         let bar = "[" + paint(.green, String(repeating: "#", count: filled)) + String(repeating: "-", count: width - filled) + "]"

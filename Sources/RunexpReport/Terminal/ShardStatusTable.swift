@@ -1,4 +1,4 @@
-import RunexpExecution
+import RunexpResults
 
 /// The text of `runexp status`: one line per shard, then the total.
 public enum ShardStatusTable {

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import RunexpKernel
 import RunexpPlan
 
 /// What a journal line is bound to: the plan and the data its run was trained on, and the kernel
@@ -17,7 +16,7 @@ public struct JournalFingerprint: Sendable, Equatable {
     /// The kernel code path (`simd8`, `avx2-fma`; provenance.json's `kernel`); this process's by default.
     public var kernel: String
 
-    public init(planSHA256: String, dataSHA256: [String: String], kernel: String = kernelCodePath) {
+    public init(planSHA256: String, dataSHA256: [String: String], kernel: String) {
         self.planSHA256 = planSHA256
         self.dataSHA256 = dataSHA256
         self.kernel = kernel
@@ -42,6 +41,10 @@ struct JournalHeader: Codable, Equatable {
     var kernel: String
 
     static let currentVersion = 1
+
+    /// The values of `kernel` a journal can hold: the kernel's code paths (`KernelVocabularyTests`
+    /// holds this list equal to the kernel's own). Any other value is damage, not another machine.
+    static let kernelCodePaths = ["simd8", "avx2-fma"]
 
     enum CodingKeys: String, CodingKey {
         case runexpJournal = "runexp_journal", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256", kernel

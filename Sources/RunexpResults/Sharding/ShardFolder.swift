@@ -1,5 +1,4 @@
 import Foundation
-import RunexpKernel
 import RunexpPlan
 
 /// Where the shards of one sharded run live, and what a finished shard records.
@@ -25,7 +24,7 @@ public enum ShardFolder {
         public var kernel: String?
 
         public init(index: Int, count: Int, runs: [Int], classes: [String], planSHA256: String, dataSHA256: [String: String],
-                    kernel: String? = kernelCodePath) {
+                    kernel: String?) {
             self.index = index
             self.count = count
             self.runs = runs
@@ -99,12 +98,12 @@ extension ActiveResultFolder {
     /// Opens the folder of a shard at exactly `path`: resumes it when it exists (checking the
     /// plan, the data and the journal), creates it otherwise. A finished shard is reported as such.
     public static func openShard(at path: String, plan: Plan, planJSON: String, dataSHA256: [String: String], classCount: Int? = nil,
-                                 experimentText: String) throws -> ActiveResultFolder {
+                                 experimentText: String, kernel: String) throws -> ActiveResultFolder {
         if FileManager.default.fileExists(atPath: PathText.join(path, ShardFolder.infoName)) {
             throw ResultFolderError.alreadyFinished(path: path)
         }
         if FileManager.default.fileExists(atPath: PathText.join(path, journalName)) {
-            return try resume(path, plan: plan, planJSON: planJSON, dataSHA256: dataSHA256, classCount: classCount)
+            return try resume(path, plan: plan, planJSON: planJSON, dataSHA256: dataSHA256, classCount: classCount, kernel: kernel)
         }
         let parent = PathText.parent(of: path)
         try makeFolder(parent)
@@ -120,7 +119,7 @@ extension ActiveResultFolder {
             try FileManager.default.removeItem(atPath: path)
         }
         return try create(in: parent, name: PathText.lastComponent(of: path), planJSON: planJSON, dataSHA256: dataSHA256,
-                          experimentText: experimentText)
+                          experimentText: experimentText, kernel: kernel)
     }
 
     /// Records which runs this shard will do (for `runexp status`).

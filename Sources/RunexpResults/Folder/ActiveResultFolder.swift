@@ -5,7 +5,7 @@ import RunexpPlan
 /// one journal line per finished run, then the final files.
 ///
 /// A run may start training before plan.json is written (``create(in:name:experimentText:)``):
-/// runs that finish earlier wait in memory, and ``openJournal(planJSON:dataSHA256:)`` writes
+/// runs that finish earlier wait in memory, and ``openJournal(planJSON:dataSHA256:kernel:)`` writes
 /// plan.json, then the journal with them. A journal line therefore never exists without its
 /// plan.json, and a folder whose process died before that has no runs to lose; `--resume` starts
 /// it afresh.
@@ -27,7 +27,7 @@ public final class ActiveResultFolder {
     public let path: String
     /// Records already in the journal (from an earlier, interrupted process), by run index.
     public private(set) var journaled: [Int: RunRecord] = [:]
-    /// The open journal; nil until ``openJournal(planJSON:dataSHA256:)`` for a folder made without its plan.
+    /// The open journal; nil until ``openJournal(planJSON:dataSHA256:kernel:)`` for a folder made without its plan.
     private var journal: FileHandle?
     /// What every journal line's checksum binds it to (``JournalFingerprint/canonicalBytes``); set with the journal.
     private(set) var fingerprintBytes: [UInt8] = []
@@ -50,14 +50,14 @@ public final class ActiveResultFolder {
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken), writes
     /// experiment.yaml and plan.json, and opens a journal recording `dataSHA256` (by path).
     public static func create(in experimentDirectory: String, name: String, planJSON: String, dataSHA256: [String: String],
-                              experimentText: String) throws -> ActiveResultFolder {
+                              experimentText: String, kernel: String) throws -> ActiveResultFolder {
         let folder = try create(in: experimentDirectory, name: name, experimentText: experimentText)
-        try folder.openJournal(planJSON: planJSON, dataSHA256: dataSHA256)
+        try folder.openJournal(planJSON: planJSON, dataSHA256: dataSHA256, kernel: kernel)
         return folder
     }
 
     /// Creates `<experimentDirectory>/<name>` (with a `-2`, `-3`... suffix if taken) and writes
-    /// experiment.yaml; plan.json and the journal wait for ``openJournal(planJSON:dataSHA256:)``.
+    /// experiment.yaml; plan.json and the journal wait for ``openJournal(planJSON:dataSHA256:kernel:)``.
     /// Refuses a `latest` that is not a symbolic link before anything is made.
     public static func create(in experimentDirectory: String, name: String, experimentText: String) throws -> ActiveResultFolder {
         let manager = FileManager.default
@@ -104,9 +104,9 @@ public final class ActiveResultFolder {
     /// Writes plan.json, then the journal (its header with the plan's hash and `dataSHA256`, by
     /// path, then the runs that finished so far), and appends to it from then on. Does nothing
     /// when the journal is already open.
-    public func openJournal(planJSON: String, dataSHA256: [String: String]) throws {
+    public func openJournal(planJSON: String, dataSHA256: [String: String], kernel: String) throws {
         guard journal == nil else { return }
-        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: dataSHA256)
+        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: planJSON), dataSHA256: dataSHA256, kernel: kernel)
         let bytes = fingerprint.canonicalBytes
         try Self.writeAtomically(path, ResultFiles.plan, planJSON)
         var text = Array(JournalHeader(fingerprint).line.utf8)
@@ -133,7 +133,7 @@ public final class ActiveResultFolder {
     /// only after every check passed are stale temporary files removed and the journal rewritten
     /// without a torn tail.
     public static func resume(_ path: String, plan: Plan, planJSON: String? = nil, dataSHA256: [String: String],
-                              classCount: Int? = nil) throws -> ActiveResultFolder {
+                              classCount: Int? = nil, kernel: String) throws -> ActiveResultFolder {
         let manager = FileManager.default
         let planPath = PathText.join(path, ResultFiles.plan)
         let journalPath = PathText.join(path, journalName)
@@ -172,7 +172,7 @@ public final class ActiveResultFolder {
             if finished { throw ResultFolderError.alreadyFinished(path: path) }
             throw ResultFolderError.notAResultFolder(path: path, missing: ".journal")
         }
-        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: current), dataSHA256: dataSHA256)
+        let fingerprint = JournalFingerprint(planSHA256: SHA256Digest.hex(of: current), dataSHA256: dataSHA256, kernel: kernel)
         let lock = try acquireLock(path)
         let records: [Int: RunRecord]
         do {
@@ -192,7 +192,7 @@ public final class ActiveResultFolder {
                                         lock: lock, journaled: records)
         // Rewrite the journal without a torn tail (with plan.json first, if it never got written).
         folder.pending = records.values.sorted { $0.run.index < $1.run.index }
-        try folder.openJournal(planJSON: current, dataSHA256: dataSHA256)
+        try folder.openJournal(planJSON: current, dataSHA256: dataSHA256, kernel: kernel)
         return folder
     }
 
@@ -230,7 +230,7 @@ public final class ActiveResultFolder {
     }
 
     /// Appends one finished run to the journal (one write of one line), or keeps it until
-    /// ``openJournal(planJSON:dataSHA256:)``.
+    /// ``openJournal(planJSON:dataSHA256:kernel:)``.
     public func append(_ record: RunRecord) throws {
         if let journal {
             var line: [UInt8] = []

@@ -1,5 +1,4 @@
 import Foundation
-import RunexpKernel
 import RunexpPlan
 
 /// Joins the finished shards of one plan into the records a single run would have produced.
@@ -39,8 +38,9 @@ public enum ShardMerger {
 
     /// Reads and checks the shards: one plan, one data, every shard finished, each shard and each
     /// run exactly once, every record of `runs.jsonl` checked against the plan (``JournalReader``).
-    /// Errors name the folders, files and lines at fault; nothing is written.
-    public static func merge(_ folders: [String]) throws -> Merged {
+    /// Errors name the folders, files and lines at fault; nothing is written. `kernel` is this
+    /// process's kernel code path, which a shard.json of an older runexp (none recorded) stands for.
+    public static func merge(_ folders: [String], kernel: String) throws -> Merged {
         guard !folders.isEmpty else { throw ShardError.merge("no shard folders given") }
         var planJSON: String?
         var planFolder = ""
@@ -141,7 +141,7 @@ public enum ShardMerger {
             do {
                 shardRecords = try JournalReader(plan: plan, classCount: info.classes.count, file: recordsPath)
                     .readRecords(at: recordsPath, fingerprint: JournalFingerprint(planSHA256: planSHA256, dataSHA256: info.dataSHA256,
-                                                                   kernel: info.kernel ?? kernelCodePath))
+                                                                   kernel: info.kernel ?? kernel))
             } catch let error as JournalError {
                 throw ShardError.merge("\(error); rerun that shard (delete its folder first)")
             }

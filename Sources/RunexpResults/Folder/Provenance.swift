@@ -1,5 +1,4 @@
 import Foundation
-import RunexpKernel
 
 /// Where and how a result folder was made; the one file that differs between identical runs.
 public struct Provenance: Sendable, Codable {
@@ -42,11 +41,12 @@ public struct Provenance: Sendable, Codable {
     }
 
     public init(runexpVersion: String, git: GitState, experimentFile: String, experimentSHA256: String, planSHA256: String,
-                dataSHA256: [String: String], jobs: Int, commandLine: [String], resumedRuns: Int, started: Date, finished: Date) {
+                dataSHA256: [String: String], kernel: String, kernelInstructions: String, jobs: Int, commandLine: [String],
+                resumedRuns: Int, started: Date, finished: Date) {
         self.runexpVersion = runexpVersion
         self.swiftVersion = SystemInfo.swiftVersion
-        self.kernel = kernelCodePath
-        self.kernelInstructions = kernelInstructionSet
+        self.kernel = kernel
+        self.kernelInstructions = kernelInstructions
         self.git = git
         self.experimentFile = experimentFile
         self.experimentSHA256 = experimentSHA256

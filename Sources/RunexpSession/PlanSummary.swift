@@ -1,5 +1,7 @@
 import RunexpExecution
+import RunexpResults
 import RunexpPlan
+import RunexpReport
 
 /// The text of `runexp plan`: data, axes, and the size of the work.
 public enum PlanSummary {

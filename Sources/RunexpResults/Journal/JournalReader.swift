@@ -1,5 +1,4 @@
 import Foundation
-import RunexpKernel
 import RunexpPlan
 
 /// A journal or `runs.jsonl` that cannot be used: the file, the 1-based line (nil for the whole
@@ -146,9 +145,9 @@ struct JournalReader {
         }
         let changes = Self.dataChanges(recorded: header.dataSHA256, current: expected.dataSHA256)
         if !changes.isEmpty { throw ResultFolderError.dataChanged(path: folder, changes: changes) }
-        guard kernelCodePaths.contains(header.kernel) else {
-            throw refuse("the kernel code path '\(header.kernel)' is none of runexp's (\(kernelCodePaths.joined(separator: ", "))): "
-                + "the journal was damaged")
+        guard JournalHeader.kernelCodePaths.contains(header.kernel) else {
+            throw refuse("the kernel code path '\(Diagnostic.excerpt(header.kernel))' is none of runexp's "
+                + "(\(JournalHeader.kernelCodePaths.joined(separator: ", "))): the journal was damaged")
         }
         if header.kernel != expected.kernel {
             throw ResultFolderError.kernelChanged(path: folder, started: header.kernel, now: expected.kernel)
