@@ -13,7 +13,7 @@ import RunexpPlan
 /// The journal (`.journal`) starts with a header line recording the plan's and the data's SHA-256,
 /// then holds one checked record per line (``RunJournal``), appended as runs finish (each line is
 /// a single write, so a killed process leaves at most one torn last line, which reading drops).
-/// ``resume(_:plan:planJSON:dataSHA256:classCount:)`` refuses other data and checks every line
+/// ``resume(_:plan:planJSON:dataSHA256:classCount:kernel:)`` refuses other data and checks every line
 /// (``JournalReader``) before it changes anything in the folder. A `.lock` held with `flock` keeps
 /// a second process out; the kernel releases it when the process dies.
 ///
