@@ -23,6 +23,7 @@ struct StatusCommand: ParsableCommand {
                 .map { PathText.join(nested, $0) }
         }
         var found = false
+        var mixed: [String] = []
         for directory in directories {
             let status = ShardStatus.read(directory)
             guard !status.shards.isEmpty else { continue }
@@ -34,9 +35,15 @@ struct StatusCommand: ParsableCommand {
                 text = String(text.dropLast(mergeLine.count)) + "All shards done and merged: \(merged)\n"
             }
             Terminal.output(text)
+            if status.splits.count > 1 { mixed.append(status.directory) }
         }
         if !found {
             Terminal.error("error: no shard folders (shard-I-of-N) under '\(folder)'")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        if !mixed.isEmpty {
+            Terminal.error("error: shards of different splits in " + mixed.map { "'\($0)'" }.joined(separator: ", ")
+                + "; they cannot be merged together")
             throw ExitCode(ExitStatus.invalidInput)
         }
     }

@@ -68,6 +68,14 @@ import RunexpTestSupport
         #expect(status.stdout.contains("2/3    stopped"), "\(status.stdout)")
         #expect(status.stdout.contains("To finish: rerun shard 2/3, shard 3/3"))
 
+        // A shard of another split of the same run beside them: status says so and exits 1.
+        try FileManager.default.copyItem(atPath: directory + "/" + shards + "/shard-1-of-3", toPath: directory + "/" + shards + "/shard-1-of-2")
+        let split = try RunexpBinary.run(["status", "o/diffs"], in: directory)
+        #expect(split.status == 1)
+        #expect(split.stdout.contains("These folders split the run in different ways (2 shards, 3 shards)"), "\(split.stdout)")
+        #expect(split.stderr.contains("error: shards of different splits in"), "\(split.stderr)")
+        try FileManager.default.removeItem(atPath: directory + "/" + shards + "/shard-1-of-2")
+
         // The same shard given twice.
         let twice = try RunexpBinary.run(["merge", shards + "/shard-1-of-3", shards + "/shard-1-of-3", "--out", "o"], in: directory)
         #expect(twice.status == 1)

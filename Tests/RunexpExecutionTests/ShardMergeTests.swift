@@ -228,5 +228,6 @@ import RunexpTestSupport
         #expect(status.shards.map(\.shard) == [Shard(index: 1, count: 2), Shard(index: 2, count: 2)])
         #expect(status.shards.map(\.state) == [.stopped, .notStarted])
         #expect(status.mergedInto == nil)
+        #expect(status.splits == [2])
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import RunexpTestSupport
 import Testing
 @testable import RunexpExecution
 @testable import RunexpResults
@@ -47,5 +49,19 @@ import Testing
             == "[##--------] 50/200 runs  25.0 runs/s  2.0s elapsed  ETA 6.0s  best val_accuracy 0.9700")
         #expect(ProgressLine.duration(187) == "3m07s")
         #expect(ProgressLine.duration(3725) == "1h02m")
+    }
+
+    /// Folders of two splits of one plan are shown, and said to be two splits (no merge takes both).
+    @Test func statusSaysWhenShardsComeFromDifferentSplits() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for name in ["shard-1-of-2", "shard-2-of-3"] {
+            try FileManager.default.createDirectory(atPath: directory.file(name), withIntermediateDirectories: true)
+        }
+        let status = ShardStatus.read(directory.path)
+        #expect(status.splits == [2, 3])
+        let text = ShardStatusTable.render(status)
+        #expect(text.contains("These folders split the run in different ways (2 shards, 3 shards)"), "\(text)")
+        #expect(!text.contains("All shards done") && !text.contains("To finish"), "\(text)")
     }
 }

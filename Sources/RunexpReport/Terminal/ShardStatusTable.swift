@@ -15,7 +15,10 @@ public enum ShardStatusTable {
         if let total = status.planRuns { text += ", \(done) of \(total) runs" }
         text += "\n"
         let stopped = status.shards.filter { $0.state == .stopped || $0.state == .notStarted }
-        if !stopped.isEmpty {
+        if status.splits.count > 1 {
+            text += "These folders split the run in different ways (" + status.splits.map { "\($0) shards" }.joined(separator: ", ")
+                + "): a merge takes the shards of one split; remove the folders of the others (shard-I-of-N names the split).\n"
+        } else if !stopped.isEmpty {
             text += "To finish: rerun " + stopped.map { "shard \($0.shard)" }.joined(separator: ", ")
                 + " (runexp run FILE --shard I/N, or resubmit the array task I-1); each resumes from its journal.\n"
         } else if finished == status.shards.count {

@@ -32,6 +32,10 @@ public struct ShardStatus: Sendable {
     /// The result folder `runexp merge` made of these shards, while it exists.
     public var mergedInto: String?
 
+    /// The shard counts of the folders present, ascending: more than one means the folder holds
+    /// shards of different splits (`--shard 1/2` and `--shard 1/3`), which no merge takes together.
+    public var splits: [Int] { Array(Set(shards.map(\.shard.count))).sorted() }
+
     /// Reads every shard folder under `directory` and adds the shards of the split not started.
     public static func read(_ directory: String) -> ShardStatus {
         let folders = ShardFolder.shardFolders(in: directory)
