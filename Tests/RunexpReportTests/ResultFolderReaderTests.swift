@@ -110,6 +110,10 @@ import RunexpTestSupport
         ("runs.csv of 3 GB (sparse)", { folder in
             #expect(truncate(folder + "/runs.csv", 3_000_000_000) == 0)
         }, "/runs.csv: error: is 3000000000 bytes, more than a folder of its plan.json holds (at most \(syntheticLimits()?.runsBytes ?? 0))"),
+        ("runs.csv with more cells than its plan's runs", { folder in
+            try String(repeating: ",", count: 2_000).appending("\n").write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
+        }, "/runs.csv:1:\((syntheticLimits()?.runsCells.cells ?? 0) + 1): error: the file has more than \(syntheticLimits()?.runsCells.cells ?? 0) "
+            + "cells (rows × columns); at most \(syntheticLimits()?.runsCells.cells ?? 0) (a row per run of plan.json)"),
         ("runs.csv is a FIFO", { folder in
             try FileManager.default.removeItem(atPath: folder + "/runs.csv")
             #expect(mkfifo(folder + "/runs.csv", 0o644) == 0)

@@ -218,12 +218,15 @@ public struct CSVTable: Sendable {
     public struct CellLimit: Sendable {
         public var cells: Int
         public var name: String
+        /// What the message calls the table ("the data", "the file").
+        public var subject: String
         /// A data file's: ``ResourceLimits/dataCells``.
-        public static let data = CellLimit(cells: ResourceLimits.dataCells, name: "ResourceLimits.dataCells")
+        public static let data = CellLimit(cells: ResourceLimits.dataCells, name: "ResourceLimits.dataCells", subject: "the data")
 
-        public init(cells: Int, name: String) {
+        public init(cells: Int, name: String, subject: String = "the file") {
             self.cells = cells
             self.name = name
+            self.subject = subject
         }
     }
 
@@ -413,7 +416,7 @@ private struct Scanner {
             spans.append(span)
             guard spans.count <= limit.cells else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(origin)), keyPath: "",
-                                                  message: "the data has more than \(limit.cells) cells (rows × columns); "
+                                                  message: "\(limit.subject) has more than \(limit.cells) cells (rows × columns); "
                                                     + "at most \(limit.cells) (\(limit.name))",
                                                   help: "sample the rows, or exclude columns from the file")])
             }
