@@ -92,7 +92,7 @@ let package = Package(
             dependencies: ["RunexpReport", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
+        .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpReport", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
         .testTarget(name: "RunexpCLITests", dependencies: ["runexp", "RunexpTestSupport"]),
     ]
 )

@@ -271,7 +271,7 @@ import RunexpTestSupport
             // Bit for bit, NaN included (Equatable would call NaN unequal).
             #expect(RunJournal.line(back) == RunJournal.line(record))
             #expect(back.seed == record.seed && back.curve.count == record.curve.count && back.run == record.run)
-            #expect(back.validation?.loss.bitPattern == record.validation?.loss.bitPattern)
+            #expect(back.validation?.value(.loss)?.bitPattern == record.validation?.value(.loss)?.bitPattern)
             #expect(back.curve.map(\.trainLoss.bitPattern) == record.curve.map(\.trainLoss.bitPattern))
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import RunexpExecution
 @testable import RunexpResults
 import RunexpPlan
+import RunexpReport
 import RunexpSession
 import RunexpTestSupport
 import Testing
@@ -90,6 +91,31 @@ import Testing
         let resumed = try #require(Self.finishedFolder(second))
         #expect(resumed == folder)
         #expect(try Self.files(resumed) == Self.files(reference))
+    }
+
+    /// Two classes, but the unshuffled validation part (the last rows) holds only one: ROC AUC is
+    /// undefined there. The run is interrupted and resumed (its journal read back), finishes, and
+    /// its folder is read back by report: `run` writes no folder the other commands refuse.
+    @Test func aValidationPartOfOneClassResumesAndReadsBack() async throws {
+        let experiment = Self.experiment.replacingOccurrences(of: "split: {test: 0.2, validation: 0.25}",
+                                                              with: "split: {validation: 0.2, stratify: false, shuffle: false}")
+        var csv = ["a,b,label"]
+        for row in 0..<60 { csv.append("\(row % 7),\(row % 5),\(row < 48 && row % 2 == 0 ? "M" : "B")") }
+        let directory = try TemporaryDirectory(prefix: "runexp-session-", files: ["data.csv": csv.joined(separator: "\n") + "\n",
+                                                                                "exp.yaml": experiment]).path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let done = Counter()
+        var events = RunSession.Events()
+        events.progress = { _ in done.increment() }
+        let first = try await RunSession.run(Self.request(directory, jobs: 1), events: events, shouldStop: { done.value >= 2 })
+        guard case .interrupted = first else {
+            Issue.record("expected an interruption, got \(first)")
+            return
+        }
+        let folder = try #require(Self.finishedFolder(try await RunSession.run(Self.request(directory, resume: .newest))))
+        let contents = try ResultFolderReader.read(folder)
+        #expect(contents.results.records.count == 6)
+        #expect(contents.results.records.allSatisfy { $0.diverged || ($0.validation?.value(.rocAUC) == nil && $0.validation?.value(.f1) != nil) })
     }
 
     @Test func shardsMergedGiveTheFilesOfOneRun() async throws {

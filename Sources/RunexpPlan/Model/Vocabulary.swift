@@ -29,18 +29,81 @@ public enum MetricSplit: String, CaseIterable, Sendable, Codable {
     case val, test
 }
 
-/// A measured quantity; the binary ones exist only for two classes.
+/// What an experiment predicts; the metrics it reports follow from it (``MetricKind/tasks``).
+public enum Task: String, CaseIterable, Sendable, Codable {
+    case binaryClassification = "binary_classification"
+    case multiclassClassification = "multiclass_classification"
+
+    /// The task of a target column with `classCount` classes.
+    public init(classCount: Int) {
+        self = classCount == 2 ? .binaryClassification : .multiclassClassification
+    }
+}
+
+/// The values a metric can take, which every record read back is checked against.
+public enum MetricRange: Sendable {
+    /// A loss: any finite number ≥ 0.
+    case nonNegative
+    /// Accuracy, precision, …: a fraction from 0 to 1.
+    case fraction
+
+    public func contains(_ value: Double) -> Bool {
+        switch self {
+        case .nonNegative: value.isFinite && value >= 0
+        case .fraction: value >= 0 && value <= 1
+        }
+    }
+}
+
+/// A measured quantity. Everything the rest of runexp needs to know of one is here: the tasks it
+/// is defined for, its range, its natural goal and its key in the journal; adding a metric is a
+/// case (the compiler then asks for each) and its computation.
 public enum MetricKind: String, CaseIterable, Sendable, Codable {
     case loss, accuracy, precision, recall, f1
     case rocAUC = "roc_auc"
 
-    /// True for metrics that are defined only for two classes.
-    public var isBinaryOnly: Bool {
+    /// The tasks the metric is defined for (precision, recall, f1 and ROC AUC need a positive class).
+    public var tasks: Set<Task> {
         switch self {
-        case .loss, .accuracy: false
-        case .precision, .recall, .f1, .rocAUC: true
+        case .loss, .accuracy: [.binaryClassification, .multiclassClassification]
+        case .precision, .recall, .f1, .rocAUC: [.binaryClassification]
         }
     }
+
+    /// True for metrics that are defined only for two classes.
+    public var isBinaryOnly: Bool { tasks == [.binaryClassification] }
+
+    /// True when a run may lack it on a part of its task: ROC AUC is undefined on a part that holds
+    /// one class (a small or unshuffled validation part can), and the part then has no value for it.
+    public var mayBeUndefined: Bool {
+        switch self {
+        case .rocAUC: true
+        case .loss, .accuracy, .precision, .recall, .f1: false
+        }
+    }
+
+    /// The values it can take.
+    public var range: MetricRange {
+        switch self {
+        case .loss: .nonNegative
+        case .accuracy, .precision, .recall, .f1, .rocAUC: .fraction
+        }
+    }
+
+    /// Its key in a journal line's part object (the format fixes these; they sort as written).
+    public var journalKey: String {
+        switch self {
+        case .loss: "loss"
+        case .accuracy: "accuracy"
+        case .precision: "precision"
+        case .recall: "recall"
+        case .f1: "f1"
+        case .rocAUC: "rocAUC"
+        }
+    }
+
+    /// The metrics of `task`, in declaration order.
+    public static func of(_ task: Task) -> [MetricKind] { allCases.filter { $0.tasks.contains(task) } }
 
     /// The natural direction: loss is minimized, everything else maximized.
     public var naturalGoal: Goal { self == .loss ? .minimize : .maximize }

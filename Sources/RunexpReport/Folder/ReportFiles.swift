@@ -127,8 +127,7 @@ public enum ReportFiles {
         func stored(_ value: Double) -> Double { FixedFormat.stored(value) }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
         func stored(_ part: PartMetrics?) -> PartMetrics? {
-            part.map { PartMetrics(loss: stored($0.loss), accuracy: stored($0.accuracy), precision: stored($0.precision),
-                                   recall: stored($0.recall), f1: stored($0.f1), rocAUC: stored($0.rocAUC)) }
+            part.map { PartMetrics($0.values.mapValues(stored)) }
         }
         let storedRecords = records.map { record in
             RunRecord(run: record.run, seed: record.seed, epochsRun: record.epochsRun, diverged: record.diverged,

@@ -199,11 +199,12 @@ public enum ResultFolderReader {
                 }
                 values[metric] = value
             }
+            // A part is the metrics given for it (none: the run diverged, or there is no such part);
+            // RunRecordCheck then holds it to the task's metrics and their ranges.
             func part(_ split: MetricSplit) -> PartMetrics? {
-                func value(_ kind: MetricKind) -> Double? { values[MetricName(split: split, kind: kind)] }
-                guard let loss = value(.loss), let accuracy = value(.accuracy) else { return nil }
-                return PartMetrics(loss: loss, accuracy: accuracy, precision: value(.precision), recall: value(.recall),
-                                   f1: value(.f1), rocAUC: value(.rocAUC))
+                var part: [MetricKind: Double] = [:]
+                for (metric, value) in values where metric.split == split { part[metric.kind] = value }
+                return part.isEmpty ? nil : PartMetrics(part)
             }
             let seedField = record.fields[fixed[4]]
             let index = try integer(0)

@@ -165,7 +165,12 @@ public struct EffectAnalysis: Sendable {
         let failed = data.failedRuns
         guard failed > 0 else { return nil }
         let runs = failed + data.convergedRuns
-        var text = "\(failed) of \(runs) runs diverged and are left out of every mean"
+        let undefined = data.undefinedRuns
+        let metric = data.objective.metric
+        let undefinedNote = "\(undefined) of \(runs) runs have no \(metric): it is undefined on their part of the data"
+            + (metric.kind == .rocAUC ? " (ROC AUC needs both classes in it)" : "") + ", and they are left out of every mean."
+        guard undefined < failed else { return undefinedNote }
+        var text = "\(failed - undefined) of \(runs) runs diverged and are left out of every mean"
         var worst: (axis: String, level: AxisEffect.Level, rate: Double)?
         for effect in axes {
             for level in effect.perLevel where level.failed > 0 {
@@ -176,7 +181,7 @@ public struct EffectAnalysis: Sendable {
         if let worst, worst.level.failed > 1, worst.rate > Double(failed) / Double(runs) {
             text += "; they concentrate at \(worst.axis) = \(worst.level.label) (\(worst.level.failed) of \(worst.level.runs) runs)"
         }
-        return text + "."
+        return text + "." + (undefined > 0 ? " " + undefinedNote : "")
     }
 
     /// `4.4%`; `—` for nil.

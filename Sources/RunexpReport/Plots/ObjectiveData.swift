@@ -14,6 +14,9 @@ public struct ObjectiveData: Sendable {
     public let valuesByCell: [[Double]]
     /// Per cell: runs without a value (diverged, or a non-finite metric).
     public let failedByCell: [Int]
+    /// Runs that converged but have no value: the metric is undefined there (ROC AUC of a part
+    /// that holds one class). Counted in ``failedByCell`` too.
+    public let undefinedRuns: Int
     /// Per cell: 1-based rank (``CellSummary/rank``).
     public let rankByCell: [Int]
 
@@ -23,13 +26,16 @@ public struct ObjectiveData: Sendable {
         objective = results.plan.objective
         var values = [[Double]](repeating: [], count: plan.cells.count)
         var failed = [Int](repeating: 0, count: plan.cells.count)
+        var undefined = 0
         for record in results.records {
             if let value = record.value(objective.metric), value.isFinite {
                 values[record.run.cell].append(value)
             } else {
                 failed[record.run.cell] += 1
+                if !record.diverged, record.value(objective.metric) == nil { undefined += 1 }
             }
         }
+        undefinedRuns = undefined
         valuesByCell = values
         failedByCell = failed
         var ranks = [Int](repeating: Int.max, count: plan.cells.count)

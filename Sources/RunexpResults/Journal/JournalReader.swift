@@ -253,8 +253,9 @@ public struct RunRecordCheck: Sendable {
                     : "has validation loss or accuracy, but the split has no validation part")
             }
             // A diverged run's last point may hold inf or nan; every other point is a real measure.
-            if !record.diverged, let problem = Self.rangeProblem([("train_loss", point.trainLoss, .loss), ("train_accuracy", point.trainAccuracy, .fraction),
-                                                                   ("val_loss", point.validationLoss, .loss),
+            if !record.diverged, let problem = Self.rangeProblem([("train_loss", point.trainLoss, .nonNegative),
+                                                                   ("train_accuracy", point.trainAccuracy, .fraction),
+                                                                   ("val_loss", point.validationLoss, .nonNegative),
                                                                    ("val_accuracy", point.validationAccuracy, .fraction)]) {
                 return "run \(run.index), epoch \(point.epoch): \(problem)"
             }
@@ -265,20 +266,13 @@ public struct RunRecordCheck: Sendable {
         return partProblem("test", record.test, exists: split.test != nil, diverged: record.diverged, run: run.index)
     }
 
-    /// What a measure can be: a loss (finite, ≥ 0) or a fraction (accuracy, precision, … in [0, 1]).
-    enum Range { case loss, fraction }
-
     /// The first value outside its range, as "<name> is <value>, …", or nil.
-    static func rangeProblem(_ values: [(name: String, value: Double?, range: Range)]) -> String? {
+    static func rangeProblem(_ values: [(name: String, value: Double?, range: MetricRange)]) -> String? {
         for (name, value, range) in values {
-            guard let value else { continue }
+            guard let value, !range.contains(value) else { continue }
             switch range {
-            case .loss where !(value.isFinite && value >= 0):
-                return "\(name) is \(value); a loss is a finite number ≥ 0"
-            case .fraction where !(value >= 0 && value <= 1):
-                return "\(name) is \(value); it is a fraction from 0 to 1"
-            default:
-                continue
+            case .nonNegative: return "\(name) is \(value); a loss is a finite number ≥ 0"
+            case .fraction: return "\(name) is \(value); it is a fraction from 0 to 1"
             }
         }
         return nil
@@ -292,19 +286,27 @@ public struct RunRecordCheck: Sendable {
             return exists ? "run \(run) has no \(name) metrics, but the split has a \(name) part" : nil
         }
         guard exists else { return "run \(run) has \(name) metrics, but the split has no \(name) part" }
-        if let problem = Self.rangeProblem([("loss", metrics.loss, .loss), ("accuracy", metrics.accuracy, .fraction),
-                                            ("precision", metrics.precision, .fraction), ("recall", metrics.recall, .fraction),
-                                            ("f1", metrics.f1, .fraction), ("roc_auc", metrics.rocAUC, .fraction)]) {
+        if let problem = Self.rangeProblem(MetricKind.allCases.map { ($0.rawValue, metrics.value($0), $0.range) }) {
             return "run \(run), \(name) \(problem)"
         }
-        let binary = [metrics.precision, metrics.recall, metrics.f1, metrics.rocAUC]
-        if let classCount {
-            if classCount == 2, binary.contains(where: { $0 == nil }) {
+        // The metrics of the task, no fewer and no more (without the class count: those of every task).
+        let present = Set(metrics.values.keys)
+        let required = classCount.map { Set(MetricKind.of(Task(classCount: $0))) }
+            ?? Set(MetricKind.allCases.filter { $0.tasks == Set(Task.allCases) })
+        let missing = MetricKind.allCases.filter { required.contains($0) && !present.contains($0) && !$0.mayBeUndefined }
+        let extra = MetricKind.allCases.filter { classCount != nil && present.contains($0) && !required.contains($0) }
+        if !missing.isEmpty {
+            if classCount == 2, missing.allSatisfy(\.isBinaryOnly) {
                 return "run \(run): \(name) metrics lack precision, recall, f1 or roc_auc, which two classes have"
             }
-            if classCount != 2, binary.contains(where: { $0 != nil }) {
+            return "run \(run): \(name) metrics lack " + missing.map(\.rawValue).joined(separator: ", ")
+        }
+        if !extra.isEmpty, let classCount {
+            if extra.allSatisfy(\.isBinaryOnly) {
                 return "run \(run): \(name) metrics have precision, recall, f1 or roc_auc, which only two classes have (the data has \(classCount))"
             }
+            return "run \(run): \(name) metrics have " + extra.map(\.rawValue).joined(separator: ", ")
+                + ", which \(Task(classCount: classCount).rawValue.replacingOccurrences(of: "_", with: " ")) does not"
         }
         return nil
     }

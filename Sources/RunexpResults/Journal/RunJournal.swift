@@ -154,21 +154,25 @@ enum RunJournal {
         integer(run.repetition, to: &out)
         text("},\"seed\":", to: &out)
         text(String(record.seed), to: &out)
-        metrics(",\"test\":{\"accuracy\":", record.test, to: &out)
-        metrics(",\"validation\":{\"accuracy\":", record.validation, to: &out)
+        metrics(",\"test\":{", record.test, to: &out)
+        metrics(",\"validation\":{", record.validation, to: &out)
         text("}\n", to: &out)
     }
 
     private static func metrics(_ opening: StaticString, _ part: PartMetrics?, to out: inout [UInt8]) {
         guard let part else { return }
         text(opening, to: &out)
-        number(part.accuracy, to: &out)
-        field(",\"f1\":", part.f1, to: &out)
-        text(",\"loss\":", to: &out)
-        number(part.loss, to: &out)
-        field(",\"precision\":", part.precision, to: &out)
-        field(",\"recall\":", part.recall, to: &out)
-        field(",\"rocAUC\":", part.rocAUC, to: &out)
+        // Keys in sorted order, as JSONEncoder's sortedKeys writes them (JournalFormatTests).
+        var first = true
+        for kind in part.kinds {
+            guard let value = part.values[kind] else { continue }
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            text(kind.journalKey, to: &out)
+            text("\":", to: &out)
+            number(value, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
     }
 

@@ -1,38 +1,53 @@
 import RunexpPlan
 
-/// The metrics of one run on one part of the data (binary metrics are nil for more than two
-/// classes). The result folder's own type: its JSON keys are the journal's format, fixed here,
-/// whatever the kernel's evaluation calls its fields.
+/// The metrics of one run on one part of the data, by kind: the ones its task has
+/// (``MetricKind/tasks``; ``RunRecordCheck`` holds every record to that). The result folder's own
+/// type: its JSON keys are the journal's format (``MetricKind/journalKey``), whatever the kernel's
+/// evaluation calls its fields.
 public struct PartMetrics: Sendable, Equatable, Codable {
-    public var loss: Double
-    public var accuracy: Double
-    public var precision: Double?
-    public var recall: Double?
-    public var f1: Double?
-    public var rocAUC: Double?
+    /// Every metric measured.
+    public var values: [MetricKind: Double]
 
-    enum CodingKeys: String, CodingKey {
-        case loss, accuracy, precision, recall, f1, rocAUC
+    public init(_ values: [MetricKind: Double]) {
+        self.values = values
     }
 
+    /// A classification part: loss and accuracy, and for two classes precision, recall, f1 and ROC AUC.
     public init(loss: Double, accuracy: Double, precision: Double?, recall: Double?, f1: Double?, rocAUC: Double?) {
-        self.loss = loss
-        self.accuracy = accuracy
-        self.precision = precision
-        self.recall = recall
-        self.f1 = f1
-        self.rocAUC = rocAUC
+        var values: [MetricKind: Double] = [.loss: loss, .accuracy: accuracy]
+        values[.precision] = precision
+        values[.recall] = recall
+        values[.f1] = f1
+        values[.rocAUC] = rocAUC
+        self.values = values
     }
 
-    /// The value of metric `kind`.
-    public func value(_ kind: MetricKind) -> Double? {
-        switch kind {
-        case .loss: loss
-        case .accuracy: accuracy
-        case .precision: precision
-        case .recall: recall
-        case .f1: f1
-        case .rocAUC: rocAUC
+    /// The value of metric `kind`, nil when this part does not have it.
+    public func value(_ kind: MetricKind) -> Double? { values[kind] }
+
+    /// The measured kinds in journal order (their keys sorted).
+    public var kinds: [MetricKind] { values.keys.sorted { $0.journalKey < $1.journalKey } }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        var values: [MetricKind: Double] = [:]
+        for kind in MetricKind.allCases {
+            values[kind] = try container.decodeIfPresent(Double.self, forKey: Key(stringValue: kind.journalKey))
+        }
+        self.values = values
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for kind in kinds {
+            try container.encode(values[kind], forKey: Key(stringValue: kind.journalKey))
         }
     }
 }

@@ -1,13 +1,13 @@
 import RunexpPlan
 
-/// Which metrics an experiment reports: per part that exists, binary ones for two classes only.
+/// Which metrics an experiment reports: per part that exists, those of its task (``MetricKind/of(_:)``).
 public enum ResultMetrics {
     /// Validation metrics when there is a validation part, then test metrics when there is a test part.
     public static func all(split: SplitPlan, classCount: Int) -> [MetricName] {
         var parts: [MetricSplit] = []
         if split.hasValidation { parts.append(.val) }
         if split.test != nil { parts.append(.test) }
-        let kinds = MetricKind.allCases.filter { classCount == 2 || !$0.isBinaryOnly }
+        let kinds = MetricKind.of(Task(classCount: classCount))
         return parts.flatMap { part in kinds.map { MetricName(split: part, kind: $0) } }
     }
 }
