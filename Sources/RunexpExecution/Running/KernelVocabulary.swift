@@ -80,3 +80,22 @@ public enum TrainingKernel {
     /// The widest instruction set the CPU offers the products (provenance only).
     public static var instructions: String { kernelInstructionSet }
 }
+
+extension PartMetrics {
+    /// The metrics of `task` from the kernel's evaluation of one part (a metric the evaluation
+    /// leaves undefined, ROC AUC of a part of one class, is left out).
+    init(_ evaluation: Evaluation, task: Task) {
+        var values: [MetricKind: Double] = [:]
+        for kind in MetricKind.of(task) {
+            values[kind] = switch kind {
+            case .loss: evaluation.loss
+            case .accuracy: evaluation.accuracy
+            case .precision: evaluation.precision
+            case .recall: evaluation.recall
+            case .f1: evaluation.f1
+            case .rocAUC: evaluation.rocAUC
+            }
+        }
+        self.init(values)
+    }
+}

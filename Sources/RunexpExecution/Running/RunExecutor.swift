@@ -34,8 +34,7 @@ public struct RunExecutor: Sendable {
             guard let samples, !outcome.diverged else { return nil }
             let evaluation = evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
                                       classCount: classCount, positiveClass: experiment.data.positiveClass)
-            return PartMetrics(loss: evaluation.loss, accuracy: evaluation.accuracy, precision: evaluation.precision,
-                               recall: evaluation.recall, f1: evaluation.f1, rocAUC: evaluation.rocAUC)
+            return PartMetrics(evaluation, task: Task(classCount: classCount))
         }
         let curve = outcome.history.map {
             CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
