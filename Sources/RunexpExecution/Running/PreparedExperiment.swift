@@ -119,6 +119,13 @@ enum PlanDataChecks {
             problems.append(Diagnostic(location: plan.data.locations.folds ?? fallback, keyPath: "data.split.folds",
                                        message: "class '\(name)' has \(smallest) rows, fewer than the \(folds) folds",
                                        help: "use at most \(max(2, smallest)) folds, or more data"))
+        } else if let folds = plan.data.split.folds, let empty = partitions.firstIndex(where: { $0.validation.isEmpty }) {
+            // Every class has a row per fold, but the test split may leave fewer rows than folds:
+            // a fold without validation rows would give runs without validation metrics.
+            let rest = partitions.first.map { $0.train.count + $0.validation.count } ?? 0
+            problems.append(Diagnostic(location: plan.data.locations.folds ?? fallback, keyPath: "data.split.folds",
+                                       message: "fold \(empty + 1) of \(folds) has no validation rows: the test split leaves \(rest) rows for the folds",
+                                       help: "use at most \(max(2, rest)) folds, or a smaller test fraction"))
         }
         for partition in partitions.prefix(1) {
             if partition.train.isEmpty {

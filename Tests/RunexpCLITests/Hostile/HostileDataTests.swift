@@ -45,6 +45,12 @@ import Glibc
              messages: ["exp/data.csv:2:1: error: '999999", "… (10485761 bytes)' in feature column 'a' is not a finite number"]),
         Case(name: "NUL inside a number", setUp: csv("a,b,label\n1\u{0}garbage,1,M\n2,3,B\n"),
              messages: ["exp/data.csv:2:2: error: the data file holds a NUL byte; a CSV file is text"]),
+        Case(name: "k-fold with a fold left empty by the test split",
+             setUp: csv("a,b,label\n0.1,0.2,B\n0.3,0.4,M\n0.5,0.6,B\n0.7,0.8,M\n0.9,1.0,B\n1.1,1.2,M\n"),
+             experiment: Hostile.experiment(replacing: "split: {test: 0.2, validation: 0.25}", with: "split: {test: 0.6, folds: 3}")
+                .replacingOccurrences(of: "batch_size: 8", with: "batch_size: 1"),
+             messages: ["error: data.split.folds: fold 3 of 3 has no validation rows: the test split leaves 2 rows for the folds; "
+                        + "use at most 2 folds, or a smaller test fraction"]),
         Case(name: "one label in two Unicode forms", setUp: csv("a,b,label\n1,2,\u{E9}\n3,4,e\u{301}\n5,6,x\n"),
              messages: ["exp/data.csv:3:5: error: label 'e\u{301}' (U+0065 U+0301) is the label '\u{E9}' of line 2 (U+00E9) "
                         + "written with other Unicode code points; write each class's label with the same characters"]),
