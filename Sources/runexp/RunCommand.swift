@@ -135,18 +135,21 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Prints how the session ended; an interruption exits 130.
     private func show(_ outcome: RunOutcome) throws {
-        let outFlag = out == "results" ? "" : " --out \(out)"
+        let q = Terminal.shellQuoted
+        // The printed commands are pasted into a shell: quoted, and with the flags that change the plan.
+        let outFlag = out == "results" ? "" : " --out \(q(out))"
+        let planFlags = repetitions.map { " --repetitions \($0)" } ?? ""
         switch outcome {
         case .shardAlreadyDone(let shard, let folder):
             Terminal.output("Shard \(shard) is already done: \(folder)\n")
         case .interrupted(let saved, let planned, let folder):
             Terminal.error("Interrupted: \(saved) of \(planned) runs are saved in \(folder).")
-            let again = (try? requestedShard()).flatMap { $0.map { "--shard \($0)" } } ?? "--resume \(folder)"
-            Terminal.error("Resume with: runexp run \(file) \(again)" + outFlag)
+            let again = (try? requestedShard()).flatMap { $0.map { "--shard \($0)" } } ?? "--resume \(q(folder))"
+            Terminal.error("Resume with: runexp run \(q(file)) \(again)" + planFlags + outFlag)
             throw ExitCode(130)
         case .shardDone(let shard, let folder, let runs, let shardsDirectory):
             Terminal.output("Shard \(shard) done: \(runs) runs in \(folder)\n")
-            Terminal.output("When every shard is done: runexp merge \(shardsDirectory)" + outFlag + "\n")
+            Terminal.output("When every shard is done: runexp merge \(q(shardsDirectory))" + outFlag + "\n")
         case .finished(let run):
             let plan = run.results.plan
             let diverged = run.results.divergedCount

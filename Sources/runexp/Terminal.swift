@@ -5,6 +5,14 @@ import RunexpPlan
 /// Writing to the terminal: results to stdout, diagnostics and progress to stderr.
 enum Terminal {
     /// `--out ''` would put result folders in the working directory, beside the user's files.
+    /// `text` as one shell word: unchanged when it is plain, else in single quotes.
+    static func shellQuoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "_./:=@%+-,".unicodeScalars.contains($0)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     static let emptyOutMessage = "--out is empty; name the folder that holds result folders (the default is results)"
 
     static func output(_ text: String) {

@@ -139,4 +139,28 @@ import RunexpTestSupport
         #expect(second.status == 1)
         #expect(second.stderr.contains("is being written by another runexp process (pid \(process.pid)"), "\(second.stderr)")
     }
+
+    /// Ctrl-C prints the command that resumes the run; pasted into a shell as printed (a folder with
+    /// a space, a flag that changes the plan) it finishes the run.
+    @Test func thePrintedResumeCommandResumes() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stderr = directory + "/stderr.txt"
+        let process = try RunexpBinary.start(["exp.yaml", "--out", "k 3", "--repetitions", "40", "--quiet", "--jobs", "1"],
+                                             in: directory, stderr: stderr)
+        var running: String?
+        let deadline = Date().addingTimeInterval(30)
+        while running == nil, Date() < deadline {
+            running = folder(directory + "/k 3").flatMap { journalLines($0) >= 1 ? $0 : nil }
+            usleep(500)
+        }
+        _ = try #require(running)
+        process.kill(SIGINT)
+        let printed = String(decoding: FileManager.default.contents(atPath: stderr) ?? Data(), as: UTF8.self)
+        let line = try #require(printed.split(separator: "\n").first { $0.hasPrefix("Resume with: runexp run ") }, "\(printed)")
+        #expect(line.contains("--repetitions 40") && line.contains("'k 3"), "\(line)")
+        let command = RunexpBinary.path + " " + line.dropFirst("Resume with: runexp ".count) + " --quiet"
+        let resumed = try ChildProcess.run("/bin/sh", ["-c", command], in: directory, timeout: 600)
+        #expect(resumed.status == 0, "\(command)\n\(resumed.stderr)")
+    }
 }

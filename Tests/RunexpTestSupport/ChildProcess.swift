@@ -65,8 +65,8 @@ public enum ChildProcess {
     /// Starts `executable` in the background, its stdin, stdout and stderr on /dev/null: for a test
     /// that watches a child's files and kills it midway.
     public static func start(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                             environment: [String: String]? = nil) throws -> Running {
-        try Running(executable, arguments, in: directory, environment: environment, stdout: "/dev/null", stderr: "/dev/null")
+                             environment: [String: String]? = nil, stdout: String = "/dev/null", stderr: String = "/dev/null") throws -> Running {
+        try Running(executable, arguments, in: directory, environment: environment, stdout: stdout, stderr: stderr)
     }
 
     /// A child process in a process group of its own; its exit status once reaped.

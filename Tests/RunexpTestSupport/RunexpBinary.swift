@@ -22,7 +22,7 @@ public enum RunexpBinary {
     }
 
     /// Starts `runexp arguments` in the background in `directory`, its output discarded.
-    public static func start(_ arguments: [String], in directory: String? = nil) throws -> ChildProcess.Running {
-        try ChildProcess.start(path, arguments, in: directory)
+    public static func start(_ arguments: [String], in directory: String? = nil, stderr: String = "/dev/null") throws -> ChildProcess.Running {
+        try ChildProcess.start(path, arguments, in: directory, stderr: stderr)
     }
 }
