@@ -16,7 +16,11 @@ public enum PlanSummary {
         text += "split: \(part.train) train, \(part.validation) validation, \(part.test) test rows"
         if let folds = plan.data.split.folds { text += " (\(folds) folds)" }
         text += "\n\naxes:\n"
-        let rows = [["axis", "values"]] + plan.axes.map { [$0.name, $0.values.map(\.description).joined(separator: ", ")] }
+        // An axis of 10^5 sampled values is listed by its first ones and its count, not on one line.
+        let rows = [["axis", "values"]] + plan.axes.map { axis in
+            let shown = axis.values.prefix(listedValues).map(\.description).joined(separator: ", ")
+            return [axis.name, axis.values.count > listedValues ? shown + ", … (\(axis.values.count) values)" : shown]
+        }
         text += TextTable.render(rows)
         text += "\ncells: \(plan.cells.count)\n"
         text += "runs: \(plan.runCount) (\(plan.cells.count) cells × \(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
@@ -31,6 +35,9 @@ public enum PlanSummary {
         }
         return text
     }
+
+    /// Values of an axis `plan` lists before it gives their count.
+    public static let listedValues = 20
 
     /// Optimizer steps of every run: epochs × ⌈training rows / batch size⌉, summed; nil when the sum
     /// is beyond `Int` (a million runs of a million epochs can be).

@@ -148,7 +148,11 @@ import Testing
     @Test(arguments: [("epochs of 10^6", replacing("epochs: 4", "epochs: 1000000")),
                       ("10^6 runs: 10^3 cells x 1000 repetitions",
                        replacing("units: [2, 4]", "units: [" + (1...1_000).map(String.init).joined(separator: ", ") + "]")
-                        .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 1000"))])
+                        .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 1000")),
+                      ("an axis of 10^5 sampled values",
+                       replacing("units: [2, 4]", "units: [2]\n    lr: {log_uniform: [0.0001, 0.1]}\n  random: {samples: 100000}")
+                        .replacingOccurrences(of: "learning_rate: 0.01", with: "learning_rate: $lr")
+                        .replacingOccurrences(of: "repetitions: 2", with: "repetitions: 1"))])
     func planAnswersQuickly(name: String, experiment: String) throws {
         let directory = try Hostile.workspace(experiments: ["x": experiment])
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -156,6 +160,8 @@ import Testing
         #expect(outcome.exit == 0, "\(name): exit \(outcome.exit)\n\(outcome.stderr.prefix(2000))")
         #expect(outcome.stdout.contains("estimated wall time:"), "\(name): \(outcome.stdout.suffix(500))")
         #expect(outcome.seconds < Hostile.timeLimit * 2, "\(name): took \(outcome.seconds) s")
+        // A long axis is listed by its first values and its count (one line of 10^5 values took minutes).
+        #expect(outcome.stdout.split(separator: "\n").allSatisfy { $0.utf8.count < 2_000 }, "\(name): a line of the plan is too long")
         Hostile.record("plan, \(name)", outcome)
     }
 }
