@@ -47,6 +47,12 @@ import RunexpExecution
         #expect(svg.text.contains(">x&lt;y&gt;&#39;z&#39;</text>"))
     }
 
+    /// HTML and XML allow no NUL or other control character (but tab and line ends): they become U+FFFD.
+    @Test func controlCharactersAreReplaced() {
+        #expect(Markup.escape("a\u{0}b\u{1B}[31mc\td\ne\u{85}") == "a\u{FFFD}b\u{FFFD}[31mc\td\ne\u{FFFD}")
+        #expect(Markup.escape("é & ü") == "é &amp; ü")
+    }
+
     @Test func ticksAreRoundNumbers() {
         #expect(PlotScale.niceTicks(low: 0.9374, high: 0.9636, count: 5).map { PlotScale.label($0, step: 0.01) } == ["0.94", "0.95", "0.96"])
         #expect(PlotScale.niceTicks(low: 0, high: 1, count: 5).map { PlotScale.label($0, step: 0.2) } == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
