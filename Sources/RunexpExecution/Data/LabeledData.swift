@@ -111,11 +111,14 @@ public enum DataLoader {
                     let text = table.field(row, column)
                     let location = SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, column))
                     let name = table.header[column]
+                    let tooLarge = table.number(row, column).map { $0.isFinite } ?? false
                     let message = text.isEmpty
                         ? "empty cell in feature column '\(Diagnostic.excerpt(name))'"
+                        : tooLarge
+                        ? "'\(Diagnostic.excerpt(text))' in feature column '\(Diagnostic.excerpt(name))' is beyond the 32-bit float range (±3.4e38) features train in"
                         : "'\(Diagnostic.excerpt(text))' in feature column '\(Diagnostic.excerpt(name))' is not a finite number"
                     problems.append(Diagnostic(location: location, keyPath: "", message: message,
-                                               help: "features must be numbers; list non-numeric columns under data.exclude"))
+                                               help: tooLarge ? "rescale the column (divide it by a power of ten)" : "features must be numbers; list non-numeric columns under data.exclude"))
                 }
             }
             let label = table.field(row, targetIndex)

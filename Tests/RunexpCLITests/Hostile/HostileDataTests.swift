@@ -60,6 +60,9 @@ import Glibc
         Case(name: "terminal escape in a label", setUp: csv("a,b,label\n1,2,\u{1B}[31mM\n3,4,B\n5,6,B\n"),
              experiment: Hostile.experiment(replacing: "target: label", with: "target: label\n  positive: X"),
              messages: ["valid labels: \\u{1B}[31mM, B"]),
+        Case(name: "a feature beyond Float", setUp: csv("a,b,label\n5.8e38,1,M\n2,3,B\n"),
+             messages: ["exp/data.csv:2:1: error: '5.8e38' in feature column 'a' is beyond the 32-bit float range (±3.4e38) features train in; "
+                        + "rescale the column"]),
         Case(name: "hex number", setUp: csv("a,b,label\n0x10,1,M\n2,3,B\n"),
              messages: ["exp/data.csv:2:1: error: '0x10' in feature column 'a' is not a finite number"]),
         Case(name: "invalid UTF-8", setUp: { directory in
