@@ -61,6 +61,20 @@ import Testing
         #expect(ResultTables.cellsCSV(results).split(separator: "\n")[0].hasSuffix(",rank,tied_with_best"))
     }
 
+    /// When every run diverged there is no best cell, and no cell is tied with it.
+    @Test func withoutAnyValueNoCellIsTiedWithBest() throws {
+        let results = try SyntheticResults.make(units: [1, 2], accuracies: [[0.9, 0.8], [0.7, 0.6]])
+        let diverged = results.records.map { record -> RunRecord in
+            var record = record
+            record.diverged = true
+            record.validation = nil
+            return record
+        }
+        let all = ExperimentResults(plan: results.plan, classes: results.classes, records: diverged)
+        #expect(all.cells.map(\.tiedWithBest) == [false, false])
+        #expect(all.cells.map(\.rank) == [1, 2])
+    }
+
     /// The same accuracies in another order sum to means that differ in the last bit; cells.csv prints
     /// them equal, so they must rank in plan order (they ranked by the last bit before).
     @Test func meansEqualAsPrintedRankInPlanOrder() throws {

@@ -72,7 +72,8 @@ public enum CellStatistics {
         if let best = order.first {
             let bestValues = summaries[best].objective(plan).values
             for index in summaries.indices {
-                summaries[index].tiedWithBest = index == best || isTied(summaries[index], with: bestValues, plan)
+                // Without a value (every run diverged) the first cell is no best: nothing is tied with it.
+                summaries[index].tiedWithBest = (index == best && !bestValues.isEmpty) || isTied(summaries[index], with: bestValues, plan)
             }
         }
         return summaries
