@@ -210,31 +210,20 @@ enum DataFile {
     }
 
     static func read(_ path: String) -> Result<[UInt8], Problem> {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return .failure(Problem(reason: errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read (\(String(cString: strerror(errno))))",
-                                    help: "the path is relative to the experiment file"))
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: return .failure(Problem(reason: "is a directory, not a file", help: "the path is relative to the experiment file"))
-        default: return .failure(Problem(reason: "is not a regular file (a FIFO, socket or device)", help: "name a CSV file"))
-        }
-        let limit = ResourceLimits.dataBytes
-        guard Int(info.st_size) <= limit else {
-            return .failure(tooLarge(Int(info.st_size)))
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(Problem(reason: "cannot be read", help: "check its permissions"))
-        }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            // The file grew after it was measured: still no more than the limit.
-            guard data.count <= limit else { return .failure(tooLarge(data.count)) }
+        let relative = "the path is relative to the experiment file"
+        switch BoundedFile.read(path, limit: ResourceLimits.dataBytes) {
+        case .success(let data):
             return .success([UInt8](data))
-        } catch {
-            return .failure(Problem(reason: "cannot be read (\(ErrorText.describe(error)))", help: "check the file"))
+        case .failure(.cannotOpen(let code)) where code == ENOENT || code == ENOTDIR:
+            return .failure(Problem(reason: "no such file", help: relative))
+        case .failure(.cannotOpen(let code)), .failure(.cannotRead(let code)):
+            return .failure(Problem(reason: "cannot be read (\(BoundedFile.Failure.reason(code)))", help: "check its permissions"))
+        case .failure(.directory):
+            return .failure(Problem(reason: "is a directory, not a file", help: relative))
+        case .failure(.notRegular):
+            return .failure(Problem(reason: "is not a regular file (a FIFO, socket or device)", help: "name a CSV file"))
+        case .failure(.tooLarge(let bytes, _)):
+            return .failure(tooLarge(bytes))
         }
     }
 

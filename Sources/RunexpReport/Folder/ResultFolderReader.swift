@@ -88,29 +88,18 @@ public enum ResultFolderReader {
 
     /// The bytes of the regular file at `path`, refused past `limit` without reading them.
     static func bytes(of path: String, limit: Int) throws -> Data {
-        // Non-blocking and a regular file only: a FIFO would block the read and a device never end.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            throw ResultFolderReadError(path, "cannot be read: \(String(cString: strerror(errno)))")
-        }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        switch BoundedFile.read(path, limit: limit) {
+        case .success(let data):
+            return data
+        case .failure(.cannotOpen(let code)), .failure(.cannotRead(let code)):
+            throw ResultFolderReadError(path, "cannot be read: \(BoundedFile.Failure.reason(code))")
+        case .failure(.directory), .failure(.notRegular):
             throw ResultFolderReadError(path, "is not a regular file")
-        }
-        guard info.st_size <= limit else {
-            throw ResultFolderReadError(path, "is \(info.st_size) bytes, more than a folder of its plan.json holds (at most \(limit))")
-        }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: limit + 1) ?? Data()
-        } catch {
-            throw ResultFolderReadError(path, "cannot be read: \(ErrorText.describe(error))")
-        }
-        guard data.count <= limit else {
+        case .failure(.tooLarge(let bytes, whileRead: false)):
+            throw ResultFolderReadError(path, "is \(bytes) bytes, more than a folder of its plan.json holds (at most \(limit))")
+        case .failure(.tooLarge(_, whileRead: true)):
             throw ResultFolderReadError(path, "grew past \(limit) bytes while read")
         }
-        return data
     }
 
     /// The result folder `path` names: itself, or its `latest` when it is an experiment folder.

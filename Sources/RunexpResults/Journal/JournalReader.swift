@@ -382,24 +382,19 @@ enum LineReader {
     /// The contents of the regular file at `path` when it holds at most `limit` bytes; a message
     /// naming the file and the limit (`limitName`, in ``ResourceLimits``) otherwise.
     static func contents(of path: String, file: String, limit: Int, limitName: String = "folderFileBytes") throws -> Data {
-        let descriptor = try openRegularFile(path, file: file)
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_size <= limit else {
-            throw JournalError(file: file, line: nil, problem: "is \(status.st_size) bytes; at most \(limit) "
-                + "(ResourceLimits.\(limitName))")
-        }
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { throw JournalError(file: file, line: nil, problem: "cannot be read: \(String(cString: strerror(errno)))") }
-            if count == 0 { return data }
-            guard data.count + count <= limit else {
-                throw JournalError(file: file, line: nil, problem: "grew past \(limit) bytes while read (ResourceLimits.\(limitName))")
-            }
-            data.append(contentsOf: chunk[..<count])
+        switch BoundedFile.read(path, limit: limit) {
+        case .success(let data):
+            return data
+        case .failure(.tooLarge(let bytes, whileRead: false)):
+            throw JournalError(file: file, line: nil, problem: "is \(bytes) bytes; at most \(limit) (ResourceLimits.\(limitName))")
+        case .failure(.tooLarge(_, whileRead: true)):
+            throw JournalError(file: file, line: nil, problem: "grew past \(limit) bytes while read (ResourceLimits.\(limitName))")
+        case .failure(.cannotOpen(let code)):
+            throw JournalError(file: file, line: nil, problem: "cannot be opened: \(BoundedFile.Failure.reason(code))")
+        case .failure(.directory), .failure(.notRegular):
+            throw JournalError(file: file, line: nil, problem: "is not a regular file")
+        case .failure(.cannotRead(let code)):
+            throw JournalError(file: file, line: nil, problem: "cannot be read: \(BoundedFile.Failure.reason(code))")
         }
     }
 }
