@@ -189,11 +189,8 @@ enum PlanDataChecks {
         let classCount = data.classes.count
         for cell in plan.cells {
             let layers = cell.model.map { LayerSpec($0, classes: classCount) }
-            // Balanced weights are made per run, finite and positive by construction.
-            let weights: [Float] = switch cell.training.classWeight {
-            case .explicit(let weights): data.classes.map { Float(weights[$0] ?? 1) }
-            case .none, .balanced: []
-            }
+            // Balanced weights are made per run (finite and positive by construction): ones stand in.
+            let weights = RunExecutor.classWeights(cell.training.classWeight, labels: [], classes: data.classes)
             do {
                 try Network.validate(layers: layers, classCount: classCount, settings: TrainingSettings(cell.training, classWeights: weights))
             } catch {

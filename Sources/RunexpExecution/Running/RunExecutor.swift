@@ -27,7 +27,8 @@ public struct RunExecutor: Sendable {
         let layers = cell.model.map { LayerSpec($0, classes: classCount) }
         let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
         let settings = TrainingSettings(cell.training,
-                                        classWeights: classWeights(cell.training.classWeight, labels: part.train.labels, classCount: classCount))
+                                        classWeights: Self.classWeights(cell.training.classWeight, labels: part.train.labels,
+                                                                        classes: experiment.data.classes))
         let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
                             settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {
@@ -44,8 +45,10 @@ public struct RunExecutor: Sendable {
                          validation: measure(part.validation), test: measure(part.test), curve: curve)
     }
 
-    /// Per-class weights: balanced is n / (classes × count) on the run's training rows.
-    func classWeights(_ plan: ClassWeightPlan, labels: [Int32], classCount: Int) -> [Float] {
+    /// Per-class weights: balanced is n / (classes × count) on the run's training rows (1 for a
+    /// class without any, and for every class when `labels` is empty).
+    static func classWeights(_ plan: ClassWeightPlan, labels: [Int32], classes: [String]) -> [Float] {
+        let classCount = classes.count
         switch plan {
         case .none:
             return [Float](repeating: 1, count: classCount)
@@ -54,7 +57,7 @@ public struct RunExecutor: Sendable {
             for label in labels { counts[Int(label)] += 1 }
             return counts.map { $0 == 0 ? 1 : Float(Double(labels.count) / Double(classCount * $0)) }
         case .explicit(let weights):
-            return experiment.data.classes.map { Float(weights[$0] ?? 1) }
+            return classes.map { Float(weights[$0] ?? 1) }
         }
     }
 }
