@@ -79,7 +79,7 @@ extension Diagnostic {
     }
 
     /// C0 controls, DEL and C1 controls (ESC starts a terminal escape sequence, CR returns the line).
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 

@@ -89,12 +89,12 @@ extension String {
     /// ESC), C1 controls as `�`.
     fileprivate func visibleScalars() -> [Unicode.Scalar] {
         unicodeScalars.map { scalar in
+            guard Diagnostic.isControl(scalar) else { return scalar }
             switch scalar.value {
-            case 0x09: " "
-            case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
-            case 0x7F: "\u{2421}"
-            case 0x80...0x9F: "\u{FFFD}"
-            default: scalar
+            case 0x09: return " "
+            case 0x00..<0x20: return Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
+            case 0x7F: return "\u{2421}"
+            default: return "\u{FFFD}"
             }
         }
     }

@@ -1,3 +1,5 @@
+import RunexpPlan
+
 /// Escaping for text placed in HTML and SVG.
 enum Markup {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, safe in element text and in
@@ -26,6 +28,6 @@ enum Markup {
 
     /// C0 controls but tab, LF and CR; DEL and the C1 controls.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value)
+        Diagnostic.isControl(scalar) && scalar != "\t" && scalar != "\n" && scalar != "\r"
     }
 }
