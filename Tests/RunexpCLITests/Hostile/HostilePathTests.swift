@@ -5,12 +5,8 @@ import Testing
 /// methods trapped on some of them (`runexp validate e` died of SIGILL), so each is tried on every
 /// command that takes an experiment file.
 @Suite struct HostilePathTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var arguments: [String]
-        var messages: [String]
-        var testDescription: String { name }
-    }
+    /// A command line and what its refusal must say, as for flags.
+    typealias Case = HostileFlagTests.Case
 
     static let refused: [Case] = [
         Case(name: "run x/ (no such folder)", arguments: ["run", "x/"], messages: ["x/: error: no such file"]),
