@@ -11,7 +11,15 @@ public enum PlanSummary {
         let data = experiment.data
         var text = "\(plan.name): \(plan.description)\n"
         text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(data.featureNames.count) features, "
-        text += "\(data.classes.count) classes (\(zip(data.classes, data.classCounts).map { "\($0) \($1)" }.joined(separator: ", ")))\n"
+        if data.isRegression {
+            let low = data.targets.min() ?? 0, high = data.targets.max() ?? 0
+            let mean = data.targets.reduce(0, +) / Double(max(data.targets.count, 1))
+            text += "regression target \(plan.data.target) from \(FixedFormat.string(low, digits: 4)) to \(FixedFormat.string(high, digits: 4)) "
+                + "(mean \(FixedFormat.string(mean, digits: 4)))"
+            text += plan.data.standardizeTarget == true ? ", standardized on each run's training rows\n" : "\n"
+        } else {
+            text += "\(data.classes.count) classes (\(zip(data.classes, data.classCounts).map { "\($0) \($1)" }.joined(separator: ", ")))\n"
+        }
         let part = experiment.sizes[0]
         text += "split: \(part.train) train, \(part.validation) validation, \(part.test) test rows"
         if let folds = plan.data.split.folds { text += " (\(folds) folds)" }

@@ -23,8 +23,8 @@ struct SessionExperiment: Sendable {
         var loading: Background<Result<LabeledData, any Error>>?
         let plan: Plan
         do {
-            var parsed = try PlanParser.parse(contentsOf: file) { data in
-                loading = Background { Result { try DataLoader.load(data, experimentFile: file) } }
+            var parsed = try PlanParser.parse(contentsOf: file) { data, task in
+                loading = Background { Result { try DataLoader.load(data, task: task, experimentFile: file) } }
             }
             if let repetitions { parsed.repetitions = repetitions }
             plan = parsed

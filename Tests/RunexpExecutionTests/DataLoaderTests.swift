@@ -28,7 +28,7 @@ import RunexpTestSupport
         try directory.write("data.csv", csv)
         let plan = try plan(directory, data: data)
         let error = #expect(throws: DiagnosticError.self) {
-            try DataLoader.load(plan.data, experimentFile: directory.file("exp.yaml"))
+            try DataLoader.load(plan.data, task: .classification, experimentFile: directory.file("exp.yaml"))
         }
         return error?.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") } ?? []
     }
@@ -38,7 +38,7 @@ import RunexpTestSupport
         defer { directory.remove() }
         try directory.write("data.csv", "id,a,label,b\n1,0.5,10,2\n2,1.5,9,3\n3,2.5,10,4\n")
         let plan = try plan(directory, data: "data: {file: data.csv, target: label, exclude: [id]}")
-        let data = try DataLoader.load(plan.data, experimentFile: "exp.yaml")
+        let data = try DataLoader.load(plan.data, task: .classification, experimentFile: "exp.yaml")
         #expect(data.featureNames == ["a", "b"])
         #expect(data.features == [0.5, 2, 1.5, 3, 2.5, 4])
         #expect(data.classes == ["9", "10"])  // integer labels sort numerically
@@ -91,7 +91,7 @@ import RunexpTestSupport
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             try directory.write("data.csv", "a,label\n" + rows.enumerated().map { "\($0),\($1)" }.joined(separator: "\n") + "\n")
-            let data = try DataLoader.load(try plan(directory).data, experimentFile: "exp.yaml")
+            let data = try DataLoader.load(try plan(directory).data, task: .classification, experimentFile: "exp.yaml")
             #expect(data.classes == ["+1", "01", "1"])
         }
     }
@@ -118,7 +118,7 @@ import RunexpTestSupport
         defer { directory.remove() }
         #expect(mkfifo(directory.file("data.csv"), 0o644) == 0)
         let plan = try plan(directory)
-        let error = #expect(throws: DiagnosticError.self) { try DataLoader.load(plan.data, experimentFile: directory.file("exp.yaml")) }
+        let error = #expect(throws: DiagnosticError.self) { try DataLoader.load(plan.data, task: .classification, experimentFile: directory.file("exp.yaml")) }
         #expect(error?.diagnostics.map(\.message) == ["data file '\(directory.file("data.csv"))' is not a regular file (a FIFO, socket or device)"])
     }
 

@@ -10,10 +10,15 @@ import Testing
 @Suite struct KernelVocabularyTests {
     @Test func everyPlanNameMapsToTheKernelsNamesake() {
         #expect(ActivationName.allCases.map { Activation($0).rawValue } == ActivationName.allCases.map(\.rawValue))
-        #expect(LossName.allCases.map { LossKind($0).rawValue } == LossName.allCases.map(\.rawValue))
+        #expect(LossName.allCases.map { LossKind($0, huberDelta: nil).name } == LossName.allCases.map(\.rawValue))
+        #expect(LossName.allCases.map { LossKind($0, huberDelta: nil).isRegression } == LossName.allCases.map { $0.task == .regression })
         #expect(MonitorName.allCases.map { MonitoredMetric($0).rawValue } == MonitorName.allCases.map(\.rawValue))
         #expect(Set(Activation.allCases.map(\.rawValue)) == Set(ActivationName.allCases.map(\.rawValue)))
-        #expect(Set(LossKind.allCases.map(\.rawValue)) == Set(LossName.allCases.map(\.rawValue)))
+    }
+
+    @Test func huberKeepsItsDelta() {
+        #expect(LossKind(.huber, huberDelta: 0.25) == .huber(delta: 0.25))
+        #expect(LossKind(.huber, huberDelta: nil) == .huber(delta: 1))
     }
 
     /// The result folder knows the kernel's code paths by name, to tell a damaged journal header

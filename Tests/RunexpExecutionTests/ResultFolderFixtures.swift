@@ -28,7 +28,7 @@ enum PlanRecords {
     }
 
     /// A record `plan` can produce for run `index`: its identity and seed, every epoch, metrics
-    /// for the parts the split has (binary ones for two classes), numbers made from the index.
+    /// for the parts the split has (ROC AUC for two classes), numbers made from the index.
     static func record(_ plan: Plan, index: Int, classCount: Int = 3) -> RunRecord {
         let run = plan.runs[index]
         let cell = plan.cells[run.cell]
@@ -37,7 +37,7 @@ enum PlanRecords {
         func metrics(_ exists: Bool) -> PartMetrics? {
             guard exists else { return nil }
             let binary: Double? = classCount == 2 ? value / 2 : nil
-            return PartMetrics(loss: value, accuracy: 1 - value, precision: binary, recall: binary, f1: binary, rocAUC: binary)
+            return PartMetrics(loss: value, accuracy: 1 - value, precision: value / 2, recall: value / 3, f1: value / 4, rocAUC: binary)
         }
         let curve = (1...cell.training.epochs).map { epoch in
             CurvePoint(epoch: epoch, trainLoss: value * Double(epoch), trainAccuracy: 0.5, validationLoss: split.hasValidation ? value : nil,

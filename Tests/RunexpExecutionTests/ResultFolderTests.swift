@@ -208,7 +208,7 @@ import RunexpTestSupport
         #expect(RunJournal.line(try #require(read[2])) == RunJournal.line(records[1]))
 
         var conflicting = records[1]
-        conflicting.validation = PartMetrics(loss: 9, accuracy: 0.5, precision: nil, recall: nil, f1: nil, rocAUC: nil)
+        conflicting.validation = PartMetrics(loss: 9, accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5, rocAUC: nil)
         let repeated = complete + RunJournal.checkedLine(conflicting, fingerprint: fingerprint)
         #expect(throws: JournalError(file: "j", line: 5, problem: "run 2 is also on line 3, with other values")) {
             try reader.readJournal(at: try directory.write("j", repeated), folder: "f", expected: fingerprint)

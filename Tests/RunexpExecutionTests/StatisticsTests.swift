@@ -100,15 +100,16 @@ import Testing
         let plan = results.plan
         // Cell 0: mean 0.6, sd 0.141421, t(0.975, 1) = 12.706205 → ±1.270620; Welch p = 0.2048 → tied.
         #expect(ResultTables.cellsCSV(results) == """
-            cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_loss_ci_low,val_loss_ci_high,val_accuracy_mean,val_accuracy_sd,val_accuracy_ci_low,val_accuracy_ci_high,rank,tied_with_best
-            0,\(plan.cells[0].id),4,2,2,0,0.500000,0.000000,0.500000,0.500000,0.600000,0.141421,-0.670620,1.870620,2,true
-            1,\(plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.500000,0.500000,0.900000,0.000000,0.900000,0.900000,1,true
+            cell,cell_id,units,runs,n,diverged,val_loss_mean,val_loss_sd,val_loss_ci_low,val_loss_ci_high,val_accuracy_mean,val_accuracy_sd,val_accuracy_ci_low,val_accuracy_ci_high,val_precision_mean,val_precision_sd,val_precision_ci_low,val_precision_ci_high,val_recall_mean,val_recall_sd,val_recall_ci_low,val_recall_ci_high,val_f1_mean,val_f1_sd,val_f1_ci_low,val_f1_ci_high,rank,tied_with_best
+            0,\(plan.cells[0].id),4,2,2,0,0.500000,0.000000,0.500000,0.500000,0.600000,0.141421,-0.670620,1.870620,0.600000,0.141421,-0.670620,1.870620,0.600000,0.141421,-0.670620,1.870620,0.600000,0.141421,-0.670620,1.870620,2,true
+            1,\(plan.cells[1].id),16,2,2,0,0.500000,0.000000,0.500000,0.500000,0.900000,0.000000,0.900000,0.900000,0.900000,0.000000,0.900000,0.900000,0.900000,0.000000,0.900000,0.900000,0.900000,0.000000,0.900000,0.900000,1,true
 
             """)
     }
 }
 
-/// Results of a one-axis plan (`units`) whose runs have the given validation accuracies (loss 0.5).
+/// Results of a one-axis plan (`units`) whose runs have the given validation accuracies (loss 0.5;
+/// precision, recall and f1 equal to the accuracy).
 enum SyntheticResults {
     static func make(units: [Int], accuracies: [[Double]]) throws -> ExperimentResults {
         let yaml = """
@@ -129,7 +130,7 @@ enum SyntheticResults {
             for (repetition, value) in values.enumerated() {
                 records.append(RunRecord(run: RunID(index: records.count, cell: cell, repetition: repetition, fold: 0), seed: 1,
                                          epochsRun: 1, diverged: false,
-                                         validation: PartMetrics(loss: 0.5, accuracy: value, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                                         validation: PartMetrics(loss: 0.5, accuracy: value, precision: value, recall: value, f1: value, rocAUC: nil),
                                          test: nil, curve: []))
             }
         }

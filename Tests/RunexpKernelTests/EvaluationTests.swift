@@ -48,14 +48,25 @@ import RunexpKernel
         #expect(negatives.rocAUC == nil && negatives.recall == 0 && negatives.precision == 0)
     }
 
-    @Test func threeClassesHaveNoBinaryMetrics() {
+    /// More than two classes: precision, recall and F1 are macro averages over the classes that
+    /// occur (scikit-learn's average="macro", zero_division=0; the expected values are its output),
+    /// and there is no ROC AUC.
+    @Test func threeClassesHaveMacroAveragesAndNoAUC() {
         let probabilities: [Float] = [0.7, 0.2, 0.1, 0.1, 0.1, 0.8, 0.3, 0.3, 0.4]
         let e = evaluate(probabilities: probabilities, labels: [0, 2, 1], classCount: 3, positiveClass: 1)
-        #expect(e.precision == nil && e.recall == nil && e.f1 == nil && e.rocAUC == nil)
+        #expect(e.rocAUC == nil)
+        #expect(e.precision == 0.5 && isClose(e.recall ?? 0, 0.6666666666666666, relative: 1e-12)
+                && isClose(e.f1 ?? 0, 0.5555555555555555, relative: 1e-12))
         #expect(e.accuracy == 2.0 / 3)
         #expect(isClose(e.loss, -(log(Double(Float(0.7))) + log(Double(Float(0.8))) + log(Double(Float(0.3)))) / 3, relative: 1e-6))
+        // y = [0, 3, 1, 1, 2, 0], predicted [0, 1, 1, 3, 2, 2] over 5 classes (class 4 never occurs).
+        let predicted = [0, 1, 1, 3, 2, 2]
+        let rows = predicted.flatMap { p in (0..<5).map { Float($0 == p ? 0.6 : 0.1) } }
+        let f = evaluate(probabilities: rows, labels: [0, 3, 1, 1, 2, 0], classCount: 5, positiveClass: nil)
+        #expect(isClose(f.precision ?? 0, 0.5, relative: 1e-12) && isClose(f.recall ?? 0, 0.5, relative: 1e-12)
+                && isClose(f.f1 ?? 0, 0.45833333333333326, relative: 1e-12))
         let withoutPositive = evaluate(probabilities: Self.binary([0.8]), labels: [1], classCount: 2, positiveClass: nil)
-        #expect(withoutPositive.precision == nil && withoutPositive.rocAUC == nil)
+        #expect(withoutPositive.precision == 1 && withoutPositive.recall == 1 && withoutPositive.rocAUC == nil)
     }
 
     @Test func argmaxTiesPickTheFirstClass() {

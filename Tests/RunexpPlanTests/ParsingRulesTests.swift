@@ -22,12 +22,12 @@ import RunexpTestSupport
         let file = directory.file("e.yaml")
         var handed: [DataPlan] = []
         try Self.base.write(toFile: file, atomically: true, encoding: .utf8)
-        let plan = try PlanParser.parse(contentsOf: file) { handed.append($0) }
+        let plan = try PlanParser.parse(contentsOf: file) { data, _ in handed.append(data) }
         #expect(handed == [plan.data])
         #expect(handed.first?.path == directory.path + "/d.csv")
         handed = []
         try Self.base.replacingOccurrences(of: "target: y", with: "target: y, standardize: maybe").write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(throws: DiagnosticError.self) { try PlanParser.parse(contentsOf: file) { handed.append($0) } }
+        #expect(throws: DiagnosticError.self) { try PlanParser.parse(contentsOf: file) { data, _ in handed.append(data) } }
         #expect(handed.isEmpty)
     }
 

@@ -151,7 +151,8 @@ extension ReportFixtures {
                                   validationAccuracy: 0.7)
             }
             return RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: curve.count, diverged: diverged,
-                             validation: diverged ? nil : PartMetrics(loss: loss, accuracy: 1 - loss, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                             validation: diverged ? nil : PartMetrics(loss: loss, accuracy: 1 - loss, precision: 1 - loss, recall: 0.98 - loss,
+                                                                      f1: 0.99 - loss, rocAUC: nil),
                              test: nil, curve: curve)
         }
         return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)

@@ -2,7 +2,8 @@ import Foundation
 import RunexpPlan
 import RunexpResults
 
-/// A data set ready for splitting: float features, integer class labels and the class names.
+/// A data set ready for splitting: float features and the target, integer class labels with the
+/// class names (classification) or numbers (regression).
 public struct LabeledData: Sendable {
     /// Feature values, row-major, `rows × featureNames.count`.
     public let features: [Float]
@@ -10,15 +11,42 @@ public struct LabeledData: Sendable {
     public let rows: Int
     /// Feature column names in file order.
     public let featureNames: [String]
-    /// Class index of each row, into ``classes``.
+    /// Class index of each row, into ``classes``; empty for regression.
     public let labels: [Int32]
-    /// Label texts, sorted (numerically when every label is an integer).
+    /// Label texts, sorted (numerically when every label is an integer); empty for regression.
     public let classes: [String]
+    /// The target value of each row (regression); empty for classification.
+    public var targets: [Double] = []
     /// Index of the positive class for binary metrics: `data.positive`, else the second class
     /// of two; nil for more than two classes.
     public let positiveClass: Int?
     /// SHA-256 of the file's bytes, lowercase hex.
     public let sha256: String
+
+    /// The data of a regression: features and one number per row.
+    init(features: [Float], rows: Int, featureNames: [String], targets: [Double], sha256: String) {
+        self.init(features: features, rows: rows, featureNames: featureNames, labels: [], classes: [], positiveClass: nil, sha256: sha256)
+        self.targets = targets
+    }
+
+    init(features: [Float], rows: Int, featureNames: [String], labels: [Int32], classes: [String], positiveClass: Int?, sha256: String) {
+        self.features = features
+        self.rows = rows
+        self.featureNames = featureNames
+        self.labels = labels
+        self.classes = classes
+        self.positiveClass = positiveClass
+        self.sha256 = sha256
+    }
+
+    /// True for the data of a regression task.
+    public var isRegression: Bool { classes.isEmpty }
+
+    /// The class count the training kernel works with: the classes, or one output for regression.
+    public var kernelClassCount: Int { isRegression ? 1 : classes.count }
+
+    /// The rows' strata for splitting: each row's class, or a single stratum for regression.
+    public var strata: [Int32] { isRegression ? [Int32](repeating: 0, count: rows) : labels }
 
     /// Rows of each class, in class order.
     public var classCounts: [Int] {
@@ -32,7 +60,7 @@ public struct LabeledData: Sendable {
 public enum DataLoader {
     /// Loads `plan.data.path`. Problems with the file point at the CSV's line and column; problems
     /// with the plan's keys (a missing target column, an unknown `positive`) at the YAML.
-    public static func load(_ data: DataPlan, experimentFile: String) throws -> LabeledData {
+    public static func load(_ data: DataPlan, task: TaskKind, experimentFile: String) throws -> LabeledData {
         let displayPath = PathNormalizer.normalize(data.path)
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
@@ -124,7 +152,7 @@ public enum DataLoader {
             let label = table.field(row, targetIndex)
             if label.isEmpty, problems.count < 20 {
                 problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, targetIndex)),
-                                           keyPath: "", message: "empty label in target column '\(data.target)'"))
+                                           keyPath: "", message: "empty \(task == .regression ? "target" : "label") in target column '\(data.target)'"))
             }
             labelTexts.append(label)
         }
@@ -133,6 +161,16 @@ public enum DataLoader {
             problems[problems.count - 1] = last
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
+        let featureNames = featureColumns.map { table.header[$0] }
+        let sha256 = SHA256Digest.hex(of: utf8)
+        if task == .regression {
+            let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
+            return LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
+        }
+        if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, file: displayPath,
+                                       yamlLocation: yamlLocation(data.locations.target)) {
+            throw DiagnosticError([problem])
+        }
 
         if let problem = unicodeVariant(labelTexts, table: table, targetIndex: targetIndex, file: displayPath) {
             throw DiagnosticError([problem])
@@ -154,9 +192,78 @@ public enum DataLoader {
             }
             positiveClass = index
         }
-        return LabeledData(features: features, rows: rows,
-                           featureNames: featureColumns.map { table.header[$0] }, labels: labels, classes: classes,
-                           positiveClass: positiveClass, sha256: SHA256Digest.hex(of: utf8))
+        return LabeledData(features: features, rows: rows, featureNames: featureNames, labels: labels, classes: classes,
+                           positiveClass: positiveClass, sha256: sha256)
+    }
+
+    /// The regression target: a finite number in every row (at most 20 bad cells are listed), and
+    /// not the same number in all.
+    static func regressionTargets(_ table: CSVTable, column: Int, data: DataPlan, file: String,
+                                  yamlLocation: (SourceLocation?) -> SourceLocation) throws -> [Double] {
+        var targets: [Double] = []
+        targets.reserveCapacity(table.recordCount)
+        var problems: [Diagnostic] = []
+        var bad = 0
+        for row in 0..<table.recordCount {
+            if let value = table.number(row, column), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) {
+                targets.append(value)
+                continue
+            }
+            bad += 1
+            guard problems.count < 20 else { continue }
+            let text = table.field(row, column)
+            let location = SourceLocation(file: file, line: table.line(row), column: table.column(row, column))
+            let name = Diagnostic.excerpt(data.target)
+            let tooLarge = table.number(row, column).map { $0.isFinite } ?? false
+            let message = text.isEmpty ? "empty target in target column '\(name)'"
+                : tooLarge ? "'\(Diagnostic.excerpt(text))' in target column '\(name)' is beyond the 32-bit float range (±3.4e38) the net trains in"
+                : "'\(Diagnostic.excerpt(text))' in target column '\(name)' is not a finite number; a regression target is a number in every row"
+            problems.append(Diagnostic(location: location, keyPath: "", message: message,
+                                       help: tooLarge ? "rescale the column (divide it by a power of ten)"
+                                           : "fill or drop the rows without a target, or set task: classification for a column of labels"))
+        }
+        if bad > 20, var last = problems.last {
+            last.message += " (and \(bad - 20) more bad targets)"
+            problems[problems.count - 1] = last
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        if let first = targets.first, targets.allSatisfy({ $0 == first }) {
+            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
+                                              message: "column '\(Diagnostic.excerpt(data.target))' is \(first) in every row; there is nothing to predict")])
+        }
+        return targets
+    }
+
+    /// Distinct values above which a numeric classification target looks continuous: more than
+    /// this many, and fewer than ``rowsPerClass`` rows per value on average.
+    static let continuousClasses = 20
+    static let rowsPerClass = 5
+
+    /// Why a classification target of numbers is a regression target, or nil: a value that is not
+    /// a whole number (`151.5`), or more than ``continuousClasses`` distinct values with fewer than
+    /// ``rowsPerClass`` rows each on average (scikit-learn's diabetes target has 214 in 442 rows).
+    /// Labels of text, and integer codes of a real classification (10 digits, 100 species in 10,000
+    /// rows), pass.
+    static func numericTarget(_ labels: [String], table: CSVTable, column: Int, data: DataPlan, file: String,
+                              yamlLocation: SourceLocation) -> Diagnostic? {
+        var distinct = Set<String>()
+        var fractional: Int?
+        for (row, label) in labels.enumerated() {
+            guard let value = table.number(row, column), value.isFinite else { return nil }
+            if fractional == nil, value.rounded() != value { fractional = row }
+            distinct.insert(label)
+        }
+        let help = "set task: regression (with loss: mse and a last layer - dense: {units: 1, activation: linear}), "
+            + "or name a column of class labels as data.target"
+        if let row = fractional {
+            return Diagnostic(location: SourceLocation(file: file, line: table.line(row), column: table.column(row, column)), keyPath: "",
+                              message: "'\(Diagnostic.excerpt(labels[row]))' in target column '\(Diagnostic.excerpt(data.target))' is not a whole number: "
+                                + "the column holds measurements, not class labels", help: help)
+        }
+        guard distinct.count > continuousClasses, distinct.count * rowsPerClass > labels.count else { return nil }
+        return Diagnostic(location: yamlLocation, keyPath: "data.target",
+                          message: "column '\(Diagnostic.excerpt(data.target))' has \(distinct.count) distinct numbers in \(labels.count) rows: "
+                            + "as classes most would have fewer than \(rowsPerClass) rows; it looks like a regression target", help: help)
     }
 
     /// The first label that Swift's String equality would merge with an earlier label written with

@@ -20,10 +20,14 @@ extension Activation {
 }
 
 extension LossKind {
-    init(_ name: LossName) {
+    /// The loss `name` (Huber's delta from the cell's training, 1 when absent).
+    init(_ name: LossName, huberDelta: Double?) {
         switch name {
         case .categoricalCrossentropy: self = .categoricalCrossentropy
         case .binaryCrossentropy: self = .binaryCrossentropy
+        case .mse: self = .meanSquaredError
+        case .mae: self = .meanAbsoluteError
+        case .huber: self = .huber(delta: Float(huberDelta ?? 1))
         }
     }
 }
@@ -64,7 +68,7 @@ extension TrainingSettings {
     /// `training` in the kernel's terms, with the per-class weights already made for the run.
     init(_ training: TrainingPlan, classWeights: [Float]) {
         self.init(epochs: training.epochs, batchSize: training.batchSize, optimizer: OptimizerSpec(training.optimizer),
-                  loss: LossKind(training.loss), classWeights: classWeights,
+                  loss: LossKind(training.loss, huberDelta: training.huberDelta), classWeights: classWeights,
                   earlyStopping: training.earlyStopping.map {
                       EarlyStopping(monitor: MonitoredMetric($0.monitor), patience: $0.patience, minDelta: $0.minDelta,
                                     restoreBestWeights: $0.restoreBestWeights)
@@ -94,6 +98,23 @@ extension PartMetrics {
             case .recall: evaluation.recall
             case .f1: evaluation.f1
             case .rocAUC: evaluation.rocAUC
+            case .rmse, .mae, .r2: nil
+            }
+        }
+        self.init(values)
+    }
+
+    /// The regression metrics from the kernel's evaluation of one part (R² of a part whose targets
+    /// are all equal is undefined and left out).
+    init(_ evaluation: RegressionEvaluation) {
+        var values: [MetricKind: Double] = [:]
+        for kind in MetricKind.of(.regression) {
+            values[kind] = switch kind {
+            case .loss: evaluation.loss
+            case .rmse: evaluation.rmse
+            case .mae: evaluation.mae
+            case .r2: evaluation.r2
+            case .accuracy, .precision, .recall, .f1, .rocAUC: nil
             }
         }
         self.init(values)

@@ -18,6 +18,8 @@ public struct PreparedExperiment: Sendable {
     /// for sizing workers.
     public let runBytes: Int
     private let splitter: DataSplitter
+    /// Each row's class, or one stratum for all rows of a regression.
+    private let strata: [Int32]
     private let test: [Int]
     private let rest: [Int]
     /// The estimator's one-part sample (``CostEstimator``), given instead of a made part.
@@ -29,6 +31,36 @@ public struct PreparedExperiment: Sendable {
         public let train: Samples
         public let validation: Samples?
         public let test: Samples?
+        /// Regression: the targets train as `(y − offset) / scale`; a prediction p means `p · scale + offset`.
+        public var targetScale: TargetScale = .identity
+    }
+
+    /// How a regression run's targets were standardized on its training rows.
+    public struct TargetScale: Sendable, Equatable {
+        public var scale: Double
+        public var offset: Double
+        public static let identity = TargetScale(scale: 1, offset: 0)
+
+        /// Mean and population standard deviation of `rows` of `targets` (scale 1 for a constant part).
+        init(fitting targets: [Double], rows: [Int]) {
+            var sum = 0.0
+            for row in rows { sum += targets[row] }
+            let mean = rows.isEmpty ? 0 : sum / Double(rows.count)
+            var squares = 0.0
+            for row in rows { squares += (targets[row] - mean) * (targets[row] - mean) }
+            let deviation = rows.isEmpty ? 0 : (squares / Double(rows.count)).squareRoot()
+            self.init(scale: deviation > 1e-12 && deviation.isFinite ? deviation : 1, offset: mean)
+        }
+
+        init(scale: Double, offset: Double) {
+            self.scale = scale
+            self.offset = offset
+        }
+
+        /// `rows` of `targets` on the training scale, as float32.
+        func apply(_ targets: [Double], rows: [Int]) -> [Float] {
+            rows.map { Float((targets[$0] - offset) / scale) }
+        }
     }
 
     /// Rows of one part.
@@ -40,43 +72,45 @@ public struct PreparedExperiment: Sendable {
 
     /// Loads and checks the data, then checks the split and the networks against it.
     public static func prepare(_ plan: Plan, experimentFile: String) throws -> PreparedExperiment {
-        try prepare(plan, data: try DataLoader.load(plan.data, experimentFile: experimentFile), experimentFile: experimentFile)
+        try prepare(plan, data: try DataLoader.load(plan.data, task: plan.task, experimentFile: experimentFile), experimentFile: experimentFile)
     }
 
     /// ``prepare(_:experimentFile:)`` with the data loaded already (from `plan.data`).
     public static func prepare(_ plan: Plan, data: LabeledData, experimentFile: String) throws -> PreparedExperiment {
         let splitter = DataSplitter(split: plan.data.split, seed: plan.seed)
-        let classCount = data.classes.count
-        let (test, rest) = splitter.testSplit(labels: data.labels, classCount: classCount)
+        let classCount = max(data.classes.count, 1)
+        let strata = data.strata
+        let (test, rest) = splitter.testSplit(labels: strata, classCount: classCount)
         // The first repetition's partitions stand for all: every repetition's have the same sizes.
-        let partitions = splitter.partitions(rest: rest, test: test, labels: data.labels, classCount: classCount, repetition: 0)
+        let partitions = splitter.partitions(rest: rest, test: test, labels: strata, classCount: classCount, repetition: 0)
         let problems = PlanDataChecks.check(plan, data: data, partitions: partitions, experimentFile: experimentFile)
         if !problems.isEmpty { throw DiagnosticError(problems) }
         let sizes = partitions.map { PartSizes(train: $0.train.count, validation: $0.validation.count, test: $0.test.count) }
-        // A run holds its network's footprint and its part: the rows, standardized, with their labels.
-        let partBytes = data.rows * (data.featureNames.count * MemoryLayout<Float>.stride + MemoryLayout<Int32>.stride + MemoryLayout<Int>.stride)
+        // A run holds its network's footprint and its part: the rows, standardized, with their labels or targets.
+        let partBytes = data.rows * (data.featureNames.count * MemoryLayout<Float>.stride + MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)
         let runBytes = plan.cells.reduce(0) { largest, cell in
             max(largest, (PlanDataChecks.footprint(of: cell, data: data)?.bytes ?? ResourceLimits.arenaBytes) + partBytes)
         }
-        return PreparedExperiment(plan: plan, data: data, sizes: sizes, runBytes: runBytes, splitter: splitter, test: test, rest: rest,
-                                  fixedPart: nil)
+        return PreparedExperiment(plan: plan, data: data, sizes: sizes, runBytes: runBytes, splitter: splitter, strata: strata,
+                                  test: test, rest: rest, fixedPart: nil)
     }
 
     /// An experiment of one run whose part is `part` (the estimator's cut-down sample).
     init(sampleOf experiment: PreparedExperiment, plan: Plan, part: PreparedPart) {
         self.init(plan: plan, data: experiment.data,
                   sizes: [PartSizes(train: part.train.rows, validation: part.validation?.rows ?? 0, test: part.test?.rows ?? 0)],
-                  runBytes: experiment.runBytes, splitter: experiment.splitter, test: experiment.test, rest: experiment.rest,
-                  fixedPart: part)
+                  runBytes: experiment.runBytes, splitter: experiment.splitter, strata: experiment.strata, test: experiment.test,
+                  rest: experiment.rest, fixedPart: part)
     }
 
-    private init(plan: Plan, data: LabeledData, sizes: [PartSizes], runBytes: Int, splitter: DataSplitter, test: [Int], rest: [Int],
-                 fixedPart: PreparedPart?) {
+    private init(plan: Plan, data: LabeledData, sizes: [PartSizes], runBytes: Int, splitter: DataSplitter, strata: [Int32],
+                 test: [Int], rest: [Int], fixedPart: PreparedPart?) {
         self.plan = plan
         self.data = data
         self.sizes = sizes
         self.runBytes = runBytes
         self.splitter = splitter
+        self.strata = strata
         self.test = test
         self.rest = rest
         self.fixedPart = fixedPart
@@ -91,19 +125,24 @@ public struct PreparedExperiment: Sendable {
     /// standardizes), as kernel samples.
     public func part(for run: RunID) -> PreparedPart {
         if let fixedPart { return fixedPart }
-        let partition = splitter.partition(rest: rest, test: test, labels: data.labels, classCount: data.classes.count,
+        let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: max(data.classes.count, 1),
                                            repetition: run.repetition, fold: run.fold)
         let width = data.featureNames.count
         let scaler = plan.data.standardize
             ? Standardizer(features: data.features, width: width, rows: partition.train)
             : Standardizer(width: width)
+        let targetScale = data.isRegression && plan.data.standardizeTarget == true
+            ? TargetScale(fitting: data.targets, rows: partition.train) : .identity
         func samples(_ rows: [Int]) -> Samples {
-            Samples(features: scaler.apply(features: data.features, width: width, rows: rows), rows: rows.count,
-                    width: width, labels: rows.map { data.labels[$0] })
+            let features = scaler.apply(features: data.features, width: width, rows: rows)
+            if data.isRegression {
+                return Samples(features: features, rows: rows.count, width: width, targets: targetScale.apply(data.targets, rows: rows))
+            }
+            return Samples(features: features, rows: rows.count, width: width, labels: rows.map { data.labels[$0] })
         }
         return PreparedPart(partition: partition, train: samples(partition.train),
                             validation: partition.validation.isEmpty ? nil : samples(partition.validation),
-                            test: partition.test.isEmpty ? nil : samples(partition.test))
+                            test: partition.test.isEmpty ? nil : samples(partition.test), targetScale: targetScale)
     }
 }
 
@@ -114,10 +153,9 @@ enum PlanDataChecks {
         let fallback = SourceLocation(file: experimentFile, line: 1, column: 1)
         let classCount = data.classes.count
         let counts = data.classCounts
-        if let folds = plan.data.split.folds, let smallest = counts.min(), smallest < folds {
-            let name = data.classes[counts.firstIndex(of: smallest)!]
+        if let folds = plan.data.split.folds, let smallest = counts.min(), smallest < folds, let index = counts.firstIndex(of: smallest) {
             problems.append(Diagnostic(location: plan.data.locations.folds ?? fallback, keyPath: "data.split.folds",
-                                       message: "class '\(name)' has \(smallest) rows, fewer than the \(folds) folds",
+                                       message: "class '\(data.classes[index])' has \(smallest) rows, fewer than the \(folds) folds",
                                        help: "use at most \(max(2, smallest)) folds, or more data"))
         } else if let folds = plan.data.split.folds, let empty = partitions.firstIndex(where: { $0.validation.isEmpty }) {
             // Every class has a row per fold, but the test split may leave fewer rows than folds:
@@ -154,7 +192,7 @@ enum PlanDataChecks {
             }
             // Every cell, each loss once: the loss and the last layer may be axes.
             let loss = cell.training.loss
-            if !reportedLosses.contains(loss), let problem = loss.classProblem(classCount: classCount, last: cell.model.last) {
+            if !data.isRegression, !reportedLosses.contains(loss), let problem = loss.classProblem(classCount: classCount, last: cell.model.last) {
                 reportedLosses.insert(loss)
                 problems.append(Diagnostic(location: plan.locations.lastLayer ?? fallback, keyPath: problem.keyPath,
                                            message: problem.message, help: problem.help))
@@ -186,7 +224,7 @@ enum PlanDataChecks {
     /// checks above leave it nothing to find; should one ever miss a case, the experiment is
     /// refused here in the kernel's words instead of trapping in `Trainer` halfway through a run.
     static func kernelProblem(_ plan: Plan, data: LabeledData, fallback: SourceLocation) -> Diagnostic? {
-        let classCount = data.classes.count
+        let classCount = data.kernelClassCount
         for cell in plan.cells {
             let layers = cell.model.map { LayerSpec($0, classes: classCount) }
             // Balanced weights are made per run (finite and positive by construction): ones stand in.
@@ -204,7 +242,7 @@ enum PlanDataChecks {
 
     /// What a run of `cell` holds while it trains on `data` (nil when a count overflows).
     static func footprint(of cell: Cell, data: LabeledData) -> TrainingFootprint? {
-        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { LayerSpec($0, classes: data.classes.count) },
+        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { LayerSpec($0, classes: data.kernelClassCount) },
                           batchSize: cell.training.batchSize, optimizer: OptimizerSpec(cell.training.optimizer),
                           restoresBestWeights: cell.training.earlyStopping?.restoreBestWeights ?? false, evaluationRows: data.rows)
     }
@@ -212,7 +250,7 @@ enum PlanDataChecks {
     /// The first cell whose network is over ``ResourceLimits/parameters`` or whose run would need
     /// more than ``ResourceLimits/arenaBytes`` (``TrainingFootprint``), with the number of others.
     static func footprintProblems(_ plan: Plan, data: LabeledData, fallback: SourceLocation) -> [Diagnostic] {
-        let classCount = data.classes.count
+        let classCount = data.kernelClassCount
         let width = data.featureNames.count
         var first: (cell: Cell, layers: [LayerSpec], footprint: TrainingFootprint?)?
         var over = 0

@@ -20,7 +20,8 @@ public struct RunExecutor: Sendable {
         let plan = experiment.plan
         let cell = plan.cells[run.cell]
         let part = experiment.part(for: run)
-        let classCount = experiment.data.classes.count
+        let data = experiment.data
+        let classCount = data.kernelClassCount
         let seed = seed(for: run)
         var rng = SplitMix64(seed: seed)
 
@@ -28,21 +29,30 @@ public struct RunExecutor: Sendable {
         let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
         let settings = TrainingSettings(cell.training,
                                         classWeights: Self.classWeights(cell.training.classWeight, labels: part.train.labels,
-                                                                        classes: experiment.data.classes))
+                                                                        classes: data.classes))
         let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
                             settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {
             guard let samples, !outcome.diverged else { return nil }
+            if data.isRegression {
+                let scale = part.targetScale
+                return PartMetrics(evaluateRegression(predictions: outcome.network.predictions(for: samples), targets: samples.targets,
+                                                      loss: settings.loss, scale: scale.scale, offset: scale.offset))
+            }
             let evaluation = evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
-                                      classCount: classCount, positiveClass: experiment.data.positiveClass)
+                                      classCount: classCount, positiveClass: data.positiveClass)
             return PartMetrics(evaluation, task: Task(classCount: classCount))
         }
         let curve = outcome.history.map {
             CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
         }
-        return RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged,
-                         validation: measure(part.validation), test: measure(part.test), curve: curve)
+        let validation = measure(part.validation), test = measure(part.test)
+        // A regression net with finite weights can still predict ±inf (or overflow an error): its
+        // metrics would be no measure, so the run counts as diverged, as a non-finite loss does.
+        let overflowed = [validation, test].contains { $0?.values.values.contains { !$0.isFinite } ?? false }
+        return RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged || overflowed,
+                         validation: overflowed ? nil : validation, test: overflowed ? nil : test, curve: curve)
     }
 
     /// Per-class weights: balanced is n / (classes × count) on the run's training rows (1 for a

@@ -27,10 +27,11 @@ public struct Evaluation: Sendable, Equatable, Codable {
 /// Scores `probabilities` (rows × classCount, row-major) against `labels` (0..<classCount).
 ///
 /// Loss is the unweighted mean of `−log(clip(p[label], 1e−7, 1 − 1e−7))` (float32 per row, summed in Double);
-/// accuracy by argmax. Precision/recall/F1/ROC AUC of `positiveClass` only when classCount == 2 and
-/// positiveClass != nil: a row is predicted positive iff its argmax is positiveClass; AUC by average ranks,
+/// accuracy by argmax. With classCount == 2 and a positiveClass: precision/recall/F1/ROC AUC of
+/// that class, a row predicted positive iff its argmax is positiveClass; AUC by average ranks,
 /// `(Σ ranks of positives − P(P+1)/2)/(P·N)`, nil when only one class is present or a score is NaN.
-/// Zero rows give loss 0 and accuracy 0.
+/// Otherwise precision/recall/F1 are macro averages (``macroAverages(probabilities:labels:classCount:)``)
+/// and there is no AUC. Zero rows give loss 0 and accuracy 0.
 public func evaluate(probabilities: [Float], labels: [Int32], classCount: Int, positiveClass: Int?) -> Evaluation {
     precondition(classCount >= 1, "classCount must be positive")
     precondition(probabilities.count == labels.count * classCount, "probabilities must be rows × classCount")
@@ -42,7 +43,8 @@ public func evaluate(probabilities: [Float], labels: [Int32], classCount: Int, p
         }
     }
     guard classCount == 2, let positive = positiveClass else {
-        return Evaluation(loss: loss, accuracy: accuracy, precision: nil, recall: nil, f1: nil, rocAUC: nil)
+        let macro = macroAverages(probabilities: probabilities, labels: labels, classCount: classCount)
+        return Evaluation(loss: loss, accuracy: accuracy, precision: macro.precision, recall: macro.recall, f1: macro.f1, rocAUC: nil)
     }
     precondition(positive == 0 || positive == 1, "positiveClass must be 0 or 1")
     var truePositives = 0, falsePositives = 0, falseNegatives = 0
@@ -101,4 +103,79 @@ func rocAUC(scores: [Float], positives: [Bool]) -> Double? {
     }
     let p = Double(positiveCount), n = Double(negativeCount)
     return (positiveRankSum - p * (p + 1) / 2) / (p * n)
+}
+
+/// Macro-averaged precision, recall and F1 of argmax predictions, as scikit-learn's
+/// `average="macro"` computes them: the unweighted mean over the classes that occur among the
+/// labels or the predictions, each class's value 0 where its denominator is 0 (zero_division=0).
+/// Zero rows give zeros.
+func macroAverages(probabilities: [Float], labels: [Int32], classCount: Int) -> (precision: Double, recall: Double, f1: Double) {
+    var truePositives = [Int](repeating: 0, count: classCount)
+    var predictedCounts = [Int](repeating: 0, count: classCount)
+    var actualCounts = [Int](repeating: 0, count: classCount)
+    probabilities.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        for (i, label) in labels.enumerated() {
+            let predicted = CrossEntropy.argmax(base + i * classCount, count: classCount)
+            let actual = Int(label)
+            predictedCounts[predicted] += 1
+            actualCounts[actual] += 1
+            if predicted == actual { truePositives[actual] += 1 }
+        }
+    }
+    var precision = 0.0, recall = 0.0, f1 = 0.0, present = 0
+    for c in 0..<classCount where predictedCounts[c] + actualCounts[c] > 0 {
+        present += 1
+        let tp = Double(truePositives[c])
+        if predictedCounts[c] > 0 { precision += tp / Double(predictedCounts[c]) }
+        if actualCounts[c] > 0 { recall += tp / Double(actualCounts[c]) }
+        f1 += 2 * tp / Double(predictedCounts[c] + actualCounts[c])
+    }
+    guard present > 0 else { return (0, 0, 0) }
+    let n = Double(present)
+    return (precision / n, recall / n, f1 / n)
+}
+
+/// Quality of a regression net's predictions against the targets.
+public struct RegressionEvaluation: Sendable, Equatable {
+    /// Unweighted mean of the training loss, on the scale the net trained on.
+    public let loss: Double
+    /// Root mean squared error in the target's own units.
+    public let rmse: Double
+    /// Mean absolute error in the target's own units.
+    public let mae: Double
+    /// 1 − Σ(y − ŷ)² / Σ(y − ȳ)² over the rows (ȳ their mean); nil when every target is the same
+    /// (scikit-learn then reports 0 or 1 by convention) or a value is not finite.
+    public let r2: Double?
+}
+
+/// Scores `predictions` against `targets` (both on the training scale, one per row). The errors
+/// are measured after mapping both back to the target's units, `value · scale + offset` in Double
+/// (scale 1 and offset 0 when the target was not standardized). Zero rows give zeros and no R².
+public func evaluateRegression(predictions: [Float], targets: [Float], loss: LossKind, scale: Double = 1, offset: Double = 0)
+    -> RegressionEvaluation {
+    precondition(predictions.count == targets.count, "one prediction per target")
+    precondition(loss.isRegression, "\(loss.name) is not a regression loss")
+    let rows = targets.count
+    guard rows > 0 else { return RegressionEvaluation(loss: 0, rmse: 0, mae: 0, r2: nil) }
+    let meanLoss = predictions.withUnsafeBufferPointer { p in
+        targets.withUnsafeBufferPointer { t in RegressionLoss.mean(loss, predictions: p.baseAddress, targets: t.baseAddress, rows: rows) }
+    }
+    var squares = 0.0, absolutes = 0.0, sum = 0.0
+    for i in 0..<rows {
+        let actual = Double(targets[i]) * scale + offset
+        let error = (Double(predictions[i]) * scale + offset) - actual
+        squares += error * error
+        absolutes += abs(error)
+        sum += actual
+    }
+    let mean = sum / Double(rows)
+    var total = 0.0
+    for target in targets {
+        let deviation = Double(target) * scale + offset - mean
+        total += deviation * deviation
+    }
+    let constant = targets.allSatisfy { $0 == targets[0] }
+    let r2 = !constant && total > 0 && squares.isFinite && total.isFinite ? 1 - squares / total : nil
+    return RegressionEvaluation(loss: meanLoss, rmse: (squares / Double(rows)).squareRoot(), mae: absolutes / Double(rows), r2: r2)
 }

@@ -96,7 +96,10 @@ struct ArenaLayout: Sendable {
                 currentGradient = outputGradient
             }
         }
-        if training, let lastDense, lastDense == layers.count - 1, case .dense(var dense) = layers[lastDense] {
+        // Cross-entropy writes ∂L/∂z through its softmax or sigmoid; a regression loss writes ∂L/∂y,
+        // which the last layer's own activation (linear, relu, tanh) then backpropagates.
+        if training, let lastDense, lastDense == layers.count - 1, case .dense(var dense) = layers[lastDense],
+           dense.activation == .softmax || dense.activation == .sigmoid {
             dense.lossFused = true
             layers[lastDense] = .dense(dense)
         }

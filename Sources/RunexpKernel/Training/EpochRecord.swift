@@ -4,15 +4,16 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let epoch: Int
     /// Batch losses (class-weighted, dropout on) averaged with each batch weighted by its row count.
     public let trainLoss: Double
-    /// Fraction of the epoch's training rows whose argmax during their step was the label (dropout on).
-    public let trainAccuracy: Double
-    /// Unweighted mean cross-entropy on the validation rows at the end of the epoch (dropout off).
+    /// Fraction of the epoch's training rows whose argmax during their step was the label (dropout
+    /// on); nil for a regression loss.
+    public let trainAccuracy: Double?
+    /// Unweighted mean loss on the validation rows at the end of the epoch (dropout off).
     public let validationLoss: Double?
-    /// Argmax accuracy on the validation rows at the end of the epoch.
+    /// Argmax accuracy on the validation rows at the end of the epoch; nil for a regression loss.
     public let validationAccuracy: Double?
 
     /// Creates a record from its measurements.
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy

@@ -8,7 +8,10 @@ public enum MonitoredMetric: String, Sendable, CaseIterable {
     case accuracy
 
     /// Whether larger values are better.
-    public var isMaximized: Bool {
+    public var isMaximized: Bool { isAccuracy }
+
+    /// Accuracy is measured for classification only.
+    public var isAccuracy: Bool {
         self == .valAccuracy || self == .accuracy
     }
 

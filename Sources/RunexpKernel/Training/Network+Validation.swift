@@ -1,8 +1,10 @@
 extension Network {
     /// Checks that this network, `classCount` and `settings` form a trainable combination.
     ///
-    /// The last layer must be dense(classCount, softmax) for categorical cross-entropy and
-    /// dense(1, sigmoid) with classCount 2 for binary; dropout rates in [0, 1); weights finite ≥ 0.
+    /// The last layer must be dense(classCount, softmax) for categorical cross-entropy,
+    /// dense(1, sigmoid) with classCount 2 for binary, and dense(1) neither softmax nor sigmoid with
+    /// classCount 1 (one output) and no class weights for a regression loss; dropout rates in
+    /// [0, 1); weights finite ≥ 0; Huber's delta finite > 0; no accuracy monitor in regression.
     public func validate(classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
         try Self.validate(layers: layers, classCount: classCount, settings: settings)
     }
@@ -10,7 +12,7 @@ extension Network {
     /// ``validate(classCount:settings:)`` for `layers`, before any network is allocated: callers
     /// check every configuration they will train with it, so that none reaches ``Trainer``'s trap.
     public static func validate(layers: [LayerSpec], classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
-        guard classCount >= 2 else { throw .invalidClassCount(classCount) }
+        guard settings.loss.isRegression ? classCount == 1 : classCount >= 2 else { throw .invalidClassCount(classCount) }
         for (index, layer) in layers.enumerated() {
             switch layer {
             case .dense(let units, _):
@@ -31,6 +33,15 @@ extension Network {
                 throw .lastLayerMismatch(loss: settings.loss, expected: expected, actual: layers.last)
             }
             if classCount != 2 { throw .binaryNeedsTwoClasses(classCount: classCount) }
+        case .meanSquaredError, .meanAbsoluteError, .huber:
+            guard case .dense(units: 1, activation: let activation)? = layers.last, activation != .softmax, activation != .sigmoid else {
+                throw .lastLayerMismatch(loss: settings.loss, expected: .dense(units: 1, activation: .linear), actual: layers.last)
+            }
+            if case .huber(let delta) = settings.loss, !(delta.isFinite && delta > 0) {
+                throw .invalidHuberDelta(delta)
+            }
+            if settings.classWeights.contains(where: { $0 != 1 }) { throw .classWeightCount(expected: 0, actual: settings.classWeights.count) }
+            if let monitor = settings.earlyStopping?.monitor, monitor.isAccuracy { throw .accuracyInRegression(monitor) }
         }
         if !settings.classWeights.isEmpty {
             guard settings.classWeights.count == classCount else {
@@ -56,9 +67,16 @@ extension Network {
         }
     }
 
-    /// Checks that `samples` fit this network's input width and have labels in 0..<classCount.
-    public func validate(samples: Samples, classCount: Int) throws(ConfigurationError) {
+    /// Checks that `samples` fit this network's input width and have labels in 0..<classCount, or
+    /// (`regression`) a finite target per row.
+    public func validate(samples: Samples, classCount: Int, regression: Bool = false) throws(ConfigurationError) {
         guard samples.width == inputWidth else { throw .widthMismatch(expected: inputWidth, actual: samples.width) }
+        if regression {
+            guard samples.targets.count == samples.rows else { throw .missingTargets }
+            if let row = samples.targets.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteTarget(row: row) }
+            return
+        }
+        guard samples.labels.count == samples.rows else { throw .missingLabels }
         for (row, label) in samples.labels.enumerated() where label < 0 || Int(label) >= classCount {
             throw .labelOutOfRange(row: row, label: label, classCount: classCount)
         }

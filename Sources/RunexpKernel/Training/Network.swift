@@ -126,6 +126,12 @@ public struct Network: Sendable {
         probabilities(for: samples, path: .selected)
     }
 
+    /// A regression net's predictions, one per row (inference: dropout off), on the scale its targets had in training.
+    public func predictions(for samples: Samples) -> [Float] {
+        precondition(outputWidth == 1 && !expandsSigmoid, "predictions come from a net with one output unit that is not sigmoid")
+        return probabilities(for: samples, path: .selected)
+    }
+
     /// ``probabilities(for:)`` with the products' arithmetic chosen by the caller (tests compare paths).
     func probabilities(for samples: Samples, path: KernelCodePath) -> [Float] {
         precondition(samples.width == inputWidth, "samples have width \(samples.width), network expects \(inputWidth)")

@@ -3,7 +3,7 @@
 /// Per epoch: Fisher–Yates shuffle of the row order (``shuffleIndices(_:rng:)``), then batches of
 /// `settings.batchSize` rows in that order (last one partial), each a ``Trainer`` step whose dropout
 /// masks are drawn right before it (layer order, row-major, two units per `next()`). After the epoch,
-/// validation loss/accuracy (dropout off, unweighted) and early stopping. A non-finite batch loss or
+/// validation loss/accuracy (dropout off, unweighted; no accuracy for a regression loss) and early stopping. A non-finite batch loss or
 /// parameter stops training at once with `diverged = true`; the partial epoch is not recorded and the
 /// returned network is the one at that moment (or the best epoch's, with `restoreBestWeights`).
 /// Same inputs and generator state ⇒ bit-identical outcome.
@@ -51,8 +51,9 @@ private func runTraining<G: RandomNumberGenerator>(
 ) -> TrainingOutcome {
     do {
         try network.validate(classCount: classCount, settings: settings)
-        try network.validate(samples: train, classCount: classCount)
-        if let validation { try network.validate(samples: validation, classCount: classCount) }
+        let regression = settings.loss.isRegression
+        try network.validate(samples: train, classCount: classCount, regression: regression)
+        if let validation { try network.validate(samples: validation, classCount: classCount, regression: regression) }
         if train.rows == 0 { throw ConfigurationError.noRows }
     } catch {
         preconditionFailure("invalid training configuration: \(error)")
@@ -61,7 +62,7 @@ private func runTraining<G: RandomNumberGenerator>(
     let batchSize = settings.batchSize
     var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows),
                           path: path)
-    var probe = validation.map { ValidationProbe(network: network, samples: $0, path: path) }
+    var probe = validation.map { ValidationProbe(network: network, samples: $0, loss: settings.loss, path: path) }
     var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.parameterCount) }
     var order = Array(0..<rows)
     var history: [EpochRecord] = []
@@ -90,7 +91,8 @@ private func runTraining<G: RandomNumberGenerator>(
         }
         let measured = probe?.measure(trainer.network)
         let record = EpochRecord(
-            epoch: epochIndex + 1, trainLoss: lossSum / Double(rows), trainAccuracy: Double(correct) / Double(rows),
+            epoch: epochIndex + 1, trainLoss: lossSum / Double(rows),
+            trainAccuracy: settings.loss.isRegression ? nil : Double(correct) / Double(rows),
             validationLoss: measured?.loss, validationAccuracy: measured?.accuracy)
         history.append(record)
         if monitor?.observe(record, epochIndex: epochIndex, parameters: trainer.network.storage) == true {

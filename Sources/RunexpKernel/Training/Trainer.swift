@@ -93,8 +93,14 @@ public struct Trainer: Sendable {
         return (loss, gradients)
     }
 
-    /// Traps unless the given rows' labels lie in 0..<classCount (they index the class weights).
+    /// Traps unless the given rows' labels lie in 0..<classCount (they index the class weights), or
+    /// for a regression loss unless every row has a target.
     private func checkLabels(_ data: Samples, rows: some Sequence<Int>) {
+        if settings.loss.isRegression {
+            precondition(data.targets.count == data.rows, "a regression loss needs one target per row")
+            return
+        }
+        precondition(data.labels.count == data.rows, "a classification loss needs one label per row")
         for row in rows {
             let label = data.labels[row]
             precondition(label >= 0 && Int(label) < classCount, "row \(row): label \(label) outside 0..<\(classCount)")
@@ -151,6 +157,7 @@ public struct Trainer: Sendable {
             arena.withUnsafeMutableBufferPointer { arenaBuffer in
                 data.features.withUnsafeBufferPointer { featureBuffer in
                     data.labels.withUnsafeBufferPointer { labelBuffer in
+                      data.targets.withUnsafeBufferPointer { targetBuffer in
                         classWeights.withUnsafeBufferPointer { weightBuffer in
                             let p = UnsafePointer(parameterBuffer.baseAddress!)
                             let a = arenaBuffer.baseAddress!
@@ -175,10 +182,16 @@ public struct Trainer: Sendable {
                                     probabilities: a + layout.output,
                                     labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
                                     classWeights: weightBuffer.baseAddress!, gradient: a + layout.outputGradient)
+                            case .meanSquaredError, .meanAbsoluteError, .huber:
+                                let loss = RegressionLoss.batch(
+                                    lossKind, predictions: a + layout.output, targets: targetBuffer.baseAddress!,
+                                    rows: rows.baseAddress!, count: count, gradient: a + layout.outputGradient)
+                                result = (loss, 0)
                             }
                             layout.backward(parameters: p, arena: a, rows: count)
                             return result
                         }
+                      }
                     }
                 }
             }

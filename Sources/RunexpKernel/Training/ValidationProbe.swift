@@ -2,12 +2,14 @@
 struct ValidationProbe {
     let samples: Samples
     let classCount: Int
+    let loss: LossKind
     private let layout: ArenaLayout
     private var arena: [Float]
     private var probabilities: [Float]
 
-    init(network: Network, samples: Samples, path: KernelCodePath = .selected) {
+    init(network: Network, samples: Samples, loss: LossKind, path: KernelCodePath = .selected) {
         self.samples = samples
+        self.loss = loss
         self.classCount = network.probabilityColumns
         self.layout = ArenaLayout(network: network, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
         self.arena = [Float](repeating: 0, count: layout.arenaCount)
@@ -15,15 +17,26 @@ struct ValidationProbe {
     }
 
     /// Unweighted mean clipped cross-entropy and argmax accuracy, exactly as ``evaluate`` computes them
-    /// on ``Network/probabilities(for:)``.
-    mutating func measure(_ network: Network) -> (loss: Double, accuracy: Double) {
+    /// on ``Network/probabilities(for:)``; for a regression loss its unweighted mean and no accuracy,
+    /// as ``evaluateRegression`` computes the loss.
+    mutating func measure(_ network: Network) -> (loss: Double, accuracy: Double?) {
         layout.predict(
             parameters: network.storage, arena: &arena, features: samples.features, rows: samples.rows,
             into: &probabilities)
         let rows = samples.rows, classCount = classCount
+        if loss.isRegression {
+            let loss = loss
+            let mean = probabilities.withUnsafeBufferPointer { p in
+                samples.targets.withUnsafeBufferPointer { t in
+                    RegressionLoss.mean(loss, predictions: p.baseAddress, targets: t.baseAddress, rows: rows)
+                }
+            }
+            return (mean, nil)
+        }
         return probabilities.withUnsafeBufferPointer { p in
             samples.labels.withUnsafeBufferPointer { y in
-                meanLossAndAccuracy(probabilities: p.baseAddress, labels: y.baseAddress, rows: rows, classCount: classCount)
+                let measured = meanLossAndAccuracy(probabilities: p.baseAddress, labels: y.baseAddress, rows: rows, classCount: classCount)
+                return (measured.loss, Optional(measured.accuracy))
             }
         }
     }

@@ -112,15 +112,18 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     public var batchSize: Int
     public var optimizer: OptimizerPlan
     public var loss: LossName
+    /// Huber's delta, in the units the net trains on (the standardized target by default); nil for other losses.
+    public var huberDelta: Double?
     public var classWeight: ClassWeightPlan
     public var earlyStopping: EarlyStoppingPlan?
 
-    public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName,
+    public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName, huberDelta: Double? = nil,
                 classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
         self.loss = loss
+        self.huberDelta = huberDelta
         self.classWeight = classWeight
         self.earlyStopping = earlyStopping
     }

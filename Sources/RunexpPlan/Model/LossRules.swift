@@ -15,6 +15,15 @@ extension LossName {
         switch (self, last) {
         case (.categoricalCrossentropy, .dense(_, .softmax)), (.binaryCrossentropy, .dense(.count(1), .sigmoid)):
             nil
+        case (.mse, .dense(.count(1), let activation)), (.mae, .dense(.count(1), let activation)),
+             (.huber, .dense(.count(1), let activation)):
+            activation == .softmax || activation == .sigmoid
+                ? RuleProblem(keyPath: "model", message: "a regression net's output cannot be \(activation.rawValue): it squashes the prediction into (0, 1)",
+                              help: "end the model with - dense: {units: 1, activation: linear}")
+                : nil
+        case (.mse, _), (.mae, _), (.huber, _):
+            RuleProblem(keyPath: "model", message: "\(rawValue) needs a last layer of one unit, the predicted value",
+                        help: "end the model with - dense: {units: 1, activation: linear}")
         case (.categoricalCrossentropy, _):
             RuleProblem(keyPath: "model", message: "categorical_crossentropy needs a last layer with one softmax unit per class",
                         help: "end the model with - dense: {units: classes, activation: softmax}")
@@ -31,6 +40,8 @@ extension LossName {
             guard case .dense(.count(let units), _)? = last, units != classCount else { return nil }
             return RuleProblem(keyPath: "model", message: "the last layer has \(units) units but the data has \(classCount) classes",
                                help: "write units: classes")
+        case .mse, .mae, .huber:
+            return nil
         case .binaryCrossentropy:
             guard classCount != 2 else { return nil }
             return RuleProblem(keyPath: "training.loss", message: "binary_crossentropy needs two classes, and the data has \(classCount)",

@@ -14,6 +14,8 @@ public struct Plan: Sendable, Codable, Equatable {
     public var description: String
     /// Every random choice derives from this.
     public var seed: UInt64
+    /// Classification (the default) or regression.
+    public var task: TaskKind
     /// Where the data comes from and how it is split.
     public var data: DataPlan
     /// The search axes in file order; the first varies slowest.
@@ -30,15 +32,17 @@ public struct Plan: Sendable, Codable, Equatable {
     public var locations = PlanLocations()
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, name, description, seed, data, axes, repetitions, objective, report, cells
+        case schemaVersion, name, description, seed, task, data, axes, repetitions, objective, report, cells
     }
 
-    public init(schemaVersion: Int, name: String, description: String, seed: UInt64, data: DataPlan, axes: [Axis],
-                repetitions: Int, objective: Objective, report: ReportPlan, cells: [Cell], locations: PlanLocations = PlanLocations()) {
+    public init(schemaVersion: Int, name: String, description: String, seed: UInt64, task: TaskKind = .classification, data: DataPlan,
+                axes: [Axis], repetitions: Int, objective: Objective, report: ReportPlan, cells: [Cell],
+                locations: PlanLocations = PlanLocations()) {
         self.schemaVersion = schemaVersion
         self.name = name
         self.description = description
         self.seed = seed
+        self.task = task
         self.data = data
         self.axes = axes
         self.repetitions = repetitions
@@ -47,6 +51,41 @@ public struct Plan: Sendable, Codable, Equatable {
         self.cells = cells
         self.locations = locations
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decode(String.self, forKey: .description)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        task = try container.decodeIfPresent(TaskKind.self, forKey: .task) ?? .classification
+        data = try container.decode(DataPlan.self, forKey: .data)
+        axes = try container.decode([Axis].self, forKey: .axes)
+        repetitions = try container.decode(Int.self, forKey: .repetitions)
+        objective = try container.decode(Objective.self, forKey: .objective)
+        report = try container.decode(ReportPlan.self, forKey: .report)
+        cells = try container.decode([Cell].self, forKey: .cells)
+    }
+
+    /// `task` is written only for regression, so classification plans (every plan before the key
+    /// existed) keep their plan.json and its hash.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(seed, forKey: .seed)
+        if task != .classification { try container.encode(task, forKey: .task) }
+        try container.encode(data, forKey: .data)
+        try container.encode(axes, forKey: .axes)
+        try container.encode(repetitions, forKey: .repetitions)
+        try container.encode(objective, forKey: .objective)
+        try container.encode(report, forKey: .report)
+        try container.encode(cells, forKey: .cells)
+    }
+
+    /// The task of this plan's runs on a target of `classCount` classes (ignored for regression).
+    public func task(classCount: Int) -> Task { Task(task, classCount: classCount) }
 
     /// The cell's value of each axis as result files print it; "" where the cell has none.
     public func axisTexts(of cell: Cell) -> [String] {
@@ -138,23 +177,27 @@ public struct DataPlan: Sendable, Codable, Equatable {
     public var exclude: [String]
     /// Z-score features, fitted on each run's training rows.
     public var standardize: Bool
+    /// Regression only: z-score the target on each run's training rows for training, and map the
+    /// predictions back before any metric (nil for classification).
+    public var standardizeTarget: Bool?
     /// How rows are divided.
     public var split: SplitPlan
     /// Where each data key was written, for diagnostics about the data (not encoded).
     public var locations: DataLocations
 
     enum CodingKeys: String, CodingKey {
-        case file, target, positive, exclude, standardize, split
+        case file, target, positive, exclude, standardize, standardizeTarget, split
     }
 
     public init(file: String, path: String, target: String, positive: String?, exclude: [String],
-                standardize: Bool, split: SplitPlan, locations: DataLocations) {
+                standardize: Bool, standardizeTarget: Bool? = nil, split: SplitPlan, locations: DataLocations) {
         self.file = file
         self.path = path
         self.target = target
         self.positive = positive
         self.exclude = exclude
         self.standardize = standardize
+        self.standardizeTarget = standardizeTarget
         self.split = split
         self.locations = locations
     }
@@ -167,6 +210,7 @@ public struct DataPlan: Sendable, Codable, Equatable {
         positive = try container.decodeIfPresent(String.self, forKey: .positive)
         exclude = try container.decode([String].self, forKey: .exclude)
         standardize = try container.decode(Bool.self, forKey: .standardize)
+        standardizeTarget = try container.decodeIfPresent(Bool.self, forKey: .standardizeTarget)
         split = try container.decode(SplitPlan.self, forKey: .split)
         locations = DataLocations()
     }
@@ -178,12 +222,14 @@ public struct DataPlan: Sendable, Codable, Equatable {
         try container.encodeIfPresent(positive, forKey: .positive)
         try container.encode(exclude, forKey: .exclude)
         try container.encode(standardize, forKey: .standardize)
+        try container.encodeIfPresent(standardizeTarget, forKey: .standardizeTarget)
         try container.encode(split, forKey: .split)
     }
 
     public static func == (lhs: DataPlan, rhs: DataPlan) -> Bool {
         (lhs.file, lhs.target, lhs.positive, lhs.exclude, lhs.standardize, lhs.split)
             == (rhs.file, rhs.target, rhs.positive, rhs.exclude, rhs.standardize, rhs.split)
+            && lhs.standardizeTarget == rhs.standardizeTarget
     }
 }
 
@@ -192,6 +238,7 @@ public struct DataLocations: Sendable, Hashable {
     public var file: SourceLocation?
     public var target: SourceLocation?
     public var positive: SourceLocation?
+    public var standardizeTarget: SourceLocation?
     public var exclude: [SourceLocation] = []
     public var folds: SourceLocation?
     public var test: SourceLocation?

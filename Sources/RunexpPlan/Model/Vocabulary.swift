@@ -7,6 +7,28 @@ public enum ActivationName: String, CaseIterable, Sendable, Codable {
 public enum LossName: String, CaseIterable, Sendable, Codable {
     case categoricalCrossentropy = "categorical_crossentropy"
     case binaryCrossentropy = "binary_crossentropy"
+    /// Mean squared error.
+    case mse
+    /// Mean absolute error.
+    case mae
+    /// Huber's loss: squared within `delta` of the target, linear beyond (`training.loss: {huber: {delta: 1.0}}`).
+    case huber
+
+    /// The task the loss trains for.
+    public var task: TaskKind {
+        switch self {
+        case .categoricalCrossentropy, .binaryCrossentropy: .classification
+        case .mse, .mae, .huber: .regression
+        }
+    }
+
+    /// The losses of `task`, in declaration order.
+    public static func of(_ task: TaskKind) -> [LossName] { allCases.filter { $0.task == task } }
+}
+
+/// What an experiment predicts, as the file's top-level `task:` says: a class (the default) or a number.
+public enum TaskKind: String, CaseIterable, Sendable, Codable {
+    case classification, regression
 }
 
 /// Optimizers an experiment may name.
@@ -33,11 +55,31 @@ public enum MetricSplit: String, CaseIterable, Sendable, Codable {
 public enum Task: String, CaseIterable, Sendable, Codable {
     case binaryClassification = "binary_classification"
     case multiclassClassification = "multiclass_classification"
+    case regression
 
-    /// The task of a target column with `classCount` classes.
+    /// The classification task of a target column with `classCount` classes.
     public init(classCount: Int) {
         self = classCount == 2 ? .binaryClassification : .multiclassClassification
     }
+
+    /// The task of an experiment of `kind` whose target has `classCount` classes (none for regression).
+    public init(_ kind: TaskKind, classCount: Int) {
+        switch kind {
+        case .classification: self.init(classCount: classCount)
+        case .regression: self = .regression
+        }
+    }
+
+    /// Classification or regression.
+    public var kind: TaskKind {
+        switch self {
+        case .binaryClassification, .multiclassClassification: .classification
+        case .regression: .regression
+        }
+    }
+
+    /// How the task reads in a sentence: "binary classification".
+    public var phrase: String { rawValue.replacingOccurrences(of: "_", with: " ") }
 }
 
 /// The values a metric can take, which every record read back is checked against.
@@ -46,11 +88,23 @@ public enum MetricRange: Sendable {
     case nonNegative
     /// Accuracy, precision, …: a fraction from 0 to 1.
     case fraction
+    /// R²: any finite number up to 1 (below 0 when the model is worse than the mean).
+    case atMostOne
 
     public func contains(_ value: Double) -> Bool {
         switch self {
         case .nonNegative: value.isFinite && value >= 0
         case .fraction: value >= 0 && value <= 1
+        case .atMostOne: value.isFinite && value <= 1
+        }
+    }
+
+    /// The lowest and highest value, as a sentence ends: "between 0 and 1".
+    public var phrase: String {
+        switch self {
+        case .nonNegative: "finite and ≥ 0"
+        case .fraction: "between 0 and 1"
+        case .atMostOne: "finite and ≤ 1"
         }
     }
 }
@@ -61,12 +115,21 @@ public enum MetricRange: Sendable {
 public enum MetricKind: String, CaseIterable, Sendable, Codable {
     case loss, accuracy, precision, recall, f1
     case rocAUC = "roc_auc"
+    /// Root mean squared error, in the target's units.
+    case rmse
+    /// Mean absolute error, in the target's units.
+    case mae
+    /// Coefficient of determination: 1 − residual / total sum of squares about the part's mean.
+    case r2
 
-    /// The tasks the metric is defined for (precision, recall, f1 and ROC AUC need a positive class).
+    /// The tasks the metric is defined for. Precision, recall and f1 are the positive class's with
+    /// two classes and macro averages over the classes with more; ROC AUC needs a positive class.
     public var tasks: Set<Task> {
         switch self {
-        case .loss, .accuracy: [.binaryClassification, .multiclassClassification]
-        case .precision, .recall, .f1, .rocAUC: [.binaryClassification]
+        case .loss: [.binaryClassification, .multiclassClassification, .regression]
+        case .accuracy, .precision, .recall, .f1: [.binaryClassification, .multiclassClassification]
+        case .rocAUC: [.binaryClassification]
+        case .rmse, .mae, .r2: [.regression]
         }
     }
 
@@ -74,19 +137,21 @@ public enum MetricKind: String, CaseIterable, Sendable, Codable {
     public var isBinaryOnly: Bool { tasks == [.binaryClassification] }
 
     /// True when a run may lack it on a part of its task: ROC AUC is undefined on a part that holds
-    /// one class (a small or unshuffled validation part can), and the part then has no value for it.
+    /// one class (a small or unshuffled validation part can), R² on a part whose targets are all
+    /// equal; the part then has no value for it.
     public var mayBeUndefined: Bool {
         switch self {
-        case .rocAUC: true
-        case .loss, .accuracy, .precision, .recall, .f1: false
+        case .rocAUC, .r2: true
+        case .loss, .accuracy, .precision, .recall, .f1, .rmse, .mae: false
         }
     }
 
     /// The values it can take.
     public var range: MetricRange {
         switch self {
-        case .loss: .nonNegative
+        case .loss, .rmse, .mae: .nonNegative
         case .accuracy, .precision, .recall, .f1, .rocAUC: .fraction
+        case .r2: .atMostOne
         }
     }
 
@@ -99,14 +164,22 @@ public enum MetricKind: String, CaseIterable, Sendable, Codable {
         case .recall: "recall"
         case .f1: "f1"
         case .rocAUC: "rocAUC"
+        case .rmse: "rmse"
+        case .mae: "mae"
+        case .r2: "r2"
         }
     }
 
     /// The metrics of `task`, in declaration order.
     public static func of(_ task: Task) -> [MetricKind] { allCases.filter { $0.tasks.contains(task) } }
 
-    /// The natural direction: loss is minimized, everything else maximized.
-    public var naturalGoal: Goal { self == .loss ? .minimize : .maximize }
+    /// The natural direction: errors (loss, rmse, mae) are minimized, everything else maximized.
+    public var naturalGoal: Goal {
+        switch self {
+        case .loss, .rmse, .mae: .minimize
+        case .accuracy, .precision, .recall, .f1, .rocAUC, .r2: .maximize
+        }
+    }
 }
 
 /// A metric on a split, named like Keras: `val_accuracy`, `test_roc_auc`.
@@ -158,4 +231,12 @@ public struct MetricName: Sendable, Hashable, Codable, CustomStringConvertible {
 /// Metrics early stopping can watch, as Keras names them.
 public enum MonitorName: String, CaseIterable, Sendable, Codable {
     case valLoss = "val_loss", valAccuracy = "val_accuracy", loss, accuracy
+
+    /// The tasks the metric is measured for every epoch (accuracy is a classification's).
+    public var tasks: Set<TaskKind> {
+        switch self {
+        case .valLoss, .loss: [.classification, .regression]
+        case .valAccuracy, .accuracy: [.classification]
+        }
+    }
 }

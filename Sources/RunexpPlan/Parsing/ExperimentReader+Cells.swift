@@ -368,7 +368,10 @@ extension ExperimentReader {
         var units: UnitsPlan?
         if let unitsNode = section[.units] {
             if case .scalar("classes", false, _) = unitsNode {
-                if isLast {
+                if task == .regression {
+                    reader.error(unitsNode.location, section.path(.units), "a regression task has no classes",
+                                 help: isLast ? "a regression net ends in one unit: units: 1" : "give hidden layers a number of units")
+                } else if isLast {
                     units = .classes
                 } else {
                     reader.error(unitsNode.location, section.path(.units), "'classes' is only allowed as the units of the last layer",
@@ -428,7 +431,14 @@ extension ExperimentReader {
             locations.batchSize[batchSize] = section[.batchSize]?.location ?? section.location
         }
         let optimizer = section[.optimizer].flatMap { readOptimizer($0, section.path(.optimizer)) }
-        let loss = section[.loss].map { reader.choice($0, section.path(.loss), LossName.self, noun: "loss") } ?? .categoricalCrossentropy
+        let defaultLoss: LossName = task == .classification ? .categoricalCrossentropy : .mse
+        let lossRead = section[.loss].map { readLoss($0, section.path(.loss)) } ?? (defaultLoss, nil)
+        let loss = lossRead?.name
+        if let node = section[.classWeight], task == .regression {
+            reader.error(node.location, section.path(.classWeight), "a regression target has no classes to weight",
+                         help: "remove class_weight, or set task: classification")
+            return nil
+        }
         let classWeight = section[.classWeight].map { readClassWeight($0, section.path(.classWeight)) } ?? ClassWeightPlan.none
         var earlyStopping: EarlyStoppingPlan??
         if let node = section[.earlyStopping] {
@@ -436,8 +446,43 @@ extension ExperimentReader {
         }
         guard let epochs, let batchSize, let optimizer, let loss, let classWeight else { return nil }
         if case .some(.none) = earlyStopping { return nil }
-        return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss,
+        return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, huberDelta: lossRead?.huberDelta,
                             classWeight: classWeight, earlyStopping: earlyStopping ?? nil)
+    }
+
+    /// A loss name, or `{huber: {delta: d}}`; the loss must be one of the task's.
+    private mutating func readLoss(_ node: YAMLNode, _ path: String) -> (name: LossName, huberDelta: Double?)? {
+        var name: LossName?
+        var delta: Double?
+        if case .mapping = node {
+            guard let section = reader.section(node, path, LossKey.self) else { return nil }
+            reader.require([.huber], in: section)
+            guard let huber = section[.huber] else { return nil }
+            name = .huber
+            if case .mapping = huber {
+                guard let options = reader.section(huber, section.path(.huber), HuberKey.self) else { return nil }
+                if let deltaNode = options[.delta] {
+                    guard let value = reader.double(deltaNode, options.path(.delta), what: "a number > 0", float: true, isValid: { $0 > 0 }) else {
+                        return nil
+                    }
+                    delta = value
+                }
+            } else {
+                reader.error(huber.location, section.path(.huber), "expected the huber options as a mapping, got \(huber.shortDescription)",
+                             help: "write loss: {huber: {delta: 1.0}}, or loss: huber")
+                return nil
+            }
+        } else {
+            name = reader.choice(node, path, LossName.self, noun: "loss")
+        }
+        guard let name else { return nil }
+        guard name.task == task else {
+            let fitting = LossName.of(task).map(\.rawValue).joined(separator: ", ")
+            reader.error(node.location, path, "\(name.rawValue) is a \(name.task.rawValue) loss, and this is a \(task.rawValue) task",
+                         help: task == .classification ? "set task: regression, or use one of: \(fitting)" : "use one of: \(fitting)")
+            return nil
+        }
+        return (name, name == .huber ? delta ?? 1 : nil)
     }
 
     private mutating func readOptimizer(_ node: YAMLNode, _ path: String) -> OptimizerPlan? {
@@ -526,6 +571,12 @@ extension ExperimentReader {
         let minDelta = section[.minDelta].map { reader.double($0, section.path(.minDelta), what: "a number ≥ 0") { $0 >= 0 } } ?? 0
         let restore = section[.restoreBestWeights].map { reader.bool($0, section.path(.restoreBestWeights)) } ?? true
         guard let monitor, let patience, let minDelta, let restore else { return nil }
+        if !monitor.tasks.contains(task) {
+            reader.error(section[.monitor]?.location ?? section.location, section.path(.monitor),
+                         "\(monitor.rawValue) is not measured in a \(task.rawValue) task",
+                         help: "monitor val_loss or loss")
+            return nil
+        }
         if (monitor == .valLoss || monitor == .valAccuracy), !split.hasValidation {
             reader.error(section[.monitor]?.location ?? section.location, section.path(.monitor),
                          "\(monitor.rawValue) needs a validation part, and the data split has none",

@@ -9,9 +9,9 @@ import Foundation
 /// Diagnostics are collected, de-duplicated and sorted.
 public enum PlanParser {
     /// Reads and parses the file at `path`; `path` is also the name diagnostics use. `dataRead`,
-    /// when given, gets the `data` section as soon as it is read, before the cells are resolved,
+    /// when given, gets the `data` section and the task as soon as they are read, before the cells are resolved,
     /// so that a caller can start loading the data file meanwhile.
-    public static func parse(contentsOf path: String, dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
+    public static func parse(contentsOf path: String, dataRead: ((DataPlan, TaskKind) -> Void)? = nil) throws -> Plan {
         // At most one byte more than the limit is read, so a huge file (or /dev/zero) is refused
         // without being loaded; YAMLSyntax names the limit.
         var isDirectory: ObjCBool = false
@@ -45,7 +45,7 @@ public enum PlanParser {
     /// ``parse(yaml:file:directory:)``; `reusingReads: false` reads `model` and `training` anew for
     /// every cell (the tests compare the two).
     static func parse(yaml: String, file: String, directory: String, reusingReads: Bool,
-                      dataRead: ((DataPlan) -> Void)? = nil) throws -> Plan {
+                      dataRead: ((DataPlan, TaskKind) -> Void)? = nil) throws -> Plan {
         let (tree, syntaxErrors) = YAMLSyntax.parse(yaml, file: file)
         guard syntaxErrors.isEmpty else { throw DiagnosticError(syntaxErrors) }
         guard let tree else {
@@ -71,6 +71,8 @@ struct ExperimentReader {
     var includeOnlyAxes: Set<String> = []
     /// Whether cells whose `model` or `training` substitute the same values share one read.
     var reusesReads = true
+    /// The file's `task:`, read first: the defaults and the rules of every other section follow it.
+    var task = TaskKind.classification
     let file: String
     let directory: String
 
@@ -79,7 +81,7 @@ struct ExperimentReader {
         self.directory = directory
     }
 
-    mutating func read(_ root: YAMLNode, dataRead: ((DataPlan) -> Void)? = nil) -> Plan? {
+    mutating func read(_ root: YAMLNode, dataRead: ((DataPlan, TaskKind) -> Void)? = nil) -> Plan? {
         guard let top = reader.section(root, "", ExperimentKey.self) else { return nil }
         reader.require([.name, .data, .model, .training], in: top)
 
@@ -89,8 +91,9 @@ struct ExperimentReader {
         let name = top[.name].flatMap { readName($0) }
         let description = top[.description].flatMap { reader.string($0, "description") } ?? ""
         let seed = top[.seed].flatMap { reader.int($0, "seed", in: 0...Int.max, what: "a whole number ≥ 0") } ?? 0
+        task = top[.task].flatMap { reader.choice($0, "task", TaskKind.self, noun: "task") } ?? .classification
         let data = top[.data].flatMap { readData($0) }
-        if let data, reader.diagnostics.isEmpty { dataRead?(data) }
+        if let data, reader.diagnostics.isEmpty { dataRead?(data, task) }
         let search = top[.search].map { readSearch($0, split: data?.split) }
             ?? SearchSection(objective: data.flatMap { defaultObjective(for: $0.split) })
         let report = top[.report].flatMap { readReport($0, axes: search.allAxisNames) } ?? ReportPlan(heatmaps: [])
@@ -108,7 +111,7 @@ struct ExperimentReader {
         var cells: [Cell] = []
         if let modelNode = templates.model, let trainingNode = templates.training, !search.overBudget {
             reader.allowsReferences = true
-            let split = data?.split ?? SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: true)
+            let split = data?.split ?? SplitPlan(test: 0.2, validation: 0.2, folds: nil, stratify: task == .classification)
             cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split, seed: UInt64(seed))
             reader.allowsReferences = false
             checkRuns(cells: cells.count, search: search, folds: data?.split.folds, at: top[.search]?.location ?? top.location)
@@ -117,7 +120,7 @@ struct ExperimentReader {
             }
         }
         guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
-        return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed),
+        return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed), task: task,
                     data: data, axes: planAxes(search, cells: cells), repetitions: search.repetitions, objective: objective,
                     report: report, cells: cells, locations: locations)
     }
@@ -208,6 +211,22 @@ struct ExperimentReader {
         }
         let target = section[.target].flatMap { reader.text($0, "data.target", expected: "a column name")?.text }
         let positive = section[.positive].flatMap { reader.text($0, "data.positive", expected: "a label")?.text }
+        if let node = section[.positive], task == .regression {
+            reader.error(node.location, "data.positive", "a regression target has no classes, so no positive class",
+                         help: "remove data.positive, or set task: classification")
+        }
+        locations.standardizeTarget = section[.standardizeTarget]?.location
+        var standardizeTarget: Bool?
+        if let node = section[.standardizeTarget] {
+            if task == .regression {
+                standardizeTarget = reader.bool(node, "data.standardize_target")
+            } else {
+                reader.error(node.location, "data.standardize_target", "standardize_target applies to task: regression only",
+                             help: "remove it, or set task: regression")
+            }
+        } else if task == .regression {
+            standardizeTarget = true
+        }
         var exclude: [String] = []
         if let node = section[.exclude], let items = readStringList(node, "data.exclude") {
             exclude = items.map(\.text)
@@ -215,11 +234,12 @@ struct ExperimentReader {
         }
         let standardize = section[.standardize].flatMap { reader.bool($0, "data.standardize") } ?? true
         let split = section[.split].map { readSplit($0, locations: &locations) }
-            ?? SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: true)
+            ?? SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: task == .classification)
         guard let file, let target, let split else { return nil }
+        if task == .regression, section[.standardizeTarget] != nil, standardizeTarget == nil { return nil }
         let path = file.hasPrefix("/") || directory.isEmpty ? file : "\(directory)/\(file)"
         return DataPlan(file: file, path: path, target: target, positive: positive, exclude: exclude,
-                        standardize: standardize, split: split, locations: locations)
+                        standardize: standardize, standardizeTarget: standardizeTarget, split: split, locations: locations)
     }
 
     private mutating func readStringList(_ node: YAMLNode, _ path: String) -> [(text: String, location: SourceLocation)]? {
@@ -246,7 +266,12 @@ struct ExperimentReader {
             reader.int($0, "data.split.folds", in: 2...ResourceLimits.folds, what: "a whole number ≥ 2", limit: "ResourceLimits.folds")
         }
         let shuffle = section[.shuffle].flatMap { reader.bool($0, "data.split.shuffle") } ?? true
-        let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? shuffle
+        let stratify = section[.stratify].flatMap { reader.bool($0, "data.split.stratify") } ?? (shuffle && task == .classification)
+        if let stratifyNode = section[.stratify], stratify, task == .regression {
+            reader.error(stratifyNode.location, "data.split.stratify", "a regression target has no classes to stratify on; its parts are drawn at random",
+                         help: "remove stratify")
+            return nil
+        }
         if let stratifyNode = section[.stratify], stratify, !shuffle {
             reader.error(stratifyNode.location, "data.split.stratify", "stratify needs shuffled rows; with shuffle: false the parts are taken in file order",
                          help: "remove stratify (it is off without shuffling), or remove shuffle: false")
@@ -269,9 +294,11 @@ struct ExperimentReader {
 
     // MARK: - objective
 
+    /// Accuracy for classification, RMSE for regression, on validation when there is a validation part.
     func defaultObjective(for split: SplitPlan) -> Objective? {
-        if split.hasValidation { return Objective(metric: MetricName(split: .val, kind: .accuracy), goal: .maximize) }
-        if split.test != nil { return Objective(metric: MetricName(split: .test, kind: .accuracy), goal: .maximize) }
+        let kind: MetricKind = task == .classification ? .accuracy : .rmse
+        if split.hasValidation { return Objective(metric: MetricName(split: .val, kind: kind), goal: kind.naturalGoal) }
+        if split.test != nil { return Objective(metric: MetricName(split: .test, kind: kind), goal: kind.naturalGoal) }
         return nil
     }
 
@@ -289,6 +316,14 @@ struct ExperimentReader {
         guard let metric = MetricName(text) else {
             reader.error(metricNode.location, "search.objective.metric", "'\(text)' is not a metric",
                          help: Suggestions.help(for: text, valid: MetricName.all.map(\.description), noun: "metrics"))
+            return nil
+        }
+        if !metric.kind.tasks.contains(where: { $0.kind == task }) {
+            let fitting = MetricKind.allCases.filter { $0.tasks.contains { $0.kind == task } }.map { "\(metric.split.rawValue)_\($0.rawValue)" }
+            let other = task == .classification ? TaskKind.regression : .classification
+            reader.error(metricNode.location, "search.objective.metric",
+                         "\(metric) is a \(other.rawValue) metric, and this is a \(task.rawValue) task",
+                         help: "use one of: \(fitting.joined(separator: ", "))" + (task == .classification ? ", or set task: regression" : ""))
             return nil
         }
         let goal = section[.goal].flatMap { reader.choice($0, "search.objective.goal", Goal.self, noun: "goal") }

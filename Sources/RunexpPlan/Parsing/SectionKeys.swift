@@ -8,12 +8,14 @@ extension SectionKey {
 
 /// Top level of an experiment file.
 public enum ExperimentKey: String, SectionKey {
-    case schemaVersion = "schema_version", name, description, seed, data, model, training, search, report
+    case schemaVersion = "schema_version", name, description, seed, task, data, model, training, search, report
 }
 
 /// `data:`
 public enum DataKey: String, SectionKey {
-    case file, target, positive, exclude, standardize, split
+    case file, target, positive, exclude, standardize
+    case standardizeTarget = "standardize_target"
+    case split
 }
 
 /// `data.split:`
@@ -43,6 +45,16 @@ public enum TrainingKey: String, SectionKey {
     case optimizer, loss
     case classWeight = "class_weight"
     case earlyStopping = "early_stopping"
+}
+
+/// The one key of `training.loss:` written as a mapping.
+public enum LossKey: String, SectionKey {
+    case huber
+}
+
+/// `training.loss.huber:`
+public enum HuberKey: String, SectionKey {
+    case delta
 }
 
 /// `training.optimizer:`

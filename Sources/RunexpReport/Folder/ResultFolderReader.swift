@@ -43,11 +43,11 @@ public enum ResultFolderReader {
         // The plan (checked by StoredPlan) bounds what its folder holds: a row of runs.csv per run,
         // a row of curves.csv per epoch. A longer file is not one runexp wrote for it.
         let limits = FileLimits(plan)
-        let classes = try readClasses(try text(ResultFiles.summary), path: file(ResultFiles.summary))
+        let classes = try readClasses(try text(ResultFiles.summary), path: file(ResultFiles.summary), task: plan.task)
         var (records, lines) = try readRuns(try text(ResultFiles.runs, limit: limits.runsBytes), path: file(ResultFiles.runs),
                                             plan: plan, classes: classes, limit: limits.runsCells)
         try readCurves(try text(ResultFiles.curves, limit: limits.curvesBytes), path: file(ResultFiles.curves),
-                       limit: limits.curvesCells, into: &records)
+                       task: plan.task, limit: limits.curvesCells, into: &records)
         let check = RunRecordCheck(plan: plan, classCount: classes.count)
         for record in records {
             if let problem = check.problem(with: record) {
@@ -126,10 +126,12 @@ public enum ResultFolderReader {
         return path
     }
 
-    private static func readClasses(_ json: String, path: String) throws -> [String] {
+    /// The class labels of a classification (none for regression).
+    private static func readClasses(_ json: String, path: String, task: TaskKind) throws -> [String] {
         let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        guard let classes = object?["classes"] as? [String], !classes.isEmpty else {
-            throw ResultFolderReadError(path, "has no 'classes' list of class labels")
+        guard let classes = object?["classes"] as? [String], classes.isEmpty == (task == .regression) else {
+            throw ResultFolderReadError(path, task == .regression ? "has class labels, but the plan is a regression"
+                                                                  : "has no 'classes' list of class labels")
         }
         return classes
     }
@@ -158,7 +160,7 @@ public enum ResultFolderReader {
     private static func readRuns(_ text: String, path: String, plan: Plan, classes: [String],
                                  limit: CSVTable.CellLimit) throws -> ([RunRecord], [Int: Int]) {
         let table = try table(text, path: path, limit: limit)
-        let metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
+        let metrics = ResultMetrics.all(plan: plan, classCount: classes.count)
         let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
         let metricColumns = try columns(table, metrics.map(\.description), path: path)
         var records: [RunRecord] = []
@@ -214,9 +216,13 @@ public enum ResultFolderReader {
         return (records.sorted { $0.run.index < $1.run.index }, lines)
     }
 
-    private static func readCurves(_ text: String, path: String, limit: CSVTable.CellLimit, into records: inout [RunRecord]) throws {
+    private static func readCurves(_ text: String, path: String, task: TaskKind, limit: CSVTable.CellLimit,
+                                   into records: inout [RunRecord]) throws {
         let table = try table(text, path: path, limit: limit)
-        let index = try columns(table, ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"], path: path)
+        let classifies = task == .classification
+        let names = classifies ? ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
+            : ["run", "epoch", "train_loss", "val_loss"]
+        let index = try columns(table, names, path: path)
         var position: [Int: Int] = [:]
         for (offset, record) in records.enumerated() { position[record.run.index] = offset }
         for row in table.records {
@@ -235,8 +241,16 @@ public enum ResultFolderReader {
             guard let offset = position[run] else {
                 throw ResultFolderReadError(path, line: row.line, column: row.columns[index[0]], "run \(run) is not in runs.csv")
             }
-            guard let trainLoss = try number(2), let trainAccuracy = try number(3) else {
-                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[2]], "training loss and accuracy are required")
+            guard let trainLoss = try number(2) else {
+                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[2]], "the training loss is required")
+            }
+            guard classifies else {
+                records[offset].curve.append(CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: nil,
+                                                        validationLoss: try number(3), validationAccuracy: nil))
+                continue
+            }
+            guard let trainAccuracy = try number(3) else {
+                throw ResultFolderReadError(path, line: row.line, column: row.columns[index[3]], "the training accuracy is required")
             }
             records[offset].curve.append(CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy,
                                                     validationLoss: try number(4), validationAccuracy: try number(5)))

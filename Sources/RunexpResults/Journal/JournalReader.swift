@@ -243,14 +243,23 @@ public struct RunRecordCheck: Sendable {
             return "run \(run.index) has \(record.curve.count) curve points for \(record.epochsRun) epochs run"
         }
         let split = plan.data.split
+        let classifies = plan.task == .classification
         for (position, point) in record.curve.enumerated() {
             guard point.epoch == position + 1 else {
                 return "run \(run.index): curve point \(position + 1) is numbered epoch \(point.epoch)"
             }
-            guard (point.validationLoss != nil) == split.hasValidation, (point.validationAccuracy != nil) == split.hasValidation else {
+            guard (point.validationLoss != nil) == split.hasValidation, (point.validationAccuracy != nil) == (split.hasValidation && classifies) else {
+                if !classifies, point.validationAccuracy != nil {
+                    return "run \(run.index): epoch \(point.epoch) has validation accuracy, which a regression task does not measure"
+                }
                 return "run \(run.index): epoch \(point.epoch) " + (split.hasValidation
                     ? "lacks validation loss or accuracy, but the split has a validation part"
                     : "has validation loss or accuracy, but the split has no validation part")
+            }
+            guard (point.trainAccuracy != nil) == classifies else {
+                return "run \(run.index): epoch \(point.epoch) " + (classifies
+                    ? "lacks the training accuracy a classification task measures"
+                    : "has training accuracy, which a regression task does not measure")
             }
             // A diverged run's last point may hold inf or nan; every other point is a real measure.
             if !record.diverged, let problem = Self.rangeProblem([("train_loss", point.trainLoss, .nonNegative),
@@ -273,6 +282,7 @@ public struct RunRecordCheck: Sendable {
             switch range {
             case .nonNegative: return "\(name) is \(value); a loss is a finite number ≥ 0"
             case .fraction: return "\(name) is \(value); it is a fraction from 0 to 1"
+            case .atMostOne: return "\(name) is \(value); it is a finite number ≤ 1"
             }
         }
         return nil
@@ -289,24 +299,21 @@ public struct RunRecordCheck: Sendable {
         if let problem = Self.rangeProblem(MetricKind.allCases.map { ($0.rawValue, metrics.value($0), $0.range) }) {
             return "run \(run), \(name) \(problem)"
         }
-        // The metrics of the task, no fewer and no more (without the class count: those of every task).
+        // The metrics of the task, no fewer and no more (a classification without the class count:
+        // those of every classification).
         let present = Set(metrics.values.keys)
-        let required = classCount.map { Set(MetricKind.of(Task(classCount: $0))) }
-            ?? Set(MetricKind.allCases.filter { $0.tasks == Set(Task.allCases) })
+        let task = plan.task == .regression ? Task.regression : classCount.map { plan.task(classCount: $0) }
+        let required = task.map { Set(MetricKind.of($0)) }
+            ?? Set(MetricKind.allCases.filter { $0.tasks.isSuperset(of: [.binaryClassification, .multiclassClassification]) })
         let missing = MetricKind.allCases.filter { required.contains($0) && !present.contains($0) && !$0.mayBeUndefined }
-        let extra = MetricKind.allCases.filter { classCount != nil && present.contains($0) && !required.contains($0) }
+        let extra = MetricKind.allCases.filter { task != nil && present.contains($0) && !required.contains($0) }
         if !missing.isEmpty {
-            if classCount == 2, missing.allSatisfy(\.isBinaryOnly) {
-                return "run \(run): \(name) metrics lack precision, recall, f1 or roc_auc, which two classes have"
-            }
             return "run \(run): \(name) metrics lack " + missing.map(\.rawValue).joined(separator: ", ")
+                + (task.map { ", which \($0.phrase) measures" } ?? "")
         }
-        if !extra.isEmpty, let classCount {
-            if extra.allSatisfy(\.isBinaryOnly) {
-                return "run \(run): \(name) metrics have precision, recall, f1 or roc_auc, which only two classes have (the data has \(classCount))"
-            }
+        if !extra.isEmpty, let task {
             return "run \(run): \(name) metrics have " + extra.map(\.rawValue).joined(separator: ", ")
-                + ", which \(Task(classCount: classCount).rawValue.replacingOccurrences(of: "_", with: " ")) does not"
+                + ", which \(task.phrase) does not measure" + (classCount.map { task.kind == .classification ? " (the data has \($0) classes)" : "" } ?? "")
         }
         return nil
     }

@@ -133,8 +133,7 @@ enum RunJournal {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             text("{\"epoch\":", to: &out)
             integer(point.epoch, to: &out)
-            text(",\"trainAccuracy\":", to: &out)
-            number(point.trainAccuracy, to: &out)
+            field(",\"trainAccuracy\":", point.trainAccuracy, to: &out)
             text(",\"trainLoss\":", to: &out)
             number(point.trainLoss, to: &out)
             field(",\"validationAccuracy\":", point.validationAccuracy, to: &out)

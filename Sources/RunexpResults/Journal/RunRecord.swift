@@ -12,7 +12,7 @@ public struct PartMetrics: Sendable, Equatable, Codable {
         self.values = values
     }
 
-    /// A classification part: loss and accuracy, and for two classes precision, recall, f1 and ROC AUC.
+    /// A classification part: loss, accuracy, precision, recall, f1, and for two classes ROC AUC.
     public init(loss: Double, accuracy: Double, precision: Double?, recall: Double?, f1: Double?, rocAUC: Double?) {
         var values: [MetricKind: Double] = [.loss: loss, .accuracy: accuracy]
         values[.precision] = precision
@@ -57,7 +57,8 @@ public struct CurvePoint: Sendable, Equatable, Codable {
     /// 1-based epoch number.
     public var epoch: Int
     public var trainLoss: Double
-    public var trainAccuracy: Double
+    /// Nil in a regression task, which measures no accuracy.
+    public var trainAccuracy: Double?
     public var validationLoss: Double?
     public var validationAccuracy: Double?
 
@@ -65,7 +66,7 @@ public struct CurvePoint: Sendable, Equatable, Codable {
         case epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy
     }
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy

@@ -92,7 +92,7 @@ public enum ShardMerger {
         let planSHA256 = SHA256Digest.hex(of: planJSON)
         let runCount = plan.runCount
         for (info, path) in infos {
-            if let problem = infoProblem(info, folder: path, runCount: runCount, planSHA256: planSHA256) {
+            if let problem = infoProblem(info, folder: path, runCount: runCount, planSHA256: planSHA256, task: plan.task) {
                 throw ShardError.merge("'\(PathText.join(path, ShardFolder.infoName))': \(problem)")
             }
         }
@@ -190,7 +190,7 @@ public enum ShardMerger {
 
 
     /// What is wrong with a shard's shard.json against its folder name and the plan, or nil.
-    static func infoProblem(_ info: ShardFolder.Info, folder: String, runCount: Int, planSHA256: String) -> String? {
+    static func infoProblem(_ info: ShardFolder.Info, folder: String, runCount: Int, planSHA256: String, task: TaskKind) -> String? {
         guard info.count >= 1, info.count <= ResourceLimits.shards, info.index >= 1, info.index <= info.count else {
             return "shard \(info.index) of \(info.count); a shard is I of N with 1 ≤ I ≤ N ≤ \(ResourceLimits.shards) (ResourceLimits.shards)"
         }
@@ -201,8 +201,13 @@ public enum ShardMerger {
             return "records plan SHA-256 \(info.planSHA256), but the shard's plan.json has \(planSHA256)"
         }
         guard !info.dataSHA256.isEmpty else { return "records no data SHA-256" }
-        guard info.classes.count >= 2, Set(info.classes).count == info.classes.count else {
-            return "classes \(info.classes.prefix(10)); a shard records two or more distinct class labels"
+        switch task {
+        case .classification:
+            guard info.classes.count >= 2, Set(info.classes).count == info.classes.count else {
+                return "classes \(info.classes.prefix(10)); a shard records two or more distinct class labels"
+            }
+        case .regression:
+            guard info.classes.isEmpty else { return "classes \(info.classes.prefix(10)); a regression shard records none" }
         }
         guard info.runs.count <= runCount, zip(info.runs, info.runs.dropFirst()).allSatisfy({ $0 < $1 }),
               info.runs.allSatisfy({ $0 >= 0 && $0 < runCount }) else {

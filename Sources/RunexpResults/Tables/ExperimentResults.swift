@@ -16,7 +16,7 @@ public struct ExperimentResults: Sendable {
     public init(plan: Plan, classes: [String], records: [RunRecord]) {
         self.plan = plan
         self.classes = classes
-        self.metrics = ResultMetrics.all(split: plan.data.split, classCount: classes.count)
+        self.metrics = ResultMetrics.all(plan: plan, classCount: classes.count)
         self.records = records
         self.cells = CellStatistics.summarize(plan, records: records, metrics: metrics)
     }

@@ -60,11 +60,20 @@ public enum ResultTables {
         return writer.text
     }
 
+    /// The columns of curves.csv: loss, and accuracy for classification (a regression task measures
+    /// no accuracy per epoch).
+    public static func curveColumns(_ task: TaskKind) -> [String] {
+        switch task {
+        case .classification: ["run", "cell_id", "repetition", "fold", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
+        case .regression: ["run", "cell_id", "repetition", "fold", "epoch", "train_loss", "val_loss"]
+        }
+    }
+
     /// `curves.csv`: per run and epoch, training and validation loss and accuracy (long format).
     public static func curvesCSV(_ results: ExperimentResults) -> String {
         let plan = results.plan
-        var writer = CSVWriter(header: ["run", "cell_id", "repetition", "fold", "epoch",
-                                        "train_loss", "train_accuracy", "val_loss", "val_accuracy"])
+        let classifies = plan.task == .classification
+        var writer = CSVWriter(header: curveColumns(plan.task))
         for record in results.records {
             let id = plan.cells[record.run.cell].id
             for point in record.curve {
@@ -75,9 +84,9 @@ public enum ResultTables {
                     row.integer(record.run.fold)
                     row.integer(point.epoch)
                     row.fixed(point.trainLoss)
-                    row.fixed(point.trainAccuracy)
+                    if classifies { row.fixed(point.trainAccuracy) }
                     row.fixed(point.validationLoss)
-                    row.fixed(point.validationAccuracy)
+                    if classifies { row.fixed(point.validationAccuracy) }
                 }
             }
         }
