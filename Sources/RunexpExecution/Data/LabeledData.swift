@@ -150,9 +150,10 @@ public enum DataLoader {
                 }
             }
             let label = table.field(row, targetIndex)
-            if label.isEmpty, problems.count < 20 {
+            // A regression's targets are checked as numbers below (regressionTargets).
+            if label.isEmpty, task == .classification, problems.count < 20 {
                 problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, targetIndex)),
-                                           keyPath: "", message: "empty \(task == .regression ? "target" : "label") in target column '\(data.target)'"))
+                                           keyPath: "", message: "empty label in target column '\(data.target)'"))
             }
             labelTexts.append(label)
         }

@@ -91,7 +91,11 @@ struct ExperimentReader {
         let name = top[.name].flatMap { readName($0) }
         let description = top[.description].flatMap { reader.string($0, "description") } ?? ""
         let seed = top[.seed].flatMap { reader.int($0, "seed", in: 0...Int.max, what: "a whole number ≥ 0") } ?? 0
-        task = top[.task].flatMap { reader.choice($0, "task", TaskKind.self, noun: "task") } ?? .classification
+        if let node = top[.task] {
+            // Every other section reads by the task's rules: guessing one would only add errors that are not there.
+            guard let read = reader.choice(node, "task", TaskKind.self, noun: "task") else { return nil }
+            task = read
+        }
         let data = top[.data].flatMap { readData($0) }
         if let data, reader.diagnostics.isEmpty { dataRead?(data, task) }
         let search = top[.search].map { readSearch($0, split: data?.split) }
