@@ -65,6 +65,9 @@ import RunexpTestSupport
         let rmse = try #require(((best["metrics"] as? [String: Any])?["test_rmse"] as? [String: Any])?["mean"] as? Double)
         #expect(rmse > 0 && rmse < 5, "test rmse \(rmse)")
 
+        // The best cell's predictions of the test rows: 16 rows × 4 repetitions, numbers in y's units.
+        let predictions = try String(contentsOfFile: folder + "/predictions.csv", encoding: .utf8).split(separator: "\n")
+        #expect(predictions.first == "cell_id,run,repetition,fold,part,row,actual,predicted" && predictions.count == 1 + 16 * 4)
         // `report` redraws the same report from the folder.
         let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
         let report = try RunexpBinary.run(["report", "a/reg/latest"], in: directory)
@@ -74,7 +77,7 @@ import RunexpTestSupport
         // --jobs 1 writes the same folder.
         let one = try RunexpBinary.run(["exp.yaml", "--out", "one", "--jobs", "1", "--quiet"], in: directory)
         #expect(one.status == 0)
-        for name in ["runs.csv", "cells.csv", "curves.csv", "summary.json", "plan.json"] {
+        for name in ["runs.csv", "cells.csv", "curves.csv", "summary.json", "plan.json", "predictions.csv", "plots/predictions.svg"] {
             #expect(FileManager.default.contents(atPath: folder + "/" + name) == FileManager.default.contents(atPath: directory + "/one/reg/latest/" + name),
                     "\(name) differs between --jobs 2 and --jobs 1")
         }

@@ -14,10 +14,11 @@ import RunexpTestSupport
     static let recording = ProcessInfo.processInfo.environment["RUNEXP_RECORD_GOLDEN"] == "1"
 
     static func cases() throws -> [(name: String, results: ExperimentResults)] {
-        [("synthetic", try ReportFixtures.synthetic()), ("continuous", try ReportFixtures.continuous())]
+        [("synthetic", try ReportFixtures.synthetic()), ("continuous", try ReportFixtures.continuous()),
+         ("regression", try ReportFixtures.regression())]
     }
 
-    @Test(arguments: ["synthetic", "continuous"])
+    @Test(arguments: ["synthetic", "continuous", "regression"])
     func reportFilesMatchTheGoldenFiles(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let files = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
@@ -54,7 +55,7 @@ import RunexpTestSupport
         #expect(a.map(\.text) == b.map(\.text))
     }
 
-    @Test(arguments: ["synthetic", "continuous"])
+    @Test(arguments: ["synthetic", "continuous", "regression"])
     func redrawingFromTheFolderGivesTheSameBytesAsTheRun(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let folder = try TemporaryDirectory(prefix: "runexp-report-").path
@@ -70,10 +71,10 @@ import RunexpTestSupport
 
     /// What a run draws (from its records, curves on another core) is what `runexp report` draws.
     @Test func theRunsConcurrentDrawingGivesTheSameFiles() async throws {
-        for results in [try ReportFixtures.synthetic(), try ReportFixtures.continuous()] {
+        for results in try Self.cases().map(\.results) {
             let expected = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
             let drawn = await ReportFiles.render(plan: results.plan, classes: results.classes, records: results.records,
-                                                 provenanceJSON: ReportFixtures.provenanceJSON)
+                                                 predictions: results.predictions, provenanceJSON: ReportFixtures.provenanceJSON)
             #expect(drawn.map(\.name) == expected.map(\.name))
             for (a, b) in zip(drawn, expected) { #expect(a.text == b.text, "\(a.name)") }
         }

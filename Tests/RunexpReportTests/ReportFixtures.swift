@@ -59,7 +59,60 @@ enum ReportFixtures {
                                      validation: diverged ? nil : part(0), test: diverged ? nil : part(0.01),
                                      curve: diverged ? Array(curve.prefix(1)) : curve))
         }
-        return ExperimentResults(plan: plan, classes: ["B", "M"], records: records)
+        // The best cell's runs predicted 12 test rows each: rows 0–6 are B, 7–11 M; run r misses rows r and 7 + r.
+        let best = try #require(ExperimentResults(plan: plan, classes: ["B", "M"], records: records).ranked.first?.cell)
+        let rows = records.filter { $0.run.cell == best && !$0.diverged }.flatMap { record in
+            (0..<12).map { row -> Predictions.Row in
+                let actual = row < 7 ? 0 : 1
+                let missed = row == record.run.repetition || row == 7 + record.run.repetition
+                return Predictions.Row(run: record.run, row: row * 3, actual: .label(actual), predicted: .label(missed ? 1 - actual : actual))
+            }
+        }
+        return ExperimentResults(plan: plan, classes: ["B", "M"], records: records, predictions: Predictions(cell: best, part: .test, rows: rows))
+    }
+
+    /// A regression: units [4, 8] × 2 repetitions, val_rmse is 3 at 4 units and 2 at 8 (plus the
+    /// repetition); the best cell predicted 20 test rows of y = 10 + 2·row with known errors.
+    static func regression() throws -> ExperimentResults {
+        let yaml = """
+            name: regression
+            task: regression
+            seed: 5
+            data:
+              file: d.csv
+              target: price
+              split: {test: 0.2, validation: 0.2}
+            model:
+              - dense: {units: $units, activation: relu}
+              - dense: {units: 1, activation: linear}
+            training: {epochs: 2, optimizer: adam}
+            search:
+              grid:
+                units: [4, 8]
+              repetitions: 2
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "regression.yaml", directory: "")
+        let records = plan.runs.map { run -> RunRecord in
+            let rmse = (plan.cells[run.cell].value(of: "units")?.number == 8 ? 2.0 : 3.0) + 0.25 * Double(run.repetition)
+            func part(_ shift: Double) -> PartMetrics {
+                PartMetrics([.loss: rmse * rmse / 100 + shift, .rmse: rmse + shift, .mae: rmse * 0.8 + shift, .r2: 0.9 - rmse / 10 - shift])
+            }
+            let curve = (1...2).map { epoch in
+                CurvePoint(epoch: epoch, trainLoss: 1 / Double(epoch), trainAccuracy: nil, validationLoss: 1.2 / Double(epoch), validationAccuracy: nil)
+            }
+            return RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: 2, diverged: false,
+                             validation: part(0), test: part(0.5), curve: curve)
+        }
+        let best = try #require(ExperimentResults(plan: plan, classes: [], records: records).ranked.first?.cell)
+        let rows = records.filter { $0.run.cell == best }.flatMap { record in
+            (0..<20).map { row -> Predictions.Row in
+                let actual = 10 + 2 * Double(row)
+                let error = Double((row * 7 + record.run.repetition * 3) % 9 - 4) / 2
+                return Predictions.Row(run: record.run, row: row, actual: .number(actual), predicted: .number(actual + error))
+            }
+        }
+        return ExperimentResults(plan: plan, classes: [], records: records, predictions: Predictions(cell: best, part: .test, rows: rows))
     }
 
     /// A provenance.json as a run writes it, with fixed values.
@@ -87,13 +140,8 @@ enum ReportFixtures {
 
     /// The result folder files of `results` as a run writes them (ResultTables), with `provenanceJSON`.
     static func folderFiles(_ results: ExperimentResults) -> [(name: String, text: String)] {
-        [("experiment.yaml", "name: synthetic\n"),
-         ("plan.json", ResultTables.planJSON(results.plan)),
-         ("runs.csv", ResultTables.runsCSV(results)),
-         ("cells.csv", ResultTables.cellsCSV(results)),
-         ("curves.csv", ResultTables.curvesCSV(results)),
-         ("summary.json", ResultTables.summaryJSON(results)),
-         ("provenance.json", provenanceJSON)]
+        [("experiment.yaml", "name: synthetic\n"), ("plan.json", ResultTables.planJSON(results.plan))]
+            + ExperimentRunner.tables(results) + [("provenance.json", provenanceJSON)]
     }
 
     /// `Tests/RunexpReportTests/Fixtures/`, found from this source file (the test target declares no resources).

@@ -114,6 +114,21 @@ import RunexpTestSupport
             try String(repeating: ",", count: 2_000).appending("\n").write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
         }, "/runs.csv:1:\((syntheticLimits()?.runsCells.cells ?? 0) + 1): error: the file has more than \(syntheticLimits()?.runsCells.cells ?? 0) "
             + "cells (rows × columns); at most \(syntheticLimits()?.runsCells.cells ?? 0) (a row per run of plan.json)"),
+        ("predictions of another cell", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(0, of: lines[1], "0123456789abcdef") }
+        }, "/predictions.csv:2:1: error: '0123456789abcdef' is not the best cell (\(syntheticBestID()))"),
+        ("predictions of a run of another cell", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(1, of: lines[1], "0") }
+        }, "/predictions.csv:2:18: error: run 0 (repetition 0, fold 0) is not a run of the best cell"),
+        ("predictions of the validation part", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(4, of: lines[1], "val") }
+        }, "/predictions.csv:2:25: error: the part is 'val'; this split predicts test"),
+        ("a prediction of no class", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(7, of: lines[1], "X") }
+        }, "/predictions.csv:2:34: error: 'X' is not a class of summary.json"),
+        ("a prediction row of 0", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(5, of: lines[1], "0") }
+        }, "/predictions.csv:2:30: error: '0' is not a row number ≥ 1"),
         ("runs.csv is a FIFO", { folder in
             try FileManager.default.removeItem(atPath: folder + "/runs.csv")
             #expect(mkfifo(folder + "/runs.csv", 0o644) == 0)
@@ -124,6 +139,12 @@ import RunexpTestSupport
     static func syntheticSeed(of index: Int) -> UInt64 {
         guard let plan = try? ReportFixtures.synthetic().plan, let run = plan.runs.first(where: { $0.index == index }) else { return 0 }
         return RunSeed.of(run, in: plan)
+    }
+
+    /// The id of the synthetic results' best cell ("" if the fixture fails, which other tests report).
+    static func syntheticBestID() -> String {
+        guard let results = try? ReportFixtures.synthetic(), let best = results.ranked.first else { return "" }
+        return results.plan.cells[best.cell].id
     }
 
     /// The synthetic plan's file limits (zero when the fixture fails, which other tests report).

@@ -65,6 +65,6 @@ public enum ExperimentRunner {
             (ResultFiles.cells, ResultTables.cellsCSV(results)),
             (ResultFiles.curves, ResultTables.curvesCSV(results)),
             (ResultFiles.summary, ResultTables.summaryJSON(results)),
-        ]
+        ] + (results.predictions.map { [(ResultFiles.predictions, $0.csv(plan: results.plan, classes: results.classes))] } ?? [])
     }
 }

@@ -17,6 +17,17 @@ public struct RunExecutor: Sendable {
 
     /// Trains `run` from scratch and measures it on its validation and test parts.
     public func execute(_ run: RunID) -> RunRecord {
+        execute(run, predicting: nil).record
+    }
+
+    /// Trains `run` again and predicts the rows of its `part` (the report's predictions of the
+    /// best cell): the same training as ``execute(_:)``, so the record equals the journaled one.
+    /// No rows when the run diverged or the part is empty.
+    public func predict(_ run: RunID, part: MetricSplit) -> (record: RunRecord, rows: [Predictions.Row]) {
+        execute(run, predicting: part)
+    }
+
+    private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {
         let plan = experiment.plan
         let cell = plan.cells[run.cell]
         let part = experiment.part(for: run)
@@ -51,8 +62,30 @@ public struct RunExecutor: Sendable {
         // A regression net with finite weights can still predict ±inf (or overflow an error): its
         // metrics would be no measure, so the run counts as diverged, as a non-finite loss does.
         let overflowed = [validation, test].contains { $0?.values.values.contains { !$0.isFinite } ?? false }
-        return RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged || overflowed,
-                         validation: overflowed ? nil : validation, test: overflowed ? nil : test, curve: curve)
+        let record = RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged || overflowed,
+                               validation: overflowed ? nil : validation, test: overflowed ? nil : test, curve: curve)
+        guard let predicting, !record.diverged else { return (record, []) }
+        let rows = predicting == .test ? part.partition.test : part.partition.validation
+        guard let samples = predicting == .test ? part.test : part.validation else { return (record, []) }
+        let predicted: [Predictions.Row]
+        if data.isRegression {
+            let scale = part.targetScale
+            let values = outcome.network.predictions(for: samples)
+            predicted = zip(rows, values).map { row, value in
+                Predictions.Row(run: run, row: row, actual: .number(data.targets[row]),
+                                predicted: .number(Double(value) * scale.scale + scale.offset))
+            }
+        } else {
+            let probabilities = outcome.network.probabilities(for: samples)
+            predicted = rows.enumerated().map { position, row in
+                let scores = probabilities[(position * classCount)..<((position + 1) * classCount)]
+                // The first largest, as accuracy counts it (NaN never wins).
+                var best = scores.startIndex
+                for index in scores.indices where scores[index] > scores[best] { best = index }
+                return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex))
+            }
+        }
+        return (record, predicted)
     }
 
     /// Per-class weights: balanced is n / (classes × count) on the run's training rows (1 for a

@@ -54,4 +54,7 @@ public enum ResourceLimits {
     public static let folderFileBytes = 256 << 20
     /// Bytes of a shard.json, assignment.json or merged.json (run indices of at most `runs` runs).
     public static let shardFileBytes = 16 << 20
+    /// Rows of predictions.csv: the best cell's runs are predicted in run order while their rows
+    /// fit (a big test part times many repetitions would otherwise outgrow every other file).
+    public static let predictionRows = 200_000
 }

@@ -56,9 +56,9 @@ public enum ReportFiles {
     /// ``render(results:provenanceJSON:)`` from the runs themselves, for a caller that summarizes
     /// the cells for itself meanwhile (the report summarizes the numbers as stored), with the
     /// learning curves drawn on another core: the report is the longest part of a run's end.
-    public static func render(plan: Plan, classes: [String], records: [RunRecord], provenanceJSON: String?) async
-        -> [(name: String, text: String)] {
-        let results = asStored(plan: plan, classes: classes, records: records)
+    public static func render(plan: Plan, classes: [String], records: [RunRecord], predictions: Predictions? = nil,
+                              provenanceJSON: String?) async -> [(name: String, text: String)] {
+        let results = asStored(plan: plan, classes: classes, records: records, predictions: predictions)
         async let curves = curvesPlot(results)
         let plots = plots(results)
         return assemble(results, plots: plots, curves: await curves, provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
@@ -93,8 +93,11 @@ public enum ReportFiles {
         var files = plots.heatmaps.map { (name: $0.file, text: $0.svg) }
         files.append((plots.effects.file, plots.effects.svg))
         if let curves { files.append((curves.file, curves.svg)) }
+        let predictions = PredictionsPlot.plot(results)
+        if let predictions { files.append((predictions.file, predictions.svg)) }
         files.append((ResultFiles.report, ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
-                                                     effects: plots.effects, curves: curves, provenance: provenance)))
+                                                     effects: plots.effects, curves: curves, predictions: predictions,
+                                                     provenance: provenance)))
         return files
     }
 
@@ -119,10 +122,10 @@ public enum ReportFiles {
     /// `results` with the plan as plan.json stores it and every number as the CSV files store it
     /// (six decimals), so drawing from it equals drawing from the folder read back.
     static func asStored(_ results: ExperimentResults) -> ExperimentResults {
-        asStored(plan: results.plan, classes: results.classes, records: results.records)
+        asStored(plan: results.plan, classes: results.classes, records: results.records, predictions: results.predictions)
     }
 
-    static func asStored(plan: Plan, classes: [String], records: [RunRecord]) -> ExperimentResults {
+    static func asStored(plan: Plan, classes: [String], records: [RunRecord], predictions: Predictions?) -> ExperimentResults {
         let storedPlan = storedPlan(of: plan)
         func stored(_ value: Double) -> Double { FixedFormat.stored(value) }
         func stored(_ value: Double?) -> Double? { value.map(stored) }
@@ -137,6 +140,15 @@ public enum ReportFiles {
                                      validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy))
                       })
         }
-        return ExperimentResults(plan: storedPlan, classes: classes, records: storedRecords)
+        func stored(_ value: Predictions.Value) -> Predictions.Value {
+            if case .number(let number) = value { return .number(stored(number)) }
+            return value
+        }
+        let storedPredictions = predictions.map { predictions in
+            Predictions(cell: predictions.cell, part: predictions.part, rows: predictions.rows.map {
+                Predictions.Row(run: $0.run, row: $0.row, actual: stored($0.actual), predicted: stored($0.predicted))
+            })
+        }
+        return ExperimentResults(plan: storedPlan, classes: classes, records: storedRecords, predictions: storedPredictions)
     }
 }

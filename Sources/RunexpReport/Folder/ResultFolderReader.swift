@@ -55,7 +55,13 @@ public enum ResultFolderReader {
                                             problem + " (runs.csv and curves.csv together)")
             }
         }
-        let results = ExperimentResults(plan: plan, classes: classes, records: records)
+        var predictions: Predictions?
+        if FileManager.default.fileExists(atPath: file(ResultFiles.predictions)) {
+            let best = ExperimentResults(plan: plan, classes: classes, records: records).ranked.first?.cell
+            predictions = try readPredictions(try text(ResultFiles.predictions), path: file(ResultFiles.predictions), plan: plan,
+                                              classes: classes, bestCell: best)
+        }
+        let results = ExperimentResults(plan: plan, classes: classes, records: records, predictions: predictions)
         return Contents(folder: folder, results: results, provenanceJSON: try text(ResultFiles.provenance))
     }
 
@@ -214,6 +220,46 @@ public enum ResultFolderReader {
                 validation: part(.val), test: part(.test), curve: []))
         }
         return (records.sorted { $0.run.index < $1.run.index }, lines)
+    }
+
+    /// predictions.csv (optional: older and merged folders have none): rows of the best cell's
+    /// runs, on the part the split predicts, with labels of the data or finite numbers.
+    private static func readPredictions(_ text: String, path: String, plan: Plan, classes: [String], bestCell: Int?) throws -> Predictions {
+        let limit = CSVTable.CellLimit(cells: (ResourceLimits.predictionRows + 1) * Predictions.columns.count,
+                                       name: "ResourceLimits.predictionRows rows")
+        let table = try table(text, path: path, limit: limit)
+        let index = try columns(table, Predictions.columns, path: path)
+        guard let bestCell, let part = Predictions.part(of: plan.data.split) else {
+            throw ResultFolderReadError(path, "the folder has no best cell or no part to predict, yet predictions")
+        }
+        let cellID = plan.cells[bestCell].id
+        let runs = plan.runs
+        let classIndex = Dictionary(classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var rows: [Predictions.Row] = []
+        rows.reserveCapacity(table.records.count)
+        for record in table.records {
+            func fail(_ column: Int, _ problem: String) -> ResultFolderReadError {
+                ResultFolderReadError(path, line: record.line, column: record.columns[index[column]], problem)
+            }
+            let field = { (column: Int) in record.fields[index[column]] }
+            guard field(0) == cellID else { throw fail(0, "'\(field(0).prefix(40))' is not the best cell (\(cellID))") }
+            guard let run = Int(field(1)), runs.indices.contains(run), runs[run].cell == bestCell,
+                  field(2) == String(runs[run].repetition), field(3) == String(runs[run].fold) else {
+                throw fail(1, "run \(field(1).prefix(40)) (repetition \(field(2).prefix(20)), fold \(field(3).prefix(20))) is not a run of the best cell")
+            }
+            guard field(4) == part.rawValue else { throw fail(4, "the part is '\(field(4).prefix(40))'; this split predicts \(part.rawValue)") }
+            guard let row = Int(field(5)), row >= 1 else { throw fail(5, "'\(field(5).prefix(40))' is not a row number ≥ 1") }
+            func value(_ column: Int) throws -> Predictions.Value {
+                if plan.task == .regression {
+                    guard let number = Double(field(column)), number.isFinite else { throw fail(column, "'\(field(column).prefix(40))' is not a finite number") }
+                    return .number(number)
+                }
+                guard let label = classIndex[field(column)] else { throw fail(column, "'\(field(column).prefix(40))' is not a class of summary.json") }
+                return .label(label)
+            }
+            rows.append(Predictions.Row(run: runs[run], row: row - 1, actual: try value(6), predicted: try value(7)))
+        }
+        return Predictions(cell: bestCell, part: part, rows: rows)
     }
 
     private static func readCurves(_ text: String, path: String, task: TaskKind, limit: CSVTable.CellLimit,

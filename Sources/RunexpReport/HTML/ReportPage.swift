@@ -24,7 +24,7 @@ public enum ReportPage {
 
     /// The page for `results`.
     public static func html(results: ExperimentResults, analysis: EffectAnalysis, heatmaps: [Plot], effects: Plot,
-                            curves: Plot?, provenance: ReportProvenance?) -> String {
+                            curves: Plot?, predictions: Plot? = nil, provenance: ReportProvenance?) -> String {
         let plan = results.plan
         let objective = plan.objective
         var page = HTMLBuilder()
@@ -76,6 +76,15 @@ public enum ReportPage {
         }
         page.raw("</section>")
 
+        if let predictions {
+            page.raw("<section id=\"predictions\">")
+            page.element("h2", plan.task == .classification ? "Confusion matrix of the best cell" : "Predictions of the best cell")
+            page.element("p", "The best cell's runs trained again (training is deterministic: each equals its journaled run) "
+                + "and asked for the \(results.predictions?.part == .val ? "validation" : "test") rows; \(ResultFiles.predictions) holds every prediction.")
+            page.figure(predictions)
+            page.raw("</section>")
+        }
+
         page.raw("<section id=\"heatmaps\">")
         page.element("h2", "Heatmaps")
         if plan.report.heatmaps.isEmpty && !heatmaps.isEmpty {
@@ -103,9 +112,9 @@ public enum ReportPage {
         page.raw("</section>")
 
         page.raw("<footer>")
-        page.raw("<p>Files: " + [ResultFiles.experiment, ResultFiles.plan, ResultFiles.runs, ResultFiles.cells, ResultFiles.curves,
-                                      ResultFiles.summary, ResultFiles.provenance]
-            .map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + ". Drawn by runexp.</p>")
+        let files = [ResultFiles.experiment, ResultFiles.plan, ResultFiles.runs, ResultFiles.cells, ResultFiles.curves,
+                     ResultFiles.summary, ResultFiles.provenance] + (predictions == nil ? [] : [ResultFiles.predictions])
+        page.raw("<p>Files: " + files.map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + ". Drawn by runexp.</p>")
         page.raw("</footer>")
         page.raw("</body>")
         page.raw("</html>")

@@ -11,6 +11,8 @@ public enum ResultFiles {
     public static let cells = "cells.csv"
     /// Learning curves, per run and epoch.
     public static let curves = "curves.csv"
+    /// The best cell's predictions of its test (or validation) rows.
+    public static let predictions = "predictions.csv"
     /// Objective, best cell, counts.
     public static let summary = "summary.json"
     /// Commit, hashes, versions, machine, command line, times.

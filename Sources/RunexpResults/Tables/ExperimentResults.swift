@@ -11,14 +11,17 @@ public struct ExperimentResults: Sendable {
     public let records: [RunRecord]
     /// One summary per cell, in plan order.
     public let cells: [CellSummary]
+    /// What the best cell's runs predicted (nil when not made: a merged folder, an older folder).
+    public let predictions: Predictions?
 
     /// Summarizes `records` (which must be in plan order).
-    public init(plan: Plan, classes: [String], records: [RunRecord]) {
+    public init(plan: Plan, classes: [String], records: [RunRecord], predictions: Predictions? = nil) {
         self.plan = plan
         self.classes = classes
         self.metrics = ResultMetrics.all(plan: plan, classCount: classes.count)
         self.records = records
         self.cells = CellStatistics.summarize(plan, records: records, metrics: metrics)
+        self.predictions = predictions
     }
 
     /// Cells sorted by rank, best first.

@@ -1,0 +1,86 @@
+import RunexpPlan
+
+/// What the best cell's runs predicted for the rows of one part of the data: its test part, or
+/// its validation part without one (over k folds every row once per repetition). The report draws
+/// a confusion matrix (classification) or predicted against actual values (regression) from it.
+public struct Predictions: Sendable, Equatable {
+    /// A class (its index into the result's classes) or a number in the target's units.
+    public enum Value: Sendable, Equatable {
+        case label(Int)
+        case number(Double)
+    }
+
+    /// One row of the data as one run predicted it.
+    public struct Row: Sendable, Equatable {
+        public var run: RunID
+        /// 0-based row of the data file (its data rows, header not counted).
+        public var row: Int
+        public var actual: Value
+        public var predicted: Value
+
+        public init(run: RunID, row: Int, actual: Value, predicted: Value) {
+            self.run = run
+            self.row = row
+            self.actual = actual
+            self.predicted = predicted
+        }
+    }
+
+    /// The cell's index in the plan.
+    public var cell: Int
+    /// The part predicted.
+    public var part: MetricSplit
+    /// In run order, each run's rows in data order.
+    public var rows: [Row]
+
+    public init(cell: Int, part: MetricSplit, rows: [Row]) {
+        self.cell = cell
+        self.part = part
+        self.rows = rows
+    }
+
+    /// The part a plan's predictions are made on: test when the split has one, else validation.
+    public static func part(of split: SplitPlan) -> MetricSplit? {
+        split.test != nil ? .test : (split.hasValidation ? .val : nil)
+    }
+
+    /// The columns of predictions.csv.
+    public static let columns = ["cell_id", "run", "repetition", "fold", "part", "row", "actual", "predicted"]
+
+    /// `predictions.csv`: a line per run and row; labels as their text, numbers with six decimals
+    /// (as every table stores them).
+    public func csv(plan: Plan, classes: [String]) -> String {
+        var writer = CSVWriter(header: Self.columns)
+        let id = plan.cells.indices.contains(cell) ? plan.cells[cell].id : ""
+        func write(_ value: Value, _ row: inout CSVWriter.Row) {
+            switch value {
+            case .label(let index): row.text(classes.indices.contains(index) ? classes[index] : "")
+            case .number(let number): row.fixed(number)
+            }
+        }
+        for line in rows {
+            writer.appendRow { row in
+                row.text(id)
+                row.integer(line.run.index)
+                row.integer(line.run.repetition)
+                row.integer(line.run.fold)
+                row.text(part.rawValue)
+                row.integer(line.row + 1)
+                write(line.actual, &row)
+                write(line.predicted, &row)
+            }
+        }
+        return writer.text
+    }
+
+    /// Rows per (actual, predicted) class pair, `classCount` × `classCount` (actual down, predicted across).
+    public func confusion(classCount: Int) -> [[Int]] {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
+        for row in rows {
+            guard case .label(let actual) = row.actual, case .label(let predicted) = row.predicted,
+                  counts.indices.contains(actual), counts.indices.contains(predicted) else { continue }
+            counts[actual][predicted] += 1
+        }
+        return counts
+    }
+}
