@@ -121,6 +121,19 @@ import RunexpTestSupport
         #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
     }
 
+    /// `plan` estimates a regression's time by drawing its report from stand-in runs (that once
+    /// looped forever on a heatmap of values equal but for the last bits).
+    @Test func planDescribesTheTargetAndEstimatesTheTime() throws {
+        let directory = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try RunexpBinary.run(["plan", "exp.yaml"], in: directory)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("regression target y from "), "\(output.stdout)")
+        #expect(output.stdout.contains("standardized on each run's training rows"))
+        #expect(output.stdout.contains("objective: minimize val_rmse"))
+        #expect(output.stdout.contains("estimated wall time: "))
+    }
+
     @Test func aMissingTargetIsRefusedAtItsCSVCell() throws {
         var lines = Self.csv.split(separator: "\n").map(String.init)
         lines[2] = "0.5,0.25,"  // line 3 of the file

@@ -53,6 +53,15 @@ import RunexpExecution
         #expect(Markup.escape("é & ü") == "é &amp; ü")
     }
 
+    /// A span narrower than doubles resolve at its magnitude (means of runs that agree to the last
+    /// bits but one) used to loop forever and exhaust memory: it is one tick.
+    @Test func aSpanBelowTheResolutionOfItsMagnitudeIsOneTick() {
+        #expect(PlotScale.niceTicks(low: 56.030512, high: 56.030512.nextUp, count: 5) == [56.030512])
+        #expect(PlotScale.niceTicks(low: 1e300, high: 1e300.nextUp.nextUp, count: 5) == [1e300])
+        #expect(PlotScale.niceTicks(low: -5e20, high: (-5e20).nextUp, count: 5) == [-5e20])
+        #expect(PlotScale.niceTicks(low: 1, high: 3, count: 2) == [1, 2, 3])
+    }
+
     @Test func ticksAreRoundNumbers() {
         #expect(PlotScale.niceTicks(low: 0.9374, high: 0.9636, count: 5).map { PlotScale.label($0, step: 0.01) } == ["0.94", "0.95", "0.96"])
         #expect(PlotScale.niceTicks(low: 0, high: 1, count: 5).map { PlotScale.label($0, step: 0.2) } == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])

@@ -153,7 +153,8 @@ public enum CostEstimator {
                 samples.map { $0.rows > rows ? $0.selecting(rows: Array(0..<rows)) : $0 }
             }
             part = PreparedExperiment.PreparedPart(partition: part.partition, train: prefix(part.train) ?? part.train,
-                                                   validation: prefix(part.validation), test: prefix(part.test))
+                                                   validation: prefix(part.validation), test: prefix(part.test),
+                                                   targetScale: part.targetScale)
         }
         var plan = experiment.plan
         plan.cells = [cell]

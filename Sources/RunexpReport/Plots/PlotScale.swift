@@ -39,16 +39,16 @@ struct PlotScale {
     }
 
     /// Multiples of a 1-2-5 step between `low` and `high`, about `count` of them.
+    /// A span below what doubles resolve at that magnitude (56.03 to 56.03 + 1e-14) has the one tick `low`.
     static func niceTicks(low: Double, high: Double, count: Int) -> [Double] {
         let step = niceStep((high - low) / Double(max(1, count)))
         guard step > 0, step.isFinite else { return [low] }
-        var ticks: [Double] = []
-        var index = (low / step - 1e-9).rounded(.up)
-        while index * step <= high + step * 1e-9 {
-            ticks.append(index * step)
-            index += 1
-        }
-        return ticks
+        let first = (low / step - 1e-9).rounded(.up), last = (high / step + 1e-9).rounded(.down)
+        // Tick indices past 2^52 no longer step by one (the loop would never end): a span that
+        // narrow, or a count the step does not fit, is drawn as one tick.
+        guard first.isFinite, last.isFinite, max(first.magnitude, last.magnitude) < 0x1p52, last >= first,
+              last - first <= Double(max(1, count)) * 4 else { return [low] }
+        return (0...Int(last - first)).map { (first + Double($0)) * step }
     }
 
     /// The 1, 2 or 5 × 10^k at or above `rough`.
