@@ -2,8 +2,9 @@
 """The runexp benchmark driver (stdlib only); bench/run.sh builds runexp and calls it.
 
 In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
-series, a large layer next to NumPy/OpenBLAS and the full reference experiment, and prints the
-tables (`--only large` etc. runs a subset). Every wall time is measured by
+series, a large layer next to NumPy/OpenBLAS, the full reference experiment and the diabetes
+regression (accuracy vs LinearRegression, speed vs MLPRegressor), and prints the tables (`--only
+large` etc. runs a subset). Every wall time is measured by
 this script around the whole process (start-up, import and result writing included); peak memory
 is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
 this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
@@ -14,6 +15,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -62,15 +64,24 @@ def timed(command, cwd=ROOT, env=None, keep_output=False):
 
 def runexp(binary, experiment, jobs):
     """One `runexp run`; returns the measurement and the rows of its runs.csv."""
+    m, (rows,) = runexp_tables(binary, experiment, jobs, ("runs.csv",))
+    return m, rows
+
+
+def runexp_tables(binary, experiment, jobs, tables):
+    """One `runexp run`; returns the measurement and the rows of each of `tables` (file names in
+    the result folder's latest/, e.g. runs.csv, cells.csv), in that order."""
     out = tempfile.mkdtemp(prefix="results-", dir=WORK)
     try:
         m = timed([binary, "run", experiment, "--jobs", str(jobs), "--out", out, "--quiet"])
         names = [n for n in os.listdir(out) if not n.startswith(".")]
-        with open(os.path.join(out, names[0], "latest", "runs.csv"), newline="") as f:
-            rows = list(csv.DictReader(f))
+        read = []
+        for table_name in tables:
+            with open(os.path.join(out, names[0], "latest", table_name), newline="") as f:
+                read.append(list(csv.DictReader(f)))
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    return m, rows
+    return m, read
 
 
 def median(values):
@@ -545,6 +556,221 @@ def full_reference(binary, args):
     return median(walls), peak
 
 
+# ---------------------------------------------------------------- regression: diabetes
+
+DIABETES = os.path.join(ROOT, "experiments", "diabetes.yaml")
+DIABETES_DATA = os.path.join(ROOT, "Data", "diabetes.csv")
+DIABETES_SKLEARN = os.path.join(ROOT, "bench", "diabetes", "sklearn_diabetes.py")
+DIABETES_SEEDS = (1, 2, 3, 4, 5)
+
+
+def yaml_scalar(text):
+    """A plain YAML scalar of the experiment file's grid lists: int, float or string."""
+    text = text.strip().strip("'\"")
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def diabetes_settings():
+    """What the scikit-learn grid must copy from experiments/diabetes.yaml: seed, split fractions,
+    epochs, repetitions and the grid's axes (flat lists only). A line-based reading of that one
+    file's layout (bench.py has no YAML parser); exits when the layout is not the expected one."""
+    with open(DIABETES) as f:
+        text = f.read()
+    lines = text.splitlines()
+
+    def block(name):  # the lines of a top-level mapping `name:`
+        start = next((i for i, l in enumerate(lines) if re.match(rf"{name}:\s*(#.*)?$", l)), None)
+        if start is None:
+            return []
+        end = next((i for i in range(start + 1, len(lines)) if re.match(r"\S", lines[i])), len(lines))
+        return lines[start + 1:end]
+
+    def one(pattern, where, kind=float):
+        found = re.findall(pattern, "\n".join(where), re.M)
+        if len(found) != 1:
+            sys.exit(f"bench: cannot read /{pattern}/ from {DIABETES} (found {len(found)})")
+        return kind(found[0])
+
+    search = block("search")
+    grid_at = next((i for i, l in enumerate(search) if re.match(r"  grid:\s*(#.*)?$", l)), None)
+    axes = {}
+    for line in search[grid_at + 1:] if grid_at is not None else []:
+        if not line.startswith("    "):
+            break
+        match = re.match(r"    (\w+):\s*\[(.*)\]\s*(#.*)?$", line)
+        if not match:
+            sys.exit(f"bench: {DIABETES}: the diabetes section needs flat grid lists, not {line.strip()!r}")
+        axes[match.group(1)] = [yaml_scalar(v) for v in match.group(2).split(",") if v.strip()]
+    if not axes:
+        sys.exit(f"bench: no search.grid axes in {DIABETES}")
+    data = block("data")
+    return {"seed": one(r"^seed:\s*(\d+)", lines, int), "test": one(r"\btest:\s*([0-9.]+)", data),
+            "validation": one(r"\bvalidation:\s*([0-9.]+)", data),
+            "epochs": one(r"^\s+epochs:\s*(\d+)", block("training"), int),
+            "repetitions": one(r"^\s+repetitions:\s*(\d+)", search, int), "axes": axes}
+
+
+def diabetes_experiment(seed=None):
+    """A copy of experiments/diabetes.yaml under WORK with data.file made absolute and, when `seed`
+    is given, `seed:` replaced."""
+    with open(DIABETES) as f:
+        text = f.read()
+    text, files = re.subn(r"(?m)^(\s+file:\s*).*$", lambda m: m.group(1) + json.dumps(DIABETES_DATA), text)
+    seeds = 1
+    if seed is not None:
+        text, seeds = re.subn(r"(?m)^seed:.*$", f"seed: {seed}", text)
+    if files != 1 or seeds != 1:
+        sys.exit(f"bench: expected one `file:` and one `seed:` line in {DIABETES}")
+    path = os.path.join(WORK, "diabetes", f"diabetes-{'committed' if seed is None else f'seed{seed}'}.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def rank_one(cells, experiment):
+    """The rank-1 cell of a cells.csv (the first listed when several share rank 1)."""
+    ranked = [c for c in cells if number(c.get("rank")) == 1]
+    if not ranked:
+        sys.exit(f"bench: no rank-1 cell in the cells.csv of {experiment}")
+    for column in ("test_r2_mean", "val_rmse_mean"):
+        if column not in ranked[0]:
+            sys.exit(f"bench: cells.csv of {experiment} has no {column} column: {', '.join(ranked[0])}")
+    return ranked[0]
+
+
+def run_sklearn_diabetes(mode, extra):
+    """One run of bench/diabetes/sklearn_diabetes.py with the peers' Python: (measurement, its JSON)."""
+    m = timed([PEERS_PYTHON, DIABETES_SKLEARN, mode, "--data", DIABETES_DATA] + extra, keep_output=True)
+    return m, json.loads(m.output.strip().splitlines()[-1])
+
+
+def diabetes(binary, args):
+    """Regression on Data/diabetes.csv: accuracy (runexp's rank-1 cell over 5 seeds vs scikit-learn's
+    LinearRegression over 5 splits) and speed (the whole grid, runexp vs MLPRegressor). Returns
+    {"runexp_r2", "linear_r2", "ratio"} (None where not measured)."""
+    settings = diabetes_settings()
+    axes = settings["axes"]
+    cells = 1
+    for values in axes.values():
+        cells *= len(values)
+    fits = cells * settings["repetitions"]
+    sklearn_ok = args.peers and args.sklearn and peer_available("sklearn")
+    print(f"== Regression: {os.path.relpath(DIABETES, ROOT)} on {os.path.relpath(DIABETES_DATA, ROOT)} (442 rows x 10 features,"
+          f" target progression): {cells} cells x {settings['repetitions']} repetitions, {settings['epochs']} epochs, adam,"
+          f" mse; split test {settings['test']}, validation {settings['validation']}")
+    print(f"   grid: {', '.join(k + ' [' + ', '.join(str(v) for v in values) + ']' for k, values in axes.items())}")
+
+    # -- accuracy
+    result = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
+    linear = None
+    if sklearn_ok:
+        _, linear = run_sklearn_diabetes("linear", ["--splits", str(len(DIABETES_SEEDS))])
+        result["linear_r2"] = linear["test_r2_mean"]
+    seeded = []
+    test_rows = []
+    for seed in DIABETES_SEEDS:
+        experiment = diabetes_experiment(seed)
+        m, (cells_rows, predictions) = runexp_tables(binary, experiment, args.jobs, ("cells.csv", "predictions.csv"))
+        seeded.append((seed, m, rank_one(cells_rows, experiment)))
+        test_rows.append(sorted({int(p["row"]) - 1 for p in predictions}))
+    r2 = [number(best["test_r2_mean"]) for _, _, best in seeded]
+    result["runexp_r2"] = statistics.mean(r2)
+    paired = None
+    if sklearn_ok:
+        rows_file = os.path.join(WORK, "diabetes-test-rows.json")
+        with open(rows_file, "w") as f:
+            json.dump(test_rows, f)
+        _, paired = run_sklearn_diabetes("paired", ["--test-rows", rows_file])
+        result["paired_r2"] = paired["test_r2_mean"]
+    print(f"-- accuracy: mean test R^2 over {len(DIABETES_SEEDS)} seeds / splits (runexp --jobs {args.jobs})")
+    rows = [[f"runexp, rank-1 cell by val_rmse (seeds {DIABETES_SEEDS[0]}..{DIABETES_SEEDS[-1]})",
+             f"{result['runexp_r2']:.4f}", f"{min(r2):.4f}", f"{max(r2):.4f}", " ".join(f"{v:.4f}" for v in r2)]]
+    if linear:
+        lr = linear["test_r2"]
+        rows.append([f"scikit-learn {linear['sklearn']} LinearRegression (random_state 0..{len(lr) - 1})",
+                     f"{result['linear_r2']:.4f}", f"{min(lr):.4f}", f"{max(lr):.4f}", " ".join(f"{v:.4f}" for v in lr)])
+    if paired:
+        lr = paired["test_r2"]
+        rows.append([f"LinearRegression on runexp's splits (fit on all non-test rows)",
+                     f"{paired['test_r2_mean']:.4f}", f"{min(lr):.4f}", f"{max(lr):.4f}", " ".join(f"{v:.4f}" for v in lr)])
+    table(["", "mean test R^2", "min", "max", "each"], rows)
+    for seed, m, best in seeded:
+        axis_values = ", ".join(f"{k} {best.get(k, '?')}" for k in axes)
+        print(f"   seed {seed}: rank 1 = {axis_values}; val_rmse {number(best['val_rmse_mean']):.2f},"
+              f" test_rmse {number(best.get('test_rmse_mean')):.2f}, test_r2 {number(best['test_r2_mean']):.4f}; wall {m.wall:.3f} s")
+    print("   runexp: experiments/diabetes.yaml with seed: 1..5 (each seed draws its own 20 % test rows and the"
+          " repetitions' validation rows), its rank-1 cell's test_r2_mean (mean of its repetitions)")
+    if linear:
+        print(f"   LinearRegression: train_test_split(test_size=0.2, random_state=0..{len(linear['test_r2']) - 1})"
+              f" ({linear['train_rows']} training / {linear['test_rows']} test rows), features standardized on the training rows")
+        gap = result["runexp_r2"] - result["linear_r2"]
+        print(f"   runexp - LinearRegression: {gap:+.4f} -> runexp {'>=' if gap >= 0 else '<'} LinearRegression")
+    if paired:
+        gap = result["runexp_r2"] - paired["test_r2_mean"]
+        print(f"   paired, on the same test rows: runexp - LinearRegression {gap:+.4f} (runexp's model trains on the rows its"
+              f" split leaves after validation; LinearRegression on every non-test row)")
+    else:
+        print("   (no LinearRegression row: " + ("--no-peers / --no-sklearn" if not (args.peers and args.sklearn) else
+              "the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh") + ")")
+
+    # -- speed: runexp's runs before and after scikit-learn's, so that foreign load hits both alike
+    committed = diabetes_experiment()
+    repeat = max(1, args.repeat // 3)
+    runs = [runexp_tables(binary, committed, args.jobs, ("cells.csv",)) for _ in range((repeat + 1) // 2)]
+    mlp = None
+    if sklearn_ok:
+        grid_json = json.dumps(axes)
+        mlp = run_sklearn_diabetes("grid", ["--grid", grid_json, "--epochs", str(settings["epochs"]),
+                                            "--repetitions", str(settings["repetitions"]), "--test", str(settings["test"]),
+                                            "--validation", str(settings["validation"]), "--seed", str(settings["seed"]),
+                                            "--out", os.path.join(WORK, "diabetes", "sklearn-grid.csv")])
+    runs += [runexp_tables(binary, committed, args.jobs, ("cells.csv",)) for _ in range(repeat // 2)]
+    wall = median([m.wall for m, _ in runs])
+    best = rank_one(runs[-1][1][0], committed)
+    print(f"-- speed: the whole grid once (seed {settings['seed']}), {fits} fits; runexp --jobs {args.jobs}, median of {len(runs)};"
+          f" scikit-learn one run, one process")
+    rows = [["runexp (this build)", fits, f"{wall:.3f}", f"{median([m.cpu for m, _ in runs]):.2f}",
+             mb(max(m.peak_kb for m, _ in runs)), f"{number(best['val_rmse_mean']):.2f}", f"{number(best['test_r2_mean']):.4f}",
+             "1.0x"]]
+    if mlp:
+        m, info = mlp
+        result["ratio"] = m.wall / wall
+        b = info["best"] or {}
+        rows.append([f"scikit-learn {info['sklearn']} MLPRegressor *", info["fits"], f"{m.wall:.2f}", f"{m.cpu:.1f}",
+                     mb(m.peak_kb), f"{b.get('val_rmse_mean', float('nan')):.2f}", f"{b.get('test_r2_mean', float('nan')):.4f}",
+                     f"{result['ratio']:.0f}x" if result["ratio"] >= 10 else f"{result['ratio']:.1f}x"])
+    table(["tool", "fits", "wall s", "cpu s", "peak MB", "best val rmse", "its test R^2", "sklearn/runexp"], rows)
+    print(f"   runexp wall times: {' '.join(f'{m.wall:.3f}' for m, _ in runs)} s; best = the rank-1 cell (runexp) or the"
+          f" lowest mean val_rmse (scikit-learn), its mean over the repetitions")
+    if mlp:
+        m, info = mlp
+        print(f"   * NO DROPOUT in MLPRegressor: its {info['dropout_cells_rerun']} dropout > 0 cells run as dropout 0, each"
+              " re-training its dropout-0 twin")
+        print(f"     (same seed, same numbers: duplicate work, timed), so both sides fit all {fits} runs; its best cell is"
+              " chosen among the")
+        print(f"     dropout-0 cells. bench/diabetes/sklearn_diabetes.py: solver adam (epsilon 1e-7), same learning_rate_init"
+              f" and batch_size,")
+        print(f"     max_iter = {settings['epochs']} epochs (all run), alpha 0, linear -> identity; {info['rows']['train']} /"
+              f" {info['rows']['validation']} / {info['rows']['test']} training / validation / test rows")
+        print("     as runexp sizes them (other rows), features and target standardized on the training rows; one"
+              " process, busy on")
+        print(f"     {m.cpu / m.wall:.2f} cores on average (OPENBLAS_NUM_THREADS {info['openblas_num_threads']}) where runexp"
+              f" has {args.jobs}. Its wall: import {info['import_seconds']:.2f} s, fits {info['fit_seconds']:.2f} s;"
+              f" {info['diverged']} diverged.")
+        print("     sklearn/runexp = its wall / runexp's median wall, whole processes (start-up and import included)")
+    else:
+        print("   (no scikit-learn row: " + ("--no-peers / --no-sklearn" if not (args.peers and args.sklearn) else
+              "the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh") + ")")
+    print()
+    return result
+
+
 def kernel_code_path():
     """The path runexp selects here (see KernelCodePath.swift): avx2-fma when the CPU flags have avx2
     and fma, unless RUNEXP_KERNEL=simd8 forces the portable one. Read from the CPU and environment, not
@@ -576,11 +802,13 @@ def main():
     p.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip the scaling tables")
     p.add_argument("--no-large", dest="large", action="store_false",
                    help="skip the large-layer section (2 x 256 relu on 20,000 rows vs NumPy/OpenBLAS, ~1 min)")
+    p.add_argument("--no-diabetes", dest="diabetes", action="store_false",
+                   help="skip the diabetes regression section (6+ runexp grids, scikit-learn MLPRegressor ~50 s)")
     p.add_argument("--only", metavar="SECTIONS",
-                   help="run only these comma-separated sections: grid, scaling, large, full "
+                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes "
                         "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
-    sections = {"grid", "scaling", "large", "full"}
+    sections = {"grid", "scaling", "large", "full", "diabetes"}
     if args.only:
         chosen = {x.strip() for x in args.only.split(",") if x.strip()}
         if not chosen or chosen - sections:
@@ -590,6 +818,8 @@ def main():
         sections.discard("scaling")
     if not args.large:
         sections.discard("large")
+    if not args.diabetes:
+        sections.discard("diabetes")
     os.makedirs(WORK, exist_ok=True)
     binary = os.path.abspath(args.runexp)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -600,6 +830,7 @@ def main():
     print()
     ratios, large, full_wall, full_peak = {}, {"wall": None, "train": None}, None, None
     medians, jobs_speedup, jobs_ceiling = {}, None, None
+    regression = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
     if "grid" in sections:
         _, ratios, medians = reference_grid(binary, args)
     if "scaling" in sections:
@@ -608,6 +839,8 @@ def main():
         large = large_layer(binary, args)
     if "full" in sections:
         full_wall, full_peak = full_reference(binary, args)
+    if "diabetes" in sections:
+        regression = diabetes(binary, args)
     print("== Targets (ratios from this run)")
     checks = [("reference grid vs NumPy", ratios.get("numpy"), 30, "x"),
               ("reference grid vs PyTorch", ratios.get("torch"), 300, "x")]
@@ -637,6 +870,18 @@ def main():
     else:
         print(f"   {'full reference, --jobs 2, wall':<36} {full_wall:>7.3f}s   target < 1.5 s: {'met' if full_wall < 1.5 else 'NOT met'}")
         print(f"   {'full reference, peak RSS':<36} {full_peak / 1024:>6.1f}MB   target < 64 MB: {'met' if full_peak < 64 * 1024 else 'NOT met'}")
+    if regression["runexp_r2"] is None or regression["linear_r2"] is None:
+        print(f"   {'diabetes test R^2, runexp - LinReg':<36} {'-':>8}   target >= 0 (runexp >= LinearRegression): not measured")
+    else:
+        gap = regression["runexp_r2"] - regression["linear_r2"]
+        print(f"   {'diabetes test R^2, runexp - LinReg':<36} {gap:>+8.4f}   target >= 0 (runexp {regression['runexp_r2']:.4f},"
+              f" LinearRegression {regression['linear_r2']:.4f}): {'met' if gap >= 0 else 'NOT met'}")
+    if regression.get("paired_r2") is not None:
+        gap = regression["runexp_r2"] - regression["paired_r2"]
+        print(f"   {'  same, paired on runexp splits':<36} {gap:>+8.4f}   target >= 0 (LinearRegression {regression['paired_r2']:.4f}):"
+              f" {'met' if gap >= 0 else 'NOT met'}")
+    shown = "-" if regression["ratio"] is None else f"{regression['ratio']:.0f}x"
+    print(f"   {'diabetes grid, MLPRegressor/runexp':<36} {shown:>8}   (wall time; no target)")
     print(f"load average at end: {loadavg()}")
 
 

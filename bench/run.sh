@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The runexp benchmark: builds runexp (release, Swift runtime linked in, scratch .build-bench) and, in one run, times it on the
 # peers' reference grid next to NumPy / scikit-learn / PyTorch (when their venv has them), a scaling
-# series (rows, hidden units, --jobs), a large layer against NumPy/OpenBLAS and the full reference
-# experiment, then the issue's targets as met / NOT met. Not a test; prints tables.
+# series (rows, hidden units, --jobs), a large layer against NumPy/OpenBLAS, the full reference
+# experiment and the diabetes regression (vs scikit-learn LinearRegression / MLPRegressor), then the
+# issue's targets as met / NOT met. Not a test; prints tables.
 #
 #   bash bench/run.sh [--repeat 9] [--no-peers] [--no-sklearn] [--no-torch] [--torch-limit 54] [--no-scaling]
-#                     [--no-large] [--only grid,scaling,large,full]
+#                     [--no-large] [--no-diabetes] [--only grid,scaling,large,full,diabetes]
 #
 # Peers' venv: bash ../shared/peers/setup_venv.sh (WITH_TORCH=1 for the PyTorch row) creates
 # /tmp/runexp-peers/venv; override with RUNEXP_PEERS_PYTHON / RUNEXP_PEERS. Scratch: /tmp/runexp-bench.
