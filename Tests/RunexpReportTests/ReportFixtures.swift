@@ -65,7 +65,9 @@ enum ReportFixtures {
             (0..<12).map { row -> Predictions.Row in
                 let actual = row < 7 ? 0 : 1
                 let missed = row == record.run.repetition || row == 7 + record.run.repetition
-                return Predictions.Row(run: record.run, row: row * 3, actual: .label(actual), predicted: .label(missed ? 1 - actual : actual))
+                let predicted = missed ? 1 - actual : actual
+                return Predictions.Row(run: record.run, row: row * 3, actual: .label(actual), predicted: .label(predicted),
+                                       probabilities: predicted == 0 ? [0.75, 0.25] : [0.375, 0.625])
             }
         }
         return ExperimentResults(plan: plan, classes: ["B", "M"], records: records, predictions: Predictions(cell: best, part: .test, rows: rows))

@@ -129,6 +129,9 @@ import RunexpTestSupport
         ("a prediction row of 0", { folder in
             try edit(folder + "/predictions.csv") { lines in lines[1] = field(5, of: lines[1], "0") }
         }, "/predictions.csv:2:30: error: '0' is not a row number ≥ 1"),
+        ("a probability above 1", { folder in
+            try edit(folder + "/predictions.csv") { lines in lines[1] = field(9, of: lines[1], "1.5") }
+        }, "/predictions.csv:2:45: error: '1.5' is not a probability from 0 to 1"),
         ("runs.csv is a FIFO", { folder in
             try FileManager.default.removeItem(atPath: folder + "/runs.csv")
             #expect(mkfifo(folder + "/runs.csv", 0o644) == 0)

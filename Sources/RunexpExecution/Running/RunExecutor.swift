@@ -82,7 +82,8 @@ public struct RunExecutor: Sendable {
                 // The first largest, as accuracy counts it (NaN never wins).
                 var best = scores.startIndex
                 for index in scores.indices where scores[index] > scores[best] { best = index }
-                return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex))
+                return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
+                                       probabilities: scores.map(Double.init))
             }
         }
         return (record, predicted)

@@ -146,7 +146,8 @@ public enum ReportFiles {
         }
         let storedPredictions = predictions.map { predictions in
             Predictions(cell: predictions.cell, part: predictions.part, rows: predictions.rows.map {
-                Predictions.Row(run: $0.run, row: $0.row, actual: stored($0.actual), predicted: stored($0.predicted))
+                Predictions.Row(run: $0.run, row: $0.row, actual: stored($0.actual), predicted: stored($0.predicted),
+                                probabilities: $0.probabilities.map(stored))
             })
         }
         return ExperimentResults(plan: storedPlan, classes: classes, records: storedRecords, predictions: storedPredictions)

@@ -228,7 +228,7 @@ public enum ResultFolderReader {
         let limit = CSVTable.CellLimit(cells: (ResourceLimits.predictionRows + 1) * Predictions.columns.count,
                                        name: "ResourceLimits.predictionRows rows")
         let table = try table(text, path: path, limit: limit)
-        let index = try columns(table, Predictions.columns, path: path)
+        let index = try columns(table, Predictions.columns + Predictions.probabilityColumns(classes: classes), path: path)
         guard let bestCell, let part = Predictions.part(of: plan.data.split) else {
             throw ResultFolderReadError(path, "the folder has no best cell or no part to predict, yet predictions")
         }
@@ -257,7 +257,14 @@ public enum ResultFolderReader {
                 guard let label = classIndex[field(column)] else { throw fail(column, "'\(field(column).prefix(40))' is not a class of summary.json") }
                 return .label(label)
             }
-            rows.append(Predictions.Row(run: runs[run], row: row - 1, actual: try value(6), predicted: try value(7)))
+            var probabilities: [Double] = []
+            for column in Predictions.columns.count..<index.count {
+                guard let probability = Double(field(column)), probability >= 0, probability <= 1 else {
+                    throw fail(column, "'\(field(column).prefix(40))' is not a probability from 0 to 1")
+                }
+                probabilities.append(probability)
+            }
+            rows.append(Predictions.Row(run: runs[run], row: row - 1, actual: try value(6), predicted: try value(7), probabilities: probabilities))
         }
         return Predictions(cell: bestCell, part: part, rows: rows)
     }

@@ -17,12 +17,15 @@ public struct Predictions: Sendable, Equatable {
         public var row: Int
         public var actual: Value
         public var predicted: Value
+        /// A classification's probability of each class, in class order; empty for a regression.
+        public var probabilities: [Double]
 
-        public init(run: RunID, row: Int, actual: Value, predicted: Value) {
+        public init(run: RunID, row: Int, actual: Value, predicted: Value, probabilities: [Double] = []) {
             self.run = run
             self.row = row
             self.actual = actual
             self.predicted = predicted
+            self.probabilities = probabilities
         }
     }
 
@@ -44,13 +47,18 @@ public struct Predictions: Sendable, Equatable {
         split.test != nil ? .test : (split.hasValidation ? .val : nil)
     }
 
-    /// The columns of predictions.csv.
+    /// The columns every predictions.csv has.
     public static let columns = ["cell_id", "run", "repetition", "fold", "part", "row", "actual", "predicted"]
 
-    /// `predictions.csv`: a line per run and row; labels as their text, numbers with six decimals
-    /// (as every table stores them).
+    /// The probability columns of a classification's predictions.csv, one per class in class order.
+    public static func probabilityColumns(classes: [String]) -> [String] {
+        classes.map { "probability_" + $0 }
+    }
+
+    /// `predictions.csv`: a line per run and row; labels as their text, numbers (and a
+    /// classification's class probabilities) with six decimals, as every table stores them.
     public func csv(plan: Plan, classes: [String]) -> String {
-        var writer = CSVWriter(header: Self.columns)
+        var writer = CSVWriter(header: Self.columns + Self.probabilityColumns(classes: classes))
         let id = plan.cells.indices.contains(cell) ? plan.cells[cell].id : ""
         func write(_ value: Value, _ row: inout CSVWriter.Row) {
             switch value {
@@ -68,6 +76,7 @@ public struct Predictions: Sendable, Equatable {
                 row.integer(line.row + 1)
                 write(line.actual, &row)
                 write(line.predicted, &row)
+                for index in classes.indices { row.fixed(index < line.probabilities.count ? line.probabilities[index] : nil) }
             }
         }
         return writer.text
