@@ -55,7 +55,11 @@ import RunexpTestSupport
         #expect(runs.hasPrefix("run,cell,cell_id,units,lr,repetition,fold,seed,epochs_run,diverged,"
                                + "val_loss,val_rmse,val_mae,val_r2,test_loss,test_rmse,test_mae,test_r2\n"))
         let curves = try String(contentsOfFile: folder + "/curves.csv", encoding: .utf8)
-        #expect(curves.hasPrefix("run,cell_id,repetition,fold,epoch,train_loss,val_loss\n"))
+        #expect(curves.hasPrefix("run,cell_id,repetition,fold,epoch,train_loss,val_loss,val_rmse\n"))
+        // The last epoch's validation RMSE is the run's val_rmse (no early stopping here).
+        let lastPoint = try #require(curves.split(separator: "\n").first { $0.hasPrefix("0,") && $0.split(separator: ",")[4] == "30" })
+        let firstRun = try #require(runs.split(separator: "\n").dropFirst().first)
+        #expect(lastPoint.split(separator: ",")[7] == firstRun.split(separator: ",")[11])
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
             as? [String: Any])
         #expect(summary["classes"] as? [String] == [])

@@ -69,6 +69,8 @@ import RunexpTestSupport
                  message: "2: run 0 has no validation metrics, but the split has a validation part"),
             Case(name: "accuracy missing from a part", journal: edited(0) { $0.validation?.values[.accuracy] = nil },
                  message: "2: run 0: validation metrics lack accuracy, which multiclass classification measures"),
+            Case(name: "a curve's validation RMSE in a classification", journal: edited(0) { $0.curve[0].validationRMSE = 1 },
+                 message: "2: run 0: epoch 1 has a validation RMSE, which a classification does not measure"),
             Case(name: "a regression metric in a classification", journal: edited(0) { $0.validation?.values[.rmse] = 3 },
                  message: "2: run 0: validation metrics have rmse, which multiclass classification does not measure (the data has 3 classes)"),
             Case(name: "accuracy above 1", journal: edited(0) { $0.test?.values[.accuracy] = 1.5 },

@@ -101,7 +101,8 @@ enum ReportFixtures {
                 PartMetrics([.loss: rmse * rmse / 100 + shift, .rmse: rmse + shift, .mae: rmse * 0.8 + shift, .r2: 0.9 - rmse / 10 - shift])
             }
             let curve = (1...2).map { epoch in
-                CurvePoint(epoch: epoch, trainLoss: 1 / Double(epoch), trainAccuracy: nil, validationLoss: 1.2 / Double(epoch), validationAccuracy: nil)
+                CurvePoint(epoch: epoch, trainLoss: 1 / Double(epoch), trainAccuracy: nil, validationLoss: 1.2 / Double(epoch), validationAccuracy: nil,
+                           validationRMSE: rmse + 2 / Double(epoch))
             }
             return RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: 2, diverged: false,
                              validation: part(0), test: part(0.5), curve: curve)

@@ -32,35 +32,7 @@ public struct PreparedExperiment: Sendable {
         public let validation: Samples?
         public let test: Samples?
         /// Regression: the targets train as `(y − offset) / scale`; a prediction p means `p · scale + offset`.
-        public var targetScale: TargetScale = .identity
-    }
-
-    /// How a regression run's targets were standardized on its training rows.
-    public struct TargetScale: Sendable, Equatable {
-        public var scale: Double
-        public var offset: Double
-        public static let identity = TargetScale(scale: 1, offset: 0)
-
-        /// Mean and population standard deviation of `rows` of `targets` (scale 1 for a constant part).
-        init(fitting targets: [Double], rows: [Int]) {
-            var sum = 0.0
-            for row in rows { sum += targets[row] }
-            let mean = rows.isEmpty ? 0 : sum / Double(rows.count)
-            var squares = 0.0
-            for row in rows { squares += (targets[row] - mean) * (targets[row] - mean) }
-            let deviation = rows.isEmpty ? 0 : (squares / Double(rows.count)).squareRoot()
-            self.init(scale: deviation > 1e-12 && deviation.isFinite ? deviation : 1, offset: mean)
-        }
-
-        init(scale: Double, offset: Double) {
-            self.scale = scale
-            self.offset = offset
-        }
-
-        /// `rows` of `targets` on the training scale, as float32.
-        func apply(_ targets: [Double], rows: [Int]) -> [Float] {
-            rows.map { Float((targets[$0] - offset) / scale) }
-        }
+        public var targetScale = TargetScale.identity
     }
 
     /// Rows of one part.
@@ -290,5 +262,23 @@ enum PlanDataChecks {
             help = "use fewer units or fewer layers (a dense layer has inputs × units + units parameters; the data has \(width) features)"
         }
         return [Diagnostic(location: location, keyPath: "model", message: message, help: help)]
+    }
+}
+
+extension TargetScale {
+    /// Mean and population standard deviation of `rows` of `targets` (scale 1 for a constant part).
+    init(fitting targets: [Double], rows: [Int]) {
+        var sum = 0.0
+        for row in rows { sum += targets[row] }
+        let mean = rows.isEmpty ? 0 : sum / Double(rows.count)
+        var squares = 0.0
+        for row in rows { squares += (targets[row] - mean) * (targets[row] - mean) }
+        let deviation = rows.isEmpty ? 0 : (squares / Double(rows.count)).squareRoot()
+        self.init(scale: deviation > 1e-12 && deviation.isFinite ? deviation : 1, offset: mean)
+    }
+
+    /// `rows` of `targets` on the training scale, as float32.
+    func apply(_ targets: [Double], rows: [Int]) -> [Float] {
+        rows.map { Float((targets[$0] - offset) / scale) }
     }
 }

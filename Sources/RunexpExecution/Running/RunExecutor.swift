@@ -38,9 +38,10 @@ public struct RunExecutor: Sendable {
 
         let layers = cell.model.map { LayerSpec($0, classes: classCount) }
         let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
-        let settings = TrainingSettings(cell.training,
+        var settings = TrainingSettings(cell.training,
                                         classWeights: Self.classWeights(cell.training.classWeight, labels: part.train.labels,
                                                                         classes: data.classes))
+        settings.targetScale = part.targetScale
         let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
                             settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {
@@ -56,7 +57,7 @@ public struct RunExecutor: Sendable {
         }
         let curve = outcome.history.map {
             CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
-                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
+                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy, validationRMSE: $0.validationRMSE)
         }
         let validation = measure(part.validation), test = measure(part.test)
         // A regression net with finite weights can still predict ±inf (or overflow an error): its

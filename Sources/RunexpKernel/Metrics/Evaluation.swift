@@ -161,13 +161,8 @@ public func evaluateRegression(predictions: [Float], targets: [Float], loss: Los
     let meanLoss = predictions.withUnsafeBufferPointer { p in
         targets.withUnsafeBufferPointer { t in RegressionLoss.mean(loss, predictions: p.baseAddress, targets: t.baseAddress, rows: rows) }
     }
-    var squares = 0.0, absolutes = 0.0, sum = 0.0
-    for i in 0..<rows {
-        let actual = Double(targets[i]) * scale + offset
-        let error = (Double(predictions[i]) * scale + offset) - actual
-        squares += error * error
-        absolutes += abs(error)
-        sum += actual
+    let (squares, absolutes, sum) = predictions.withUnsafeBufferPointer { p in
+        targets.withUnsafeBufferPointer { t in regressionErrors(predictions: p.baseAddress, targets: t.baseAddress, rows: rows, scale: scale, offset: offset) }
     }
     let mean = sum / Double(rows)
     var total = 0.0
@@ -178,4 +173,20 @@ public func evaluateRegression(predictions: [Float], targets: [Float], loss: Los
     let constant = targets.allSatisfy { $0 == targets[0] }
     let r2 = !constant && total > 0 && squares.isFinite && total.isFinite ? 1 - squares / total : nil
     return RegressionEvaluation(loss: meanLoss, rmse: (squares / Double(rows)).squareRoot(), mae: absolutes / Double(rows), r2: r2)
+}
+
+/// Σ error², Σ |error| and Σ actual over `rows` rows in the target's units (`value · scale + offset`,
+/// in Double): ``evaluateRegression`` and each epoch's validation RMSE share these sums.
+func regressionErrors(predictions: UnsafePointer<Float>?, targets: UnsafePointer<Float>?, rows: Int, scale: Double, offset: Double)
+    -> (squares: Double, absolutes: Double, sum: Double) {
+    guard rows > 0, let predictions, let targets else { return (0, 0, 0) }
+    var squares = 0.0, absolutes = 0.0, sum = 0.0
+    for i in 0..<rows {
+        let actual = Double(targets[i]) * scale + offset
+        let error = (Double(predictions[i]) * scale + offset) - actual
+        squares += error * error
+        absolutes += abs(error)
+        sum += actual
+    }
+    return (squares, absolutes, sum)
 }

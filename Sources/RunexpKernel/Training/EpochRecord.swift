@@ -11,13 +11,19 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let validationLoss: Double?
     /// Argmax accuracy on the validation rows at the end of the epoch; nil for a regression loss.
     public let validationAccuracy: Double?
+    /// A regression's root mean squared error on the validation rows at the end of the epoch, in
+    /// the target's units (``TrainingSettings/targetScale``), as ``evaluateRegression`` measures it;
+    /// nil for a classification.
+    public let validationRMSE: Double?
 
     /// Creates a record from its measurements.
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?,
+                validationRMSE: Double? = nil) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
         self.validationLoss = validationLoss
         self.validationAccuracy = validationAccuracy
+        self.validationRMSE = validationRMSE
     }
 }

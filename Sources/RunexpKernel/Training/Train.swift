@@ -62,7 +62,7 @@ private func runTraining<G: RandomNumberGenerator>(
     let batchSize = settings.batchSize
     var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows),
                           path: path)
-    var probe = validation.map { ValidationProbe(network: network, samples: $0, loss: settings.loss, path: path) }
+    var probe = validation.map { ValidationProbe(network: network, samples: $0, loss: settings.loss, targetScale: settings.targetScale, path: path) }
     var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.parameterCount) }
     var order = Array(0..<rows)
     var history: [EpochRecord] = []
@@ -93,7 +93,7 @@ private func runTraining<G: RandomNumberGenerator>(
         let record = EpochRecord(
             epoch: epochIndex + 1, trainLoss: lossSum / Double(rows),
             trainAccuracy: settings.loss.isRegression ? nil : Double(correct) / Double(rows),
-            validationLoss: measured?.loss, validationAccuracy: measured?.accuracy)
+            validationLoss: measured?.loss, validationAccuracy: measured?.accuracy, validationRMSE: measured?.rmse)
         history.append(record)
         if monitor?.observe(record, epochIndex: epochIndex, parameters: trainer.network.storage) == true {
             break

@@ -9,11 +9,14 @@ public struct TrainingSettings: Sendable {
     /// One weight per class, multiplying each sample's loss (Keras `class_weight`); empty or all 1 = unweighted.
     public var classWeights: [Float]
     public var earlyStopping: EarlyStopping?
+    /// A regression's target as the net trains on it, `(y − offset) / scale`: each epoch's
+    /// validation RMSE is measured after mapping back (``EpochRecord/validationRMSE``).
+    public var targetScale: TargetScale
 
     /// Settings with unweighted classes and no early stopping unless given.
     public init(
         epochs: Int, batchSize: Int, optimizer: OptimizerSpec, loss: LossKind,
-        classWeights: [Float] = [], earlyStopping: EarlyStopping? = nil
+        classWeights: [Float] = [], earlyStopping: EarlyStopping? = nil, targetScale: TargetScale = .identity
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -21,5 +24,19 @@ public struct TrainingSettings: Sendable {
         self.loss = loss
         self.classWeights = classWeights
         self.earlyStopping = earlyStopping
+        self.targetScale = targetScale
+    }
+}
+
+/// How a regression's targets were standardized: a value v on the training scale means `v · scale + offset`.
+public struct TargetScale: Sendable, Equatable {
+    public var scale: Double
+    public var offset: Double
+    /// Targets trained as they are.
+    public static let identity = TargetScale(scale: 1, offset: 0)
+
+    public init(scale: Double, offset: Double) {
+        self.scale = scale
+        self.offset = offset
     }
 }

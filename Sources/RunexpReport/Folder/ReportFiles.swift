@@ -137,7 +137,8 @@ public enum ReportFiles {
                       validation: stored(record.validation), test: stored(record.test),
                       curve: record.curve.map {
                           CurvePoint(epoch: $0.epoch, trainLoss: stored($0.trainLoss), trainAccuracy: stored($0.trainAccuracy),
-                                     validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy))
+                                     validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy),
+                                     validationRMSE: stored($0.validationRMSE))
                       })
         }
         func stored(_ value: Predictions.Value) -> Predictions.Value {

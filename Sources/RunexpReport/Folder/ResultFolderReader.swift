@@ -274,7 +274,7 @@ public enum ResultFolderReader {
         let table = try table(text, path: path, limit: limit)
         let classifies = task == .classification
         let names = classifies ? ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
-            : ["run", "epoch", "train_loss", "val_loss"]
+            : ["run", "epoch", "train_loss", "val_loss", "val_rmse"]
         let index = try columns(table, names, path: path)
         var position: [Int: Int] = [:]
         for (offset, record) in records.enumerated() { position[record.run.index] = offset }
@@ -299,7 +299,7 @@ public enum ResultFolderReader {
             }
             guard classifies else {
                 records[offset].curve.append(CurvePoint(epoch: epoch, trainLoss: trainLoss, trainAccuracy: nil,
-                                                        validationLoss: try number(3), validationAccuracy: nil))
+                                                        validationLoss: try number(3), validationAccuracy: nil, validationRMSE: try number(4)))
                 continue
             }
             guard let trainAccuracy = try number(3) else {

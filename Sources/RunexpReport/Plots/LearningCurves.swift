@@ -1,8 +1,8 @@
 import RunexpResults
 import RunexpPlan
 
-/// The learning curves of the best cells: training and validation loss per epoch, averaged over
-/// each cell's runs (repetitions × folds).
+/// The learning curves of the best cells: training and validation loss per epoch, and accuracy
+/// (classification) or validation RMSE (regression), averaged over each cell's runs (repetitions × folds).
 ///
 /// Only converged runs count. Runs stopped early are shorter: epoch e averages the runs that
 /// reached it. Cells come in rank order, skipping cells without a converged run.
@@ -19,12 +19,19 @@ public struct LearningCurves: Sendable {
         public let train: [(epoch: Int, loss: Double)]
         /// (epoch, mean validation loss); empty without a validation part.
         public let validation: [(epoch: Int, loss: Double)]
+        /// (epoch, mean training value) of ``LearningCurves/metric``; empty when not measured in training.
+        public let metricTrain: [(epoch: Int, loss: Double)]
+        /// (epoch, mean validation value) of ``LearningCurves/metric``; empty without a validation part.
+        public let metricValidation: [(epoch: Int, loss: Double)]
         /// Converged runs averaged.
         public let runs: Int
     }
 
     /// At most `count` curves, best rank first.
     public let curves: [Curve]
+    /// The metric measured every epoch besides the loss: accuracy (classification) or the
+    /// validation RMSE in the target's units (regression); nil when no run has a value of it.
+    public let metric: String?
 
     /// The curves of the `count` best cells of `results`.
     public init(_ results: ExperimentResults, count: Int = 5) {
@@ -42,14 +49,19 @@ public struct LearningCurves: Sendable {
                 guard cell.value(of: axis.axis) != nil else { return nil }
                 return "\(axis.axis) = \(axis.displayLabels[axis.levelOfCell[summary.cell]])"
             }
+            let classifies = plan.task == .classification
             curves.append(Curve(
                 cell: summary.cell, rank: summary.rank,
                 configuration: configuration,
                 train: Self.mean(runs) { $0.trainLoss }, validation: Self.mean(runs) { $0.validationLoss },
+                metricTrain: classifies ? Self.mean(runs) { $0.trainAccuracy } : [],
+                metricValidation: Self.mean(runs) { classifies ? $0.validationAccuracy : $0.validationRMSE },
                 runs: runs.count))
             if curves.count == count { break }
         }
         self.curves = curves
+        let measured = curves.contains { !$0.metricTrain.isEmpty || !$0.metricValidation.isEmpty }
+        self.metric = measured ? (plan.task == .classification ? "accuracy" : "rmse") : nil
     }
 
     /// Per epoch, the mean of `value` over the runs with a finite value at that epoch.

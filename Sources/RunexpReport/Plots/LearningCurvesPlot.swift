@@ -1,7 +1,8 @@
 import RunexpResults
 
-/// Draws ``LearningCurves`` as small multiples in one SVG: a panel per cell, training loss solid
-/// and validation loss dashed, every panel on the same axes.
+/// Draws ``LearningCurves`` as small multiples in one SVG: a panel per cell, training solid and
+/// validation dashed, every panel of a row on the same axes. The first row is the loss; a second
+/// row, when the runs measured it, the metric of every epoch (accuracy, or a regression's RMSE).
 ///
 /// The two lines differ in dash as well as colour, so they read in grey. The loss axis starts at
 /// 0; the epoch axis runs from 1 to the longest run. Each panel lists the cell's axis values under it.
@@ -12,36 +13,71 @@ public enum LearningCurvesPlot {
     static let trainColor = "#440154"
     static let validationColor = "#21918c"
 
+    /// One row of panels: which series of each curve it draws, and its axis label.
+    struct Row {
+        var label: String
+        var series: (LearningCurves.Curve) -> (train: [(epoch: Int, loss: Double)], validation: [(epoch: Int, loss: Double)])
+        /// Fractions keep the axis at most 1.
+        var fraction: Bool
+    }
+
     /// The SVG text for `curves`; nil when there is no curve to draw.
     public static func svg(_ curves: LearningCurves, metricLabel: String = "loss") -> String? {
         let panels = curves.curves
         guard !panels.isEmpty else { return nil }
-        let allPoints = panels.flatMap { $0.train + $0.validation }
+        var rows = [Row(label: metricLabel, series: { ($0.train, $0.validation) }, fraction: false)]
+        if let metric = curves.metric {
+            rows.append(Row(label: metric, series: { ($0.metricTrain, $0.metricValidation) }, fraction: metric == "accuracy"))
+        }
+        let allPoints = panels.flatMap { panel in rows.flatMap { row in row.series(panel).train + row.series(panel).validation } }
         let lastEpoch = max(2, allPoints.map(\.epoch).max() ?? 2)
-        let highest = allPoints.map(\.loss).max() ?? 1
-        let yTop = PlotScale.paddedDomain(low: 0, high: max(highest, 1e-6), padding: 0.04).high
-        let yTicks = PlotScale.niceTicks(low: 0, high: yTop, count: 4)
-        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
-        let yLabels = yTicks.map { PlotScale.label($0, step: yStep) }
-        let left = 40 + (yLabels.map { SVGDocument.textWidth($0, size: 11) }.max() ?? 0)
-        let xStep = max(1, PlotScale.niceStep(Double(lastEpoch - 1) / 4))
-        let xTicks = Array(stride(from: (1 / xStep).rounded(.up) * xStep, through: Double(lastEpoch), by: xStep))
-
+        let labelWidths = rows.map { row in axis(row, panels).labels.map { SVGDocument.textWidth($0, size: 11) }.max() ?? 0 }
+        let left = 40 + (labelWidths.max() ?? 0)
         let configurationLines = panels.map(\.configuration.count).max() ?? 0
         let top = 84.0
+        let rowHeight = 24 + plotHeight + 44
         let title = "Learning curves of the best \(panels.count == 1 ? "cell" : "\(panels.count) cells")"
-        let subtitle = "Mean \(metricLabel) per epoch over each cell's converged runs; training solid, validation dashed."
+        let measured = rows.count > 1 ? " and \(rows[1].label)" : ""
+        let subtitle = "Mean \(metricLabel)\(measured) per epoch over each cell's converged runs; training solid, validation dashed."
         let width = max(left + Double(panels.count) * (plotWidth + gap), 20 + SVGDocument.textWidth(subtitle, size: 12) + 20)
-        let height = top + 24 + plotHeight + 44 + Double(configurationLines) * 15 + 12
+        let height = top + Double(rows.count) * rowHeight + Double(configurationLines) * 15 + 12
 
         var svg = SVGDocument(width: width.rounded(.up), height: height.rounded(.up), title: title)
         svg.text(title, x: 20, y: 28, size: 16, bold: true)
         svg.text(subtitle, x: 20, y: 50, size: 12, fill: "#444444")
         svg.line(x1: 20, y1: 66, x2: 48, y2: 66, stroke: trainColor, width: 2)
-        svg.text("training loss", x: 54, y: 70, size: 11)
+        svg.text("training", x: 54, y: 70, size: 11)
         svg.line(x1: 150, y1: 66, x2: 178, y2: 66, stroke: validationColor, width: 2, dash: "6 4")
-        svg.text("validation loss", x: 184, y: 70, size: 11)
+        svg.text("validation", x: 184, y: 70, size: 11)
 
+        for (rowIndex, row) in rows.enumerated() {
+            draw(row, panels: panels, into: &svg, top: top + Double(rowIndex) * rowHeight, left: left, lastEpoch: lastEpoch)
+        }
+        let configurationTop = top + Double(rows.count) * rowHeight - 44 + 56
+        for (index, panel) in panels.enumerated() {
+            for (line, text) in panel.configuration.enumerated() {
+                svg.text(SVGDocument.fit(text, width: plotWidth + gap - 6, size: 11), x: left + Double(index) * (plotWidth + gap),
+                         y: configurationTop + Double(line) * 15, size: 11)
+            }
+        }
+        return svg.text
+    }
+
+    /// The top of `row`'s axis (0 at the bottom) and its tick values and labels.
+    static func axis(_ row: Row, _ panels: [LearningCurves.Curve]) -> (top: Double, ticks: [Double], labels: [String]) {
+        let highest = panels.flatMap { row.series($0).train + row.series($0).validation }.map(\.loss).max() ?? 1
+        var yTop = PlotScale.paddedDomain(low: 0, high: max(highest, 1e-6), padding: 0.04).high
+        if row.fraction { yTop = min(yTop, 1) }
+        let ticks = PlotScale.niceTicks(low: 0, high: yTop, count: 4)
+        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+        return (yTop, ticks, ticks.map { PlotScale.label($0, step: step) })
+    }
+
+    /// One row of panels whose plots start at `top` + 24.
+    static func draw(_ row: Row, panels: [LearningCurves.Curve], into svg: inout SVGDocument, top: Double, left: Double, lastEpoch: Int) {
+        let (yTop, yTicks, yLabels) = axis(row, panels)
+        let xStep = max(1, PlotScale.niceStep(Double(lastEpoch - 1) / 4))
+        let xTicks = Array(stride(from: (1 / xStep).rounded(.up) * xStep, through: Double(lastEpoch), by: xStep))
         for (index, panel) in panels.enumerated() {
             let panelLeft = left + Double(index) * (plotWidth + gap)
             let panelTop = top + 24
@@ -60,23 +96,19 @@ public enum LearningCurvesPlot {
                 svg.text(PlotScale.label(tick, step: xStep), x: x(tick), y: panelTop + plotHeight + 17, size: 11, anchor: .middle)
             }
             svg.text("epoch", x: panelLeft + plotWidth / 2, y: panelTop + plotHeight + 34, size: 11, anchor: .middle, fill: "#444444")
+            let (train, validation) = row.series(panel)
             let buckets = Int(plotWidth)
-            svg.polyline(decimated(panel.train, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) }, stroke: trainColor, width: 2)
-            svg.polyline(decimated(panel.validation, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) },
+            svg.polyline(decimated(train, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) }, stroke: trainColor, width: 2)
+            svg.polyline(decimated(validation, buckets: buckets).map { (x(Double($0.epoch)), y($0.loss)) },
                          stroke: validationColor, width: 2, dash: "6 4")
-            if panel.train.count == 1, let point = panel.train.first {
+            if train.count == 1, let point = train.first {
                 svg.circle(cx: x(Double(point.epoch)), cy: y(point.loss), r: 3, fill: trainColor)
             }
-            if panel.validation.count == 1, let point = panel.validation.first {
+            if validation.count == 1, let point = validation.first {
                 svg.circle(cx: x(Double(point.epoch)), cy: y(point.loss), r: 3, fill: validationColor)
             }
-            for (line, text) in panel.configuration.enumerated() {
-                svg.text(SVGDocument.fit(text, width: plotWidth + gap - 6, size: 11), x: panelLeft,
-                         y: panelTop + plotHeight + 56 + Double(line) * 15, size: 11)
-            }
         }
-        svg.text(metricLabel, x: 18, y: top + 24 + plotHeight / 2, size: 12, anchor: .middle, rotation: -90)
-        return svg.text
+        svg.text(row.label, x: 18, y: top + 24 + plotHeight / 2, size: 12, anchor: .middle, rotation: -90)
     }
 
     /// `points` when they are at most two per bucket; else, in `buckets` runs of consecutive

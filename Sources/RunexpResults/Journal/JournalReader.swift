@@ -256,6 +256,11 @@ public struct RunRecordCheck: Sendable {
                     ? "lacks validation loss or accuracy, but the split has a validation part"
                     : "has validation loss or accuracy, but the split has no validation part")
             }
+            guard (point.validationRMSE != nil) == (split.hasValidation && !classifies) else {
+                return "run \(run.index): epoch \(point.epoch) " + (classifies
+                    ? "has a validation RMSE, which a classification does not measure"
+                    : "lacks the validation RMSE a regression with a validation part measures")
+            }
             guard (point.trainAccuracy != nil) == classifies else {
                 return "run \(run.index): epoch \(point.epoch) " + (classifies
                     ? "lacks the training accuracy a classification task measures"
@@ -265,7 +270,8 @@ public struct RunRecordCheck: Sendable {
             if !record.diverged, let problem = Self.rangeProblem([("train_loss", point.trainLoss, .nonNegative),
                                                                    ("train_accuracy", point.trainAccuracy, .fraction),
                                                                    ("val_loss", point.validationLoss, .nonNegative),
-                                                                   ("val_accuracy", point.validationAccuracy, .fraction)]) {
+                                                                   ("val_accuracy", point.validationAccuracy, .fraction),
+                                                                   ("val_rmse", point.validationRMSE, .nonNegative)]) {
                 return "run \(run.index), epoch \(point.epoch): \(problem)"
             }
         }

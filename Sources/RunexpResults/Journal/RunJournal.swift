@@ -138,6 +138,7 @@ enum RunJournal {
             number(point.trainLoss, to: &out)
             field(",\"validationAccuracy\":", point.validationAccuracy, to: &out)
             field(",\"validationLoss\":", point.validationLoss, to: &out)
+            field(",\"validationRMSE\":", point.validationRMSE, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         let run = record.run

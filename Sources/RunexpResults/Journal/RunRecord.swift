@@ -61,17 +61,21 @@ public struct CurvePoint: Sendable, Equatable, Codable {
     public var trainAccuracy: Double?
     public var validationLoss: Double?
     public var validationAccuracy: Double?
+    /// A regression's validation RMSE in the target's units; nil in a classification.
+    public var validationRMSE: Double?
 
     enum CodingKeys: String, CodingKey {
-        case epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy
+        case epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy, validationRMSE
     }
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?,
+                validationRMSE: Double? = nil) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
         self.validationLoss = validationLoss
         self.validationAccuracy = validationAccuracy
+        self.validationRMSE = validationRMSE
     }
 }
 

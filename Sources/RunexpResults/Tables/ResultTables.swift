@@ -60,12 +60,12 @@ public enum ResultTables {
         return writer.text
     }
 
-    /// The columns of curves.csv: loss, and accuracy for classification (a regression task measures
-    /// no accuracy per epoch).
+    /// The columns of curves.csv: loss, and accuracy for classification; a regression measures the
+    /// validation RMSE (in the target's units) per epoch instead.
     public static func curveColumns(_ task: TaskKind) -> [String] {
         switch task {
         case .classification: ["run", "cell_id", "repetition", "fold", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
-        case .regression: ["run", "cell_id", "repetition", "fold", "epoch", "train_loss", "val_loss"]
+        case .regression: ["run", "cell_id", "repetition", "fold", "epoch", "train_loss", "val_loss", "val_rmse"]
         }
     }
 
@@ -86,7 +86,7 @@ public enum ResultTables {
                     row.fixed(point.trainLoss)
                     if classifies { row.fixed(point.trainAccuracy) }
                     row.fixed(point.validationLoss)
-                    if classifies { row.fixed(point.validationAccuracy) }
+                    if classifies { row.fixed(point.validationAccuracy) } else { row.fixed(point.validationRMSE) }
                 }
             }
         }
