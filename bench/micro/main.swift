@@ -31,7 +31,7 @@ func fingerprint(_ outcome: TrainingOutcome) -> UInt64 {
     func eat(_ x: UInt64) { h = (h ^ x) &* 0x100_0000_01b3 }
     for p in outcome.network.parameters { eat(UInt64(p.bitPattern)) }
     for r in outcome.history {
-        eat(r.trainLoss.bitPattern); eat(r.trainAccuracy.bitPattern)
+        eat(r.trainLoss.bitPattern); eat((r.trainAccuracy?.bitPattern ?? 1))
         eat(r.validationLoss?.bitPattern ?? 1); eat(r.validationAccuracy?.bitPattern ?? 1)
     }
     eat(UInt64(outcome.epochsRun)); eat(outcome.diverged ? 1 : 0)

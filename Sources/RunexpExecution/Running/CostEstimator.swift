@@ -77,10 +77,13 @@ public enum CostEstimator {
         var width = Double(width)
         var parameters = 0.0
         for layer in cell.model {
-            if case .dense(let units, _) = layer {
+            switch layer {
+            case .dense(let units, _):
                 let out = Double(units.resolved(classes: classes))
                 parameters += width * out + out
                 width = out
+            case .dropout:
+                break  // no parameters; its work is the mask, small beside the products
             }
         }
         let batch = Double(cell.training.batchSize)

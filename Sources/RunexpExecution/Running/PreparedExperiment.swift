@@ -238,10 +238,14 @@ enum PlanDataChecks {
         var largest: (index: Int, count: Double)?
         var previous = Double(width)
         for (index, layer) in first.layers.enumerated() {
-            guard case .dense(let units, _) = layer else { continue }
-            let count = previous * Double(units) + Double(units)
-            if largest.map({ count > $0.count }) ?? true { largest = (index, count) }
-            previous = Double(units)
+            switch layer {
+            case .dense(let units, _):
+                let count = previous * Double(units) + Double(units)
+                if largest.map({ count > $0.count }) ?? true { largest = (index, count) }
+                previous = Double(units)
+            case .dropout:
+                continue  // no parameters
+            }
         }
         let location = largest.flatMap { plan.locations.layers.indices.contains($0.index) ? plan.locations.layers[$0.index] : nil }
             ?? plan.locations.lastLayer ?? fallback

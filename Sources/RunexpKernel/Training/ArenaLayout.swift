@@ -6,11 +6,6 @@
 /// vector (training only, laid out like ``Network/parameters``). Inference plans drop every dropout
 /// layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
 struct ArenaLayout: Sendable {
-    enum Layer: Sendable {
-        case dense(Dense)
-        case dropout(Dropout)
-    }
-
     /// Offset meaning "the caller's input rows", used by inference plans.
     static let external = -1
 
@@ -120,17 +115,10 @@ struct ArenaLayout: Sendable {
         self.arenaCount = max(arenaCount, 1)
     }
 
-    @inline(__always)
-    private static func address(
-        _ offset: Int, arena: UnsafeMutablePointer<Float>, external: UnsafePointer<Float>
-    ) -> UnsafePointer<Float> {
-        offset == ArenaLayout.external ? external : UnsafePointer(arena + offset)
-    }
-
     /// Refreshes derived copies of the parameters (Wᵀ of narrow dense layers).
     func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
-        for case .dense(let dense) in layers {
-            dense.prepare(parameters: parameters, arena: arena)
+        for layer in layers {
+            layer.prepare(parameters: parameters, arena: arena)
         }
     }
 
@@ -143,19 +131,7 @@ struct ArenaLayout: Sendable {
         external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int
     ) {
         for layer in layers {
-            switch layer {
-            case .dense(let dense):
-                dense.forward(
-                    parameters: parameters, arena: arena,
-                    input: ArenaLayout.address(dense.input, arena: arena, external: external), rows: rows)
-            case .dropout(let dropout):
-                if dropout.input == ArenaLayout.external, let rowIndices {
-                    dropout.forward(arena: arena, features: external, rowIndices: rowIndices, rows: rows)
-                } else {
-                    dropout.forward(
-                        arena: arena, input: ArenaLayout.address(dropout.input, arena: arena, external: external), rows: rows)
-                }
-            }
+            layer.forward(parameters: parameters, arena: arena, external: external, rowIndices: rowIndices, rows: rows)
         }
     }
 
@@ -163,14 +139,7 @@ struct ArenaLayout: Sendable {
     func backward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, rows: Int) {
         let gradients = arena + parameterGradients
         for layer in layers.reversed() {
-            switch layer {
-            case .dense(let dense):
-                dense.backward(
-                    parameters: parameters, gradients: gradients, arena: arena,
-                    input: UnsafePointer(arena + dense.input), rows: rows)
-            case .dropout(let dropout):
-                dropout.backward(arena: arena, rows: rows)
-            }
+            layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
         }
     }
 
@@ -181,28 +150,22 @@ struct ArenaLayout: Sendable {
         if G.self == SplitMix64.self {
             withUnsafeMutablePointer(to: &rng) { pointer in
                 pointer.withMemoryRebound(to: SplitMix64.self, capacity: 1) { splitMix in
-                    for case .dropout(let dropout) in layers {
-                        dropout.drawMask(arena: arena, rows: rows, splitMix: &splitMix.pointee, path: path)
+                    for layer in layers {
+                        layer.drawMask(arena: arena, rows: rows, splitMix: &splitMix.pointee, path: path)
                     }
                 }
             }
             return
         }
-        for case .dropout(let dropout) in layers {
-            dropout.drawMask(arena: arena, rows: rows, rng: &rng)
+        for layer in layers {
+            layer.drawMask(arena: arena, rows: rows, generator: &rng)
         }
     }
 
     /// Installs caller-supplied keep flags, one array per `.dropout` spec (see ``Network/lossAndGradients``).
     func setMasks(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?) {
-        for case .dropout(let dropout) in layers {
-            guard let keepMasks else {
-                preconditionFailure("keepMasks are required: the network has dropout with a positive rate")
-            }
-            precondition(keepMasks.count == dropoutCount, "one keep mask per dropout layer (\(dropoutCount))")
-            keepMasks[dropout.maskIndex].withUnsafeBufferPointer { keep in
-                dropout.setMask(arena: arena, rows: rows, keep: keep)
-            }
+        for layer in layers {
+            layer.setMask(arena: arena, rows: rows, keepMasks: keepMasks, dropoutCount: dropoutCount)
         }
     }
 

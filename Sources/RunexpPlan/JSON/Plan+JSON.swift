@@ -66,9 +66,13 @@ private extension Cell {
     var isReusableAsText: Bool {
         func plain(_ value: Double) -> Bool { !(value == 0 && value.sign == .minus) }
         for layer in model {
-            if case .dropout(let rate) = layer, !plain(rate) { return false }
+            switch layer {
+            case .dropout(let rate): if !plain(rate) { return false }
+            case .dense: continue
+            }
         }
         guard training.optimizer.numbers.allSatisfy(plain) else { return false }
+        if let delta = training.huberDelta, !plain(delta) { return false }
         if let stopping = training.earlyStopping, !plain(stopping.minDelta) { return false }
         if case .explicit(let weights) = training.classWeight {
             for (name, weight) in weights where !plain(weight) || !name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
