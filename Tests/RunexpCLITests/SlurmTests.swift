@@ -13,7 +13,7 @@ import RunexpTestSupport
                              "no Slurm cluster answers here (bash ci/slurm/start.sh starts one, as root); RUNEXP_REQUIRE_TOOLS=1 makes this a failure"))
 struct SlurmTests {
     let cli = CLITests()
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = RepositoryFiles.url
 
     struct Command {
         var status: Int32

@@ -1,6 +1,7 @@
 import Foundation
 import RunexpPlan
 import Testing
+import RunexpTestSupport
 @testable import RunexpExecution
 @testable import RunexpResults
 
@@ -8,7 +9,7 @@ import Testing
 /// must not change a byte of it. The SHA-256 of every plan in the repository is pinned here;
 /// `RUNEXP_RECORD_PLAN_JSON=1 swift test --filter PlanJSONGolden` rewrites the list on purpose.
 @Suite struct PlanJSONGoldenTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = RepositoryFiles.url
     static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("PlanJSONGoldens.txt")
 
     /// Every experiment file a plan is made of here, relative to the repository root.

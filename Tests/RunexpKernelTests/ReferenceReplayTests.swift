@@ -9,14 +9,8 @@ import Testing
 @Suite struct ReferenceReplayTests {
     struct Fixture: Decodable {
         struct Case: Decodable {
-            struct Optimizer: Decodable {
-                var name: String
-                var learning_rate: Double
-                var momentum: Double?
-                var nesterov: Bool?
-            }
             var name: String
-            var optimizer: Optimizer
+            var optimizer: FixtureOptimizer
             var activation: String
             var weighted: Bool
             var losses: [Double]
@@ -67,10 +61,7 @@ import Testing
             .dense(units: f.hiddenUnits, activation: activation),
             .dense(units: f.classes, activation: .softmax),
         ]
-        let optimizer: OptimizerSpec = reference.optimizer.name == "adam"
-            ? .adam(learningRate: reference.optimizer.learning_rate)
-            : .sgd(learningRate: reference.optimizer.learning_rate, momentum: reference.optimizer.momentum ?? 0,
-                   nesterov: reference.optimizer.nesterov ?? false)
+        let optimizer = reference.optimizer.spec
         let settings = TrainingSettings(
             epochs: 1, batchSize: f.batches.map(\.count).max()!, optimizer: optimizer, loss: .categoricalCrossentropy,
             classWeights: reference.weighted ? f.classWeights : [])

@@ -34,17 +34,11 @@ import Testing
                 var gradients: [Double]
             }
             struct TrainingCase: Decodable {
-                struct Optimizer: Decodable {
-                    var name: String
-                    var learning_rate: Double
-                    var momentum: Double?
-                    var nesterov: Bool?
-                }
                 var name: String
                 var network: String
                 var loss: String
                 var delta: Float?
-                var optimizer: Optimizer
+                var optimizer: FixtureOptimizer
                 var losses: [Double]
                 var parameters: [[Double]]
             }
@@ -140,10 +134,7 @@ import Testing
         func trainingStepsMatchTheReference(_ name: String, _ path: KernelCodePath) throws {
             let f = Self.fixture
             let reference = f.trainingCases.first { $0.name == name }!
-            let optimizer: OptimizerSpec = reference.optimizer.name == "adam"
-                ? .adam(learningRate: reference.optimizer.learning_rate)
-                : .sgd(learningRate: reference.optimizer.learning_rate, momentum: reference.optimizer.momentum ?? 0,
-                       nesterov: reference.optimizer.nesterov ?? false)
+            let optimizer = reference.optimizer.spec
             let settings = TrainingSettings(
                 epochs: 1, batchSize: f.batches.map(\.count).max()!, optimizer: optimizer,
                 loss: Self.lossKind(reference.loss, delta: reference.delta))

@@ -61,3 +61,18 @@ func madd(_ s: Float, _ x: Float, _ y: Float, _ path: KernelCodePath) -> Float {
     case .avx2FMA: return s.addingProduct(x, y)
     }
 }
+
+/// An optimizer as the NumPy reference fixtures record it (`bench/reference/make_fixture.py`).
+struct FixtureOptimizer: Decodable {
+    var name: String
+    var learning_rate: Double
+    var momentum: Double?
+    var nesterov: Bool?
+
+    /// The kernel's optimizer with these settings (Adam at its defaults but the learning rate).
+    var spec: OptimizerSpec {
+        name == "adam"
+            ? .adam(learningRate: learning_rate)
+            : .sgd(learningRate: learning_rate, momentum: momentum ?? 0, nesterov: nesterov ?? false)
+    }
+}

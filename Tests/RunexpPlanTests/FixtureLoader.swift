@@ -1,4 +1,5 @@
 import Foundation
+import RunexpTestSupport
 
 /// Reads the fixture files that ship with this test target.
 enum Fixtures {
@@ -19,6 +20,6 @@ enum Fixtures {
 
     /// The repository root, for files outside the test bundle (experiments/, Data/).
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        RepositoryFiles.url
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunexpTestSupport
 @testable import RunexpPlan
 
 /// ``PrettyJSON`` against Foundation's `JSONEncoder` with the same options: byte-identical text on
@@ -12,7 +13,7 @@ import Testing
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = RepositoryFiles.url
 
     /// Experiments, benchmark grids and valid parser fixtures.
     static func repositoryPlans() throws -> [(String, Plan)] {

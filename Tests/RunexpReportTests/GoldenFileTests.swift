@@ -119,7 +119,7 @@ import RunexpTestSupport
     /// Every plan in the repository (experiments, benchmark grids, valid parser fixtures): the cheap
     /// stored plan equals the whole-plan JSON round trip.
     @Test func theStoredPlanEqualsTheJSONRoundTripForEveryPlanHere() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = RepositoryFiles.url
         var files: [String] = []
         for folder in ["experiments", "bench/experiments", "Tests/RunexpPlanTests/Fixtures/valid"] {
             let directory = root.appendingPathComponent(folder).path
