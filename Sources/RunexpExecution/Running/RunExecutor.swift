@@ -65,29 +65,32 @@ public struct RunExecutor: Sendable {
         let overflowed = [validation, test].contains { $0?.values.values.contains { !$0.isFinite } ?? false }
         let record = RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged || overflowed,
                                validation: overflowed ? nil : validation, test: overflowed ? nil : test, curve: curve)
-        guard let predicting, !record.diverged else { return (record, []) }
+        guard let predicting, !record.diverged,
+              let samples = predicting == .test ? part.test : part.validation else { return (record, []) }
         let rows = predicting == .test ? part.partition.test : part.partition.validation
-        guard let samples = predicting == .test ? part.test : part.validation else { return (record, []) }
-        let predicted: [Predictions.Row]
+        return (record, predictions(of: outcome.network, on: samples, rows: rows, run: run, scale: part.targetScale))
+    }
+
+    /// What `network` predicts for `samples`, which hold the data's rows `rows`: a number in the
+    /// target's units, or the argmax class with every class's probability.
+    private func predictions(of network: Network, on samples: Samples, rows: [Int], run: RunID, scale: TargetScale) -> [Predictions.Row] {
+        let data = experiment.data
         if data.isRegression {
-            let scale = part.targetScale
-            let values = outcome.network.predictions(for: samples)
-            predicted = zip(rows, values).map { row, value in
+            return zip(rows, network.predictions(for: samples)).map { row, value in
                 Predictions.Row(run: run, row: row, actual: .number(data.targets[row]),
                                 predicted: .number(Double(value) * scale.scale + scale.offset))
             }
-        } else {
-            let probabilities = outcome.network.probabilities(for: samples)
-            predicted = rows.enumerated().map { position, row in
-                let scores = probabilities[(position * classCount)..<((position + 1) * classCount)]
-                // The first largest, as accuracy counts it (NaN never wins).
-                var best = scores.startIndex
-                for index in scores.indices where scores[index] > scores[best] { best = index }
-                return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
-                                       probabilities: scores.map(Double.init))
-            }
         }
-        return (record, predicted)
+        let classCount = data.kernelClassCount
+        let probabilities = network.probabilities(for: samples)
+        return rows.enumerated().map { position, row in
+            let scores = probabilities[(position * classCount)..<((position + 1) * classCount)]
+            // The first largest, as accuracy counts it (NaN never wins).
+            var best = scores.startIndex
+            for index in scores.indices where scores[index] > scores[best] { best = index }
+            return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
+                                   probabilities: scores.map(Double.init))
+        }
     }
 
     /// Per-class weights: balanced is n / (classes × count) on the run's training rows (1 for a
