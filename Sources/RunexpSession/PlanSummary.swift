@@ -10,7 +10,10 @@ public enum PlanSummary {
         let plan = experiment.plan
         let data = experiment.data
         var text = "\(plan.name): \(plan.description)\n"
-        text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(data.featureNames.count) features, "
+        let inputs = data.inputNames
+        let features = inputs.count == data.featureNames.count ? "\(inputs.count) features"
+            : "\(data.featureNames.count) feature columns (\(inputs.count) inputs)"
+        text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(features), "
         if data.isRegression {
             let low = data.targets.min() ?? 0, high = data.targets.max() ?? 0
             let mean = data.targets.reduce(0, +) / Double(max(data.targets.count, 1))
@@ -20,6 +23,8 @@ public enum PlanSummary {
         } else {
             text += "\(data.classes.count) classes (\(zip(data.classes, data.classCounts).map { "\($0) \($1)" }.joined(separator: ", ")))\n"
         }
+        let shown = inputs.prefix(listedValues).joined(separator: ", ")
+        text += "inputs: \(shown)\(inputs.count > listedValues ? ", … (\(inputs.count) inputs)" : "")\n"
         let part = experiment.sizes[0]
         text += "split: \(part.train) train, \(part.validation) validation, \(part.test) test rows"
         if let folds = plan.data.split.folds { text += " (\(folds) folds)" }

@@ -119,7 +119,8 @@ import RunexpTestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let output = try RunexpBinary.run(["exp/tiny.yaml"], in: directory)
         #expect(output.status == 1)
-        #expect(output.stderr.hasPrefix("exp/data.csv:45:5: error: 'n/a' in feature column 'b' is not a finite number"), "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("exp/data.csv:45:5: error: feature column 'b' holds text in 1 of 60 rows ('n/a'), not numbers; "
+                                        + "declare it a category under data.columns — b: categorical"), "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
     }
 

@@ -49,12 +49,15 @@ import RunexpTestSupport
 
     @Test func nonNumericCellIsReportedAtItsLineAndColumn() throws {
         let errors = try loadError("a,b,label\n1,2,x\n3,abc,y\n")
-        #expect(errors == ["data.csv:3:3: error: 'abc' in feature column 'b' is not a finite number; features must be numbers; list non-numeric columns under data.exclude"])
+        #expect(errors == ["data.csv:3:3: error: feature column 'b' holds text in 1 of 2 rows ('abc'), not numbers; "
+                           + "declare it a category under data.columns — b: categorical — or list it under data.exclude"])
     }
 
     @Test func emptyCellIsReported() throws {
         let errors = try loadError("a,b,label\n1,,x\n3,4,y\n")
-        #expect(errors == ["data.csv:2:3: error: empty cell in feature column 'b'; features must be numbers; list non-numeric columns under data.exclude"])
+        #expect(errors == ["data.csv:2:3: error: feature column 'b' has 1 empty cell of 2; say how to fill them: missing: median under data "
+                           + "(every numeric column), or b: {missing: median} under data.columns (add indicator: true for a 0/1 'was empty' input); "
+                           + "or list it under data.exclude"])
     }
 
     @Test func missingTargetColumnPointsAtTheYAMLKey() throws {

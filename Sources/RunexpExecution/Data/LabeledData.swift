@@ -5,12 +5,15 @@ import RunexpResults
 /// A data set ready for splitting: float features and the target, integer class labels with the
 /// class names (classification) or numbers (regression).
 public struct LabeledData: Sendable {
-    /// Feature values, row-major, `rows × featureNames.count`.
+    /// Feature values, row-major, `rows × featureNames.count`: numbers (NaN for an empty cell a
+    /// policy fills), or a categorical column's category index.
     public let features: [Float]
     /// Number of rows.
     public let rows: Int
     /// Feature column names in file order.
     public let featureNames: [String]
+    /// How each feature column is read (all numeric without `data.columns`).
+    public var featureKinds: [FeatureKind] = []
     /// Class index of each row, into ``classes``; empty for regression.
     public let labels: [Int32]
     /// Label texts, sorted (numerically when every label is an integer); empty for regression.
@@ -33,10 +36,29 @@ public struct LabeledData: Sendable {
         self.features = features
         self.rows = rows
         self.featureNames = featureNames
+        self.featureKinds = featureNames.map { _ in .numeric(missing: .error, indicator: false) }
         self.labels = labels
         self.classes = classes
         self.positiveClass = positiveClass
         self.sha256 = sha256
+    }
+
+    /// The network's inputs after each run's preparation, named (``FeatureKind/inputNames(_:)``).
+    public var inputNames: [String] {
+        zip(featureNames, featureKinds).flatMap { name, kind in kind.inputNames(name) }
+    }
+
+    /// The network's input width.
+    public var inputWidth: Int { inputNames.count }
+
+    /// Per input, whether it is a number that standardization z-scores (not a 0/1 one-hot or indicator).
+    var numericInputs: [Bool] {
+        zip(featureNames, featureKinds).flatMap { name, kind -> [Bool] in
+            switch kind {
+            case .numeric(_, let indicator): indicator ? [true, false] : [true]
+            case .categorical: kind.inputNames(name).map { _ in false }
+            }
+        }
     }
 
     /// True for the data of a regression task.
@@ -82,7 +104,7 @@ public enum DataLoader {
                                               message: "the data file holds a NUL byte; a CSV file is text",
                                               help: "is this the file you meant? export the table as CSV text")])
         }
-        let table = try CSVTable.parse(utf8: utf8, file: displayPath)
+        let table = try CSVTable.parse(utf8: utf8, file: displayPath, delimiter: data.delimiter.utf8.first ?? 0x2C)
         // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
         if table.recordCount == 0, !utf8.contains(0x0A), let cr = utf8.firstIndex(of: 0x0D), cr + 1 < utf8.count {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
@@ -91,6 +113,14 @@ public enum DataLoader {
         }
 
         var problems: [Diagnostic] = []
+        if table.header.count == 1, table.header[0] != data.target {
+            let others = [(",", "a comma"), (";", "a semicolon"), ("\t", "a tab")].filter { $0.0 != data.delimiter && table.header[0].contains($0.0) }
+            if let (separator, name) = others.first {
+                throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
+                                                  message: "the header is a single column with \(name) in it: the fields seem separated by \(name), not '\(data.delimiter == "\t" ? "\\t" : data.delimiter)'",
+                                                  help: "write data.delimiter: \"\(separator == "\t" ? "\\t" : separator)\"")])
+            }
+        }
         guard let targetIndex = table.header.firstIndex(of: data.target) else {
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data.target",
                                               message: "no column '\(data.target)' in \(displayPath)",
@@ -124,31 +154,29 @@ public enum DataLoader {
         }
 
         let rows = table.recordCount
+        let featureNames = featureColumns.map { table.header[$0] }
+        for column in data.columns where !featureNames.contains(column.name) {
+            let known = table.header.contains(column.name)
+            problems.append(Diagnostic(location: yamlLocation(data.locations.columns[column.name]), keyPath: "data.columns.\(Diagnostic.excerpt(column.name))",
+                                       message: known ? "'\(Diagnostic.excerpt(column.name))' is excluded, so it is no feature to declare"
+                                                      : "no column '\(Diagnostic.excerpt(column.name))' in \(displayPath)",
+                                       help: known ? "remove it from data.columns or from data.exclude"
+                                                   : Suggestions.help(for: column.name, valid: featureNames, noun: "feature columns")))
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
         var features = [Float](repeating: 0, count: rows * featureColumns.count)
+        var kinds: [FeatureKind] = []
+        for (position, column) in featureColumns.enumerated() {
+            let read = FeatureReader.read(table, column: column, position: position, stride: featureColumns.count, data: data,
+                                          file: displayPath, into: &features)
+            switch read {
+            case .success(let kind): kinds.append(kind)
+            case .failure(let error): problems += error.diagnostics
+            }
+        }
         var labelTexts: [String] = []
         labelTexts.reserveCapacity(rows)
-        var cellProblems = 0
         for row in 0..<rows {
-            for (position, column) in featureColumns.enumerated() {
-                if let value = table.number(row, column), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) {
-                    features[row * featureColumns.count + position] = Float(value)
-                    continue
-                }
-                cellProblems += 1
-                if problems.count < 20 {
-                    let text = table.field(row, column)
-                    let location = SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, column))
-                    let name = table.header[column]
-                    let tooLarge = table.number(row, column).map { $0.isFinite } ?? false
-                    let message = text.isEmpty
-                        ? "empty cell in feature column '\(Diagnostic.excerpt(name))'"
-                        : tooLarge
-                        ? "'\(Diagnostic.excerpt(text))' in feature column '\(Diagnostic.excerpt(name))' is beyond the 32-bit float range (±3.4e38) features train in"
-                        : "'\(Diagnostic.excerpt(text))' in feature column '\(Diagnostic.excerpt(name))' is not a finite number"
-                    problems.append(Diagnostic(location: location, keyPath: "", message: message,
-                                               help: tooLarge ? "rescale the column (divide it by a power of ten)" : "features must be numbers; list non-numeric columns under data.exclude"))
-                }
-            }
             let label = table.field(row, targetIndex)
             // A regression's targets are checked as numbers below (regressionTargets).
             if label.isEmpty, task == .classification, problems.count < 20 {
@@ -157,16 +185,13 @@ public enum DataLoader {
             }
             labelTexts.append(label)
         }
-        if cellProblems > 20, var last = problems.last {
-            last.message += " (and \(cellProblems - 20) more bad cells)"
-            problems[problems.count - 1] = last
-        }
-        if !problems.isEmpty { throw DiagnosticError(problems) }
-        let featureNames = featureColumns.map { table.header[$0] }
+        if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
         let sha256 = SHA256Digest.hex(of: utf8)
         if task == .regression {
             let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
-            return LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
+            var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
+            loaded.featureKinds = kinds
+            return loaded
         }
         if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, file: displayPath,
                                        yamlLocation: yamlLocation(data.locations.target)) {
@@ -193,8 +218,10 @@ public enum DataLoader {
             }
             positiveClass = index
         }
-        return LabeledData(features: features, rows: rows, featureNames: featureNames, labels: labels, classes: classes,
-                           positiveClass: positiveClass, sha256: sha256)
+        var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, labels: labels, classes: classes,
+                                 positiveClass: positiveClass, sha256: sha256)
+        loaded.featureKinds = kinds
+        return loaded
     }
 
     /// The regression target: a finite number in every row (at most 20 bad cells are listed), and

@@ -30,6 +30,12 @@ public struct Standardizer: Sendable {
         self.deviations = deviations
     }
 
+    /// Given means and deviations.
+    init(means: [Float], deviations: [Float]) {
+        self.means = means
+        self.deviations = deviations
+    }
+
     /// The identity transform.
     public init(width: Int) {
         means = [Float](repeating: 0, count: width)

@@ -67,7 +67,7 @@ public enum CostEstimator {
 
     /// Work units of `run` under the cost model.
     public static func units(of run: RunID, in experiment: PreparedExperiment) -> Double {
-        units(of: experiment.plan.cells[run.cell], on: experiment.sizes(for: run), width: experiment.data.featureNames.count,
+        units(of: experiment.plan.cells[run.cell], on: experiment.sizes(for: run), width: experiment.data.inputWidth,
               classes: experiment.data.classes.count)
     }
 
@@ -125,7 +125,7 @@ public enum CostEstimator {
         for cell in plan.cells {
             // Every repetition has the same sizes: the folds of one, times the repetitions.
             for sizes in experiment.sizes {
-                total += Double(plan.repetitions) * units(of: cell, on: sizes, width: experiment.data.featureNames.count,
+                total += Double(plan.repetitions) * units(of: cell, on: sizes, width: experiment.data.inputWidth,
                                                          classes: experiment.data.classes.count)
             }
         }
@@ -142,7 +142,7 @@ public enum CostEstimator {
         let classes = experiment.data.classes.count
         var cell = experiment.plan.cells[run.cell]
         var part = experiment.part(for: run)
-        let width = experiment.data.featureNames.count
+        let width = experiment.data.inputWidth
         func sizes(_ part: PreparedExperiment.PreparedPart) -> PreparedExperiment.PartSizes {
             PreparedExperiment.PartSizes(train: part.train.rows, validation: part.validation?.rows ?? 0, test: part.test?.rows ?? 0)
         }

@@ -59,7 +59,7 @@ public struct PreparedExperiment: Sendable {
         if !problems.isEmpty { throw DiagnosticError(problems) }
         let sizes = partitions.map { PartSizes(train: $0.train.count, validation: $0.validation.count, test: $0.test.count) }
         // A run holds its network's footprint and its part: the rows, standardized, with their labels or targets.
-        let partBytes = data.rows * (data.featureNames.count * MemoryLayout<Float>.stride + MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)
+        let partBytes = data.rows * (data.inputWidth * MemoryLayout<Float>.stride + MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)
         let runBytes = plan.cells.reduce(0) { largest, cell in
             max(largest, (PlanDataChecks.footprint(of: cell, data: data)?.bytes ?? ResourceLimits.arenaBytes) + partBytes)
         }
@@ -93,20 +93,18 @@ public struct PreparedExperiment: Sendable {
         sizes[min(run.fold, sizes.count - 1)]
     }
 
-    /// The prepared data of `run`: its partition, standardized on its training rows (when the plan
-    /// standardizes), as kernel samples.
+    /// The prepared data of `run`: its partition, prepared on its training rows (``FeaturePreparation``:
+    /// filled, encoded, standardized when the plan standardizes), as kernel samples.
     public func part(for run: RunID) -> PreparedPart {
         if let fixedPart { return fixedPart }
         let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: max(data.classes.count, 1),
                                            repetition: run.repetition, fold: run.fold)
-        let width = data.featureNames.count
-        let scaler = plan.data.standardize
-            ? Standardizer(features: data.features, width: width, rows: partition.train)
-            : Standardizer(width: width)
+        let preparation = FeaturePreparation(data, trainRows: partition.train, standardize: plan.data.standardize)
+        let width = preparation.width
         let targetScale = data.isRegression && plan.data.standardizeTarget == true
             ? TargetScale(fitting: data.targets, rows: partition.train) : .identity
         func samples(_ rows: [Int]) -> Samples {
-            let features = scaler.apply(features: data.features, width: width, rows: rows)
+            let features = preparation.inputs(data, rows: rows)
             if data.isRegression {
                 return Samples(features: features, rows: rows.count, width: width, targets: targetScale.apply(data.targets, rows: rows))
             }
@@ -214,7 +212,7 @@ enum PlanDataChecks {
 
     /// What a run of `cell` holds while it trains on `data` (nil when a count overflows).
     static func footprint(of cell: Cell, data: LabeledData) -> TrainingFootprint? {
-        TrainingFootprint(inputWidth: data.featureNames.count, layers: cell.model.map { LayerSpec($0, classes: data.kernelClassCount) },
+        TrainingFootprint(inputWidth: data.inputWidth, layers: cell.model.map { LayerSpec($0, classes: data.kernelClassCount) },
                           batchSize: cell.training.batchSize, optimizer: OptimizerSpec(cell.training.optimizer),
                           restoresBestWeights: cell.training.earlyStopping?.restoreBestWeights ?? false, evaluationRows: data.rows)
     }
@@ -223,7 +221,7 @@ enum PlanDataChecks {
     /// more than ``ResourceLimits/arenaBytes`` (``TrainingFootprint``), with the number of others.
     static func footprintProblems(_ plan: Plan, data: LabeledData, fallback: SourceLocation) -> [Diagnostic] {
         let classCount = data.kernelClassCount
-        let width = data.featureNames.count
+        let width = data.inputWidth
         var first: (cell: Cell, layers: [LayerSpec], footprint: TrainingFootprint?)?
         var over = 0
         for cell in plan.cells {

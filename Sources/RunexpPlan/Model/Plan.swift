@@ -182,12 +182,21 @@ public struct DataPlan: Sendable, Codable, Equatable {
     public var standardizeTarget: Bool?
     /// How rows are divided.
     public var split: SplitPlan
+    /// The field separator: `,` (default), `;` or a tab.
+    public var delimiter: String = ","
+    /// What fills an empty cell of a numeric feature column without its own policy.
+    public var missing: MissingPolicy = .error
+    /// Per-column declarations, in file order of their keys.
+    public var columns: [ColumnPlan] = []
     /// Where each data key was written, for diagnostics about the data (not encoded).
     public var locations: DataLocations
 
     enum CodingKeys: String, CodingKey {
-        case file, target, positive, exclude, standardize, standardizeTarget, split
+        case file, target, positive, exclude, standardize, standardizeTarget, split, delimiter, missing, columns
     }
+
+    /// The declaration of column `name`, if any.
+    public func column(_ name: String) -> ColumnPlan? { columns.first { $0.name == name } }
 
     public init(file: String, path: String, target: String, positive: String?, exclude: [String],
                 standardize: Bool, standardizeTarget: Bool? = nil, split: SplitPlan, locations: DataLocations) {
@@ -212,6 +221,9 @@ public struct DataPlan: Sendable, Codable, Equatable {
         standardize = try container.decode(Bool.self, forKey: .standardize)
         standardizeTarget = try container.decodeIfPresent(Bool.self, forKey: .standardizeTarget)
         split = try container.decode(SplitPlan.self, forKey: .split)
+        delimiter = try container.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
+        missing = try container.decodeIfPresent(MissingPolicy.self, forKey: .missing) ?? .error
+        columns = try container.decodeIfPresent([ColumnPlan].self, forKey: .columns) ?? []
         locations = DataLocations()
     }
 
@@ -224,12 +236,17 @@ public struct DataPlan: Sendable, Codable, Equatable {
         try container.encode(standardize, forKey: .standardize)
         try container.encodeIfPresent(standardizeTarget, forKey: .standardizeTarget)
         try container.encode(split, forKey: .split)
+        // Written only when not the defaults, so plans without them keep their plan.json and its hash.
+        if delimiter != "," { try container.encode(delimiter, forKey: .delimiter) }
+        if missing != .error { try container.encode(missing, forKey: .missing) }
+        if !columns.isEmpty { try container.encode(columns, forKey: .columns) }
     }
 
     public static func == (lhs: DataPlan, rhs: DataPlan) -> Bool {
         (lhs.file, lhs.target, lhs.positive, lhs.exclude, lhs.standardize, lhs.split)
             == (rhs.file, rhs.target, rhs.positive, rhs.exclude, rhs.standardize, rhs.split)
             && lhs.standardizeTarget == rhs.standardizeTarget
+            && (lhs.delimiter, lhs.missing, lhs.columns) == (rhs.delimiter, rhs.missing, rhs.columns)
     }
 }
 
@@ -239,6 +256,10 @@ public struct DataLocations: Sendable, Hashable {
     public var target: SourceLocation?
     public var positive: SourceLocation?
     public var standardizeTarget: SourceLocation?
+    /// `data.missing`.
+    public var missing: SourceLocation?
+    /// Each key under `data.columns`, by column name.
+    public var columns: [String: SourceLocation] = [:]
     public var exclude: [SourceLocation] = []
     public var folds: SourceLocation?
     public var test: SourceLocation?

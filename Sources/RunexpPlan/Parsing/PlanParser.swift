@@ -239,11 +239,120 @@ struct ExperimentReader {
         let standardize = section[.standardize].flatMap { reader.bool($0, "data.standardize") } ?? true
         let split = section[.split].map { readSplit($0, locations: &locations) }
             ?? SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: task == .classification)
-        guard let file, let target, let split else { return nil }
+        let delimiter = section[.delimiter].flatMap { readDelimiter($0) }
+        locations.missing = section[.missing]?.location
+        let missing = section[.missing].map { readMissing($0, "data.missing") } ?? .error
+        let columns = section[.columns].map { readColumns($0, target: target, locations: &locations) } ?? []
+        guard let file, let target, let split, let missing, let columns else { return nil }
         if task == .regression, section[.standardizeTarget] != nil, standardizeTarget == nil { return nil }
+        if section[.delimiter] != nil, delimiter == nil { return nil }
+        if !missing.fitsNumbers, let node = section[.missing] {
+            reader.error(node.location, "data.missing", "data.missing applies to numeric columns, and \(missing) fits categorical ones only",
+                         help: "use error, mean, median, constant or most_frequent")
+            return nil
+        }
         let path = file.hasPrefix("/") || directory.isEmpty ? file : "\(directory)/\(file)"
-        return DataPlan(file: file, path: path, target: target, positive: positive, exclude: exclude,
-                        standardize: standardize, standardizeTarget: standardizeTarget, split: split, locations: locations)
+        var plan = DataPlan(file: file, path: path, target: target, positive: positive, exclude: exclude,
+                            standardize: standardize, standardizeTarget: standardizeTarget, split: split, locations: locations)
+        plan.delimiter = delimiter ?? ","
+        plan.missing = missing
+        plan.columns = columns
+        return plan
+    }
+
+    /// `,` (the default), `;`, or a tab (written `"\t"` or `tab`).
+    private mutating func readDelimiter(_ node: YAMLNode) -> String? {
+        guard let text = reader.text(node, "data.delimiter", expected: "a delimiter")?.text else { return nil }
+        switch text {
+        case ",", ";", "\t": return text
+        case "tab": return "\t"
+        default:
+            reader.error(node.location, "data.delimiter", "'\(Diagnostic.excerpt(text))' is not a delimiter runexp reads",
+                         help: "write \",\", \";\" or \"\\t\" (a tab)")
+            return nil
+        }
+    }
+
+    /// A missing-value policy: a name, or `{constant: value}`.
+    private mutating func readMissing(_ node: YAMLNode, _ path: String) -> MissingPolicy? {
+        if case .mapping = node {
+            guard let section = reader.section(node, path, MissingKey.self) else { return nil }
+            reader.require([.constant], in: section)
+            guard let value = section[.constant].flatMap({ reader.double($0, section.path(.constant), what: "a number", float: true) }) else {
+                return nil
+            }
+            return .constant(value)
+        }
+        guard let text = reader.text(node, path, expected: "one of: \(MissingPolicy.names.joined(separator: ", "))")?.text else { return nil }
+        switch text {
+        case "error": return .error
+        case "mean": return .mean
+        case "median": return .median
+        case "constant": return .constant(0)
+        case "most_frequent": return .mostFrequent
+        case "category": return .category
+        default:
+            reader.error(node.location, path, "'\(Diagnostic.excerpt(text))' is not a missing-value policy",
+                         help: Suggestions.help(for: text, valid: MissingPolicy.names, noun: "policies") + ", or {constant: value}")
+            return nil
+        }
+    }
+
+    /// `data.columns`: column name → `categorical` | `numeric` | `{type, missing, indicator}`.
+    private mutating func readColumns(_ node: YAMLNode, target: String?, locations: inout DataLocations) -> [ColumnPlan]? {
+        guard case .mapping(let entries, _) = node else {
+            reader.error(node.location, "data.columns", "expected a mapping of column name to its type, got \(node.shortDescription)",
+                         help: "e.g. columns: {Sex: categorical, Age: {missing: median}}")
+            return nil
+        }
+        var columns: [ColumnPlan] = []
+        var failed = false
+        for entry in entries {
+            let path = "data.columns.\(Diagnostic.excerpt(entry.key))"
+            locations.columns[entry.key] = entry.keyLocation
+            if entry.key == target {
+                reader.error(entry.keyLocation, path, "'\(Diagnostic.excerpt(entry.key))' is the target column, not a feature",
+                             help: "remove it from data.columns")
+                failed = true
+                continue
+            }
+            var column = ColumnPlan(name: entry.key, kind: .numeric)
+            if case .mapping = entry.value {
+                guard let section = reader.section(entry.value, path, ColumnKey.self) else { failed = true; continue }
+                if let kind = section[.type] {
+                    guard let read = reader.choice(kind, section.path(.type), ColumnPlan.Kind.self, noun: "column type") else { failed = true; continue }
+                    column.kind = read
+                }
+                if let missing = section[.missing] {
+                    guard let read = readMissing(missing, section.path(.missing)) else { failed = true; continue }
+                    let fits = column.kind == .numeric ? read.fitsNumbers : read.fitsCategories
+                    guard fits else {
+                        reader.error(missing.location, section.path(.missing),
+                                     "\(read) does not fit a \(column.kind.rawValue) column",
+                                     help: column.kind == .numeric ? "use error, mean, median, constant or most_frequent"
+                                                                   : "use category, most_frequent or error")
+                        failed = true
+                        continue
+                    }
+                    column.missing = read
+                }
+                if let indicator = section[.indicator] {
+                    guard let read = reader.bool(indicator, section.path(.indicator)) else { failed = true; continue }
+                    if read, column.kind == .categorical {
+                        reader.error(indicator.location, section.path(.indicator), "a categorical column shows an empty cell as its own category, not an indicator",
+                                     help: "remove indicator, or leave missing at category")
+                        failed = true
+                        continue
+                    }
+                    column.indicator = read
+                }
+            } else {
+                guard let kind = reader.choice(entry.value, path, ColumnPlan.Kind.self, noun: "column type") else { failed = true; continue }
+                column.kind = kind
+            }
+            columns.append(column)
+        }
+        return failed ? nil : columns
     }
 
     private mutating func readStringList(_ node: YAMLNode, _ path: String) -> [(text: String, location: SourceLocation)]? {

@@ -15,7 +15,17 @@ public enum ExperimentKey: String, SectionKey {
 public enum DataKey: String, SectionKey {
     case file, target, positive, exclude, standardize
     case standardizeTarget = "standardize_target"
-    case split
+    case split, delimiter, missing, columns
+}
+
+/// `data.columns.<name>:` written as a mapping.
+public enum ColumnKey: String, SectionKey {
+    case type, missing, indicator
+}
+
+/// `data.missing: {constant: value}` (and a column's `missing:` in that form).
+public enum MissingKey: String, SectionKey {
+    case constant
 }
 
 /// `data.split:`

@@ -236,7 +236,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
-    public static func parse(utf8 bytes: [UInt8], file: String, limit: CellLimit = .data) throws -> CSVTable {
+    public static func parse(utf8 bytes: [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.count < Int(UInt32.max) else {
@@ -245,7 +245,7 @@ public struct CSVTable: Sendable {
         }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file, limit: limit)
+            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file, limit: limit, delimiter: delimiter)
             try scanner.scan()
             guard let headerSpans = scanner.headerSpans else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
@@ -328,12 +328,16 @@ private struct Scanner {
     var mismatches: [(line: Int, column: Int, found: Int)] = []
     let limit: CSVTable.CellLimit
 
-    init(base: UnsafePointer<UInt8>, count: Int, file: String, limit: CSVTable.CellLimit) {
+    init(base: UnsafePointer<UInt8>, count: Int, file: String, limit: CSVTable.CellLimit, delimiter: UInt8 = 0x2C) {
         self.base = base
         self.count = count
         self.file = file
         self.limit = limit
+        self.delimiter = delimiter
     }
+
+    /// The field separator: a comma, a semicolon or a tab.
+    let delimiter: UInt8
 
     private func column(_ offset: Int) -> Int {
         CSVTable.column(at: offset, in: base)
@@ -345,7 +349,7 @@ private struct Scanner {
     }
 
     mutating func scan() throws {
-        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
+        let quote: UInt8 = 0x22, comma = delimiter, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
         var lineFeeds = 0
         for i in 0..<count where base[i] == newline { lineFeeds += 1 }
         var i = 0

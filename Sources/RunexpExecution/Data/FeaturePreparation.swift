@@ -1,0 +1,142 @@
+import RunexpPlan
+
+/// How a feature column of the file is read and turned into the network's inputs.
+public enum FeatureKind: Sendable, Equatable {
+    /// Numbers; an empty cell (NaN in ``LabeledData/features``) is filled by `missing`, and with
+    /// `indicator` a 0/1 input says it was empty.
+    case numeric(missing: MissingPolicy, indicator: Bool)
+    /// Labels, stored as their index into `categories` (sorted; "" is the empty cell's category),
+    /// one-hot encoded over the categories of each run's training rows.
+    case categorical(categories: [String], missing: MissingPolicy)
+
+    /// The inputs the column becomes, named after it: `Age`, `Age (missing)`, `Sex=female`, `Sex=male`.
+    func inputNames(_ name: String) -> [String] {
+        switch self {
+        case .numeric(_, let indicator):
+            indicator ? [name, "\(name) (missing)"] : [name]
+        case .categorical(let categories, let missing):
+            categories.filter { !$0.isEmpty || missing == .category }.map { "\(name)=\($0.isEmpty ? "(missing)" : $0)" }
+        }
+    }
+}
+
+/// One run's data preparation, fitted on its training rows only and applied to every part: empty
+/// numbers filled (mean, median, most frequent or a constant of the training rows), categories
+/// one-hot encoded (a category the training rows lack maps to all zeros), and numeric inputs
+/// z-scored on the training rows (one-hot and indicator inputs stay 0/1).
+struct FeaturePreparation {
+    let width: Int
+    private let fills: [Float]
+    private let seen: [[Bool]]
+    private let scaler: Standardizer
+
+    init(_ data: LabeledData, trainRows: [Int], standardize: Bool) {
+        let columns = data.featureKinds.count
+        var fills = [Float](repeating: 0, count: columns)
+        var seen = [[Bool]](repeating: [], count: columns)
+        for (column, kind) in data.featureKinds.enumerated() {
+            let values = trainRows.map { data.features[$0 * columns + column] }
+            switch kind {
+            case .numeric(let missing, _):
+                fills[column] = Self.fill(missing, values.filter { !$0.isNaN })
+            case .categorical(let categories, let missing):
+                var flags = [Bool](repeating: false, count: categories.count)
+                var counts = [Int](repeating: 0, count: categories.count)
+                for value in values { flags[Int(value)] = true; counts[Int(value)] += 1 }
+                let empty = categories.firstIndex(of: "")
+                if missing == .mostFrequent, let empty {
+                    // The most frequent non-empty category of the training rows (the first on ties).
+                    var best: Int?
+                    for code in counts.indices where code != empty && counts[code] > 0 {
+                        if best.map({ counts[code] > counts[$0] }) ?? true { best = code }
+                    }
+                    fills[column] = Float(best ?? empty)
+                    flags[empty] = false
+                } else {
+                    fills[column] = Float(empty ?? 0)
+                }
+                seen[column] = flags
+            }
+        }
+        self.fills = fills
+        self.seen = seen
+        self.width = data.inputWidth
+        let unscaled = Self.encode(data, rows: trainRows, fills: fills, seen: seen, width: data.inputWidth)
+        var scaler = standardize ? Standardizer(features: unscaled, width: data.inputWidth, rows: Array(trainRows.indices))
+                                 : Standardizer(width: data.inputWidth)
+        if standardize { scaler = scaler.keeping(columns: data.numericInputs) }
+        self.scaler = scaler
+    }
+
+    /// `rows` of the data as the network's inputs, row-major.
+    func inputs(_ data: LabeledData, rows: [Int]) -> [Float] {
+        let encoded = Self.encode(data, rows: rows, fills: fills, seen: seen, width: width)
+        return scaler.apply(features: encoded, width: width, rows: Array(rows.indices))
+    }
+
+    /// The value an empty cell takes, from the training rows' values (0 when they have none).
+    static func fill(_ missing: MissingPolicy, _ values: [Float]) -> Float {
+        guard !values.isEmpty else {
+            if case .constant(let value) = missing { return Float(value) }
+            return 0
+        }
+        switch missing {
+        case .error, .category: return 0
+        case .constant(let value): return Float(value)
+        case .mean: return Float(values.reduce(0.0) { $0 + Double($1) } / Double(values.count))
+        case .median:
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : Float((Double(sorted[middle - 1]) + Double(sorted[middle])) / 2)
+        case .mostFrequent:
+            var counts: [Float: Int] = [:]
+            for value in values { counts[value, default: 0] += 1 }
+            // The most frequent value, the smallest on ties: no dependence on hashing order.
+            return counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key ?? 0
+        }
+    }
+
+    private static func encode(_ data: LabeledData, rows: [Int], fills: [Float], seen: [[Bool]], width: Int) -> [Float] {
+        let columns = data.featureKinds.count
+        var out = [Float](repeating: 0, count: rows.count * width)
+        for (position, row) in rows.enumerated() {
+            var input = position * width
+            for (column, kind) in data.featureKinds.enumerated() {
+                let value = data.features[row * columns + column]
+                switch kind {
+                case .numeric(_, let indicator):
+                    out[input] = value.isNaN ? fills[column] : value
+                    input += 1
+                    if indicator {
+                        out[input] = value.isNaN ? 1 : 0
+                        input += 1
+                    }
+                case .categorical(let categories, let missing):
+                    var code = Int(value)
+                    if categories[code].isEmpty, missing == .mostFrequent { code = Int(fills[column]) }
+                    // Inputs: one per category but the empty one unless it is a category of its own.
+                    let empty = categories.firstIndex(of: "")
+                    let skipsEmpty = empty != nil && missing != .category
+                    if seen[column].indices.contains(code), seen[column][code] {
+                        let offset = skipsEmpty && code > (empty ?? 0) ? code - 1 : code
+                        if !(skipsEmpty && code == empty) { out[input + offset] = 1 }
+                    }
+                    input += categories.count - (skipsEmpty ? 1 : 0)
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Standardizer {
+    /// This standardizer on `columns` only; every other column passes through (mean 0, deviation 1).
+    func keeping(columns: [Bool]) -> Standardizer {
+        var means = self.means, deviations = self.deviations
+        for column in means.indices where !(columns.indices.contains(column) && columns[column]) {
+            means[column] = 0
+            deviations[column] = 1
+        }
+        return Standardizer(means: means, deviations: deviations)
+    }
+}
