@@ -59,7 +59,8 @@ enum FeatureReader {
             } else {
                 textCells += 1
                 if firstText == nil { firstText = (row, text) }
-                if examples.count < 3, !examples.contains(text) { examples.append(text) }
+                // Three shown, a fourth kept only to say there are more.
+                if examples.count < 4, !examples.contains(text) { examples.append(text) }
             }
         }
         func location(_ row: Int) -> SourceLocation {
@@ -67,9 +68,9 @@ enum FeatureReader {
         }
         let quoted = Diagnostic.excerpt(name)
         if let (row, _) = firstText {
-            let shown = examples.map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")
+            let shown = examples.prefix(3).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")
             return .failure(DiagnosticError([Diagnostic(location: location(row), keyPath: "",
-                message: "feature column '\(quoted)' holds text in \(textCells) of \(rows) rows (\(shown)\(textCells > examples.count ? ", …" : "")), not numbers",
+                message: "feature column '\(quoted)' holds text in \(textCells) of \(rows) rows (\(shown)\(examples.count > 3 ? ", …" : "")), not numbers",
                 help: "declare it a category under data.columns — \(name): categorical — or list it under data.exclude")]))
         }
         if !malformed.isEmpty {
