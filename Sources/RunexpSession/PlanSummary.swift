@@ -13,7 +13,9 @@ public enum PlanSummary {
         let inputs = data.inputNames
         let features = inputs.count == data.featureNames.count ? "\(inputs.count) features"
             : "\(data.featureNames.count) feature columns (\(inputs.count) inputs)"
-        text += "data: \(PathNormalizer.normalize(plan.data.path)), \(data.rows) rows, \(features), "
+        let rowCounts = data.testRows.map { "\($0.lowerBound) rows + \($0.count) test rows (\(PathNormalizer.normalize(plan.data.testPath ?? "")))" }
+            ?? "\(data.rows) rows"
+        text += "data: \(PathNormalizer.normalize(plan.data.path)), \(rowCounts), \(features), "
         if data.isRegression {
             let low = data.targets.min() ?? 0, high = data.targets.max() ?? 0
             let mean = data.targets.reduce(0, +) / Double(max(data.targets.count, 1))

@@ -15,7 +15,11 @@ struct SessionExperiment: Sendable {
     /// provenance's hashes) while the data loads and the first runs train.
     let planJSON: Background<String>
     /// The data file's SHA-256 by its normalized path, as the journal and provenance record it.
-    var dataSHA256: [String: String] { [PathNormalizer.normalize(plan.data.path): prepared.data.sha256] }
+    var dataSHA256: [String: String] {
+        var hashes = [PathNormalizer.normalize(plan.data.path): prepared.data.sha256]
+        if let path = plan.data.testPath, let sha256 = prepared.data.testSHA256 { hashes[PathNormalizer.normalize(path)] = sha256 }
+        return hashes
+    }
 
     /// Parses `file` (with `repetitions` overriding the file's) and loads its data; the data loads
     /// while the cells are resolved (the parser hands the data section over first).

@@ -154,6 +154,45 @@ import RunexpTestSupport
         #expect(messages == [expected])
     }
 
+    /// A labelled test file is every run's test part; the data file alone is split into training
+    /// and validation rows, and the preparation is fitted on those training rows only.
+    @Test func aTestFileIsEveryRunsTestPart() throws {
+        let lines = Self.csv.split(separator: "\n").map(String.init)
+        let train = ([lines[0]] + lines[1...30]).joined(separator: "\n") + "\n"
+        let test = ([lines[0]] + lines[31...]).joined(separator: "\n") + "\n"
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("data.csv", train)
+        try directory.write("test.csv", test)
+        let yaml = Self.experiment(Self.declared + "\n  test_file: test.csv", split: "{validation: 0.25}")
+        let plan = try PlanParser.parse(contentsOf: try directory.write("exp.yaml", yaml))
+        #expect(plan.data.hasTestPart && plan.objective.metric.description == "val_accuracy")
+        let experiment = try PreparedExperiment.prepare(plan, experimentFile: directory.file("exp.yaml"))
+        #expect(experiment.data.testRows == 30..<40)
+        for run in plan.runs {
+            let part = experiment.part(for: run)
+            #expect(part.partition.test == Array(30..<40))
+            #expect((part.partition.train + part.partition.validation).sorted() == Array(0..<30))
+        }
+        // Row 39 ('z') is a test row only: its category is unseen in every run.
+        let part = experiment.part(for: plan.runs[0])
+        let test39 = try #require(part.test)
+        #expect(test39.features[(9 * 7 + 2)...(9 * 7 + 4)] == [0, 0, 0])
+        #expect(experiment.data.testSHA256?.count == 64)
+        // The header must be the data file's.
+        try directory.write("test.csv", test.replacingOccurrences(of: "id,x,c,e,label", with: "id,x,c,label,e"))
+        let error = try #require(throws: DiagnosticError.self) { try PreparedExperiment.prepare(plan, experimentFile: directory.file("exp.yaml")) }
+        #expect(error.diagnostics.map(\.description) == [directory.file("test.csv").replacingOccurrences(of: "//", with: "/")
+            + ":1:1: error: the test file's header differs from the data file's: it has the same columns in another order; give both files the same columns in the same order"])
+    }
+
+    @Test func aTestFileAndATestFractionAreRefusedTogether() throws {
+        let messages = try Self.refusal(Self.experiment(Self.declared + "\n  test_file: data.csv"))
+        #expect(messages == ["exp.yaml:12:14: error: data.test_file: test_file replaces split.test; the experiment has both; remove data.split.test, or data.test_file"])
+        let missing = try Self.refusal(Self.experiment(Self.declared + "\n  test_file: nowhere.csv", split: "{validation: 0.25}"))
+        #expect(missing == ["exp.yaml:12:14: error: data.test_file: test file 'nowhere.csv' no such file; the path is relative to the experiment file"])
+    }
+
     @Test func aBadDelimiterIsRefused() throws {
         let messages = try Self.refusal(Self.experiment(Self.declared + "\n  delimiter: \"|\""))
         #expect(messages == ["exp.yaml:12:14: error: data.delimiter: '|' is not a delimiter runexp reads; write \",\", \";\" or \"\\t\" (a tab)"])

@@ -7,7 +7,7 @@ import RunexpResults
 enum FeatureReader {
     /// Writes the column's values into `features` (row-major, `stride` columns, this one at
     /// `position`): numbers, NaN for an empty cell its policy fills, or category indices.
-    static func read(_ table: CSVTable, column: Int, position: Int, stride: Int, data: DataPlan, file: String,
+    static func read(_ table: DataTable, column: Int, position: Int, stride: Int, data: DataPlan,
                      into features: inout [Float]) -> Result<FeatureKind, DiagnosticError> {
         let name = table.header[column]
         let declared = data.column(name)
@@ -19,7 +19,7 @@ enum FeatureReader {
             for row in 0..<rows {
                 let text = table.field(row, column)
                 if text.isEmpty, missing == .error {
-                    return .failure(DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: table.line(row), column: table.column(row, column)),
+                    return .failure(DiagnosticError([Diagnostic(location: table.location(row, column),
                                                keyPath: "", message: "empty cell in categorical column '\(Diagnostic.excerpt(name))'",
                                                help: "make the empty cell a category of its own (\(name): {type: categorical, missing: category}) or fill it "
                                                    + "with the most frequent one (missing: most_frequent)")]))
@@ -64,7 +64,7 @@ enum FeatureReader {
             }
         }
         func location(_ row: Int) -> SourceLocation {
-            SourceLocation(file: file, line: table.line(row), column: table.column(row, column))
+            table.location(row, column)
         }
         let quoted = Diagnostic.excerpt(name)
         if let (row, _) = firstText {

@@ -14,6 +14,10 @@ public struct LabeledData: Sendable {
     public let featureNames: [String]
     /// How each feature column is read (all numeric without `data.columns`).
     public var featureKinds: [FeatureKind] = []
+    /// The rows of `data.test_file` (they follow the data file's rows): every run's test part.
+    public var testRows: Range<Int>?
+    /// SHA-256 of the test file's bytes, lowercase hex.
+    public var testSHA256: String?
     /// Class index of each row, into ``classes``; empty for regression.
     public let labels: [Int32]
     /// Label texts, sorted (numerically when every label is an integer); empty for regression.
@@ -87,30 +91,26 @@ public enum DataLoader {
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
         }
-        let utf8: [UInt8]
-        switch DataFile.read(data.path) {
-        case .success(let bytes):
-            utf8 = bytes
-        case .failure(let problem):
-            throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.file), keyPath: "data.file",
-                                              message: "data file '\(displayPath)' \(problem.reason)", help: problem.help)])
+        let (csv, utf8) = try readTable(data.path, data: data, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file))
+        var test: (table: CSVTable, sha256: String)?
+        if let testPath = data.testPath {
+            let (testTable, testBytes) = try readTable(testPath, data: data, keyPath: "data.test_file",
+                                                       keyLocation: yamlLocation(data.locations.testFile))
+            if testTable.header != csv.header {
+                let missing = csv.header.filter { !testTable.header.contains($0) }
+                let extra = testTable.header.filter { !csv.header.contains($0) }
+                let difference = missing.isEmpty && extra.isEmpty ? "has the same columns in another order"
+                    : [missing.isEmpty ? nil : "lacks " + missing.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", "),
+                       extra.isEmpty ? nil : "adds " + extra.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")]
+                        .compactMap { $0 }.joined(separator: " and ")
+                throw DiagnosticError([Diagnostic(location: SourceLocation(file: PathNormalizer.normalize(testPath), line: 1, column: 1), keyPath: "",
+                                                  message: "the test file's header differs from the data file's: it \(difference)",
+                                                  help: "give both files the same columns in the same order")])
+            }
+            test = (testTable, SHA256Digest.hex(of: testBytes))
         }
-        guard String(validating: utf8, as: UTF8.self) != nil else {
-            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
-                                              message: "the data file is not UTF-8 text")])
-        }
-        if let nul = utf8.firstIndex(of: 0) {
-            throw DiagnosticError([Diagnostic(location: CSVTable.location(ofByte: nul, in: utf8, file: displayPath), keyPath: "",
-                                              message: "the data file holds a NUL byte; a CSV file is text",
-                                              help: "is this the file you meant? export the table as CSV text")])
-        }
-        let table = try CSVTable.parse(utf8: utf8, file: displayPath, delimiter: data.delimiter.utf8.first ?? 0x2C)
-        // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
-        if table.recordCount == 0, !utf8.contains(0x0A), let cr = utf8.firstIndex(of: 0x0D), cr + 1 < utf8.count {
-            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
-                                              message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
-                                              help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
-        }
+        let table = DataTable(csv, file: displayPath,
+                              test: test.map { ($0.table, PathNormalizer.normalize(data.testPath ?? "")) })
 
         var problems: [Diagnostic] = []
         if table.header.count == 1, table.header[0] != data.target {
@@ -168,7 +168,7 @@ public enum DataLoader {
         var kinds: [FeatureKind] = []
         for (position, column) in featureColumns.enumerated() {
             let read = FeatureReader.read(table, column: column, position: position, stride: featureColumns.count, data: data,
-                                          file: displayPath, into: &features)
+                                          into: &features)
             switch read {
             case .success(let kind): kinds.append(kind)
             case .failure(let error): problems += error.diagnostics
@@ -180,7 +180,7 @@ public enum DataLoader {
             let label = table.field(row, targetIndex)
             // A regression's targets are checked as numbers below (regressionTargets).
             if label.isEmpty, task == .classification, problems.count < 20 {
-                problems.append(Diagnostic(location: SourceLocation(file: displayPath, line: table.line(row), column: table.column(row, targetIndex)),
+                problems.append(Diagnostic(location: table.location(row, targetIndex),
                                            keyPath: "", message: "empty label in target column '\(data.target)'"))
             }
             labelTexts.append(label)
@@ -191,6 +191,8 @@ public enum DataLoader {
             let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
             var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
             loaded.featureKinds = kinds
+            loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
+            loaded.testSHA256 = test?.sha256
             return loaded
         }
         if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, file: displayPath,
@@ -221,12 +223,46 @@ public enum DataLoader {
         var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, labels: labels, classes: classes,
                                  positiveClass: positiveClass, sha256: sha256)
         loaded.featureKinds = kinds
+        loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
+        loaded.testSHA256 = test?.sha256
         return loaded
+    }
+
+    /// Reads and parses one CSV file of the experiment (the data file or the test file), refusing
+    /// what is no UTF-8 CSV text with its file's location, or at `keyLocation` when it cannot be read.
+    static func readTable(_ path: String, data: DataPlan, keyPath: String, keyLocation: SourceLocation) throws -> (CSVTable, [UInt8]) {
+        let displayPath = PathNormalizer.normalize(path)
+        let what = keyPath == "data.file" ? "data file" : "test file"
+        let utf8: [UInt8]
+        switch DataFile.read(path) {
+        case .success(let bytes):
+            utf8 = bytes
+        case .failure(let problem):
+            throw DiagnosticError([Diagnostic(location: keyLocation, keyPath: keyPath,
+                                              message: "\(what) '\(displayPath)' \(problem.reason)", help: problem.help)])
+        }
+        guard String(validating: utf8, as: UTF8.self) != nil else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
+                                              message: "the \(what) is not UTF-8 text")])
+        }
+        if let nul = utf8.firstIndex(of: 0) {
+            throw DiagnosticError([Diagnostic(location: CSVTable.location(ofByte: nul, in: utf8, file: displayPath), keyPath: "",
+                                              message: "the \(what) holds a NUL byte; a CSV file is text",
+                                              help: "is this the file you meant? export the table as CSV text")])
+        }
+        let table = try CSVTable.parse(utf8: utf8, file: displayPath, delimiter: data.delimiter.utf8.first ?? 0x2C)
+        // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
+        if table.recordCount == 0, !utf8.contains(0x0A), let cr = utf8.firstIndex(of: 0x0D), cr + 1 < utf8.count {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
+                                              message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
+                                              help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
+        }
+        return (table, utf8)
     }
 
     /// The regression target: a finite number in every row (at most 20 bad cells are listed), and
     /// not the same number in all.
-    static func regressionTargets(_ table: CSVTable, column: Int, data: DataPlan, file: String,
+    static func regressionTargets(_ table: DataTable, column: Int, data: DataPlan, file: String,
                                   yamlLocation: (SourceLocation?) -> SourceLocation) throws -> [Double] {
         var targets: [Double] = []
         targets.reserveCapacity(table.recordCount)
@@ -240,7 +276,7 @@ public enum DataLoader {
             bad += 1
             guard problems.count < 20 else { continue }
             let text = table.field(row, column)
-            let location = SourceLocation(file: file, line: table.line(row), column: table.column(row, column))
+            let location = table.location(row, column)
             let name = Diagnostic.excerpt(data.target)
             let tooLarge = table.number(row, column).map { $0.isFinite } ?? false
             let message = text.isEmpty ? "empty target in target column '\(name)'"
@@ -272,7 +308,7 @@ public enum DataLoader {
     /// ``rowsPerClass`` rows each on average (scikit-learn's diabetes target has 214 in 442 rows).
     /// Labels of text, and integer codes of a real classification (10 digits, 100 species in 10,000
     /// rows), pass.
-    static func numericTarget(_ labels: [String], table: CSVTable, column: Int, data: DataPlan, file: String,
+    static func numericTarget(_ labels: [String], table: DataTable, column: Int, data: DataPlan, file: String,
                               yamlLocation: SourceLocation) -> Diagnostic? {
         var distinct = Set<String>()
         var fractional: Int?
@@ -284,7 +320,7 @@ public enum DataLoader {
         let help = "set task: regression (with loss: mse and a last layer - dense: {units: 1, activation: linear}), "
             + "or name a column of class labels as data.target"
         if let row = fractional {
-            return Diagnostic(location: SourceLocation(file: file, line: table.line(row), column: table.column(row, column)), keyPath: "",
+            return Diagnostic(location: table.location(row, column), keyPath: "",
                               message: "'\(Diagnostic.excerpt(labels[row]))' in target column '\(Diagnostic.excerpt(data.target))' is not a whole number: "
                                 + "the column holds measurements, not class labels", help: help)
         }
@@ -297,7 +333,7 @@ public enum DataLoader {
     /// The first label that Swift's String equality would merge with an earlier label written with
     /// other code points (`é` as U+00E9 and as `e` + U+0301): one class or two would depend on the
     /// rows' order and be invisible in every table, so the file is refused.
-    static func unicodeVariant(_ labels: [String], table: CSVTable, targetIndex: Int, file: String) -> Diagnostic? {
+    static func unicodeVariant(_ labels: [String], table: DataTable, targetIndex: Int, file: String) -> Diagnostic? {
         var firstRow: [String: Int] = [:]
         for (row, label) in labels.enumerated() {
             guard let first = firstRow[label] else {
@@ -310,9 +346,9 @@ public enum DataLoader {
                 let scalars = text.unicodeScalars.prefix(8).map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }
                 return scalars.joined(separator: " ") + (text.unicodeScalars.count > 8 ? " …" : "")
             }
-            return Diagnostic(location: SourceLocation(file: file, line: table.line(row), column: table.column(row, targetIndex)), keyPath: "",
+            return Diagnostic(location: table.location(row, targetIndex), keyPath: "",
                               message: "label '\(Diagnostic.excerpt(label))' (\(codePoints(label))) is the label '\(Diagnostic.excerpt(earlier))' "
-                                + "of line \(table.line(first)) (\(codePoints(earlier))) written with other Unicode code points",
+                                + "of \(table.lineText(first)) (\(codePoints(earlier))) written with other Unicode code points",
                               help: "write each class's label with the same characters (normalize the file to NFC)")
         }
         return nil

@@ -10,7 +10,7 @@ extension Predictions {
     /// in order while their rows fit in ``ResourceLimits/predictionRows``.
     public static func ofBestCell(_ experiment: PreparedExperiment, records: [RunRecord]) -> Predictions? {
         let plan = experiment.plan
-        guard let part = part(of: plan.data.split) else { return nil }
+        guard let part = part(of: plan.data) else { return nil }
         let results = ExperimentResults(plan: plan, classes: experiment.data.classes, records: records)
         guard let best = results.ranked.first else { return nil }
         let executor = RunExecutor(experiment: experiment)

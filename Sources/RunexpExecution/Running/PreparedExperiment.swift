@@ -52,7 +52,9 @@ public struct PreparedExperiment: Sendable {
         let splitter = DataSplitter(split: plan.data.split, seed: plan.seed)
         let classCount = max(data.classes.count, 1)
         let strata = data.strata
-        let (test, rest) = splitter.testSplit(labels: strata, classCount: classCount)
+        // A test file is every run's test part; otherwise split.test draws it from the data file.
+        let (test, rest) = data.testRows.map { (Array($0), Array(0..<$0.lowerBound)) }
+            ?? splitter.testSplit(labels: strata, classCount: classCount)
         // The first repetition's partitions stand for all: every repetition's have the same sizes.
         let partitions = splitter.partitions(rest: rest, test: test, labels: strata, classCount: classCount, repetition: 0)
         let problems = PlanDataChecks.check(plan, data: data, partitions: partitions, experimentFile: experimentFile)
@@ -144,7 +146,7 @@ enum PlanDataChecks {
                 problems.append(Diagnostic(location: plan.data.locations.validation ?? fallback, keyPath: "data.split.validation",
                                            message: "the validation fraction selects no rows of \(data.rows); raise it"))
             }
-            if plan.data.split.test != nil, partition.test.isEmpty {
+            if plan.data.hasTestPart, partition.test.isEmpty {
                 problems.append(Diagnostic(location: plan.data.locations.test ?? fallback, keyPath: "data.split.test",
                                            message: "the test fraction selects no rows of \(data.rows); raise it"))
             }

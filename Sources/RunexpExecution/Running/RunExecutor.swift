@@ -72,12 +72,15 @@ public struct RunExecutor: Sendable {
     }
 
     /// What `network` predicts for `samples`, which hold the data's rows `rows`: a number in the
-    /// target's units, or the argmax class with every class's probability.
+    /// target's units, or the argmax class with every class's probability. A row of the test file
+    /// is numbered in that file.
     private func predictions(of network: Network, on samples: Samples, rows: [Int], run: RunID, scale: TargetScale) -> [Predictions.Row] {
         let data = experiment.data
+        let first = data.testRows?.lowerBound ?? 0
+        func fileRow(_ row: Int) -> Int { data.testRows?.contains(row) == true ? row - first : row }
         if data.isRegression {
             return zip(rows, network.predictions(for: samples)).map { row, value in
-                Predictions.Row(run: run, row: row, actual: .number(data.targets[row]),
+                Predictions.Row(run: run, row: fileRow(row), actual: .number(data.targets[row]),
                                 predicted: .number(Double(value) * scale.scale + scale.offset))
             }
         }
@@ -88,7 +91,7 @@ public struct RunExecutor: Sendable {
             // The first largest, as accuracy counts it (NaN never wins).
             var best = scores.startIndex
             for index in scores.indices where scores[index] > scores[best] { best = index }
-            return Predictions.Row(run: run, row: row, actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
+            return Predictions.Row(run: run, row: fileRow(row), actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
                                    probabilities: scores.map(Double.init))
         }
     }

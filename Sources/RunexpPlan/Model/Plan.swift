@@ -182,6 +182,10 @@ public struct DataPlan: Sendable, Codable, Equatable {
     public var standardizeTarget: Bool?
     /// How rows are divided.
     public var split: SplitPlan
+    /// A labelled test file as written (relative to the experiment file), used instead of `split.test`.
+    public var testFile: String?
+    /// The test file's path to open (relative to the working directory, or absolute).
+    public var testPath: String?
     /// The field separator: `,` (default), `;` or a tab.
     public var delimiter: String = ","
     /// What fills an empty cell of a numeric feature column without its own policy.
@@ -192,8 +196,11 @@ public struct DataPlan: Sendable, Codable, Equatable {
     public var locations: DataLocations
 
     enum CodingKeys: String, CodingKey {
-        case file, target, positive, exclude, standardize, standardizeTarget, split, delimiter, missing, columns
+        case file, target, positive, exclude, standardize, standardizeTarget, split, delimiter, missing, columns, testFile
     }
+
+    /// True when runs have a test part: a `split.test` fraction or a `test_file`.
+    public var hasTestPart: Bool { split.test != nil || testFile != nil }
 
     /// The declaration of column `name`, if any.
     public func column(_ name: String) -> ColumnPlan? { columns.first { $0.name == name } }
@@ -224,6 +231,8 @@ public struct DataPlan: Sendable, Codable, Equatable {
         delimiter = try container.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
         missing = try container.decodeIfPresent(MissingPolicy.self, forKey: .missing) ?? .error
         columns = try container.decodeIfPresent([ColumnPlan].self, forKey: .columns) ?? []
+        testFile = try container.decodeIfPresent(String.self, forKey: .testFile)
+        testPath = testFile
         locations = DataLocations()
     }
 
@@ -240,13 +249,14 @@ public struct DataPlan: Sendable, Codable, Equatable {
         if delimiter != "," { try container.encode(delimiter, forKey: .delimiter) }
         if missing != .error { try container.encode(missing, forKey: .missing) }
         if !columns.isEmpty { try container.encode(columns, forKey: .columns) }
+        try container.encodeIfPresent(testFile, forKey: .testFile)
     }
 
     public static func == (lhs: DataPlan, rhs: DataPlan) -> Bool {
         (lhs.file, lhs.target, lhs.positive, lhs.exclude, lhs.standardize, lhs.split)
             == (rhs.file, rhs.target, rhs.positive, rhs.exclude, rhs.standardize, rhs.split)
             && lhs.standardizeTarget == rhs.standardizeTarget
-            && (lhs.delimiter, lhs.missing, lhs.columns) == (rhs.delimiter, rhs.missing, rhs.columns)
+            && (lhs.delimiter, lhs.missing, lhs.columns, lhs.testFile) == (rhs.delimiter, rhs.missing, rhs.columns, rhs.testFile)
     }
 }
 
@@ -258,6 +268,8 @@ public struct DataLocations: Sendable, Hashable {
     public var standardizeTarget: SourceLocation?
     /// `data.missing`.
     public var missing: SourceLocation?
+    /// `data.test_file`.
+    public var testFile: SourceLocation?
     /// Each key under `data.columns`, by column name.
     public var columns: [String: SourceLocation] = [:]
     public var exclude: [SourceLocation] = []

@@ -73,6 +73,8 @@ struct ExperimentReader {
     var reusesReads = true
     /// The file's `task:`, read first: the defaults and the rules of every other section follow it.
     var task = TaskKind.classification
+    /// `data.test_file` was given: runs have a test part without `split.test`.
+    var hasTestFile = false
     let file: String
     let directory: String
 
@@ -239,6 +241,16 @@ struct ExperimentReader {
         let standardize = section[.standardize].flatMap { reader.bool($0, "data.standardize") } ?? true
         let split = section[.split].map { readSplit($0, locations: &locations) }
             ?? SplitPlan(test: nil, validation: 0.2, folds: nil, stratify: task == .classification)
+        locations.testFile = section[.testFile]?.location
+        var testFile = section[.testFile].flatMap { reader.string($0, "data.test_file") }
+        if let node = section[.testFile], testFile?.isEmpty == true {
+            reader.error(node.location, "data.test_file", "the path is empty", help: "write the path of a CSV file, relative to this file")
+            testFile = nil
+        }
+        if let node = section[.testFile], split?.test != nil {
+            reader.error(node.location, "data.test_file", "test_file replaces split.test; the experiment has both",
+                         help: "remove data.split.test, or data.test_file")
+        }
         let delimiter = section[.delimiter].flatMap { readDelimiter($0) }
         locations.missing = section[.missing]?.location
         let missing = section[.missing].map { readMissing($0, "data.missing") } ?? .error
@@ -254,6 +266,12 @@ struct ExperimentReader {
         let path = file.hasPrefix("/") || directory.isEmpty ? file : "\(directory)/\(file)"
         var plan = DataPlan(file: file, path: path, target: target, positive: positive, exclude: exclude,
                             standardize: standardize, standardizeTarget: standardizeTarget, split: split, locations: locations)
+        if section[.testFile] != nil {
+            guard let testFile else { return nil }
+            plan.testFile = testFile
+            hasTestFile = true
+            plan.testPath = testFile.hasPrefix("/") || directory.isEmpty ? testFile : "\(directory)/\(testFile)"
+        }
         plan.delimiter = delimiter ?? ","
         plan.missing = missing
         plan.columns = columns
@@ -411,12 +429,12 @@ struct ExperimentReader {
     func defaultObjective(for split: SplitPlan) -> Objective? {
         let kind: MetricKind = task == .classification ? .accuracy : .rmse
         if split.hasValidation { return Objective(metric: MetricName(split: .val, kind: kind), goal: kind.naturalGoal) }
-        if split.test != nil { return Objective(metric: MetricName(split: .test, kind: kind), goal: kind.naturalGoal) }
+        if split.test != nil || hasTestFile { return Objective(metric: MetricName(split: .test, kind: kind), goal: kind.naturalGoal) }
         return nil
     }
 
     private func objectiveFits(_ objective: Objective, _ split: SplitPlan) -> Bool {
-        objective.metric.split == .val ? split.hasValidation : split.test != nil
+        objective.metric.split == .val ? split.hasValidation : split.test != nil || hasTestFile
     }
 
     mutating func readObjective(_ node: YAMLNode, split: SplitPlan?) -> Objective? {

@@ -13,7 +13,9 @@ public enum ExperimentKey: String, SectionKey {
 
 /// `data:`
 public enum DataKey: String, SectionKey {
-    case file, target, positive, exclude, standardize
+    case file
+    case testFile = "test_file"
+    case target, positive, exclude, standardize
     case standardizeTarget = "standardize_target"
     case split, delimiter, missing, columns
 }

@@ -229,7 +229,7 @@ public enum ResultFolderReader {
                                        name: "ResourceLimits.predictionRows rows")
         let table = try table(text, path: path, limit: limit)
         let index = try columns(table, Predictions.columns + Predictions.probabilityColumns(classes: classes), path: path)
-        guard let bestCell, let part = Predictions.part(of: plan.data.split) else {
+        guard let bestCell, let part = Predictions.part(of: plan.data) else {
             throw ResultFolderReadError(path, "the folder has no best cell or no part to predict, yet predictions")
         }
         let cellID = plan.cells[bestCell].id

@@ -278,7 +278,7 @@ public struct RunRecordCheck: Sendable {
         if let problem = partProblem("validation", record.validation, exists: split.hasValidation, diverged: record.diverged, run: run.index) {
             return problem
         }
-        return partProblem("test", record.test, exists: split.test != nil, diverged: record.diverged, run: run.index)
+        return partProblem("test", record.test, exists: plan.data.hasTestPart, diverged: record.diverged, run: run.index)
     }
 
     /// The first value outside its range, as "<name> is <value>, …", or nil.

@@ -42,9 +42,9 @@ public struct Predictions: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// The part a plan's predictions are made on: test when the split has one, else validation.
-    public static func part(of split: SplitPlan) -> MetricSplit? {
-        split.test != nil ? .test : (split.hasValidation ? .val : nil)
+    /// The part a plan's predictions are made on: test when the runs have one, else validation.
+    public static func part(of data: DataPlan) -> MetricSplit? {
+        data.hasTestPart ? .test : (data.split.hasValidation ? .val : nil)
     }
 
     /// The columns every predictions.csv has.

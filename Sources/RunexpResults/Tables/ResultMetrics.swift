@@ -7,7 +7,7 @@ public enum ResultMetrics {
         let split = plan.data.split
         var parts: [MetricSplit] = []
         if split.hasValidation { parts.append(.val) }
-        if split.test != nil { parts.append(.test) }
+        if plan.data.hasTestPart { parts.append(.test) }
         let kinds = MetricKind.of(plan.task(classCount: classCount))
         return parts.flatMap { part in kinds.map { MetricName(split: part, kind: $0) } }
     }
