@@ -95,6 +95,8 @@ public enum RunSession {
     public struct Events {
         /// The file is parsed and its data checked: training is about to start.
         public var prepared: (Plan) -> Void = { _ in }
+        /// Warnings about the data (a feature column that looks like a row id), one line each.
+        public var warned: ([String]) -> Void = { _ in }
         /// A resumed folder already holds `done` of the `planned` runs.
         public var resumed: (_ folder: String, _ done: Int, _ planned: Int) -> Void = { _, _, _ in }
         /// After each run.
@@ -125,6 +127,7 @@ public enum RunSession {
         let earlier = (opened?.journaled.values).map { $0.sorted { $0.run.index < $1.run.index } } ?? []
         if let opened, !earlier.isEmpty { events.resumed(opened.path, earlier.count, planned.count) }
         events.prepared(experiment.plan)
+        if !experiment.prepared.data.warnings.isEmpty { events.warned(experiment.prepared.data.warnings) }
 
         let writer = JournalWriter(folder: opened, experiment: experiment, git: git, started: started, out: request.out)
         _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: planned.filter { opened?.journaled[$0.index] == nil },

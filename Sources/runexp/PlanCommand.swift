@@ -41,6 +41,7 @@ struct PlanCommand: ParsableCommand {
         do {
             plan = try PlanParser.parse(contentsOf: file)
             prepared = try PreparedExperiment.prepare(plan, experimentFile: file)
+            for warning in prepared.data.warnings { Terminal.error(warning) }
         } catch let error as DiagnosticError {
             throw Terminal.report(error)
         }

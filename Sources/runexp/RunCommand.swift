@@ -95,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressPrinter(enabled: !quiet)
         var events = RunSession.Events()
         events.prepared = { progress.metric = $0.objective.metric.description }
+        events.warned = { for warning in $0 { Terminal.error(warning) } }
         // Said even with --quiet (which only silences progress): a cluster log should show it.
         events.resumed = { folder, done, planned in Terminal.error("Resuming \(folder): \(done) of \(planned) runs already done.") }
         events.progress = { progress.update($0) }

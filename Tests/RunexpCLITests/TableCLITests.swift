@@ -54,6 +54,14 @@ import RunexpTestSupport
         #expect(planJSON.contains("\"columns\" : [") && planJSON.contains("\"kind\" : \"categorical\""))
     }
 
+    @Test func anIdColumnLeftInIsWarnedAboutAndRuns() throws {
+        let directory = try workspace(experiment: Self.experiment.replacingOccurrences(of: "  exclude: [PassengerId]\n", with: ""))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try RunexpBinary.run(["exp.yaml", "--quiet", "--out", "out"], in: directory)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("train.csv:2:1: warning: feature column 'PassengerId' looks like a row id"), "\(output.stderr)")
+    }
+
     @Test func undeclaredWordsAndGapsAreOneMessagePerColumnAndNoFolder() throws {
         let bare = Self.experiment.components(separatedBy: "\n").filter { !$0.contains("columns:") && !$0.contains("Sex:") && !$0.contains("Pclass:")
             && !$0.contains("Embarked:") && !$0.contains("Age:") }.joined(separator: "\n")

@@ -193,6 +193,21 @@ import RunexpTestSupport
         #expect(missing == ["exp.yaml:12:14: error: data.test_file: test file 'nowhere.csv' no such file; the path is relative to the experiment file"])
     }
 
+    /// A feature column that looks like a row id is named in a warning, unless excluded or declared.
+    @Test func aRowIdColumnIsWarnedAbout() throws {
+        #expect(try Self.prepare(Self.experiment(Self.declared)).data.warnings.isEmpty)
+        let kept = try Self.prepare(Self.experiment(Self.declared).replacingOccurrences(of: "  exclude: [id]\n", with: ""))
+        #expect(kept.data.warnings.count == 1)
+        #expect(kept.data.warnings.first?.hasSuffix(":2:1: warning: feature column 'id' looks like a row id (its name ends in 'id'); "
+            + "a model that learns from it learns the rows' order: add it to data.exclude, or declare it under data.columns to keep it") == true)
+        let renamed = Self.csv.replacingOccurrences(of: "id,x,c,e,label", with: "n,x,c,e,label")
+        let counted = try Self.prepare(Self.experiment(Self.declared).replacingOccurrences(of: "  exclude: [id]\n", with: ""), csv: renamed)
+        #expect(counted.data.warnings.first?.contains("feature column 'n' looks like a row id (its values count the rows (0, 1, …))") == true)
+        let declared = try Self.prepare(Self.experiment(Self.declared + "\n    n: numeric").replacingOccurrences(of: "  exclude: [id]\n", with: ""),
+                                        csv: renamed)
+        #expect(declared.data.warnings.isEmpty)
+    }
+
     @Test func aBadDelimiterIsRefused() throws {
         let messages = try Self.refusal(Self.experiment(Self.declared + "\n  delimiter: \"|\""))
         #expect(messages == ["exp.yaml:12:14: error: data.delimiter: '|' is not a delimiter runexp reads; write \",\", \";\" or \"\\t\" (a tab)"])

@@ -18,6 +18,8 @@ public struct LabeledData: Sendable {
     public var testRows: Range<Int>?
     /// SHA-256 of the test file's bytes, lowercase hex.
     public var testSHA256: String?
+    /// Warnings about the data that do not stop a run, one line each (`file:line:col: warning: …`).
+    public var warnings: [String] = []
     /// Class index of each row, into ``classes``; empty for regression.
     public let labels: [Int32]
     /// Label texts, sorted (numerically when every label is an integer); empty for regression.
@@ -187,12 +189,14 @@ public enum DataLoader {
         }
         if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
         let sha256 = SHA256Digest.hex(of: utf8)
+        let warnings = idLikeColumns(table, featureColumns: featureColumns, data: data, features: features)
         if task == .regression {
             let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
             var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
             loaded.featureKinds = kinds
             loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
             loaded.testSHA256 = test?.sha256
+            loaded.warnings = warnings
             return loaded
         }
         if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, file: displayPath,
@@ -225,7 +229,41 @@ public enum DataLoader {
         loaded.featureKinds = kinds
         loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
         loaded.testSHA256 = test?.sha256
+        loaded.warnings = warnings
         return loaded
+    }
+
+    /// Feature columns that look like a row id, neither excluded nor declared: a name that ends in
+    /// `id` (`PassengerId`, `user_id`, `ID`), or whole numbers that go up by one from row to row.
+    /// A model that learns from a row id learns the file's order.
+    static func idLikeColumns(_ table: DataTable, featureColumns: [Int], data: DataPlan, features: [Float]) -> [String] {
+        var warnings: [String] = []
+        for (position, column) in featureColumns.enumerated() {
+            let name = table.header[column]
+            guard data.column(name) == nil else { continue }
+            let named = name.lowercased().hasSuffix("id")
+            var counting = table.recordCount >= 3
+            if counting, !named {
+                let stride = featureColumns.count
+                let first = features[position]
+                for row in 0..<table.recordCount where features[row * stride + position] != first + Float(row) {
+                    counting = false
+                    break
+                }
+                counting = counting && first.rounded() == first
+            }
+            guard named || counting else { continue }
+            let location = table.location(0, column)
+            let why = named ? "its name ends in 'id'" : "its values count the rows (\(Self.integerText(features[position])), "
+                + "\(Self.integerText(features[position] + 1)), …)"
+            warnings.append("\(location.file):\(location.line):\(location.column): warning: feature column '\(Diagnostic.excerpt(name))' looks like a row id (\(why)); "
+                + "a model that learns from it learns the rows' order: add it to data.exclude, or declare it under data.columns to keep it")
+        }
+        return warnings
+    }
+
+    private static func integerText(_ value: Float) -> String {
+        value.magnitude < 1e9 ? String(Int(value)) : String(value)
     }
 
     /// Reads and parses one CSV file of the experiment (the data file or the test file), refusing
