@@ -53,6 +53,11 @@ public enum ReportPage {
         }
         page.raw("</section>")
 
+        page.raw("<section id=\"data\">")
+        page.element("h2", "Data")
+        page.table(header: nil, rows: dataRows(plan), headerColumn: true, class: "keyvalue")
+        page.raw("</section>")
+
         page.raw("<section id=\"best\">")
         page.element("h2", "Best cells")
         page.element("p", "Ranked by the mean \(objective.metric) over each cell's converged runs (\(objective.goal.rawValue)). "
@@ -133,6 +138,34 @@ public enum ReportPage {
         if results.divergedCount > 0 { facts.append("\(results.divergedCount) diverged") }
         facts.append("seed \(plan.seed)")
         return facts
+    }
+
+    /// The data and how each run prepares it (every statistic from its own training rows).
+    static func dataRows(_ plan: Plan) -> [[String]] {
+        let data = plan.data
+        var rows: [[String]] = [["file", data.file]]
+        if let testFile = data.testFile { rows.append(["test file", testFile + " (every run's test part)"]) }
+        rows.append(["task", plan.task == .regression
+            ? "regression of \(data.target)" + (data.standardizeTarget == true ? " (standardized on each run's training rows)" : "")
+            : "classification of \(data.target)" + (data.positive.map { ", positive class \($0)" } ?? "")])
+        if !data.exclude.isEmpty { rows.append(["excluded", data.exclude.joined(separator: ", ")]) }
+        if data.delimiter != "," { rows.append(["delimiter", data.delimiter == "\t" ? "tab" : data.delimiter]) }
+        var split: [String] = []
+        if let test = data.split.test { split.append("test \(ScalarSyntax.format(test))") }
+        if let validation = data.split.validation { split.append("validation \(ScalarSyntax.format(validation))") }
+        if let folds = data.split.folds { split.append("\(folds) folds") }
+        split.append(data.split.stratify ? "stratified" : (data.split.shuffle ? "random" : "in file order"))
+        rows.append(["split", split.joined(separator: ", ")])
+        var preparation = [data.standardize ? "numeric inputs z-scored on each run's training rows" : "inputs as they are"]
+        if data.missing != .error { preparation.append("empty numbers filled with the training rows' \(data.missing)") }
+        rows.append(["preparation", preparation.joined(separator: "; ")])
+        for column in data.columns {
+            var text = column.kind == .categorical ? "categorical, one-hot over the training rows' categories" : "numeric"
+            if let missing = column.missing { text += ", empty cells: \(missing)" }
+            if column.indicator { text += ", with a was-empty input" }
+            rows.append([column.name, text])
+        }
+        return rows
     }
 
     private static func bestHeader(_ results: ExperimentResults) -> [String] {
