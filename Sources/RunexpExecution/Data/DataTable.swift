@@ -4,8 +4,13 @@ import RunexpResults
 /// The rows of the data file, then those of the test file when there is one (`data.test_file`):
 /// one table to read, each row located in its own file.
 struct DataTable {
-    private let tables: [(table: CSVTable, file: String)]
-    /// The data file's header (the test file's is the same: ``load``).
+    /// The data file's table and its name in messages.
+    private let first: CSVTable
+    private let firstFile: String
+    /// The test file's, if any.
+    private let second: CSVTable?
+    private let secondFile: String
+    /// The data file's header (the test file's is the same: ``DataLoader/load``).
     let header: [String]
     /// Rows of all files.
     let recordCount: Int
@@ -13,37 +18,40 @@ struct DataTable {
     let firstFileRows: Int
 
     init(_ table: CSVTable, file: String, test: (table: CSVTable, file: String)? = nil) {
-        tables = [(table, file)] + (test.map { [$0] } ?? [])
+        first = table
+        firstFile = file
+        second = test?.table
+        secondFile = test?.file ?? ""
         header = table.header
         firstFileRows = table.recordCount
-        recordCount = tables.reduce(0) { $0 + $1.table.recordCount }
+        recordCount = table.recordCount + (test?.table.recordCount ?? 0)
     }
 
-    @inline(__always)
-    private func locate(_ row: Int) -> (table: CSVTable, file: String, row: Int) {
-        row < firstFileRows || tables.count == 1 ? (tables[0].table, tables[0].file, row)
-            : (tables[1].table, tables[1].file, row - firstFileRows)
-    }
+    // Each accessor branches on the row instead of returning the table it is in: a CSVTable
+    // returned by value is a copy (its arrays retained and released), per cell of the file.
 
     func field(_ row: Int, _ column: Int) -> String {
-        let (table, _, row) = locate(row)
-        return table.field(row, column)
+        if row < firstFileRows { return first.field(row, column) }
+        return second?.field(row - firstFileRows, column) ?? ""
     }
 
     func number(_ row: Int, _ column: Int) -> Double? {
-        let (table, _, row) = locate(row)
-        return table.number(row, column)
+        if row < firstFileRows { return first.number(row, column) }
+        return second?.number(row - firstFileRows, column)
     }
 
     /// Where the cell stands: its file, line and column.
     func location(_ row: Int, _ column: Int) -> SourceLocation {
-        let (table, file, row) = locate(row)
-        return SourceLocation(file: file, line: table.line(row), column: table.column(row, column))
+        if row < firstFileRows || second == nil {
+            return SourceLocation(file: firstFile, line: first.line(row), column: first.column(row, column))
+        }
+        let inSecond = row - firstFileRows
+        return SourceLocation(file: secondFile, line: second?.line(inSecond) ?? 0, column: second?.column(inSecond, column) ?? 0)
     }
 
-    /// Its file and line, as a message names a row: `data.csv line 12`.
+    /// Its file and line, as a message names a row: `line 12`, or `test.csv line 12` with a test file.
     func lineText(_ row: Int) -> String {
-        let (table, file, row) = locate(row)
-        return tables.count == 1 ? "line \(table.line(row))" : "\(file) line \(table.line(row))"
+        let location = location(row, 0)
+        return second == nil ? "line \(location.line)" : "\(location.file) line \(location.line)"
     }
 }

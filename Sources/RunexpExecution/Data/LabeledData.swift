@@ -168,17 +168,12 @@ public enum DataLoader {
         if !problems.isEmpty { throw DiagnosticError(problems) }
         var features = [Float](repeating: 0, count: rows * featureColumns.count)
         var kinds: [FeatureKind] = []
-        for (position, column) in featureColumns.enumerated() {
-            let read = FeatureReader.read(table, column: column, position: position, stride: featureColumns.count, data: data,
-                                          into: &features)
-            switch read {
-            case .success(let kind): kinds.append(kind)
-            case .failure(let error): problems += error.diagnostics
-            }
-        }
+        var readers = featureColumns.enumerated().map { FeatureReader(table, column: $1, position: $0, data: data) }
+        let stride = featureColumns.count
         var labelTexts: [String] = []
         labelTexts.reserveCapacity(rows)
         for row in 0..<rows {
+            for index in readers.indices { readers[index].take(table, row: row, stride: stride, into: &features) }
             let label = table.field(row, targetIndex)
             // A regression's targets are checked as numbers below (regressionTargets).
             if label.isEmpty, task == .classification, problems.count < 20 {
@@ -186,6 +181,12 @@ public enum DataLoader {
                                            keyPath: "", message: "empty label in target column '\(data.target)'"))
             }
             labelTexts.append(label)
+        }
+        for reader in readers {
+            switch reader.finish(table, stride: stride, into: &features) {
+            case .success(let kind): kinds.append(kind)
+            case .failure(let error): problems += error.diagnostics
+            }
         }
         if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
         let sha256 = SHA256Digest.hex(of: utf8)
