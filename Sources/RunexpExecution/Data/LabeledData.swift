@@ -93,10 +93,10 @@ public enum DataLoader {
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
         }
-        let (csv, utf8) = try readTable(data.path, data: data, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file))
+        let (csv, sha256) = try readTable(data.path, data: data, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file))
         var test: (table: CSVTable, sha256: String)?
         if let testPath = data.testPath {
-            let (testTable, testBytes) = try readTable(testPath, data: data, keyPath: "data.test_file",
+            let (testTable, testSHA256) = try readTable(testPath, data: data, keyPath: "data.test_file",
                                                        keyLocation: yamlLocation(data.locations.testFile))
             if testTable.header != csv.header {
                 let missing = csv.header.filter { !testTable.header.contains($0) }
@@ -109,7 +109,7 @@ public enum DataLoader {
                                                   message: "the test file's header differs from the data file's: it \(difference)",
                                                   help: "give both files the same columns in the same order")])
             }
-            test = (testTable, SHA256Digest.hex(of: testBytes))
+            test = (testTable, testSHA256)
         }
         let table = DataTable(csv, file: displayPath,
                               test: test.map { ($0.table, PathNormalizer.normalize(data.testPath ?? "")) })
@@ -189,7 +189,6 @@ public enum DataLoader {
             }
         }
         if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
-        let sha256 = SHA256Digest.hex(of: utf8)
         let warnings = idLikeColumns(table, featureColumns: featureColumns, data: data, features: features)
         if task == .regression {
             let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
@@ -269,10 +268,10 @@ public enum DataLoader {
 
     /// Reads and parses one CSV file of the experiment (the data file or the test file), refusing
     /// what is no UTF-8 CSV text with its file's location, or at `keyLocation` when it cannot be read.
-    static func readTable(_ path: String, data: DataPlan, keyPath: String, keyLocation: SourceLocation) throws -> (CSVTable, [UInt8]) {
+    static func readTable(_ path: String, data: DataPlan, keyPath: String, keyLocation: SourceLocation) throws -> (CSVTable, sha256: String) {
         let displayPath = PathNormalizer.normalize(path)
         let what = keyPath == "data.file" ? "data file" : "test file"
-        let utf8: [UInt8]
+        var utf8: [UInt8]
         switch DataFile.read(path) {
         case .success(let bytes):
             utf8 = bytes
@@ -289,14 +288,17 @@ public enum DataLoader {
                                               message: "the \(what) holds a NUL byte; a CSV file is text",
                                               help: "is this the file you meant? export the table as CSV text")])
         }
-        let table = try CSVTable.parse(utf8: utf8, file: displayPath, delimiter: data.delimiter.utf8.first ?? 0x2C)
+        let sha256 = SHA256Digest.hex(of: utf8)
         // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
-        if table.recordCount == 0, !utf8.contains(0x0A), let cr = utf8.firstIndex(of: 0x0D), cr + 1 < utf8.count {
+        let bareCR = !utf8.contains(0x0A) && utf8.firstIndex(of: 0x0D).map { $0 + 1 < utf8.count } == true
+        // The bytes move into the table, which parses them in place: held once, not twice.
+        let table = try CSVTable.parse(utf8: consume utf8, file: displayPath, delimiter: data.delimiter.utf8.first ?? 0x2C)
+        if table.recordCount == 0, bareCR {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 1, column: 1), keyPath: "",
                                               message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
                                               help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
         }
-        return (table, utf8)
+        return (table, sha256)
     }
 
     /// The regression target: a finite number in every row (at most 20 bad cells are listed), and

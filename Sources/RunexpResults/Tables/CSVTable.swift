@@ -236,7 +236,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
-    public static func parse(utf8 bytes: [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
+    public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.count < Int(UInt32.max) else {
