@@ -86,35 +86,60 @@ public struct LabeledData: Sendable {
 
 /// Reads the CSV file a plan names and checks it against the plan.
 public enum DataLoader {
-    /// Loads `plan.data.path`. Problems with the file point at the CSV's line and column; problems
-    /// with the plan's keys (a missing target column, an unknown `positive`) at the YAML.
+    /// Loads `plan.data.path` (and `plan.data.testPath`). Problems with a file point at the CSV's
+    /// line and column; problems with the plan's keys (a missing target column, an unknown
+    /// `positive`) at the YAML.
     public static func load(_ data: DataPlan, task: TaskKind, experimentFile: String) throws -> LabeledData {
-        let displayPath = PathNormalizer.normalize(data.path)
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
         }
-        let (csv, sha256) = try readTable(data.path, data: data, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file))
-        var test: (table: CSVTable, sha256: String)?
-        if let testPath = data.testPath {
-            let (testTable, testSHA256) = try readTable(testPath, data: data, keyPath: "data.test_file",
-                                                       keyLocation: yamlLocation(data.locations.testFile))
-            if testTable.header != csv.header {
-                let missing = csv.header.filter { !testTable.header.contains($0) }
-                let extra = testTable.header.filter { !csv.header.contains($0) }
-                let difference = missing.isEmpty && extra.isEmpty ? "has the same columns in another order"
-                    : [missing.isEmpty ? nil : "lacks " + missing.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", "),
-                       extra.isEmpty ? nil : "adds " + extra.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")]
-                        .compactMap { $0 }.joined(separator: " and ")
-                throw DiagnosticError([Diagnostic(location: SourceLocation(file: PathNormalizer.normalize(testPath), line: 1, column: 1), keyPath: "",
-                                                  message: "the test file's header differs from the data file's: it \(difference)",
-                                                  help: "give both files the same columns in the same order")])
-            }
-            test = (testTable, testSHA256)
+        let (table, sha256, testSHA256) = try readTables(data, yamlLocation: yamlLocation)
+        let (targetIndex, featureColumns) = try columns(of: table, data: data, yamlLocation: yamlLocation)
+        let (features, kinds, labelTexts) = try readFeatures(table, columns: featureColumns, targetIndex: targetIndex, data: data, task: task)
+        let featureNames = featureColumns.map { table.header[$0] }
+        var loaded: LabeledData
+        if task == .regression {
+            let targets = try regressionTargets(table, column: targetIndex, data: data, yamlLocation: yamlLocation)
+            loaded = LabeledData(features: features, rows: table.recordCount, featureNames: featureNames, targets: targets, sha256: sha256)
+        } else {
+            let (labels, classes, positiveClass) = try classes(labelTexts, table: table, targetIndex: targetIndex, data: data,
+                                                               yamlLocation: yamlLocation)
+            loaded = LabeledData(features: features, rows: table.recordCount, featureNames: featureNames, labels: labels, classes: classes,
+                                 positiveClass: positiveClass, sha256: sha256)
         }
-        let table = DataTable(csv, file: displayPath,
-                              test: test.map { ($0.table, PathNormalizer.normalize(data.testPath ?? "")) })
+        loaded.featureKinds = kinds
+        loaded.testRows = testSHA256 == nil ? nil : table.firstFileRows..<table.recordCount
+        loaded.testSHA256 = testSHA256
+        loaded.warnings = idLikeColumns(table, featureColumns: featureColumns, data: data, features: features)
+        return loaded
+    }
 
-        var problems: [Diagnostic] = []
+    /// The data file, and the test file after it when the plan names one (with the same header).
+    static func readTables(_ data: DataPlan, yamlLocation: (SourceLocation?) -> SourceLocation) throws
+        -> (DataTable, sha256: String, testSHA256: String?) {
+        let (csv, sha256) = try readTable(data.path, data: data, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file))
+        let displayPath = PathNormalizer.normalize(data.path)
+        guard let testPath = data.testPath else { return (DataTable(csv, file: displayPath), sha256, nil) }
+        let (testTable, testSHA256) = try readTable(testPath, data: data, keyPath: "data.test_file", keyLocation: yamlLocation(data.locations.testFile))
+        if testTable.header != csv.header {
+            let missing = csv.header.filter { !testTable.header.contains($0) }
+            let extra = testTable.header.filter { !csv.header.contains($0) }
+            let difference = missing.isEmpty && extra.isEmpty ? "has the same columns in another order"
+                : [missing.isEmpty ? nil : "lacks " + missing.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", "),
+                   extra.isEmpty ? nil : "adds " + extra.prefix(5).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")]
+                    .compactMap { $0 }.joined(separator: " and ")
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: PathNormalizer.normalize(testPath), line: 1, column: 1), keyPath: "",
+                                              message: "the test file's header differs from the data file's: it \(difference)",
+                                              help: "give both files the same columns in the same order")])
+        }
+        return (DataTable(csv, file: displayPath, test: (testTable, PathNormalizer.normalize(testPath))), sha256, testSHA256)
+    }
+
+    /// The target's column and the feature columns (neither the target nor excluded), with the
+    /// plan's column names (`target`, `exclude`, `columns`) checked against the header.
+    static func columns(of table: DataTable, data: DataPlan, yamlLocation: (SourceLocation?) -> SourceLocation) throws
+        -> (target: Int, features: [Int]) {
+        let displayPath = PathNormalizer.normalize(data.path)
         if table.header.count == 1, table.header[0] != data.target {
             let others = [(",", "a comma"), (";", "a semicolon"), ("\t", "a tab")].filter { $0.0 != data.delimiter && table.header[0].contains($0.0) }
             if let (separator, name) = others.first {
@@ -128,6 +153,7 @@ public enum DataLoader {
                                               message: "no column '\(data.target)' in \(displayPath)",
                                               help: Suggestions.help(for: data.target, valid: table.header, noun: "columns"))])
         }
+        var problems: [Diagnostic] = []
         var excluded = Set<Int>()
         for (index, name) in data.exclude.enumerated() {
             let location = index < data.locations.exclude.count ? data.locations.exclude[index] : nil
@@ -144,7 +170,6 @@ public enum DataLoader {
             }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
-
         let featureColumns = table.header.indices.filter { $0 != targetIndex && !excluded.contains($0) }
         guard !featureColumns.isEmpty else {
             throw DiagnosticError([Diagnostic(location: yamlLocation(data.locations.target), keyPath: "data",
@@ -154,8 +179,6 @@ public enum DataLoader {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: displayPath, line: 2, column: 1), keyPath: "",
                                               message: "the data file has a header but no data rows")])
         }
-
-        let rows = table.recordCount
         let featureNames = featureColumns.map { table.header[$0] }
         for column in data.columns where !featureNames.contains(column.name) {
             let known = table.header.contains(column.name)
@@ -166,22 +189,29 @@ public enum DataLoader {
                                                    : Suggestions.help(for: column.name, valid: featureNames, noun: "feature columns")))
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
-        var features = [Float](repeating: 0, count: rows * featureColumns.count)
-        var kinds: [FeatureKind] = []
-        var readers = featureColumns.enumerated().map { FeatureReader(table, column: $1, position: $0, data: data) }
-        let stride = featureColumns.count
+        return (targetIndex, featureColumns)
+    }
+
+    /// The features (row-major, one reader per column taking its cells row by row) and the target's texts.
+    static func readFeatures(_ table: DataTable, columns: [Int], targetIndex: Int, data: DataPlan, task: TaskKind) throws
+        -> (features: [Float], kinds: [FeatureKind], labels: [String]) {
+        let rows = table.recordCount, stride = columns.count
+        var problems: [Diagnostic] = []
+        var features = [Float](repeating: 0, count: rows * stride)
+        var readers = columns.enumerated().map { FeatureReader(table, column: $1, position: $0, data: data) }
         var labelTexts: [String] = []
         labelTexts.reserveCapacity(rows)
         for row in 0..<rows {
             for index in readers.indices { readers[index].take(table, row: row, stride: stride, into: &features) }
             let label = table.field(row, targetIndex)
-            // A regression's targets are checked as numbers below (regressionTargets).
+            // A regression's targets are checked as numbers (regressionTargets).
             if label.isEmpty, task == .classification, problems.count < 20 {
                 problems.append(Diagnostic(location: table.location(row, targetIndex),
                                            keyPath: "", message: "empty label in target column '\(data.target)'"))
             }
             labelTexts.append(label)
         }
+        var kinds: [FeatureKind] = []
         for reader in readers {
             switch reader.finish(table, stride: stride, into: &features) {
             case .success(let kind): kinds.append(kind)
@@ -189,22 +219,16 @@ public enum DataLoader {
             }
         }
         if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
-        let warnings = idLikeColumns(table, featureColumns: featureColumns, data: data, features: features)
-        if task == .regression {
-            let targets = try regressionTargets(table, column: targetIndex, data: data, file: displayPath, yamlLocation: yamlLocation)
-            var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, targets: targets, sha256: sha256)
-            loaded.featureKinds = kinds
-            loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
-            loaded.testSHA256 = test?.sha256
-            loaded.warnings = warnings
-            return loaded
-        }
-        if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, file: displayPath,
-                                       yamlLocation: yamlLocation(data.locations.target)) {
+        return (features, kinds, labelTexts)
+    }
+
+    /// A classification's class of each row, the classes in order and the positive class.
+    static func classes(_ labelTexts: [String], table: DataTable, targetIndex: Int, data: DataPlan,
+                        yamlLocation: (SourceLocation?) -> SourceLocation) throws -> (labels: [Int32], classes: [String], positive: Int?) {
+        if let problem = numericTarget(labelTexts, table: table, column: targetIndex, data: data, yamlLocation: yamlLocation(data.locations.target)) {
             throw DiagnosticError([problem])
         }
-
-        if let problem = unicodeVariant(labelTexts, table: table, targetIndex: targetIndex, file: displayPath) {
+        if let problem = unicodeVariant(labelTexts, table: table, targetIndex: targetIndex) {
             throw DiagnosticError([problem])
         }
         let classes = sortedClasses(Set(labelTexts))
@@ -213,8 +237,7 @@ public enum DataLoader {
                                               message: "column '\(data.target)' has only one class ('\(Diagnostic.excerpt(classes.first ?? ""))'); classification needs at least two")])
         }
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
-        let labels = labelTexts.map { classIndex[$0]! }
-
+        let labels = labelTexts.map { classIndex[$0] ?? 0 }
         var positiveClass: Int? = classes.count == 2 ? 1 : nil
         if let positive = data.positive {
             guard let index = classes.firstIndex(of: positive) else {
@@ -224,13 +247,7 @@ public enum DataLoader {
             }
             positiveClass = index
         }
-        var loaded = LabeledData(features: features, rows: rows, featureNames: featureNames, labels: labels, classes: classes,
-                                 positiveClass: positiveClass, sha256: sha256)
-        loaded.featureKinds = kinds
-        loaded.testRows = test == nil ? nil : table.firstFileRows..<table.recordCount
-        loaded.testSHA256 = test?.sha256
-        loaded.warnings = warnings
-        return loaded
+        return (labels, classes, positiveClass)
     }
 
     /// Feature columns that look like a row id, neither excluded nor declared: a name that ends in
@@ -303,7 +320,7 @@ public enum DataLoader {
 
     /// The regression target: a finite number in every row (at most 20 bad cells are listed), and
     /// not the same number in all.
-    static func regressionTargets(_ table: DataTable, column: Int, data: DataPlan, file: String,
+    static func regressionTargets(_ table: DataTable, column: Int, data: DataPlan,
                                   yamlLocation: (SourceLocation?) -> SourceLocation) throws -> [Double] {
         var targets: [Double] = []
         targets.reserveCapacity(table.recordCount)
@@ -349,7 +366,7 @@ public enum DataLoader {
     /// ``rowsPerClass`` rows each on average (scikit-learn's diabetes target has 214 in 442 rows).
     /// Labels of text, and integer codes of a real classification (10 digits, 100 species in 10,000
     /// rows), pass.
-    static func numericTarget(_ labels: [String], table: DataTable, column: Int, data: DataPlan, file: String,
+    static func numericTarget(_ labels: [String], table: DataTable, column: Int, data: DataPlan,
                               yamlLocation: SourceLocation) -> Diagnostic? {
         var distinct = Set<String>()
         var fractional: Int?
@@ -374,7 +391,7 @@ public enum DataLoader {
     /// The first label that Swift's String equality would merge with an earlier label written with
     /// other code points (`é` as U+00E9 and as `e` + U+0301): one class or two would depend on the
     /// rows' order and be invisible in every table, so the file is refused.
-    static func unicodeVariant(_ labels: [String], table: DataTable, targetIndex: Int, file: String) -> Diagnostic? {
+    static func unicodeVariant(_ labels: [String], table: DataTable, targetIndex: Int) -> Diagnostic? {
         var firstRow: [String: Int] = [:]
         for (row, label) in labels.enumerated() {
             guard let first = firstRow[label] else {
