@@ -47,7 +47,7 @@ public enum ResourceLimits {
     /// Bytes of one data file, checked before it is read.
     public static let dataBytes = 256 << 20
     /// Cells (rows × columns, header included) of one data file, counted while it is scanned.
-    public static let dataCells = 20_000_000
+    public static let dataCells = 25_000_000
     /// Bytes of the runs training at once: fewer workers than `--jobs` run when each needs more.
     public static let concurrentRunBytes = 8 << 30
     /// Bytes of a plan.json read back from a result or shard folder.
