@@ -2,9 +2,9 @@
 """The runexp benchmark driver (stdlib only); bench/run.sh builds runexp and calls it.
 
 In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
-series, a large layer next to NumPy/OpenBLAS, the full reference experiment and the diabetes
-regression (accuracy vs LinearRegression, speed vs MLPRegressor), and prints the tables (`--only
-large` etc. runs a subset). Every wall time is measured by
+series, a large layer next to NumPy/OpenBLAS, the full reference experiment, the diabetes
+regression (accuracy vs LinearRegression, speed vs MLPRegressor) and big tables (loading vs
+pandas.read_csv, peak RSS), and prints the tables (`--only large` etc. runs a subset). Every wall time is measured by
 this script around the whole process (start-up, import and result writing included); peak memory
 is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
 this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
@@ -40,16 +40,17 @@ class Measurement:
         self.wall, self.peak_kb, self.cpu = wall, peak_kb, cpu
 
 
-def timed(command, cwd=ROOT, env=None, keep_output=False):
+def timed(command, cwd=ROOT, env=None, keep_output=False, check=True):
     """Runs `command` under /usr/bin/time -v; returns its wall time (s) and peak RSS (KiB), and its
-    standard output as `.output` when `keep_output`."""
+    standard output as `.output` when `keep_output`. A failing command ends the benchmark, unless
+    `check` is false: then `.returncode` and `.stderr` tell."""
     with tempfile.NamedTemporaryFile("r", suffix=".time", dir=WORK) as report:
         start = time.perf_counter()
         done = subprocess.run(["/usr/bin/time", "-v", "-o", report.name] + command, cwd=cwd, env=env,
                               stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - start
-        if done.returncode != 0:
+        if done.returncode != 0 and check:
             sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
         peak, cpu = 0, 0.0
         for line in report.read().splitlines():
@@ -59,6 +60,7 @@ def timed(command, cwd=ROOT, env=None, keep_output=False):
                 cpu += float(line.rsplit(":", 1)[1])
     m = Measurement(wall, peak, cpu)
     m.output = done.stdout or ""
+    m.returncode, m.stderr = done.returncode, done.stderr
     return m
 
 
@@ -771,6 +773,292 @@ def diabetes(binary, args):
     return result
 
 
+# ---------------------------------------------------------------- big tables
+
+# (rows, numeric features): the issue's two machine-generated tables, each plus a `label` column.
+TABLES_FILES = ((2_000_000, 10), (200_000, 50))
+TABLES_DEBUG_TARGET = (200_000, 50)  # the file the debug/release load target is judged on
+TABLES_PANDAS = os.path.join(ROOT, "bench", "tables", "pandas_load.py")
+TABLES_RSS_FACTOR, TABLES_RSS_EXTRA_MB = 1.5, 60
+TABLES_ROUND_BUDGET = 60  # seconds: a first round slower than this leaves that file at one run per tool
+TABLES_CHUNK = 10_000  # rows per write
+
+TABLES_TEMPLATE = """name: {name}
+seed: 7
+data:
+  file: {data}
+  target: label
+  split:
+    test: 0.2
+    validation: 0.2
+model:
+  - dense: {{units: 4, activation: relu}}
+  - dense: {{units: classes, activation: softmax}}
+training:
+  epochs: 1
+  batch_size: 1024
+  optimizer: adam
+search:
+  repetitions: 1
+  objective: {{metric: val_accuracy, goal: maximize}}
+"""
+
+
+def tables_name(rows, cols):
+    """2M x 10, 200k x 50."""
+    short = f"{rows // 10**6}M" if rows % 10**6 == 0 else f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
+    return f"{short} x {cols}"
+
+
+def count_lines(path):
+    lines = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 24)
+            if not chunk:
+                return lines
+            lines += chunk.count(b"\n")
+
+
+def tables_data(rows, cols):
+    """`rows` x `cols` Gaussian features f0..f{cols-1} (random.Random(rows).gauss(0, 1), 6 decimals)
+    plus `label` = row % 2, written under WORK/tables once: the same file on every machine. A file
+    is reused when its side file (.json: rows, cols, seed, bytes) matches, its size is the recorded
+    one and it has rows + 1 lines. Returns (path, seconds spent generating; None when reused)."""
+    path = os.path.join(WORK, "tables", f"tables-{rows}x{cols}-v1.csv")
+    expected = {"rows": rows, "cols": cols, "seed": rows, "format": "%.6f, label row % 2"}
+    try:
+        with open(path + ".json") as f:
+            recorded = json.load(f)
+        if ({k: recorded.get(k) for k in expected} == expected and os.path.getsize(path) == recorded.get("bytes")
+                and count_lines(path) == rows + 1):
+            return path, None
+    except (OSError, ValueError):
+        pass
+    start = time.perf_counter()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    gauss = random.Random(rows).gauss
+    features = "%.6f," * cols
+    with open(path + ".tmp", "w") as f:
+        f.write(",".join([f"f{j}" for j in range(cols)] + ["label"]) + "\n")
+        for first in range(0, rows, TABLES_CHUNK):
+            f.write("".join([features % tuple([gauss(0.0, 1.0) for _ in range(cols)]) + ("1\n" if row % 2 else "0\n")
+                             for row in range(first, min(first + TABLES_CHUNK, rows))]))
+    os.replace(path + ".tmp", path)
+    with open(path + ".json", "w") as f:
+        json.dump(dict(expected, bytes=os.path.getsize(path)), f)
+    return path, time.perf_counter() - start
+
+
+def tables_experiment(data, rows, cols):
+    name = f"tables-{rows}x{cols}"
+    path = os.path.join(WORK, "tables", f"{name}.yaml")
+    with open(path, "w") as f:
+        f.write(TABLES_TEMPLATE.format(name=name, data=json.dumps(data)))
+    return path
+
+
+def run_pandas_load(data):
+    """One bench/tables/pandas_load.py run in the peers' Python: (measurement, its JSON line)."""
+    m = timed([PEERS_PYTHON, TABLES_PANDAS, data], keep_output=True)
+    return m, json.loads(m.output.strip().splitlines()[-1])
+
+
+def tables_debug_binary(args):
+    """The debug runexp to compare loads with: --runexp-debug, else ROOT/.build/debug/runexp when it
+    exists (None: no debug rows)."""
+    if args.runexp_debug:
+        path = os.path.abspath(args.runexp_debug)
+        if not os.access(path, os.X_OK):
+            sys.exit(f"bench: --runexp-debug {args.runexp_debug}: no executable there")
+        return path
+    path = os.path.join(ROOT, ".build", "debug", "runexp")
+    return path if os.access(path, os.X_OK) else None
+
+
+def built(path):
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(path)))
+
+
+def runexp_failure(m):
+    """The first `error:` line of a failed runexp (or its last line): (in full, shortened to its first
+    clause for the Targets lines)."""
+    lines = [l.strip() for l in (m.stderr or "").splitlines() if l.strip()]
+    line = next((l for l in lines if "error:" in l), lines[-1] if lines else "")
+    line = line.split("error:", 1)[1].strip() if "error:" in line else line
+    short = line.split(";", 1)[0]
+    short = short if len(short) <= 90 else short[:87] + "..."
+    return f"exit {m.returncode}: {line}", f"exit {m.returncode}: {short}"
+
+
+def tables_run(binary, experiment):
+    """One `runexp run EXPERIMENT --out TMP --quiet --jobs 2` that may fail: (measurement, its runs.csv
+    rows, or None when it failed)."""
+    out = tempfile.mkdtemp(prefix="results-", dir=WORK)
+    try:
+        m = timed([binary, "run", experiment, "--out", out, "--quiet", "--jobs", "2"], check=False)
+        if m.returncode != 0:
+            return m, None
+        names = [n for n in os.listdir(out) if not n.startswith(".")]
+        with open(os.path.join(out, names[0], "latest", "runs.csv"), newline="") as f:
+            return m, list(csv.DictReader(f))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def tables(binary, args):
+    """Big tables: loading (`runexp plan --no-estimate`: parse + checks + split) against
+    pandas.read_csv of the same file, debug against release, and runexp's peak RSS while training
+    one small cell, for each of TABLES_FILES. A runexp that fails on a file (e.g. a size limit) is
+    reported, not fatal. Returns {(rows, cols): {"vs_read_csv", "vs_process", "debug_ratio",
+    "peak_kb", "budget_kb", "failed"}} (None where not measured)."""
+    repeat = max(1, args.repeat // 3)
+    debug = tables_debug_binary(args)
+    pandas_ok = args.peers and peer_available("pandas")
+    where = lambda path: os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+    print(f"== Big tables: {', '.join(f'{tables_name(r, c)} ({r:,} rows x {c} features + label)' for r, c in TABLES_FILES)},"
+          f" seeded Gaussian CSVs in {WORK}/tables")
+    print(f"   load = runexp plan FILE.yaml --no-estimate (CSV parse + checks + split + printing the plan), the whole"
+          f" process; median of {repeat} rounds per file,")
+    print("   each round " + " then ".join(["release"] + (["debug"] if debug else []) + (["pandas"] if pandas_ok else [])) +
+          " (so that foreign load hits them alike); the file is in the page cache for all of them")
+    print(f"   release: {where(binary)} (built {built(binary)}); " +
+          (f"debug: {where(debug)} (built {built(debug)})" if debug else
+           "debug: none (no .build/debug/runexp; --runexp-debug PATH)"))
+    began = time.perf_counter()
+    results, rows_out, rss_rows, notes, rss_notes = {}, [], [], [], []
+    for rows, cols in TABLES_FILES:
+        name = tables_name(rows, cols)
+        data, made = tables_data(rows, cols)
+        experiment = tables_experiment(data, rows, cols)
+        notes.append(f"   {name}: {os.path.basename(data)}, {os.path.getsize(data) / 2**20:.1f} MB, " +
+                     (f"generated in {made:.1f} s" if made is not None else "reused (size and row count checked)"))
+        result = {"vs_read_csv": None, "vs_process": None, "debug_ratio": None, "peak_kb": None, "budget_kb": None,
+                  "failed": {}}
+        plans, debugs, loads = [], [], []
+        tools = [("release", binary, plans)] + ([("debug", debug, debugs)] if debug else [])
+        rounds, i = repeat, 0
+        while i < rounds:
+            start = time.perf_counter()
+            for label, program, measured in tools:
+                if label in result["failed"]:
+                    continue  # a failure repeats identically: once is enough
+                m = timed([program, "plan", experiment, "--no-estimate"], check=False)
+                if m.returncode != 0:
+                    result["failed"][label] = runexp_failure(m)
+                else:
+                    measured.append(m)
+            if pandas_ok:
+                loads.append(run_pandas_load(data))
+            spent = time.perf_counter() - start
+            if i == 0 and rounds > 1 and spent > TABLES_ROUND_BUDGET:
+                rounds = 1
+                notes.append(f"   {name}: ONE round only (not {repeat}): the first took {spent:.0f} s > {TABLES_ROUND_BUDGET} s")
+            i += 1
+        spread = lambda walls: [f"{median(walls):.3f}", f"{min(walls):.3f}", f"{max(walls):.3f}"]
+        wall = median([m.wall for m in plans]) if plans else None
+        vs = lambda other: f"{wall / other:.2f}x" if wall is not None else "-"
+        for label, _, measured in tools:
+            if label in result["failed"]:
+                rows_out.append([f"{name}: runexp plan, {label}", "FAILED", "-", "-", "-", "-", "-"])
+                notes.append(f"   {name}: runexp plan ({label}) FAILED, {result['failed'][label][0]}")
+            else:
+                rows_out.append([f"{name}: runexp plan, {label}", len(measured), *spread([m.wall for m in measured]),
+                                 mb(max(m.peak_kb for m in measured)), vs(median([m.wall for m in measured]))])
+        if debugs and wall is not None:
+            result["debug_ratio"] = median([m.wall for m in debugs]) / wall
+            notes.append(f"   {name}: debug/release load = {result['debug_ratio']:.2f}x"
+                         + (" (target <= 2x)" if (rows, cols) == TABLES_DEBUG_TARGET else " (no target on this file)"))
+        if loads:
+            info = loads[0][1]
+            if (info["rows"], info["cols"]) != (rows, cols + 1):
+                sys.exit(f"bench: pandas read {info['rows']} x {info['cols']} from {data}, expected {rows} x {cols + 1}")
+            pwall = median([m.wall for m, _ in loads])
+            pread = median([j["seconds"] for _, j in loads])
+            if wall is not None:
+                result["vs_process"], result["vs_read_csv"] = wall / pwall, wall / pread
+            rows_out.append([f"{name}: pandas {info['pandas']}, whole process", len(loads), *spread([m.wall for m, _ in loads]),
+                             mb(max(m.peak_kb for m, _ in loads)), vs(pwall)])
+            rows_out.append([f"{name}: pandas.read_csv alone (own clock)", len(loads), *spread([j["seconds"] for _, j in loads]),
+                             "-", vs(pread)])
+            notes.append(f"   {name}: pandas import {median([j['import_seconds'] for _, j in loads]):.3f} s (median)")
+
+        # -- peak RSS while training the one cell
+        matrix_kb = rows * cols * 4 / 1024
+        budget_kb = TABLES_RSS_FACTOR * matrix_kb + TABLES_RSS_EXTRA_MB * 1024
+        result["budget_kb"] = budget_kb
+        m, runs = tables_run(binary, experiment)
+        if runs is None:
+            result["failed"]["run"] = runexp_failure(m)
+            rss_rows.append([name, mb(matrix_kb), mb(budget_kb), "FAILED", "-", "-", f"{m.wall:.3f}", "-", "NOT met"])
+            rss_notes.append(f"   {name}: runexp run FAILED, {result['failed']['run'][0]}")
+        else:
+            result["peak_kb"] = m.peak_kb
+            rss_rows.append([name, mb(matrix_kb), mb(budget_kb), mb(m.peak_kb), f"{m.peak_kb / matrix_kb:.2f}",
+                             f"{m.peak_kb / budget_kb:.2f}", f"{m.wall:.3f}",
+                             f"{number(runs[0]['val_accuracy']):.4f}" if runs else "-",
+                             "met" if m.peak_kb <= budget_kb else "NOT met"])
+        results[(rows, cols)] = result
+    table(["file: load", "runs", "median s", "min", "max", "peak MB", "runexp/this"], rows_out)
+    for note in notes:
+        print(note)
+    if not pandas_ok:
+        print("   (no pandas rows: " + ("--no-peers" if not args.peers else
+              "the peers' venv has no pandas; create it with bash ../shared/peers/setup_venv.sh") + ")")
+    print("   runexp/this = runexp release's median load wall / this row's median (<= 1.00x: runexp at least as fast);")
+    print("   pandas.read_csv alone = read_csv(path), default options (C parser, float64 columns), timed inside its")
+    print("   process by bench/tables/pandas_load.py: no interpreter start-up, no import; runexp's wall has its")
+    print("   start-up, the YAML, the checks, the split and the printed plan in it")
+    print("-- peak RSS while training: runexp run --jobs 2 --quiet, 1 cell x 1 repetition (dense 4 relu, dense classes"
+          " softmax; 1 epoch, batch 1024, adam; split test 0.2, validation 0.2)")
+    table(["file", "float32 matrix MB", "budget MB", "peak MB", "peak/matrix", "peak/budget", "wall s", "val acc",
+           "peak <= budget"], rss_rows)
+    print(f"   budget = {TABLES_RSS_FACTOR} x the float32 feature matrix (rows x features x 4 bytes) + {TABLES_RSS_EXTRA_MB} MB;"
+          " MB = 2^20 bytes; peak = Maximum resident set size (/usr/bin/time -v)")
+    for note in rss_notes:
+        print(note)
+    print(f"   (this section: {time.perf_counter() - began:.0f} s)")
+    print()
+    return results
+
+
+def tables_targets(results):
+    """The tables section's lines of `== Targets`: load vs pandas and peak RSS for each file, and the
+    debug/release load ratio on TABLES_DEBUG_TARGET."""
+    for rows, cols in TABLES_FILES:
+        name = tables_name(rows, cols)
+        r = results.get((rows, cols))
+        failed = r["failed"] if r else {}
+        label = f"tables {name}, load/read_csv"
+        if "release" in failed:
+            print(f"   {label:<36} {'FAILED':>8}   target <= 1x (runexp <= pandas.read_csv): NOT met, runexp plan {failed['release'][1]}")
+        elif r is None or r["vs_read_csv"] is None:
+            print(f"   {label:<36} {'-':>8}   target <= 1x (runexp <= pandas.read_csv): not measured")
+        else:
+            print(f"   {label:<36} {r['vs_read_csv']:>7.2f}x   target <= 1x (runexp <= pandas.read_csv; over the whole pandas"
+                  f" process {r['vs_process']:.2f}x): {'met' if r['vs_read_csv'] <= 1 else 'NOT met'}")
+        label = f"tables {name}, peak RSS training"
+        budget = TABLES_RSS_FACTOR * rows * cols * 4 / 2**20 + TABLES_RSS_EXTRA_MB
+        target = f"target <= {budget:.0f} MB ({TABLES_RSS_FACTOR} x float32 matrix + {TABLES_RSS_EXTRA_MB} MB)"
+        if "run" in failed:
+            print(f"   {label:<36} {'FAILED':>8}   {target}: NOT met, runexp run {failed['run'][1]}")
+        elif r is None or r["peak_kb"] is None:
+            print(f"   {label:<36} {'-':>8}   {target}: not measured")
+        else:
+            print(f"   {label:<36} {r['peak_kb'] / 1024:>6.1f}MB   {target}: {'met' if r['peak_kb'] <= r['budget_kb'] else 'NOT met'}")
+    rows, cols = TABLES_DEBUG_TARGET
+    r = results.get((rows, cols))
+    failed = r["failed"] if r else {}
+    label = f"tables {tables_name(rows, cols)}, load debug/release"
+    if "debug" in failed or "release" in failed:
+        which = "debug" if "debug" in failed else "release"
+        print(f"   {label:<36} {'FAILED':>8}   target <= 2x: NOT met, runexp plan ({which}) {failed[which][1]}")
+    elif r is None or r["debug_ratio"] is None:
+        print(f"   {label:<36} {'-':>8}   target <= 2x: not measured" + ("" if r is None else " (no debug binary)"))
+    else:
+        print(f"   {label:<36} {r['debug_ratio']:>7.2f}x   target <= 2x: {'met' if r['debug_ratio'] <= 2 else 'NOT met'}")
+
+
 def kernel_code_path():
     """The path runexp selects here (see KernelCodePath.swift): avx2-fma when the CPU flags have avx2
     and fma, unless RUNEXP_KERNEL=simd8 forces the portable one. Read from the CPU and environment, not
@@ -804,11 +1092,17 @@ def main():
                    help="skip the large-layer section (2 x 256 relu on 20,000 rows vs NumPy/OpenBLAS, ~1 min)")
     p.add_argument("--no-diabetes", dest="diabetes", action="store_false",
                    help="skip the diabetes regression section (6+ runexp grids, scikit-learn MLPRegressor ~50 s)")
+    p.add_argument("--no-tables", dest="tables", action="store_false",
+                   help="skip the big-tables section (2,000,000 x 10 and 200,000 x 50 CSVs: load vs pandas, peak RSS;"
+                        " ~30 s more the first time, to write the CSVs)")
+    p.add_argument("--runexp-debug", metavar="PATH",
+                   help="the debug runexp for the tables section's debug/release load ratio"
+                        " (default: .build/debug/runexp when it exists)")
     p.add_argument("--only", metavar="SECTIONS",
-                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes "
+                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, tables "
                         "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
-    sections = {"grid", "scaling", "large", "full", "diabetes"}
+    sections = {"grid", "scaling", "large", "full", "diabetes", "tables"}
     if args.only:
         chosen = {x.strip() for x in args.only.split(",") if x.strip()}
         if not chosen or chosen - sections:
@@ -820,6 +1114,8 @@ def main():
         sections.discard("large")
     if not args.diabetes:
         sections.discard("diabetes")
+    if not args.tables:
+        sections.discard("tables")
     os.makedirs(WORK, exist_ok=True)
     binary = os.path.abspath(args.runexp)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -831,6 +1127,7 @@ def main():
     ratios, large, full_wall, full_peak = {}, {"wall": None, "train": None}, None, None
     medians, jobs_speedup, jobs_ceiling = {}, None, None
     regression = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
+    big_tables = {}
     if "grid" in sections:
         _, ratios, medians = reference_grid(binary, args)
     if "scaling" in sections:
@@ -841,6 +1138,8 @@ def main():
         full_wall, full_peak = full_reference(binary, args)
     if "diabetes" in sections:
         regression = diabetes(binary, args)
+    if "tables" in sections:
+        big_tables = tables(binary, args)
     print("== Targets (ratios from this run)")
     checks = [("reference grid vs NumPy", ratios.get("numpy"), 30, "x"),
               ("reference grid vs PyTorch", ratios.get("torch"), 300, "x")]
@@ -882,6 +1181,7 @@ def main():
               f" {'met' if gap >= 0 else 'NOT met'}")
     shown = "-" if regression["ratio"] is None else f"{regression['ratio']:.0f}x"
     print(f"   {'diabetes grid, MLPRegressor/runexp':<36} {shown:>8}   (wall time; no target)")
+    tables_targets(big_tables)
     print(f"load average at end: {loadavg()}")
 
 

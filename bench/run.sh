@@ -2,11 +2,12 @@
 # The runexp benchmark: builds runexp (release, Swift runtime linked in, scratch .build-bench) and, in one run, times it on the
 # peers' reference grid next to NumPy / scikit-learn / PyTorch (when their venv has them), a scaling
 # series (rows, hidden units, --jobs), a large layer against NumPy/OpenBLAS, the full reference
-# experiment and the diabetes regression (vs scikit-learn LinearRegression / MLPRegressor), then the
+# experiment, the diabetes regression (vs scikit-learn LinearRegression / MLPRegressor) and big-table
+# loading (vs pandas.read_csv, with peak memory), then the
 # issue's targets as met / NOT met. Not a test; prints tables.
 #
 #   bash bench/run.sh [--repeat 9] [--no-peers] [--no-sklearn] [--no-torch] [--torch-limit 54] [--no-scaling]
-#                     [--no-large] [--no-diabetes] [--only grid,scaling,large,full,diabetes]
+#                     [--no-large] [--no-diabetes] [--no-tables] [--only grid,scaling,large,full,diabetes,tables]
 #
 # Peers' venv: bash ../shared/peers/setup_venv.sh (WITH_TORCH=1 for the PyTorch row) creates
 # /tmp/runexp-peers/venv; override with RUNEXP_PEERS_PYTHON / RUNEXP_PEERS. Scratch: /tmp/runexp-bench.
