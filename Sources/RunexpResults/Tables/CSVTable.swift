@@ -15,7 +15,7 @@ import RunexpPlan
 ///
 /// The table keeps the file's bytes and one span per field; field texts, numbers and columns are
 /// made on demand (``field(_:_:)``, ``number(_:_:)``, ``column(_:_:)``), so a data set of millions of
-/// cells loads without a string per cell. Files are limited to 4 GiB.
+/// cells loads without a string per cell. Files are limited to 1 GiB (30-bit offsets, ``maximumBytes``).
 public struct CSVTable: Sendable {
     /// Column names from the first line, trimmed of surrounding spaces.
     public let header: [String]
@@ -29,14 +29,26 @@ public struct CSVTable: Sendable {
     private let lines: [UInt32]
 
     /// Where a field's text lies: `start..<end` in ``bytes``, untrimmed for unquoted fields.
+    /// 8 bytes a cell (a table of 25 million cells holds 200 MB of them): the end offset shares a
+    /// word with the two flags, so files stay below 1 GiB (``maximumBytes``).
     struct Span: Sendable {
         var start: UInt32
-        var end: UInt32
-        var flags: UInt8
+        private var endAndFlags: UInt32
         static let quoted: UInt8 = 1
         /// A quoted field with doubled quotes `""` to undo.
         static let escapes: UInt8 = 2
+
+        init(start: UInt32, end: UInt32, flags: UInt8) {
+            self.start = start
+            endAndFlags = end & 0x3FFF_FFFF | UInt32(flags & 3) << 30
+        }
+
+        var end: UInt32 { endAndFlags & 0x3FFF_FFFF }
+        var flags: UInt8 { UInt8(truncatingIfNeeded: endAndFlags >> 30) }
     }
+
+    /// The largest file a table reads (its offsets are 30-bit); every file runexp reads is limited below it.
+    static let maximumBytes = 1 << 30
 
     /// One data line, with its texts made (see ``records``).
     public struct Record: Sendable {
@@ -239,9 +251,9 @@ public struct CSVTable: Sendable {
     public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard bytes.count < Int(UInt32.max) else {
+        guard bytes.count < maximumBytes else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                              message: "the CSV file is larger than 4 GiB, more than runexp reads")])
+                                              message: "the CSV file is larger than 1 GiB, more than runexp reads")])
         }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
