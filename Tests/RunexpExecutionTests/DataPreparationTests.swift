@@ -66,6 +66,10 @@ import RunexpTestSupport
     @Test func inputsAreNamedAfterTheirEncoding() throws {
         let experiment = try Self.prepare(Self.experiment(Self.declared))
         #expect(experiment.data.inputNames == ["x", "x (missing)", "c=a", "c=b", "c=z", "e=p", "e=q"])
+        #expect(experiment.data.inputWidth == 7)
+        let category = try Self.prepare(Self.experiment(Self.declared.replacingOccurrences(of: "missing: most_frequent", with: "missing: category")))
+        #expect(category.data.inputNames == ["x", "x (missing)", "c=a", "c=b", "c=z", "e=(missing)", "e=p", "e=q"])
+        #expect(category.data.inputWidth == 8)
         #expect(experiment.plan.data.column("c")?.kind == .categorical)
     }
 

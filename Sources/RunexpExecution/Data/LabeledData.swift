@@ -13,7 +13,11 @@ public struct LabeledData: Sendable {
     /// Feature column names in file order.
     public let featureNames: [String]
     /// How each feature column is read (all numeric without `data.columns`).
-    public var featureKinds: [FeatureKind] = []
+    public var featureKinds: [FeatureKind] = [] {
+        didSet { inputWidth = Self.inputWidth(featureKinds) }
+    }
+    /// The network's input width: kept, because every cell's footprint check asks for it.
+    public private(set) var inputWidth = 0
     /// The rows of `data.test_file` (they follow the data file's rows): every run's test part.
     public var testRows: Range<Int>?
     /// SHA-256 of the test file's bytes, lowercase hex.
@@ -43,6 +47,7 @@ public struct LabeledData: Sendable {
         self.rows = rows
         self.featureNames = featureNames
         self.featureKinds = featureNames.map { _ in .numeric(missing: .error, indicator: false) }
+        self.inputWidth = featureNames.count
         self.labels = labels
         self.classes = classes
         self.positiveClass = positiveClass
@@ -54,8 +59,16 @@ public struct LabeledData: Sendable {
         zip(featureNames, featureKinds).flatMap { name, kind in kind.inputNames(name) }
     }
 
-    /// The network's input width.
-    public var inputWidth: Int { inputNames.count }
+    /// The inputs `kinds` make: one per number (two with an indicator), one per kept category.
+    static func inputWidth(_ kinds: [FeatureKind]) -> Int {
+        kinds.reduce(0) { width, kind in
+            switch kind {
+            case .numeric(_, let indicator): width + (indicator ? 2 : 1)
+            case .categorical(let categories, let missing):
+                width + categories.count - (categories.contains("") && missing != .category ? 1 : 0)
+            }
+        }
+    }
 
     /// Per input, whether it is a number that standardization z-scores (not a 0/1 one-hot or indicator).
     var numericInputs: [Bool] {
