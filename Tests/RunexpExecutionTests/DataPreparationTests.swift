@@ -212,6 +212,17 @@ import RunexpTestSupport
         #expect(declared.data.warnings.isEmpty)
     }
 
+    /// One-hot encoding can widen a small table past memory: an id declared categorical is refused
+    /// before any run builds its inputs.
+    @Test func aCategoricalIdIsRefusedBeforeItFillsMemory() throws {
+        let csv = "id,x,label\n" + (0..<12_000).map { "u\($0),\($0 % 7),\($0 % 2)" }.joined(separator: "\n") + "\n"
+        let yaml = Self.experiment("  columns:\n    id: categorical").replacingOccurrences(of: "  exclude: [id]\n", with: "")
+        #expect(try Self.refusal(yaml, csv: csv) == [
+            "exp.yaml:7:5: error: data.columns.id: the prepared data would have 12000 rows × 12001 inputs (column 'id' alone has 12000 categories); "
+                + "at most 100000000 (ResourceLimits.inputCells); exclude the column, or leave it numeric; a column of as many categories as rows is an id",
+        ])
+    }
+
     @Test func aBadDelimiterIsRefused() throws {
         let messages = try Self.refusal(Self.experiment(Self.declared + "\n  delimiter: \"|\""))
         #expect(messages == ["exp.yaml:12:14: error: data.delimiter: '|' is not a delimiter runexp reads; write \",\", \";\" or \"\\t\" (a tab)"])

@@ -180,7 +180,22 @@ enum PlanDataChecks {
                 }
             }
         }
-        problems += footprintProblems(plan, data: data, fallback: fallback)
+        let (inputCells, overflow) = data.rows.multipliedReportingOverflow(by: data.inputWidth)
+        if overflow || inputCells > ResourceLimits.inputCells {
+            // Named by the widest categorical column: the usual cause.
+            let widest = zip(data.featureNames, data.featureKinds).compactMap { name, kind -> (String, Int)? in
+                if case .categorical(let categories, _) = kind { return (name, categories.count) }
+                return nil
+            }.max { $0.1 < $1.1 }
+            let location = widest.flatMap { plan.data.locations.columns[$0.0] } ?? plan.data.locations.file ?? fallback
+            problems.append(Diagnostic(location: location, keyPath: widest.map { "data.columns.\(Diagnostic.excerpt($0.0))" } ?? "data",
+                                       message: "the prepared data would have \(data.rows) rows × \(data.inputWidth) inputs"
+                                        + (widest.map { " (column '\(Diagnostic.excerpt($0.0))' alone has \($0.1) categories)" } ?? "")
+                                        + "; at most \(ResourceLimits.inputCells) (ResourceLimits.inputCells)",
+                                       help: "exclude the column, or leave it numeric; a column of as many categories as rows is an id"))
+        } else {
+            problems += footprintProblems(plan, data: data, fallback: fallback)
+        }
         if plan.objective.metric.kind.isBinaryOnly, data.positiveClass == nil {
             problems.append(Diagnostic(location: plan.locations.objective ?? fallback, keyPath: "search.objective.metric",
                                        message: "\(plan.objective.metric) is defined for two classes only, and the data has \(classCount)",

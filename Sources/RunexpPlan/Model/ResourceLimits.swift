@@ -48,6 +48,10 @@ public enum ResourceLimits {
     public static let dataBytes = 256 << 20
     /// Cells (rows × columns, header included) of one data file, counted while it is scanned.
     public static let dataCells = 25_000_000
+    /// Network inputs of all rows (rows × inputs after one-hot encoding): the float32 matrix each
+    /// run prepares, 400 MB at most. Categories widen a table past its cells: 200,000 rows of an
+    /// id declared categorical would be 200,000 × 200,000 inputs.
+    public static let inputCells = 100_000_000
     /// Bytes of the runs training at once: fewer workers than `--jobs` run when each needs more.
     public static let concurrentRunBytes = 8 << 30
     /// Bytes of a plan.json read back from a result or shard folder.
