@@ -9,13 +9,29 @@ public enum FeatureKind: Sendable, Equatable {
     /// one-hot encoded over the categories of each run's training rows.
     case categorical(categories: [String], missing: MissingPolicy)
 
+    /// A categorical column's empty-cell category when it gets no input: its cells are filled
+    /// (`most_frequent`) or refused (`error`); only `missing: category` keeps it as an input.
+    var droppedCategory: Int? {
+        guard case .categorical(let categories, let missing) = self, missing != .category else { return nil }
+        return categories.firstIndex(of: "")
+    }
+
+    /// Per input the column becomes, whether standardization z-scores it: the number, not its
+    /// 0/1 indicator, nor a one-hot input.
+    var standardizedInputs: [Bool] {
+        switch self {
+        case .numeric(_, let indicator): indicator ? [true, false] : [true]
+        case .categorical(let categories, _): [Bool](repeating: false, count: categories.count - (droppedCategory == nil ? 0 : 1))
+        }
+    }
+
     /// The inputs the column becomes, named after it: `Age`, `Age (missing)`, `Sex=female`, `Sex=male`.
     func inputNames(_ name: String) -> [String] {
         switch self {
         case .numeric(_, let indicator):
             indicator ? [name, "\(name) (missing)"] : [name]
-        case .categorical(let categories, let missing):
-            categories.filter { !$0.isEmpty || missing == .category }.map { "\(name)=\($0.isEmpty ? "(missing)" : $0)" }
+        case .categorical(let categories, _):
+            categories.indices.filter { $0 != droppedCategory }.map { "\(name)=\(categories[$0].isEmpty ? "(missing)" : categories[$0])" }
         }
     }
 }
@@ -28,6 +44,8 @@ struct FeaturePreparation {
     let width: Int
     private let fills: [Float]
     private let seen: [[Bool]]
+    /// Each column's ``FeatureKind/droppedCategory``, found once rather than per row.
+    private let dropped: [Int?]
     private let scaler: Standardizer
 
     init(_ data: LabeledData, trainRows: [Int], standardize: Bool) {
@@ -39,29 +57,28 @@ struct FeaturePreparation {
             switch kind {
             case .numeric(let missing, _):
                 fills[column] = Self.fill(missing, values.filter { !$0.isNaN })
-            case .categorical(let categories, let missing):
+            case .categorical(let categories, _):
                 var flags = [Bool](repeating: false, count: categories.count)
                 var counts = [Int](repeating: 0, count: categories.count)
                 for value in values { flags[Int(value)] = true; counts[Int(value)] += 1 }
-                let empty = categories.firstIndex(of: "")
-                if missing == .mostFrequent, let empty {
-                    // The most frequent non-empty category of the training rows (the first on ties).
+                if let empty = kind.droppedCategory {
+                    // An empty cell takes the training rows' most frequent other category (the first
+                    // on ties); with none it stays empty, which has no input.
                     var best: Int?
                     for code in counts.indices where code != empty && counts[code] > 0 {
                         if best.map({ counts[code] > counts[$0] }) ?? true { best = code }
                     }
                     fills[column] = Float(best ?? empty)
                     flags[empty] = false
-                } else {
-                    fills[column] = Float(empty ?? 0)
                 }
                 seen[column] = flags
             }
         }
         self.fills = fills
         self.seen = seen
+        self.dropped = data.featureKinds.map(\.droppedCategory)
         self.width = data.inputWidth
-        let unscaled = Self.encode(data, rows: trainRows, fills: fills, seen: seen, width: data.inputWidth)
+        let unscaled = Self.encode(data, rows: trainRows, fills: fills, seen: seen, dropped: dropped, width: data.inputWidth)
         var scaler = standardize ? Standardizer(features: unscaled, width: data.inputWidth, rows: Array(trainRows.indices))
                                  : Standardizer(width: data.inputWidth)
         if standardize { scaler = scaler.keeping(columns: data.numericInputs) }
@@ -70,7 +87,7 @@ struct FeaturePreparation {
 
     /// `rows` of the data as the network's inputs, row-major.
     func inputs(_ data: LabeledData, rows: [Int]) -> [Float] {
-        let encoded = Self.encode(data, rows: rows, fills: fills, seen: seen, width: width)
+        let encoded = Self.encode(data, rows: rows, fills: fills, seen: seen, dropped: dropped, width: width)
         return scaler.apply(features: encoded, width: width, rows: Array(rows.indices))
     }
 
@@ -96,7 +113,7 @@ struct FeaturePreparation {
         }
     }
 
-    private static func encode(_ data: LabeledData, rows: [Int], fills: [Float], seen: [[Bool]], width: Int) -> [Float] {
+    private static func encode(_ data: LabeledData, rows: [Int], fills: [Float], seen: [[Bool]], dropped: [Int?], width: Int) -> [Float] {
         let columns = data.featureKinds.count
         var out = [Float](repeating: 0, count: rows.count * width)
         for (position, row) in rows.enumerated() {
@@ -111,17 +128,15 @@ struct FeaturePreparation {
                         out[input] = value.isNaN ? 1 : 0
                         input += 1
                     }
-                case .categorical(let categories, let missing):
+                case .categorical(let categories, _):
+                    // Inputs: one per category but the dropped empty one, whose cells take the fill.
+                    let empty = dropped[column]
                     var code = Int(value)
-                    if categories[code].isEmpty, missing == .mostFrequent { code = Int(fills[column]) }
-                    // Inputs: one per category but the empty one unless it is a category of its own.
-                    let empty = categories.firstIndex(of: "")
-                    let skipsEmpty = empty != nil && missing != .category
-                    if seen[column].indices.contains(code), seen[column][code] {
-                        let offset = skipsEmpty && code > (empty ?? 0) ? code - 1 : code
-                        if !(skipsEmpty && code == empty) { out[input + offset] = 1 }
+                    if code == empty { code = Int(fills[column]) }
+                    if code != empty, seen[column].indices.contains(code), seen[column][code] {
+                        out[input + (empty.map { code > $0 ? code - 1 : code } ?? code)] = 1
                     }
-                    input += categories.count - (skipsEmpty ? 1 : 0)
+                    input += categories.count - (empty == nil ? 0 : 1)
                 }
             }
         }

@@ -59,26 +59,13 @@ public struct LabeledData: Sendable {
         zip(featureNames, featureKinds).flatMap { name, kind in kind.inputNames(name) }
     }
 
-    /// The inputs `kinds` make: one per number (two with an indicator), one per kept category.
+    /// The inputs `kinds` make (``FeatureKind/standardizedInputs`` has one flag per input).
     static func inputWidth(_ kinds: [FeatureKind]) -> Int {
-        kinds.reduce(0) { width, kind in
-            switch kind {
-            case .numeric(_, let indicator): width + (indicator ? 2 : 1)
-            case .categorical(let categories, let missing):
-                width + categories.count - (categories.contains("") && missing != .category ? 1 : 0)
-            }
-        }
+        kinds.reduce(0) { $0 + $1.standardizedInputs.count }
     }
 
     /// Per input, whether it is a number that standardization z-scores (not a 0/1 one-hot or indicator).
-    var numericInputs: [Bool] {
-        zip(featureNames, featureKinds).flatMap { name, kind -> [Bool] in
-            switch kind {
-            case .numeric(_, let indicator): indicator ? [true, false] : [true]
-            case .categorical: kind.inputNames(name).map { _ in false }
-            }
-        }
-    }
+    var numericInputs: [Bool] { featureKinds.flatMap(\.standardizedInputs) }
 
     /// True for the data of a regression task.
     public var isRegression: Bool { classes.isEmpty }
@@ -88,6 +75,9 @@ public struct LabeledData: Sendable {
 
     /// The rows' strata for splitting: each row's class, or a single stratum for regression.
     public var strata: [Int32] { isRegression ? [Int32](repeating: 0, count: rows) : labels }
+
+    /// How many strata ``strata`` has.
+    public var strataCount: Int { max(classes.count, 1) }
 
     /// Rows of each class, in class order.
     public var classCounts: [Int] {

@@ -50,13 +50,12 @@ public struct PreparedExperiment: Sendable {
     /// ``prepare(_:experimentFile:)`` with the data loaded already (from `plan.data`).
     public static func prepare(_ plan: Plan, data: LabeledData, experimentFile: String) throws -> PreparedExperiment {
         let splitter = DataSplitter(split: plan.data.split, seed: plan.seed)
-        let classCount = max(data.classes.count, 1)
         let strata = data.strata
         // A test file is every run's test part; otherwise split.test draws it from the data file.
         let (test, rest) = data.testRows.map { (Array($0), Array(0..<$0.lowerBound)) }
-            ?? splitter.testSplit(labels: strata, classCount: classCount)
+            ?? splitter.testSplit(labels: strata, classCount: data.strataCount)
         // The first repetition's partitions stand for all: every repetition's have the same sizes.
-        let partitions = splitter.partitions(rest: rest, test: test, labels: strata, classCount: classCount, repetition: 0)
+        let partitions = splitter.partitions(rest: rest, test: test, labels: strata, classCount: data.strataCount, repetition: 0)
         let problems = PlanDataChecks.check(plan, data: data, partitions: partitions, experimentFile: experimentFile)
         if !problems.isEmpty { throw DiagnosticError(problems) }
         let sizes = partitions.map { PartSizes(train: $0.train.count, validation: $0.validation.count, test: $0.test.count) }
@@ -99,7 +98,7 @@ public struct PreparedExperiment: Sendable {
     /// filled, encoded, standardized when the plan standardizes), as kernel samples.
     public func part(for run: RunID) -> PreparedPart {
         if let fixedPart { return fixedPart }
-        let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: max(data.classes.count, 1),
+        let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: data.strataCount,
                                            repetition: run.repetition, fold: run.fold)
         let preparation = FeaturePreparation(data, trainRows: partition.train, standardize: plan.data.standardize)
         let width = preparation.width
