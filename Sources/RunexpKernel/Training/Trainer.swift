@@ -156,45 +156,54 @@ public struct Trainer: Sendable {
         return parameters.withUnsafeMutableBufferPointer { parameterBuffer in
             arena.withUnsafeMutableBufferPointer { arenaBuffer in
                 data.features.withUnsafeBufferPointer { featureBuffer in
-                    data.labels.withUnsafeBufferPointer { labelBuffer in
-                      data.targets.withUnsafeBufferPointer { targetBuffer in
-                        classWeights.withUnsafeBufferPointer { weightBuffer in
-                            let p = UnsafePointer(parameterBuffer.baseAddress!)
-                            let a = arenaBuffer.baseAddress!
-                            let features = featureBuffer.baseAddress!
-                            if layout.gathersInput {
-                                let gathered = a + layout.input
-                                for i in 0..<count {
-                                    (gathered + i * width).update(from: features + rows[i] * width, count: width)
-                                }
-                            }
-                            layout.prepare(parameters: p, arena: a)
-                            layout.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
-                            let result: (loss: Float, correct: Int)
-                            switch lossKind {
-                            case .categoricalCrossentropy:
-                                result = CrossEntropy.categorical(
-                                    probabilities: a + layout.output, classes: layout.outputWidth,
-                                    labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
-                                    classWeights: weightBuffer.baseAddress!, gradient: a + layout.outputGradient)
-                            case .binaryCrossentropy:
-                                result = CrossEntropy.binary(
-                                    probabilities: a + layout.output,
-                                    labels: labelBuffer.baseAddress!, rows: rows.baseAddress!, count: count,
-                                    classWeights: weightBuffer.baseAddress!, gradient: a + layout.outputGradient)
-                            case .meanSquaredError, .meanAbsoluteError, .huber:
-                                let loss = RegressionLoss.batch(
-                                    lossKind, predictions: a + layout.output, targets: targetBuffer.baseAddress!,
-                                    rows: rows.baseAddress!, count: count, gradient: a + layout.outputGradient)
-                                result = (loss, 0)
-                            }
-                            layout.backward(parameters: p, arena: a, rows: count)
-                            return result
+                    let p = UnsafePointer(parameterBuffer.baseAddress!)
+                    let a = arenaBuffer.baseAddress!
+                    let features = featureBuffer.baseAddress!
+                    if layout.gathersInput {
+                        let gathered = a + layout.input
+                        for i in 0..<count {
+                            (gathered + i * width).update(from: features + rows[i] * width, count: width)
                         }
-                      }
                     }
+                    layout.prepare(parameters: p, arena: a)
+                    layout.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
+                    let result = lossAndGradient(lossKind, layout: layout, arena: a, data: data, classWeights: classWeights, rows: rows)
+                    layout.backward(parameters: p, arena: a, rows: count)
+                    return result
                 }
             }
+        }
+    }
+
+    /// The batch loss of the forward pass in the arena, with ∂L/∂z (cross-entropy, through its
+    /// softmax or sigmoid) or ∂L/∂y (a regression loss) written for the backward pass, and the
+    /// rows whose argmax was their label (none for a regression).
+    private static func lossAndGradient(
+        _ kind: LossKind, layout: ArenaLayout, arena a: UnsafeMutablePointer<Float>, data: Samples, classWeights: [Float],
+        rows: UnsafeBufferPointer<Int>
+    ) -> (loss: Float, correct: Int) {
+        let output = a + layout.output, gradient = a + layout.outputGradient
+        let indices = rows.baseAddress!, count = rows.count
+        switch kind {
+        case .categoricalCrossentropy:
+            return data.labels.withUnsafeBufferPointer { labels in
+                classWeights.withUnsafeBufferPointer { weights in
+                    CrossEntropy.categorical(probabilities: output, classes: layout.outputWidth, labels: labels.baseAddress!, rows: indices,
+                                             count: count, classWeights: weights.baseAddress!, gradient: gradient)
+                }
+            }
+        case .binaryCrossentropy:
+            return data.labels.withUnsafeBufferPointer { labels in
+                classWeights.withUnsafeBufferPointer { weights in
+                    CrossEntropy.binary(probabilities: output, labels: labels.baseAddress!, rows: indices, count: count,
+                                        classWeights: weights.baseAddress!, gradient: gradient)
+                }
+            }
+        case .meanSquaredError, .meanAbsoluteError, .huber:
+            let loss = data.targets.withUnsafeBufferPointer { targets in
+                RegressionLoss.batch(kind, predictions: output, targets: targets.baseAddress!, rows: indices, count: count, gradient: gradient)
+            }
+            return (loss, 0)
         }
     }
 }
