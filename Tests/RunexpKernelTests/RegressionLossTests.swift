@@ -287,17 +287,17 @@ import Testing
         @Test func backTransformGivesMetricsInTargetUnits() {
             let predictions: [Float] = [1.5, 2.5, 2.5, 4.5]
             let targets: [Float] = [1, 2, 3, 4]
-            let e = evaluateRegression(predictions: predictions, targets: targets, loss: .meanSquaredError, scale: 10, offset: 100)
+            let e = evaluateRegression(predictions: predictions, targets: targets, loss: .meanSquaredError, scale: TargetScale(scale: 10, offset: 100))
             #expect(e.loss == 0.25)
             #expect(isClose(e.rmse, 5, relative: 1e-12) && isClose(e.mae, 5, relative: 1e-12))
             #expect(isClose(e.r2!, 0.8, relative: 1e-12))
-            let shifted = evaluateRegression(predictions: predictions, targets: targets, loss: .meanAbsoluteError, offset: -7)
+            let shifted = evaluateRegression(predictions: predictions, targets: targets, loss: .meanAbsoluteError, scale: TargetScale(scale: 1, offset: -7))
             #expect(isClose(shifted.rmse, 0.5, relative: 1e-12) && isClose(shifted.mae, 0.5, relative: 1e-12))
             #expect(isClose(shifted.r2!, 0.8, relative: 1e-12) && shifted.loss == 0.5)
             // A standardized target, z = (y − 42)/3: predictions and targets given as z.
             let z: [Float] = [-1, 0, 1]
             let zPredictions: [Float] = [-0.5, 0, 2]
-            let standardized = evaluateRegression(predictions: zPredictions, targets: z, loss: .meanSquaredError, scale: 3, offset: 42)
+            let standardized = evaluateRegression(predictions: zPredictions, targets: z, loss: .meanSquaredError, scale: TargetScale(scale: 3, offset: 42))
             // y = (39, 42, 45), ŷ = (40.5, 42, 48): e = (1.5, 0, 3).
             #expect(isClose(standardized.mae, 1.5, relative: 1e-12))
             #expect(isClose(standardized.rmse, (11.25 / 3).squareRoot(), relative: 1e-12))
@@ -309,7 +309,7 @@ import Testing
             let e = evaluateRegression(predictions: [2.5, 3, 4], targets: [3, 3, 3], loss: .meanSquaredError)
             #expect(e.r2 == nil)
             #expect(isClose(e.rmse, (1.25 / 3).squareRoot(), relative: 1e-12) && e.mae == 0.5)
-            let scaled = evaluateRegression(predictions: [2.5, 3, 4], targets: [3, 3, 3], loss: .meanSquaredError, scale: 2, offset: 1)
+            let scaled = evaluateRegression(predictions: [2.5, 3, 4], targets: [3, 3, 3], loss: .meanSquaredError, scale: TargetScale(scale: 2, offset: 1))
             #expect(scaled.r2 == nil)
             let exact = evaluateRegression(predictions: [3, 3], targets: [3, 3], loss: .meanAbsoluteError)
             #expect(exact.r2 == nil && exact.rmse == 0 && exact.mae == 0 && exact.loss == 0)
@@ -322,7 +322,7 @@ import Testing
 
         @Test func zeroRows() {
             for loss in [LossKind.meanSquaredError, .meanAbsoluteError, .huber(delta: 1)] {
-                let e = evaluateRegression(predictions: [], targets: [], loss: loss, scale: 3, offset: 2)
+                let e = evaluateRegression(predictions: [], targets: [], loss: loss, scale: TargetScale(scale: 3, offset: 2))
                 #expect(e.loss == 0 && e.rmse == 0 && e.mae == 0 && e.r2 == nil)
             }
         }

@@ -47,9 +47,8 @@ public struct RunExecutor: Sendable {
         func measure(_ samples: Samples?) -> PartMetrics? {
             guard let samples, !outcome.diverged else { return nil }
             if data.isRegression {
-                let scale = part.targetScale
                 return PartMetrics(evaluateRegression(predictions: outcome.network.predictions(for: samples), targets: samples.targets,
-                                                      loss: settings.loss, scale: scale.scale, offset: scale.offset))
+                                                      loss: settings.loss, scale: part.targetScale))
             }
             let evaluation = evaluate(probabilities: outcome.network.probabilities(for: samples), labels: samples.labels,
                                       classCount: classCount, positiveClass: data.positiveClass)
@@ -86,13 +85,10 @@ public struct RunExecutor: Sendable {
         }
         let classCount = data.kernelClassCount
         let probabilities = network.probabilities(for: samples)
+        let predicted = predictedClasses(probabilities: probabilities, classCount: classCount)
         return rows.enumerated().map { position, row in
-            let scores = probabilities[(position * classCount)..<((position + 1) * classCount)]
-            // The first largest, as accuracy counts it (NaN never wins).
-            var best = scores.startIndex
-            for index in scores.indices where scores[index] > scores[best] { best = index }
-            return Predictions.Row(run: run, row: fileRow(row), actual: .label(Int(data.labels[row])), predicted: .label(best - scores.startIndex),
-                                   probabilities: scores.map(Double.init))
+            Predictions.Row(run: run, row: fileRow(row), actual: .label(Int(data.labels[row])), predicted: .label(predicted[position]),
+                            probabilities: probabilities[(position * classCount)..<((position + 1) * classCount)].map(Double.init))
         }
     }
 

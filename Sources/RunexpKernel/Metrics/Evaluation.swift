@@ -68,6 +68,16 @@ public func evaluate(probabilities: [Float], labels: [Int32], classCount: Int, p
         rocAUC: rocAUC(scores: scores, positives: isPositive))
 }
 
+/// Each row's predicted class of `probabilities` (rows × classCount): the first of its largest
+/// values, NaN never winning, as accuracy counts it.
+public func predictedClasses(probabilities: [Float], classCount: Int) -> [Int] {
+    precondition(classCount >= 1 && probabilities.count % classCount == 0, "probabilities must be rows × classCount")
+    return probabilities.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return [] }
+        return (0..<(p.count / classCount)).map { CrossEntropy.argmax(base + $0 * classCount, count: classCount) }
+    }
+}
+
 /// Mean clipped cross-entropy and argmax accuracy over `rows` rows (shared by ``evaluate`` and training's validation).
 func meanLossAndAccuracy(
     probabilities: UnsafePointer<Float>?, labels: UnsafePointer<Int32>?, rows: Int, classCount: Int
@@ -151,8 +161,8 @@ public struct RegressionEvaluation: Sendable, Equatable {
 
 /// Scores `predictions` against `targets` (both on the training scale, one per row). The errors
 /// are measured after mapping both back to the target's units, `value · scale + offset` in Double
-/// (scale 1 and offset 0 when the target was not standardized). Zero rows give zeros and no R².
-public func evaluateRegression(predictions: [Float], targets: [Float], loss: LossKind, scale: Double = 1, offset: Double = 0)
+/// (``TargetScale/identity`` when the target was not standardized). Zero rows give zeros and no R².
+public func evaluateRegression(predictions: [Float], targets: [Float], loss: LossKind, scale: TargetScale = .identity)
     -> RegressionEvaluation {
     precondition(predictions.count == targets.count, "one prediction per target")
     precondition(loss.isRegression, "\(loss.name) is not a regression loss")
@@ -162,12 +172,12 @@ public func evaluateRegression(predictions: [Float], targets: [Float], loss: Los
         targets.withUnsafeBufferPointer { t in RegressionLoss.mean(loss, predictions: p.baseAddress, targets: t.baseAddress, rows: rows) }
     }
     let (squares, absolutes, sum) = predictions.withUnsafeBufferPointer { p in
-        targets.withUnsafeBufferPointer { t in regressionErrors(predictions: p.baseAddress, targets: t.baseAddress, rows: rows, scale: scale, offset: offset) }
+        targets.withUnsafeBufferPointer { t in regressionErrors(predictions: p.baseAddress, targets: t.baseAddress, rows: rows, scale: scale) }
     }
     let mean = sum / Double(rows)
     var total = 0.0
     for target in targets {
-        let deviation = Double(target) * scale + offset - mean
+        let deviation = Double(target) * scale.scale + scale.offset - mean
         total += deviation * deviation
     }
     let constant = targets.allSatisfy { $0 == targets[0] }
@@ -177,9 +187,10 @@ public func evaluateRegression(predictions: [Float], targets: [Float], loss: Los
 
 /// Σ error², Σ |error| and Σ actual over `rows` rows in the target's units (`value · scale + offset`,
 /// in Double): ``evaluateRegression`` and each epoch's validation RMSE share these sums.
-func regressionErrors(predictions: UnsafePointer<Float>?, targets: UnsafePointer<Float>?, rows: Int, scale: Double, offset: Double)
+func regressionErrors(predictions: UnsafePointer<Float>?, targets: UnsafePointer<Float>?, rows: Int, scale targetScale: TargetScale)
     -> (squares: Double, absolutes: Double, sum: Double) {
     guard rows > 0, let predictions, let targets else { return (0, 0, 0) }
+    let scale = targetScale.scale, offset = targetScale.offset
     var squares = 0.0, absolutes = 0.0, sum = 0.0
     for i in 0..<rows {
         let actual = Double(targets[i]) * scale + offset

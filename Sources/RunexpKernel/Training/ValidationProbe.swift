@@ -31,8 +31,7 @@ struct ValidationProbe {
             return probabilities.withUnsafeBufferPointer { p in
                 samples.targets.withUnsafeBufferPointer { t in
                     let mean = RegressionLoss.mean(loss, predictions: p.baseAddress, targets: t.baseAddress, rows: rows)
-                    let errors = regressionErrors(predictions: p.baseAddress, targets: t.baseAddress, rows: rows,
-                                                  scale: scale.scale, offset: scale.offset)
+                    let errors = regressionErrors(predictions: p.baseAddress, targets: t.baseAddress, rows: rows, scale: scale)
                     return (mean, nil, rows > 0 ? (errors.squares / Double(rows)).squareRoot() : 0)
                 }
             }
