@@ -101,7 +101,6 @@ public enum CostEstimator {
         let plan = experiment.plan
         let runCount = plan.runCount
         guard runCount > 0 else { return Estimate(seconds: 0, sampledRuns: 0, sampleSeconds: 0) }
-        let perCell = plan.repetitions * plan.foldsPerRepetition
         let count = min(maxSamples, runCount)
         var sampledUnits = 0.0
         var sampledSeconds = 0.0
@@ -109,8 +108,7 @@ public enum CostEstimator {
         var samples: [RunRecord] = []
         for index in 0..<count {
             let position = index * runCount / count
-            let run = RunID(index: position, cell: position / perCell, repetition: position % perCell / plan.foldsPerRepetition,
-                            fold: position % plan.foldsPerRepetition)
+            guard let run = plan.run(at: position) else { break }
             let (sample, sampleRun, units) = bounded(run, in: experiment, units: sampleUnits)
             let start = DispatchTime.now().uptimeNanoseconds
             var record = RunExecutor(experiment: sample).execute(sampleRun)

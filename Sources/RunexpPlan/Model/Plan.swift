@@ -112,6 +112,14 @@ public struct Plan: Sendable, Codable, Equatable {
         return total
     }
 
+    /// The run at `index` in plan order (``runs``), computed without listing them; nil outside 0..<runCount.
+    public func run(at index: Int) -> RunID? {
+        let folds = foldsPerRepetition
+        let perCell = repetitions * folds
+        guard perCell > 0, index >= 0, index < runCount else { return nil }
+        return RunID(index: index, cell: index / perCell, repetition: index % perCell / folds, fold: index % folds)
+    }
+
     /// Every run in plan order: cell slowest, then repetition, then fold.
     public var runs: [RunID] {
         var runs: [RunID] = []

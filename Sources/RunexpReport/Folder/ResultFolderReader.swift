@@ -55,13 +55,11 @@ public enum ResultFolderReader {
                                             problem + " (runs.csv and curves.csv together)")
             }
         }
-        var predictions: Predictions?
+        var results = ExperimentResults(plan: plan, classes: classes, records: records)
         if FileManager.default.fileExists(atPath: file(ResultFiles.predictions)) {
-            let best = ExperimentResults(plan: plan, classes: classes, records: records).ranked.first?.cell
-            predictions = try readPredictions(try text(ResultFiles.predictions), path: file(ResultFiles.predictions), plan: plan,
-                                              classes: classes, bestCell: best)
+            results = results.with(predictions: try readPredictions(try text(ResultFiles.predictions), path: file(ResultFiles.predictions),
+                                                                    plan: plan, classes: classes, bestCell: results.ranked.first?.cell))
         }
-        let results = ExperimentResults(plan: plan, classes: classes, records: records, predictions: predictions)
         return Contents(folder: folder, results: results, provenanceJSON: try text(ResultFiles.provenance))
     }
 
@@ -233,7 +231,6 @@ public enum ResultFolderReader {
             throw ResultFolderReadError(path, "the folder has no best cell or no part to predict, yet predictions")
         }
         let cellID = plan.cells[bestCell].id
-        let runs = plan.runs
         let classIndex = Dictionary(classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var rows: [Predictions.Row] = []
         rows.reserveCapacity(table.records.count)
@@ -243,8 +240,8 @@ public enum ResultFolderReader {
             }
             let field = { (column: Int) in record.fields[index[column]] }
             guard field(0) == cellID else { throw fail(0, "'\(field(0).prefix(40))' is not the best cell (\(cellID))") }
-            guard let run = Int(field(1)), runs.indices.contains(run), runs[run].cell == bestCell,
-                  field(2) == String(runs[run].repetition), field(3) == String(runs[run].fold) else {
+            guard let run = Int(field(1)).flatMap(plan.run(at:)), run.cell == bestCell,
+                  field(2) == String(run.repetition), field(3) == String(run.fold) else {
                 throw fail(1, "run \(field(1).prefix(40)) (repetition \(field(2).prefix(20)), fold \(field(3).prefix(20))) is not a run of the best cell")
             }
             guard field(4) == part.rawValue else { throw fail(4, "the part is '\(field(4).prefix(40))'; this split predicts \(part.rawValue)") }
@@ -264,7 +261,7 @@ public enum ResultFolderReader {
                 }
                 probabilities.append(probability)
             }
-            rows.append(Predictions.Row(run: runs[run], row: row - 1, actual: try value(6), predicted: try value(7), probabilities: probabilities))
+            rows.append(Predictions.Row(run: run, row: row - 1, actual: try value(6), predicted: try value(7), probabilities: probabilities))
         }
         return Predictions(cell: bestCell, part: part, rows: rows)
     }

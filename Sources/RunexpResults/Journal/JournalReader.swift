@@ -218,14 +218,10 @@ public struct RunRecordCheck: Sendable {
     /// an index, so no record can trap.
     public func problem(with record: RunRecord) -> String? {
         let run = record.run
-        let folds = plan.foldsPerRepetition
-        let perCell = plan.repetitions * folds
-        guard perCell > 0, !plan.cells.isEmpty else { return "this plan has no runs" }
-        let runCount = plan.runCount
-        guard run.index >= 0, run.index < runCount else {
-            return "run index \(run.index) is outside this plan's runs 0...\(runCount - 1)"
+        guard plan.repetitions * plan.foldsPerRepetition > 0, !plan.cells.isEmpty else { return "this plan has no runs" }
+        guard let expected = plan.run(at: run.index) else {
+            return "run index \(run.index) is outside this plan's runs 0...\(plan.runCount - 1)"
         }
-        let expected = RunID(index: run.index, cell: run.index / perCell, repetition: run.index % perCell / folds, fold: run.index % folds)
         guard run == expected else {
             return "run \(run.index) says cell \(run.cell), repetition \(run.repetition), fold \(run.fold); this plan numbers run "
                 + "\(run.index) cell \(expected.cell), repetition \(expected.repetition), fold \(expected.fold)"

@@ -24,6 +24,20 @@ public struct ExperimentResults: Sendable {
         self.predictions = predictions
     }
 
+    /// These results with `predictions`, the cells as summarized already.
+    public func with(predictions: Predictions?) -> ExperimentResults {
+        ExperimentResults(plan: plan, classes: classes, metrics: metrics, records: records, cells: cells, predictions: predictions)
+    }
+
+    private init(plan: Plan, classes: [String], metrics: [MetricName], records: [RunRecord], cells: [CellSummary], predictions: Predictions?) {
+        self.plan = plan
+        self.classes = classes
+        self.metrics = metrics
+        self.records = records
+        self.cells = cells
+        self.predictions = predictions
+    }
+
     /// Cells sorted by rank, best first.
     public var ranked: [CellSummary] {
         cells.sorted { $0.rank < $1.rank }
