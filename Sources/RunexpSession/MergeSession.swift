@@ -30,8 +30,8 @@ public enum MergeSession {
         } catch {
             throw .cannotCreate(directory: out, reason: ErrorText.describe(error))
         }
-        let results = ExperimentResults(plan: merged.plan, classes: merged.classes, records: merged.records,
-                                        predictions: predictions(merged))
+        let summarized = ExperimentResults(plan: merged.plan, classes: merged.classes, records: merged.records)
+        let results = summarized.with(predictions: predictions(merged, results: summarized))
         let git = await GitState.probe(experimentFile: "./merge")
         var provenance = Provenance(
             runexpVersion: runexpVersion, git: git, experimentFile: "(merged shards)",
@@ -66,13 +66,13 @@ public enum MergeSession {
     /// The best cell's predictions, as a single-machine run makes them, when the data file the
     /// shards recorded is here with the same SHA-256 and training here reproduces their runs
     /// (same kernel code path); otherwise none (the report then has no predictions figure).
-    private static func predictions(_ merged: ShardMerger.Merged) -> Predictions? {
+    private static func predictions(_ merged: ShardMerger.Merged, results: ExperimentResults) -> Predictions? {
         guard merged.dataSHA256.count == 1, let (path, sha256) = merged.dataSHA256.first else { return nil }
         var plan = merged.plan
         plan.data.path = path
         guard let data = try? DataLoader.load(plan.data, task: plan.task, experimentFile: path), data.sha256 == sha256,
               let prepared = try? PreparedExperiment.prepare(plan, data: data, experimentFile: path) else { return nil }
-        return Predictions.ofBestCell(prepared, records: merged.records)
+        return Predictions.ofBestCell(prepared, results: results)
     }
 
     /// Writes merged.json beside the shard folders: these shards are merged, and where to.

@@ -177,10 +177,11 @@ public enum RunSession {
         // closing summary are independent: made side by side, the report from the start, the others
         // once the cells are summarized. The journal goes last, in finish, so the folder is complete
         // or resumable. plan.json is on disk already (openJournal wrote it).
-        let predictions = Predictions.ofBestCell(experiment.prepared, records: records)
+        let summarized = ExperimentResults(plan: plan, classes: classes, records: records)
+        let predictions = Predictions.ofBestCell(experiment.prepared, results: summarized)
         async let report = ReportFiles.render(plan: plan, classes: classes, records: records, predictions: predictions,
                                               provenanceJSON: provenanceJSON)
-        let results = ExperimentResults(plan: plan, classes: classes, records: records, predictions: predictions)
+        let results = summarized.with(predictions: predictions)
         let path = folder.path
         async let tablesWritten: Void = ActiveResultFolder.writeFiles(
             [(ResultFiles.experiment, experiment.text)] + ExperimentRunner.tables(results) + [(ResultFiles.provenance, provenanceJSON)], in: path)

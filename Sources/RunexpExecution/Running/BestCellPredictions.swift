@@ -2,20 +2,17 @@ import RunexpPlan
 import RunexpResults
 
 extension Predictions {
-    /// What the best cell of `records` predicts for its test rows (validation without a test
+    /// What the best cell of `results` predicts for its test rows (validation without a test
     /// part), made by training its runs again: training is deterministic, so each run is the run
     /// the journal holds, and the record is compared to prove it. Nil when there is no part to
     /// predict, every run of the best cell diverged, or a run came out differently (then the
     /// folder goes without predictions rather than with ones of another model). Runs are predicted
     /// in order while their rows fit in ``ResourceLimits/predictionRows``.
-    public static func ofBestCell(_ experiment: PreparedExperiment, records: [RunRecord]) -> Predictions? {
-        let plan = experiment.plan
-        guard let part = part(of: plan.data) else { return nil }
-        let results = ExperimentResults(plan: plan, classes: experiment.data.classes, records: records)
-        guard let best = results.ranked.first else { return nil }
+    public static func ofBestCell(_ experiment: PreparedExperiment, results: ExperimentResults) -> Predictions? {
+        guard let part = part(of: experiment.plan.data), let best = results.ranked.first else { return nil }
         let executor = RunExecutor(experiment: experiment)
         var rows: [Row] = []
-        for record in records where record.run.cell == best.cell && !record.diverged {
+        for record in results.records where record.run.cell == best.cell && !record.diverged {
             let again = executor.predict(record.run, part: part)
             guard again.record == record else { return nil }
             if rows.count + again.rows.count > ResourceLimits.predictionRows { break }
