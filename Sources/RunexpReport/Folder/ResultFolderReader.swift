@@ -270,9 +270,9 @@ public enum ResultFolderReader {
                                    into records: inout [RunRecord]) throws {
         let table = try table(text, path: path, limit: limit)
         let classifies = task == .classification
-        let names = classifies ? ["run", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
-            : ["run", "epoch", "train_loss", "val_loss", "val_rmse"]
-        let index = try columns(table, names, path: path)
+        // run and epoch, then the task's measures in the writer's order (ResultTables.curveColumns).
+        let measures = ResultTables.curveColumns(task).drop { $0 != "train_loss" }
+        let index = try columns(table, ["run", "epoch"] + measures, path: path)
         var position: [Int: Int] = [:]
         for (offset, record) in records.enumerated() { position[record.run.index] = offset }
         for row in table.records {
