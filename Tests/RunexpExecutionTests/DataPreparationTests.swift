@@ -223,6 +223,17 @@ import RunexpTestSupport
         ])
     }
 
+    /// plan.json keeps the declarations, and reads them back as written.
+    @Test func theDeclarationsRoundTripThroughPlanJSON() throws {
+        let yaml = Self.experiment(Self.declared.replacingOccurrences(of: "  missing: mean", with: "  missing: {constant: -1.5}") + "\n  delimiter: \";\"")
+        let plan = try PlanParser.parse(yaml: yaml, file: "exp.yaml", directory: "")
+        #expect(plan.data.missing == .constant(-1.5) && plan.data.delimiter == ";" && plan.data.columns.count == 3)
+        let decoded = try JSONDecoder().decode(Plan.self, from: Data(try plan.prettyJSON().utf8))
+        #expect(decoded.data == plan.data)
+        #expect(decoded.data.column("e") == ColumnPlan(name: "e", kind: .categorical, missing: .mostFrequent))
+        #expect(decoded.data.column("x") == ColumnPlan(name: "x", kind: .numeric, missing: .mean, indicator: true))
+    }
+
     @Test func aBadDelimiterIsRefused() throws {
         let messages = try Self.refusal(Self.experiment(Self.declared + "\n  delimiter: \"|\""))
         #expect(messages == ["exp.yaml:12:14: error: data.delimiter: '|' is not a delimiter runexp reads; write \",\", \";\" or \"\\t\" (a tab)"])

@@ -16,6 +16,19 @@ public enum MissingPolicy: Sendable, Hashable, Codable, CustomStringConvertible 
     /// The names a YAML file may write.
     public static let names = ["error", "mean", "median", "constant", "most_frequent", "category"]
 
+    /// The policy a name stands for (`constant` alone is 0), nil for any other text.
+    public init?(name: String) {
+        switch name {
+        case "error": self = .error
+        case "mean": self = .mean
+        case "median": self = .median
+        case "constant": self = .constant(0)
+        case "most_frequent": self = .mostFrequent
+        case "category": self = .category
+        default: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .error: "error"
@@ -47,15 +60,11 @@ public enum MissingPolicy: Sendable, Hashable, Codable, CustomStringConvertible 
 
     public init(from decoder: any Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
-            switch text {
-            case "error": self = .error
-            case "mean": self = .mean
-            case "median": self = .median
-            case "most_frequent": self = .mostFrequent
-            case "category": self = .category
-            default:
+            // A constant is stored as {policy, value}, never as its bare name.
+            guard text != "constant", let policy = MissingPolicy(name: text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown missing policy \(text)"))
             }
+            self = policy
             return
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)

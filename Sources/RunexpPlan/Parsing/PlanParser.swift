@@ -302,18 +302,12 @@ struct ExperimentReader {
             return .constant(value)
         }
         guard let text = reader.text(node, path, expected: "one of: \(MissingPolicy.names.joined(separator: ", "))")?.text else { return nil }
-        switch text {
-        case "error": return .error
-        case "mean": return .mean
-        case "median": return .median
-        case "constant": return .constant(0)
-        case "most_frequent": return .mostFrequent
-        case "category": return .category
-        default:
+        guard let policy = MissingPolicy(name: text) else {
             reader.error(node.location, path, "'\(Diagnostic.excerpt(text))' is not a missing-value policy",
                          help: Suggestions.help(for: text, valid: MissingPolicy.names, noun: "policies") + ", or {constant: value}")
             return nil
         }
+        return policy
     }
 
     /// `data.columns`: column name → `categorical` | `numeric` | `{type, missing, indicator}`.
