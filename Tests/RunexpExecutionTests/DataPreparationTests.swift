@@ -188,6 +188,11 @@ import RunexpTestSupport
         let error = try #require(throws: DiagnosticError.self) { try PreparedExperiment.prepare(plan, experimentFile: directory.file("exp.yaml")) }
         #expect(error.diagnostics.map(\.description) == [directory.file("test.csv").replacingOccurrences(of: "//", with: "/")
             + ":1:1: error: the test file's header differs from the data file's: it has the same columns in another order; give both files the same columns in the same order"])
+        // A test file of a header alone is named as such (it used to read as a test fraction selecting no rows).
+        try directory.write("test.csv", "id,x,c,e,label\n")
+        let empty = try #require(throws: DiagnosticError.self) { try PreparedExperiment.prepare(plan, experimentFile: directory.file("exp.yaml")) }
+        #expect(empty.diagnostics.map(\.description) == [directory.file("test.csv").replacingOccurrences(of: "//", with: "/")
+            + ":2:1: error: the test file has a header but no data rows"])
     }
 
     @Test func aTestFileAndATestFractionAreRefusedTogether() throws {

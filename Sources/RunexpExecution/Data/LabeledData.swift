@@ -135,6 +135,10 @@ public enum DataLoader {
                                               message: "the test file's header differs from the data file's: it \(difference)",
                                               help: "give both files the same columns in the same order")])
         }
+        guard testTable.recordCount > 0 else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: PathNormalizer.normalize(testPath), line: 2, column: 1), keyPath: "",
+                                              message: "the test file has a header but no data rows")])
+        }
         return (DataTable(csv, file: displayPath, test: (testTable, PathNormalizer.normalize(testPath))), sha256, testSHA256)
     }
 
