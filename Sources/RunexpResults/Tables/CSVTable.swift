@@ -83,30 +83,32 @@ public struct CSVTable: Sendable {
     /// not numbers here, though `Double(_:)` or `strtod` would read some of them.
     public func number(_ record: Int, _ column: Int) -> Double? {
         let span = spans[record * header.count + column]
+        return bytes.withUnsafeBufferPointer { b in b.baseAddress.flatMap { Self.number(of: span, in: $0) } }
+    }
+
+    /// ``number(_:_:)`` of the field at `span` of `base`, whose byte after the field is readable.
+    static func number(of span: Span, in base: UnsafePointer<UInt8>) -> Double? {
         guard span.flags & Span.escapes == 0 else { return nil }
-        return bytes.withUnsafeBufferPointer { b -> Double? in
-            guard let base = b.baseAddress else { return nil }
-            var start = Int(span.start), end = Int(span.end)
-            if span.flags == 0 {
-                while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
-                while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        var start = Int(span.start), end = Int(span.end)
+        if span.flags == 0 {
+            while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
+            while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        }
+        switch decimal(base + start, count: end - start) {
+        case .exact(let value):
+            return value
+        case .plain:
+            // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
+            // It follows the process locale: should a locale with a decimal comma be set, it
+            // stops early and the check below hands the field to Double(_:).
+            var stop: UnsafeMutablePointer<CChar>?
+            let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
+                strtod($0, &stop)
             }
-            switch Self.decimal(base + start, count: end - start) {
-            case .exact(let value):
-                return value
-            case .plain:
-                // strtod stops at the byte after the number (a separator, a quote, a space or the NUL).
-                // It follows the process locale: should a locale with a decimal comma be set, it
-                // stops early and the check below hands the field to Double(_:).
-                var stop: UnsafeMutablePointer<CChar>?
-                let value = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start + 1) {
-                    strtod($0, &stop)
-                }
-                if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(base + end) { return value }
-                return Double(Self.text(of: span, in: base))
-            case .other:
-                return nil
-            }
+            if let stop, UnsafePointer<UInt8>(OpaquePointer(stop)) == base + end { return value }
+            return Double(text(of: span, in: base))
+        case .other:
+            return nil
         }
     }
 
@@ -190,7 +192,7 @@ public struct CSVTable: Sendable {
         }
     }
 
-    private static func text(of span: Span, in base: UnsafePointer<UInt8>) -> String {
+    static func text(of span: Span, in base: UnsafePointer<UInt8>) -> String {
         let start = Int(span.start), end = Int(span.end)
         if span.flags & Span.escapes != 0 {
             var unescaped: [UInt8] = []
@@ -257,47 +259,34 @@ public struct CSVTable: Sendable {
         }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(base: buffer.baseAddress!, count: buffer.count - 1, file: file, limit: limit, delimiter: delimiter)
-            try scanner.scan()
-            guard let headerSpans = scanner.headerSpans else {
+            let base = buffer.baseAddress!
+            var scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
+            var spans: [Span] = [], lines: [UInt32] = [], fields: [Span] = []
+            var start = 0
+            scan: while true {
+                switch try scanner.scan(base, count: buffer.count - 1, from: &start, final: true, fields: &fields) {
+                case .header:
+                    // Never reserve more than the limit allows.
+                    let lineFeeds = buffer.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                    let (cells, overflow) = (lineFeeds + 1).multipliedReportingOverflow(by: fields.count)
+                    spans.reserveCapacity(overflow ? limit.cells : min(cells, limit.cells))
+                    lines.reserveCapacity(lineFeeds + 1)
+                case .record(let line):
+                    spans += fields
+                    lines.append(UInt32(line))
+                case .skipped, .needMore:
+                    continue
+                case .end:
+                    break scan
+                }
+            }
+            guard let header = scanner.header else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                                                   message: "the CSV file is empty; it needs a header line and data rows")])
             }
-            let base = buffer.baseAddress!
-            let header = headerSpans.map { trimmed(text(of: $0, in: base)) }
-            var problems: [Diagnostic] = []
-            var seen: [String: Int] = [:]
-            var headerProblems = 0
-            // A column is located only for a problem (scanning its line), and at most 20 are: a
-            // header of 10^5 columns stays one pass.
-            func location(_ index: Int) -> SourceLocation {
-                SourceLocation(file: file, line: Int(scanner.headerLine), column: column(at: origin(of: headerSpans[index], in: base), in: base))
-            }
-            for (index, name) in header.enumerated() {
-                var message: String?
-                if name.isEmpty {
-                    message = "column \(index + 1) of the header has no name"
-                } else if let previous = seen[name] {
-                    message = "duplicate column name '\(Diagnostic.excerpt(name))' (also column \(previous + 1))"
-                } else {
-                    seen[name] = index
-                }
-                guard let message else { continue }
-                headerProblems += 1
-                if problems.count < 20 { problems.append(Diagnostic(location: location(index), keyPath: "", message: message)) }
-            }
-            if headerProblems > 20, var last = problems.last {
-                last.message += " (and \(headerProblems - 20) more problems in the header)"
-                problems[problems.count - 1] = last
-            }
-            for mismatch in scanner.mismatches {
-                guard problems.count < 20 else { break }
-                problems.append(Diagnostic(location: SourceLocation(file: file, line: mismatch.line, column: mismatch.column), keyPath: "",
-                                           message: "expected \(header.count) fields as in the header, found \(mismatch.found)"))
-            }
+            let problems = scanner.problems
             if !problems.isEmpty { throw DiagnosticError(problems) }
-            return CSVTable(header: header, recordCount: scanner.lines.count, bytes: bytes, spans: scanner.spans,
-                            lines: scanner.lines)
+            return CSVTable(header: header, recordCount: lines.count, bytes: bytes, spans: spans, lines: lines)
         }
     }
 
@@ -324,161 +313,5 @@ public struct CSVTable: Sendable {
         while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
         return String(scalars)
-    }
-}
-
-/// One pass over the bytes: field spans of the records whose field count matches the header, and
-/// where the others are (reported after the header's own problems, as at most 20 in all).
-private struct Scanner {
-    let base: UnsafePointer<UInt8>
-    let count: Int
-    let file: String
-    var headerSpans: [CSVTable.Span]?
-    var headerLine: UInt32 = 1
-    var spans: [CSVTable.Span] = []
-    var lines: [UInt32] = []
-    var mismatches: [(line: Int, column: Int, found: Int)] = []
-    let limit: CSVTable.CellLimit
-
-    init(base: UnsafePointer<UInt8>, count: Int, file: String, limit: CSVTable.CellLimit, delimiter: UInt8 = 0x2C) {
-        self.base = base
-        self.count = count
-        self.file = file
-        self.limit = limit
-        self.delimiter = delimiter
-    }
-
-    /// The field separator: a comma, a semicolon or a tab.
-    let delimiter: UInt8
-
-    private func column(_ offset: Int) -> Int {
-        CSVTable.column(at: offset, in: base)
-    }
-
-    private func failure(line: Int, offset: Int, _ message: String, help: String) -> DiagnosticError {
-        DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(offset)), keyPath: "",
-                                    message: message, help: help)])
-    }
-
-    mutating func scan() throws {
-        let quote: UInt8 = 0x22, comma = delimiter, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
-        var lineFeeds = 0
-        for i in 0..<count where base[i] == newline { lineFeeds += 1 }
-        var i = 0
-        var line = 1
-        var recordLine = 1
-        var lineIsBlank = true
-        // The current record's fields are appended to `spans` from `recordStart` on.
-        var recordStart = 0
-        while true {
-            // One field, starting at `i` (just after a comma or at a line start).
-            let origin = i
-            var j = i
-            while j < count, base[j] == space { j += 1 }
-            var span: CSVTable.Span
-            if j < count, base[j] == quote {
-                lineIsBlank = false
-                var flags = CSVTable.Span.quoted
-                var k = j + 1
-                while true {
-                    guard k < count else {
-                        throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: recordLine, column: column(origin)),
-                                                          keyPath: "", message: "a quoted field is never closed",
-                                                          help: "add the closing '\"'")])
-                    }
-                    let byte = base[k]
-                    if byte == quote {
-                        if k + 1 < count, base[k + 1] == quote {
-                            flags |= CSVTable.Span.escapes
-                            k += 2
-                            continue
-                        }
-                        break
-                    }
-                    if byte == newline { line += 1 }
-                    k += 1
-                }
-                span = CSVTable.Span(start: UInt32(j + 1), end: UInt32(k), flags: flags)
-                k += 1
-                while k < count, base[k] != comma, base[k] != newline {
-                    if base[k] == quote {
-                        throw failure(line: line, offset: k, "a quote inside an unquoted field",
-                                      help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\"")
-                    }
-                    guard base[k] == space || base[k] == cr else {
-                        throw failure(line: line, offset: k, "text after the closing quote of a field",
-                                      help: "a quoted field must end at a comma or the end of the line")
-                    }
-                    k += 1
-                }
-                i = k
-            } else {
-                var k = j
-                while k < count {
-                    let byte = base[k]
-                    if byte == comma || byte == newline { break }
-                    if byte == quote {
-                        throw failure(line: line, offset: k, "a quote inside an unquoted field",
-                                      help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\"")
-                    }
-                    if byte != cr && byte != space { lineIsBlank = false }
-                    k += 1
-                }
-                // A CR right before the line feed ends the line; any other CR is text.
-                let end = k < count && base[k] == newline && k > origin && base[k - 1] == cr ? k - 1 : k
-                span = CSVTable.Span(start: UInt32(origin), end: UInt32(end), flags: 0)
-                i = k
-            }
-            spans.append(span)
-            guard spans.count <= limit.cells else {
-                throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: column(origin)), keyPath: "",
-                                                  message: "\(limit.subject) has more than \(limit.cells) cells (rows × columns); "
-                                                    + "at most \(limit.cells) (\(limit.name))",
-                                                  help: "sample the rows, or exclude columns from the file")])
-            }
-            if i < count, base[i] == comma {
-                lineIsBlank = false
-                i += 1
-                continue
-            }
-            // The end of a line (or of the file).
-            if lineIsBlank {
-                spans.removeLast(spans.count - recordStart)
-            } else {
-                finishRecord(from: recordStart, line: recordLine, expectedLines: lineFeeds + 1)
-            }
-            recordStart = spans.count
-            guard i < count else { return }
-            i += 1
-            line += 1
-            recordLine = line
-            lineIsBlank = true
-            if i == count { return }
-        }
-    }
-
-    /// Keeps the fields from `start` on as a record, or takes them as the header, or drops them
-    /// (noting where) when their count differs from the header's.
-    private mutating func finishRecord(from start: Int, line: Int, expectedLines: Int) {
-        let found = spans.count - start
-        guard let header = headerSpans else {
-            headerSpans = Array(spans[start...])
-            headerLine = UInt32(line)
-            spans.removeAll(keepingCapacity: true)
-            // Blank lines count in `expectedLines`: never reserve more than the limit allows.
-            let (cells, overflow) = expectedLines.multipliedReportingOverflow(by: found)
-            spans.reserveCapacity(overflow ? limit.cells : min(cells, limit.cells))
-            lines.reserveCapacity(expectedLines)
-            return
-        }
-        if found == header.count {
-            lines.append(UInt32(line))
-            return
-        }
-        if mismatches.count < 20 {
-            let at = found > header.count ? spans[start + header.count] : spans[spans.count - 1]
-            mismatches.append((line, column(CSVTable.origin(of: at, in: base)), found))
-        }
-        spans.removeLast(found)
     }
 }
