@@ -146,7 +146,7 @@ import RunexpTestSupport
 
     @Test func moreCellsThanTheLimitAreRefusedWhileScanning() throws {
         let row = String(repeating: "1,", count: 999) + "x\n"
-        let errors = try loadError((0..<1_000).map { "c\($0)" }.joined(separator: ",") + "\n" + String(repeating: row, count: ResourceLimits.dataCells / 1_000 + 1))
+        let errors = try loadError((0..<999).map { "c\($0)" }.joined(separator: ",") + ",label\n" + String(repeating: row, count: ResourceLimits.dataCells / 1_000 + 1))
         #expect(errors.count == 1)
         #expect(errors.first?.contains("error: the data has more than 25000000 cells (rows × columns); at most 25000000 (ResourceLimits.dataCells)") == true)
     }

@@ -2,110 +2,113 @@ import Foundation
 import RunexpPlan
 import RunexpResults
 
-/// Reads one feature column of the table as its declaration (``ColumnPlan``, `data.missing`) says,
-/// and says in one message per column what is wrong and the YAML line that would fix it.
-///
-/// The table is read row by row, every column's reader taking its cell in turn: cells lie row by
-/// row in memory, and reading a column at a time missed the cache on every cell (2× the load
-/// time of a 200,000 × 50 file).
+/// Reads one feature column of the data as its declaration (``ColumnPlan``, `data.missing`) says,
+/// a record at a time as the file streams by, and says in one message per column what is wrong
+/// and the YAML line that would fix it.
 struct FeatureReader {
     let name: String
     let column: Int
     let position: Int
     let declared: ColumnPlan?
     let missing: MissingPolicy
-    private var texts: [String] = []
-    private var firstText: (row: Int, text: String)?
-    private var firstEmpty: Int?
-    private var firstHuge: (row: Int, text: String)?
-    private var malformed: [(row: Int, text: String)] = []
+    private let isCategorical: Bool
+    /// A categorical column's texts (its rows hold their numbers until ``finish(into:stride:rows:)``).
+    private var texts = TextInterner()
+    private var firstText: SourceLocation?
+    private var firstEmpty: SourceLocation?
+    private var firstHuge: (location: SourceLocation, text: String)?
+    private var malformed: [(location: SourceLocation, text: String)] = []
     private var textCells = 0, emptyCells = 0, malformedCells = 0
     private var examples: [String] = []
 
-    /// A reader of `column` of `table`, written at `position` of each row of the features.
-    init(_ table: DataTable, column: Int, position: Int, data: DataPlan) {
-        name = table.header[column]
+    /// A reader of `column` (named `name`), written at `position` of each row of the features.
+    init(name: String, column: Int, position: Int, data: DataPlan) {
+        self.name = name
         self.column = column
         self.position = position
         declared = data.column(name)
-        missing = declared?.kind == .categorical ? declared?.missing ?? .category : declared?.missing ?? data.missing
-        if isCategorical { texts.reserveCapacity(table.recordCount) }
+        isCategorical = declared?.kind == .categorical
+        missing = isCategorical ? declared?.missing ?? .category : declared?.missing ?? data.missing
     }
 
-    private var isCategorical: Bool { declared?.kind == .categorical }
-
-    /// Takes the cell of `row`: a number into `features`, an empty cell as NaN; anything else is noted.
-    mutating func take(_ table: DataTable, row: Int, stride: Int, into features: inout [Float]) {
+    /// Takes the record's cell into `row` (the record's features): a number, an empty cell as NaN,
+    /// a category as its number in order of appearance; anything else is noted.
+    mutating func take(_ record: borrowing CSVRecord, into row: UnsafeMutablePointer<Float>) {
         if isCategorical {
-            let text = table.field(row, column)
-            if text.isEmpty, firstEmpty == nil { firstEmpty = row }
-            texts.append(text)
+            // Below 2^24 categories every number is exact in a Float: rows ≤ ResourceLimits.dataCells / 2.
+            let (id, _) = record.withBytes(column) { texts.intern($0) }
+            if firstEmpty == nil, record.isEmpty(column) { firstEmpty = record.location(column) }
+            row[position] = Float(id)
             return
         }
-        if let value = table.number(row, column), value.isFinite {
+        if let value = record.number(column), value.isFinite {
             if abs(value) <= Double(Float.greatestFiniteMagnitude) {
-                features[row * stride + position] = Float(value)
+                row[position] = Float(value)
             } else if firstHuge == nil {
-                firstHuge = (row, table.field(row, column))
+                firstHuge = (record.location(column), record.field(column))
             }
             return
         }
-        let text = table.field(row, column)
+        let text = record.field(column)
         if text.isEmpty {
             emptyCells += 1
-            if firstEmpty == nil { firstEmpty = row }
-            features[row * stride + position] = .nan
+            if firstEmpty == nil { firstEmpty = record.location(column) }
+            row[position] = .nan
         } else if Self.looksNumeric(text) {
             // `0x10`, `inf`, `1e5x`: meant as a number, written as none runexp reads.
             malformedCells += 1
-            if malformed.count < 20 { malformed.append((row, text)) }
+            if malformed.count < 20 { malformed.append((record.location(column), text)) }
         } else {
             textCells += 1
-            if firstText == nil { firstText = (row, text) }
+            if firstText == nil { firstText = record.location(column) }
             // Three shown, a fourth kept only to say there are more.
             if examples.count < 4, !examples.contains(text) { examples.append(text) }
         }
     }
 
-    /// The column's kind once every row is read (a categorical column's indices written now), or
-    /// what is wrong with it.
-    func finish(_ table: DataTable, stride: Int, into features: inout [Float]) -> Result<FeatureKind, DiagnosticError> {
+    /// The column's kind once every row is read (a categorical column's rows renumbered in its
+    /// categories' sorted order), or what is wrong with it. `features` holds `rows` rows of `stride`.
+    mutating func finish(into features: inout [Float], stride: Int, rows: Int) -> Result<FeatureKind, DiagnosticError> {
         let quoted = Diagnostic.excerpt(name)
         if isCategorical {
-            if let row = firstEmpty, missing == .error {
-                return .failure(DiagnosticError([Diagnostic(location: table.location(row, column), keyPath: "",
+            if let location = firstEmpty, missing == .error {
+                return .failure(DiagnosticError([Diagnostic(location: location, keyPath: "",
                     message: "empty cell in categorical column '\(quoted)'",
                     help: "make the empty cell a category of its own (\(name): {type: categorical, missing: category}) or fill it "
                         + "with the most frequent one (missing: most_frequent)")]))
             }
-            let categories = DataLoader.sortedClasses(Set(texts))
-            let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
-            for (row, text) in texts.enumerated() { features[row * stride + position] = Float(index[text] ?? 0) }
+            // Texts equal as Swift strings (one category written with other code points) are one category.
+            let categories = DataLoader.sortedClasses(Set(texts.texts))
+            let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, Float($0)) })
+            let renumbered = texts.texts.map { index[$0] ?? 0 }
+            for row in 0..<rows {
+                let slot = row * stride + position
+                features[slot] = renumbered[Int(features[slot])]
+            }
             return .success(.categorical(categories: categories, missing: missing))
         }
-        let rows = table.recordCount
-        if let (row, _) = firstText {
+        if let location = firstText {
             let shown = examples.prefix(3).map { "'\(Diagnostic.excerpt($0))'" }.joined(separator: ", ")
-            return .failure(DiagnosticError([Diagnostic(location: table.location(row, column), keyPath: "",
+            return .failure(DiagnosticError([Diagnostic(location: location, keyPath: "",
                 message: "feature column '\(quoted)' holds text in \(textCells) of \(rows) rows (\(shown)\(examples.count > 3 ? ", …" : "")), not numbers",
                 help: "declare it a category under data.columns — \(name): categorical — or list it under data.exclude")]))
         }
         if !malformed.isEmpty {
-            var problems = malformed.map { row, text in
-                Diagnostic(location: table.location(row, column), keyPath: "",
+            var problems = malformed.map { location, text in
+                Diagnostic(location: location, keyPath: "",
                            message: "'\(Diagnostic.excerpt(text))' in feature column '\(quoted)' is not a finite number",
                            help: "features must be numbers; list non-numeric columns under data.exclude")
             }
             if malformedCells > problems.count { problems[problems.count - 1].message += " (and \(malformedCells - problems.count) more bad cells)" }
             return .failure(DiagnosticError(problems))
         }
-        if let (row, text) = firstHuge {
-            return .failure(DiagnosticError([Diagnostic(location: table.location(row, column), keyPath: "",
+        if let (location, text) = firstHuge {
+            return .failure(DiagnosticError([Diagnostic(location: location, keyPath: "",
                 message: "'\(Diagnostic.excerpt(text))' in feature column '\(quoted)' is beyond the 32-bit float range (±3.4e38) features train in",
                 help: "rescale the column (divide it by a power of ten)")]))
         }
-        if let row = firstEmpty, missing == .error {
-            return .failure(DiagnosticError([Diagnostic(location: table.location(row, column), keyPath: "",
+        if let location = firstEmpty, missing == .error {
+            return .failure(DiagnosticError([Diagnostic(location: location, keyPath: "",
                 message: "feature column '\(quoted)' has \(emptyCells) empty cell\(emptyCells == 1 ? "" : "s") of \(rows)",
                 help: "say how to fill them: missing: median under data (every numeric column), or \(name): {missing: median} "
                     + "under data.columns (add indicator: true for a 0/1 'was empty' input); or list it under data.exclude")]))

@@ -21,28 +21,73 @@ public enum BoundedFile {
     }
 
     public static func read(_ path: String, limit: Int) -> Result<Data, Failure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            return .failure(.cannotOpen(errno: errno))
+        let reader: Reader
+        switch Reader.open(path, limit: limit) {
+        case .success(let opened): reader = opened
+        case .failure(let failure): return .failure(failure)
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(.cannotRead(errno: errno)) }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: return .failure(.directory)
-        default: return .failure(.notRegular)
-        }
-        guard status.st_size <= limit else { return .failure(.tooLarge(bytes: Int(status.st_size), whileRead: false)) }
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { return .failure(.cannotRead(errno: errno)) }
-            if count == 0 { return .success(data) }
-            guard data.count + count <= limit else { return .failure(.tooLarge(bytes: data.count + count, whileRead: true)) }
-            data.append(contentsOf: chunk[..<count])
+            switch chunk.withUnsafeMutableBufferPointer({ reader.read(into: $0) }) {
+            case .success(0): return .success(data)
+            case .success(let count): data.append(contentsOf: chunk[..<count])
+            case .failure(let failure): return .failure(failure)
+            }
+        }
+    }
+
+    /// An open file read a piece at a time, with the same checks: for files read as a stream.
+    public final class Reader {
+        private let descriptor: Int32
+        private let limit: Int
+        /// Bytes read so far.
+        public private(set) var bytesRead = 0
+        /// The file's size when opened.
+        public let size: Int
+
+        private init(descriptor: Int32, limit: Int, size: Int) {
+            self.descriptor = descriptor
+            self.limit = limit
+            self.size = size
+        }
+
+        deinit { close(descriptor) }
+
+        /// Opens `path` if it is a regular file of at most `limit` bytes.
+        public static func open(_ path: String, limit: Int) -> Result<Reader, Failure> {
+            let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard descriptor >= 0 else {
+                return .failure(.cannotOpen(errno: errno))
+            }
+            var status = stat()
+            var failure: Failure?
+            if fstat(descriptor, &status) != 0 {
+                failure = .cannotRead(errno: errno)
+            } else {
+                switch status.st_mode & S_IFMT {
+                case S_IFREG: if status.st_size > limit { failure = .tooLarge(bytes: Int(status.st_size), whileRead: false) }
+                case S_IFDIR: failure = .directory
+                default: failure = .notRegular
+                }
+            }
+            if let failure {
+                close(descriptor)
+                return .failure(failure)
+            }
+            return .success(Reader(descriptor: descriptor, limit: limit, size: Int(status.st_size)))
+        }
+
+        /// Reads the next bytes into `buffer`: how many (0 at the end of the file).
+        public func read(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Result<Int, Failure> {
+            while true {
+                let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                if count < 0 { return .failure(.cannotRead(errno: errno)) }
+                guard bytesRead + count <= limit else { return .failure(.tooLarge(bytes: bytesRead + count, whileRead: true)) }
+                bytesRead += count
+                return .success(count)
+            }
         }
     }
 }

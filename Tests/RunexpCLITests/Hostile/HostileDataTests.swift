@@ -67,7 +67,7 @@ import Glibc
              messages: ["exp/data.csv:2:1: error: '0x10' in feature column 'a' is not a finite number"]),
         Case(name: "invalid UTF-8", setUp: { directory in
             try Data([0x61, 0x2C, 0x62, 0x2C, 0x6C, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: directory + "/exp/data.csv"))
-        }, messages: ["exp/data.csv:1:1: error: the data file is not UTF-8 text"]),
+        }, messages: ["exp/data.csv:2:1: error: the data file is not UTF-8 text"]),
         Case(name: "data file is a FIFO", setUp: { directory in
             try FileManager.default.removeItem(atPath: directory + "/exp/data.csv")
             #expect(mkfifo(directory + "/exp/data.csv", 0o644) == 0)

@@ -1,0 +1,301 @@
+import Crypto
+import RunexpPlan
+
+/// A CSV file read a window at a time (``CSVScanner``'s grammar): its header, then each record
+/// handed to the caller, with the file's SHA-256 and its text checks (UTF-8, no NUL byte, no bare
+/// CR line ends) made on the way. It holds one window of the file (1 MiB; more only while a single
+/// record is longer), so a table of millions of rows is read without its bytes or a string per cell.
+public struct CSVStream {
+    /// Column names from the first line, trimmed of surrounding spaces.
+    public let header: [String]
+    /// The file's name in messages.
+    public let file: String
+    /// The file's size when opened.
+    public var fileBytes: Int { reader.size }
+    /// What messages call the file ("data file", "test file").
+    private let what: String
+    private let reader: BoundedFile.Reader
+    private var scanner: CSVScanner
+    private var window: Window
+    /// The current record's field spans (kept to reuse their storage).
+    private var fields: [CSVTable.Span] = []
+    private var hasher = SHA256()
+
+    /// Bytes read at a time.
+    public static let windowBytes = 1 << 20
+
+    /// The bytes in hand: `bytes[start..<count]` are not scanned yet, `bytes[..<checked]` are checked
+    /// text, and `bytes[count]` is a NUL (a number at the very end still ends).
+    private struct Window {
+        var bytes: [UInt8]
+        var count = 0
+        var start = 0
+        var checked = 0
+        var final = false
+        /// Whether bytes were let go of to make room: the window no longer starts at the file's start.
+        var moved = false
+    }
+
+    /// Opens `reader`'s file and reads its header. `file` names it in messages, `what` calls it
+    /// ("data file"). Throws the file's problems up to its header: empty, not UTF-8, a NUL byte,
+    /// a malformed header line.
+    public init(_ reader: BoundedFile.Reader, file: String, what: String, delimiter: UInt8 = 0x2C,
+                limit: CSVTable.CellLimit = .data, windowBytes: Int = CSVStream.windowBytes) throws {
+        self.reader = reader
+        self.file = file
+        self.what = what
+        scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
+        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + 1))
+        var hasher = SHA256()
+        var fields: [CSVTable.Span] = []
+        var scanner = self.scanner
+        var window = self.window
+        try Self.advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file,
+                         until: { $0 == .header })
+        guard let header = scanner.header else {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the CSV file is empty; it needs a header line and data rows")])
+        }
+        // Classic Mac line ends (CR alone) read as one long header line and no rows: say why.
+        if window.final, window.start == window.count, !window.moved, Self.hasBareCarriageReturns(window.bytes[..<window.count]) {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the lines end in a bare carriage return (CR, old Mac line ends); runexp reads LF or CRLF",
+                                              help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
+        }
+        self.header = header
+        self.scanner = scanner
+        self.window = window
+        self.hasher = hasher
+        self.fields = fields
+    }
+
+    /// Hands every record of the header's field count to `body` in file order, then throws the
+    /// file's structural problems if it has any (records of another field count are not handed).
+    /// Returns the SHA-256 of the file's bytes, lowercase hex.
+    public mutating func forEachRecord(_ body: (borrowing CSVRecord) throws -> Void) throws -> String {
+        let file = self.file
+        let headerIsValid = scanner.headerProblems.isEmpty
+        try Self.advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file) { step, base, fields, start in
+            guard case .record(let line) = step, headerIsValid else { return }
+            try fields.withUnsafeBufferPointer { spans in
+                try body(CSVRecord(base: base, spans: spans, start: start, line: line, file: file))
+            }
+        }
+        let problems = scanner.problems
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return hasher.finalize().map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// A file of one line (no line feed at all) whose CRs are not just its last byte.
+    private static func hasBareCarriageReturns(_ bytes: ArraySlice<UInt8>) -> Bool {
+        !bytes.contains(0x0A) && bytes.firstIndex(of: 0x0D).map { $0 + 1 < bytes.endIndex } == true
+    }
+
+    private static func advance(reader: BoundedFile.Reader, scanner: inout CSVScanner, window: inout Window, hasher: inout SHA256,
+                                fields: inout [CSVTable.Span], what: String, file: String,
+                                until stop: (CSVScanner.Step) -> Bool) throws {
+        try advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file) { step, _, _, _ in
+            if stop(step) { throw Stop() }
+        }
+    }
+
+    private struct Stop: Error {}
+
+    /// Scans records until the end of the file (or until `visit` throws ``Stop``), reading more
+    /// bytes whenever the scanner needs them.
+    private static func advance(reader: BoundedFile.Reader, scanner: inout CSVScanner, window: inout Window, hasher: inout SHA256,
+                                fields: inout [CSVTable.Span], what: String, file: String,
+                                visit: (CSVScanner.Step, UnsafePointer<UInt8>, [CSVTable.Span], Int) throws -> Void) throws {
+        while true {
+            let start = window.start
+            let step = try window.bytes.withUnsafeBufferPointer { buffer in
+                try scanner.scan(buffer.baseAddress!, count: window.count, from: &window.start, final: window.final, fields: &fields)
+            }
+            switch step {
+            case .needMore:
+                try refill(reader: reader, window: &window, hasher: &hasher, scanner: scanner, what: what, file: file)
+            case .end:
+                return
+            default:
+                do {
+                    try window.bytes.withUnsafeBufferPointer { try visit(step, $0.baseAddress!, fields, start) }
+                } catch is Stop {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Moves the unscanned bytes to the front (growing the window when they fill it), reads more
+    /// after them, hashes and checks them.
+    private static func refill(reader: BoundedFile.Reader, window: inout Window, hasher: inout SHA256, scanner: CSVScanner,
+                               what: String, file: String) throws {
+        let kept = window.count - window.start
+        if window.start > 0 {
+            window.bytes.withUnsafeMutableBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                (base).update(from: base + window.start, count: kept)
+            }
+            window.moved = true
+            window.checked -= window.start
+            window.count = kept
+            window.start = 0
+        }
+        if kept + 1 >= window.bytes.count {
+            window.bytes += [UInt8](repeating: 0, count: window.bytes.count)
+        }
+        let read = window.bytes.withUnsafeMutableBufferPointer { b in
+            reader.read(into: UnsafeMutableBufferPointer(rebasing: b[window.count..<(b.count - 1)]))
+        }
+        let count: Int
+        switch read {
+        case .success(let n): count = n
+        case .failure(.tooLarge(let bytes, _)):
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the \(what) grew past \(bytes) bytes while read; at most \(ResourceLimits.dataBytes) (ResourceLimits.dataBytes)")])
+        case .failure(let failure):
+            let reason = if case .cannotRead(let code) = failure { BoundedFile.Failure.reason(code) } else { "\(failure)" }
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the \(what) cannot be read (\(reason))")])
+        }
+        window.bytes.withUnsafeBufferPointer { b in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[window.count..<(window.count + count)])))
+        }
+        window.count += count
+        if !window.moved, window.checked == 0, window.count >= 3, window.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            // The byte order mark is no text of the first field.
+            window.bytes.removeFirst(3)
+            window.bytes += [0, 0, 0]
+            window.count -= 3
+        }
+        window.final = count == 0
+        window.bytes[window.count] = 0
+        // Whole lines are checked: a line feed never falls inside a UTF-8 sequence.
+        let end = window.final ? window.count : (window.bytes[window.checked..<window.count].lastIndex(of: 0x0A).map { $0 + 1 } ?? window.checked)
+        if let problem = TextCheck.firstProblem(window.bytes, from: window.checked, to: end) {
+            var line = scanner.line
+            for byte in window.bytes[window.start..<problem.offset] where byte == 0x0A { line += 1 }
+            let column = window.bytes.withUnsafeBufferPointer { CSVTable.column(at: problem.offset, in: $0.baseAddress!) }
+            let location = SourceLocation(file: file, line: line, column: column)
+            switch problem.kind {
+            case .nul:
+                throw DiagnosticError([Diagnostic(location: location, keyPath: "", message: "the \(what) holds a NUL byte; a CSV file is text",
+                                                  help: "is this the file you meant? export the table as CSV text")])
+            case .notUTF8:
+                throw DiagnosticError([Diagnostic(location: location, keyPath: "", message: "the \(what) is not UTF-8 text",
+                                                  help: "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 old.csv > new.csv)")])
+            }
+        }
+        window.checked = end
+    }
+}
+
+/// One record of a ``CSVStream``, valid only inside the call it is handed to.
+public struct CSVRecord: ~Copyable {
+    let base: UnsafePointer<UInt8>
+    let spans: UnsafeBufferPointer<CSVTable.Span>
+    /// Where the record starts in `base`.
+    let start: Int
+    /// 1-based line where the record starts.
+    public let line: Int
+    let file: String
+
+    /// The field's text: quotes removed (and `""` made one), an unquoted field trimmed of spaces and tabs.
+    public func field(_ column: Int) -> String {
+        CSVTable.text(of: spans[column], in: base)
+    }
+
+    /// The field as a number in plain decimal notation (``CSVTable/number(_:_:)``), nil otherwise.
+    public func number(_ column: Int) -> Double? {
+        CSVTable.number(of: spans[column], in: base)
+    }
+
+    /// True when the field's text is empty (or spaces only).
+    public func isEmpty(_ column: Int) -> Bool {
+        let span = spans[column]
+        guard span.flags == 0 else { return span.start == span.end }
+        var i = Int(span.start)
+        while i < Int(span.end), base[i] == 0x20 || base[i] == 0x09 { i += 1 }
+        return i == Int(span.end)
+    }
+
+    /// The field's text as bytes (``field(_:)``'s), for `body` only.
+    public func withBytes<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let span = spans[column]
+        guard span.flags & CSVTable.Span.escapes == 0 else {
+            return try Array(field(column).utf8).withUnsafeBufferPointer(body)
+        }
+        var start = Int(span.start), end = Int(span.end)
+        if span.flags == 0 {
+            while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
+            while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        }
+        return try body(UnsafeBufferPointer(start: base + start, count: end - start))
+    }
+
+    /// Where the field stands: its file, line (a field after a quoted one that spans lines is on a
+    /// later line than the record's first) and column (in characters, on its own line).
+    public func location(_ column: Int) -> SourceLocation {
+        let origin = CSVTable.origin(of: spans[column], in: base)
+        var line = self.line
+        for byte in UnsafeBufferPointer(start: base + start, count: origin - start) where byte == 0x0A { line += 1 }
+        return SourceLocation(file: file, line: line, column: CSVTable.column(at: origin, in: base))
+    }
+}
+
+/// The checks of a CSV file's bytes: UTF-8 text without NUL bytes.
+enum TextCheck {
+    enum Kind { case nul, notUTF8 }
+
+    /// The first NUL byte or malformed UTF-8 sequence in `bytes[from..<to]`, which starts and ends
+    /// on a character boundary.
+    static func firstProblem(_ bytes: [UInt8], from: Int, to: Int) -> (offset: Int, kind: Kind)? {
+        bytes.withUnsafeBufferPointer { b -> (offset: Int, kind: Kind)? in
+            guard let p = b.baseAddress else { return nil }
+            var i = from
+            while i < to {
+                // Eight ASCII bytes without a NUL at a time.
+                if i + 8 <= to {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+                    if word & high == 0, (word &- low) & ~word & high == 0 {
+                        i += 8
+                        continue
+                    }
+                }
+                let byte = p[i]
+                if byte == 0 { return (i, .nul) }
+                if byte < 0x80 {
+                    i += 1
+                    continue
+                }
+                let length = sequenceLength(p + i, count: to - i)
+                guard length > 0 else { return (i, .notUTF8) }
+                i += length
+            }
+            return nil
+        }
+    }
+
+    /// Bytes of the well-formed UTF-8 sequence at `p` (which starts with a byte ≥ 0x80), or 0.
+    private static func sequenceLength(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
+        let lead = p[0]
+        let length: Int, low: UInt8, high: UInt8  // the second byte's range (Unicode Table 3-7)
+        switch lead {
+        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+        default: return 0
+        }
+        guard count >= length, p[1] >= low, p[1] <= high else { return 0 }
+        for k in 2..<length where p[k] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import RunexpKernel
+import RunexpPlan
+@testable import RunexpResults
+import RunexpTestSupport
+
+/// ``CSVStream`` reads a file a window at a time: whatever the window's size, it hands the same
+/// records as ``CSVTable`` parses from the whole file, or throws the same errors, and its checks of
+/// the bytes (UTF-8, NUL, byte order mark, hash) do not depend on where the windows fall.
+@Suite struct CSVStreamTests {
+    struct Streamed {
+        var header: [String]
+        var records: [[String]] = []
+        var numbers: [[UInt64?]] = []
+        var lines: [Int] = []
+        var columns: [[Int]] = []
+        var sha256 = ""
+    }
+
+    static func stream(_ bytes: [UInt8], window: Int, in directory: TemporaryDirectory) throws -> Streamed {
+        let path = directory.file("t.csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        guard case .success(let reader) = BoundedFile.Reader.open(path, limit: 1 << 30) else {
+            Issue.record("cannot open \(path)")
+            return Streamed(header: [])
+        }
+        var stream = try CSVStream(reader, file: "t.csv", what: "data file", windowBytes: window)
+        var streamed = Streamed(header: stream.header)
+        let width = stream.header.count
+        streamed.sha256 = try stream.forEachRecord { record in
+            streamed.records.append((0..<width).map { record.field($0) })
+            streamed.numbers.append((0..<width).map { record.number($0)?.bitPattern })
+            streamed.lines.append(record.line)
+            streamed.columns.append((0..<width).map { record.location($0).column })
+        }
+        return streamed
+    }
+
+    /// The stream with windows of `sizes` bytes against the table of the whole text.
+    static func compare(_ text: String, sizes: [Int], in directory: TemporaryDirectory) {
+        let table = Result { try CSVTable.parse(text, file: "t.csv") }
+        for size in sizes {
+            let streamed = Result { try stream(Array(text.utf8), window: size, in: directory) }
+            switch (table, streamed) {
+            case (.success(let table), .success(let streamed)):
+                #expect(streamed.header == table.header, "\(text.debugDescription), window \(size)")
+                #expect(streamed.records.count == table.recordCount, "\(text.debugDescription), window \(size)")
+                for (row, fields) in streamed.records.enumerated() where row < table.recordCount {
+                    #expect(fields == table.header.indices.map { table.field(row, $0) }, "\(text.debugDescription) row \(row), window \(size)")
+                    #expect(streamed.numbers[row] == table.header.indices.map { table.number(row, $0)?.bitPattern })
+                    #expect(streamed.lines[row] == table.line(row))
+                    #expect(streamed.columns[row] == table.header.indices.map { table.column(row, $0) }, "\(text.debugDescription) row \(row)")
+                }
+                #expect(streamed.sha256 == SHA256Digest.hex(of: Array(text.utf8)))
+            case (.failure(let expected as DiagnosticError), .failure(let actual as DiagnosticError)):
+                #expect(actual.diagnostics.map(\.description) == expected.diagnostics.map(\.description), "\(text.debugDescription), window \(size)")
+            default:
+                Issue.record("\(text.debugDescription), window \(size): table \(table), stream \(streamed)")
+            }
+        }
+    }
+
+    @Test func randomTablesStreamAsTheyParseWhole() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var rng = SplitMix64(seed: 28657)
+        for _ in 0..<400 {
+            Self.compare(CSVDifferentialTests.table(&rng), sizes: [1, 2, 3, 5, 8, 64], in: directory)
+            Self.compare("h1,h2\n" + CSVDifferentialTests.soup(&rng), sizes: [1, 3, 7], in: directory)
+        }
+    }
+
+    @Test func aQuoteAtAWindowsEndMayBeTheFirstOfADoubledOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text = "a,b\n\"x\"\"y\",1\n\"\"\"\",2\n"
+        Self.compare(text, sizes: Array(1...text.utf8.count + 1), in: directory)
+    }
+
+    @Test func textChecksFindTheirLineWhateverTheWindow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // 'é' (2 bytes) and '€' (3 bytes) split across every window boundary are text.
+        let text = "h,é\n1,€\n" + String(repeating: "2,ü€\n", count: 20)
+        for size in 1...12 {
+            let streamed = try Self.stream(Array(text.utf8), window: size, in: directory)
+            #expect(streamed.header == ["h", "é"])
+            #expect(streamed.records.count == 21)
+        }
+        // A byte order mark is not part of the first column's name, and is hashed as it is in the file.
+        let marked: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a,b\n1,2\n".utf8)
+        for size in 1...6 {
+            let streamed = try Self.stream(marked, window: size, in: directory)
+            #expect(streamed.header == ["a", "b"])
+            #expect(streamed.columns == [[1, 3]])
+            #expect(streamed.sha256 == SHA256Digest.hex(of: marked))
+        }
+        let lines = Array(String(repeating: "1,2\n", count: 30).utf8)
+        for (bytes, message) in [([0x00], "t.csv:32:4: error: the data file holds a NUL byte; a CSV file is text"),
+                                 ([0xC3], "t.csv:32:4: error: the data file is not UTF-8 text"),
+                                 ([0xED, 0xA0, 0x80], "t.csv:32:4: error: the data file is not UTF-8 text")] as [([UInt8], String)] {
+            for size in [1, 4, 16, 1 << 20] {
+                let file = Array("a,b\n".utf8) + lines + Array("3,x".utf8) + bytes + Array("y\n4,5\n".utf8)
+                let error = #expect(throws: DiagnosticError.self) { try Self.stream(file, window: size, in: directory) }
+                #expect(error?.diagnostics.first.map { String($0.description.prefix(message.count)) } == message)
+            }
+        }
+    }
+}
