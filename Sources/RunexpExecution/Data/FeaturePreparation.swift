@@ -53,14 +53,20 @@ struct FeaturePreparation {
         var fills = [Float](repeating: 0, count: columns)
         var seen = [[Bool]](repeating: [], count: columns)
         for (column, kind) in data.featureKinds.enumerated() {
-            let values = trainRows.map { data.features[$0 * columns + column] }
             switch kind {
+            case .numeric(.error, _):
+                // Every cell is a number: nothing to fill.
+                continue
             case .numeric(let missing, _):
-                fills[column] = Self.fill(missing, values.filter { !$0.isNaN })
+                fills[column] = Self.fill(missing, trainRows.map { data.features[$0 * columns + column] }.filter { !$0.isNaN })
             case .categorical(let categories, _):
                 var flags = [Bool](repeating: false, count: categories.count)
                 var counts = [Int](repeating: 0, count: categories.count)
-                for value in values { flags[Int(value)] = true; counts[Int(value)] += 1 }
+                for row in trainRows {
+                    let value = Int(data.features[row * columns + column])
+                    flags[value] = true
+                    counts[value] += 1
+                }
                 if let empty = kind.droppedCategory {
                     // An empty cell takes the training rows' most frequent other category (the first
                     // on ties); with none it stays empty, which has no input.
@@ -78,17 +84,29 @@ struct FeaturePreparation {
         self.seen = seen
         self.dropped = data.featureKinds.map(\.droppedCategory)
         self.width = data.inputWidth
-        let unscaled = Self.encode(data, rows: trainRows, fills: fills, seen: seen, dropped: dropped, width: data.inputWidth)
-        var scaler = standardize ? Standardizer(features: unscaled, width: data.inputWidth, rows: Array(trainRows.indices))
-                                 : Standardizer(width: data.inputWidth)
-        if standardize { scaler = scaler.keeping(columns: data.numericInputs) }
+        let width = data.inputWidth
+        var scaler = Standardizer(width: width)
+        if standardize {
+            let dropped = self.dropped
+            scaler = Standardizer(width: width, rows: trainRows.count) { position, row in
+                row.update(repeating: 0, count: width)
+                Self.encode(data, row: trainRows[position], into: row, fills: fills, seen: seen, dropped: dropped)
+            }.keeping(columns: data.numericInputs)
+        }
         self.scaler = scaler
     }
 
-    /// `rows` of the data as the network's inputs, row-major.
+    /// `rows` of the data as the network's inputs, row-major: encoded, then standardized in place.
     func inputs(_ data: LabeledData, rows: [Int]) -> [Float] {
-        let encoded = Self.encode(data, rows: rows, fills: fills, seen: seen, dropped: dropped, width: width)
-        return scaler.apply(features: encoded, width: width, rows: Array(rows.indices))
+        var out = [Float](repeating: 0, count: rows.count * width)
+        out.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for (position, row) in rows.enumerated() {
+                Self.encode(data, row: row, into: base + position * width, fills: fills, seen: seen, dropped: dropped)
+            }
+        }
+        scaler.transform(&out, width: width)
+        return out
     }
 
     /// The value an empty cell takes, from the training rows' values (0 when they have none).
@@ -113,34 +131,33 @@ struct FeaturePreparation {
         }
     }
 
-    private static func encode(_ data: LabeledData, rows: [Int], fills: [Float], seen: [[Bool]], dropped: [Int?], width: Int) -> [Float] {
+    /// Writes row `row` of the data as the network's inputs at `out` (``width`` values, zeros where
+    /// no one-hot input is set: `out` comes zeroed).
+    private static func encode(_ data: LabeledData, row: Int, into out: UnsafeMutablePointer<Float>, fills: [Float], seen: [[Bool]],
+                               dropped: [Int?]) {
         let columns = data.featureKinds.count
-        var out = [Float](repeating: 0, count: rows.count * width)
-        for (position, row) in rows.enumerated() {
-            var input = position * width
-            for (column, kind) in data.featureKinds.enumerated() {
-                let value = data.features[row * columns + column]
-                switch kind {
-                case .numeric(_, let indicator):
-                    out[input] = value.isNaN ? fills[column] : value
+        var input = 0
+        for (column, kind) in data.featureKinds.enumerated() {
+            let value = data.features[row * columns + column]
+            switch kind {
+            case .numeric(_, let indicator):
+                out[input] = value.isNaN ? fills[column] : value
+                input += 1
+                if indicator {
+                    out[input] = value.isNaN ? 1 : 0
                     input += 1
-                    if indicator {
-                        out[input] = value.isNaN ? 1 : 0
-                        input += 1
-                    }
-                case .categorical(let categories, _):
-                    // Inputs: one per category but the dropped empty one, whose cells take the fill.
-                    let empty = dropped[column]
-                    var code = Int(value)
-                    if code == empty { code = Int(fills[column]) }
-                    if code != empty, seen[column].indices.contains(code), seen[column][code] {
-                        out[input + (empty.map { code > $0 ? code - 1 : code } ?? code)] = 1
-                    }
-                    input += categories.count - (empty == nil ? 0 : 1)
                 }
+            case .categorical(let categories, _):
+                // Inputs: one per category but the dropped empty one, whose cells take the fill.
+                let empty = dropped[column]
+                var code = Int(value)
+                if code == empty { code = Int(fills[column]) }
+                if code != empty, seen[column].indices.contains(code), seen[column][code] {
+                    out[input + (empty.map { code > $0 ? code - 1 : code } ?? code)] = 1
+                }
+                input += categories.count - (empty == nil ? 0 : 1)
             }
         }
-        return out
     }
 }
 

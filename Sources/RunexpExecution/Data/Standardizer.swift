@@ -7,16 +7,32 @@ public struct Standardizer: Sendable {
 
     /// Fits on `rows` of a row-major matrix `width` wide, accumulating in Double.
     public init(features: [Float], width: Int, rows: [Int]) {
-        var sum = [Double](repeating: 0, count: width)
-        var squares = [Double](repeating: 0, count: width)
-        for row in rows {
-            for column in 0..<width {
-                let value = Double(features[row * width + column])
-                sum[column] += value
-                squares[column] += value * value
+        self.init(width: width, rows: rows.count) { position, row in
+            features.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                row.update(from: base + rows[position] * width, count: width)
             }
         }
-        let count = Double(max(rows.count, 1))
+    }
+
+    /// Fits on `rows` rows `width` wide that `row` writes one at a time (the `position`-th into
+    /// its buffer), accumulating in Double: no matrix of them is made.
+    init(width: Int, rows: Int, row: (_ position: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
+        var sum = [Double](repeating: 0, count: width)
+        var squares = [Double](repeating: 0, count: width)
+        var values = [Float](repeating: 0, count: width)
+        values.withUnsafeMutableBufferPointer { buffer in
+            guard let values = buffer.baseAddress else { return }
+            for position in 0..<rows {
+                row(position, values)
+                for column in 0..<width {
+                    let value = Double(values[column])
+                    sum[column] += value
+                    squares[column] += value * value
+                }
+            }
+        }
+        let count = Double(max(rows, 1))
         var means = [Float](repeating: 0, count: width)
         var deviations = [Float](repeating: 1, count: width)
         for column in 0..<width {
@@ -47,9 +63,21 @@ public struct Standardizer: Sendable {
         var result = [Float](repeating: 0, count: rows.count * width)
         for (position, row) in rows.enumerated() {
             for column in 0..<width {
-                result[position * width + column] = (features[row * width + column] - means[column]) / deviations[column]
+                result[position * width + column] = features[row * width + column]
             }
         }
+        transform(&result, width: width)
         return result
+    }
+
+    /// Transforms `matrix` (row-major, `width` wide) in place.
+    func transform(_ matrix: inout [Float], width: Int) {
+        matrix.withUnsafeMutableBufferPointer { values in
+            for start in stride(from: 0, to: values.count, by: max(width, 1)) {
+                for column in 0..<width {
+                    values[start + column] = (values[start + column] - means[column]) / deviations[column]
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,7 @@ struct CSVScanner {
     mutating func scan(_ base: UnsafePointer<UInt8>, count: Int, from start: inout Int, final: Bool,
                        fields: inout [CSVTable.Span]) throws -> Step {
         let quote: UInt8 = 0x22, comma = delimiter, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
+        let delimiters = UInt64(comma) &* Self.everyByte, lineFeeds = UInt64(newline) &* Self.everyByte, quotes = UInt64(quote) &* Self.everyByte
         fields.removeAll(keepingCapacity: true)
         guard start < count else { return final ? .end : .needMore }
         var i = start
@@ -109,14 +110,27 @@ struct CSVScanner {
                 i = k
             } else {
                 var k = j
+                // Eight bytes at a time to the first delimiter, line feed or quote, then byte by byte.
+                while k + 8 <= count {
+                    let word = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                    let found = Self.zeroBytes(word ^ delimiters) | Self.zeroBytes(word ^ lineFeeds) | Self.zeroBytes(word ^ quotes)
+                    if found != 0 {
+                        k += found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    k += 8
+                }
                 while k < count {
                     let byte = base[k]
                     if byte == comma || byte == newline { break }
                     if byte == quote {
                         throw failure(k, "a quote inside an unquoted field", help: "quote the whole field and double inner quotes: \"a \"\"b\"\"\"")
                     }
-                    if byte != cr && byte != space { lineIsBlank = false }
                     k += 1
+                }
+                for byte in UnsafeBufferPointer(start: base + j, count: k - j) where byte != cr && byte != space {
+                    lineIsBlank = false
+                    break
                 }
                 // A CR right before the line feed ends the line; any other CR is text.
                 let end = k < count && base[k] == newline && k > origin && base[k - 1] == cr ? k - 1 : k
@@ -143,6 +157,16 @@ struct CSVScanner {
             if lineIsBlank { return .skipped }
             return finish(fields, line: recordLine, base: base)
         }
+    }
+
+    /// 0x01 in every byte of a word.
+    private static let everyByte: UInt64 = 0x0101_0101_0101_0101
+
+    /// The high bit of the first zero byte of `word` set (and maybe of bytes above it): nonzero
+    /// exactly when a byte is zero, and the lowest set bit marks the first.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- everyByte) & ~word & 0x8080_8080_8080_8080
     }
 
     /// Takes `fields` as the header, or counts them as a record, or notes them as a record of

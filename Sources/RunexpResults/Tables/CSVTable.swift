@@ -123,7 +123,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Reads `[+-]? digits [. digits] [(e|E) [+-]? digits]` (at least one mantissa digit) in one pass.
-    /// When the value is m·10^e or m/10^e with m < 10^15 and |e| ≤ 22, both factors are exact doubles,
+    /// When the value is m·10^e or m/10^e with m ≤ 2^53 and |e| ≤ 22, both factors are exact doubles,
     /// so one multiplication or division rounds once, correctly, as `strtod` would (Clinger's fast path).
     static func decimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
         var i = 0
@@ -132,26 +132,24 @@ public struct CSVTable: Sendable {
             negative = p[i] == 0x2D
             i += 1
         }
+        // Up to 19 digits the mantissa is exact in 64 bits; beyond, it wraps and the form is `.plain`.
         var mantissa: UInt64 = 0
-        var significant = 0
-        var digits = 0
-        var scale = 0
-        var afterPoint = false
-        while i < count {
-            let byte = p[i]
-            if byte >= 0x30, byte <= 0x39 {
-                digits += 1
-                if mantissa != 0 || byte != 0x30 { significant += 1 }
-                if significant <= 15 {
-                    mantissa = mantissa * 10 + UInt64(byte - 0x30)
-                    if afterPoint { scale -= 1 }
-                }
-            } else if byte == 0x2E, !afterPoint {
-                afterPoint = true
-            } else {
-                break
-            }
+        let integerStart = i
+        while i < count, p[i] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
             i += 1
+        }
+        var digits = i - integerStart
+        var scale = 0
+        if i < count, p[i] == 0x2E {
+            i += 1
+            let fractionStart = i
+            while i < count, p[i] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+                i += 1
+            }
+            digits += i - fractionStart
+            scale = fractionStart - i
         }
         guard digits > 0 else { return .other }
         if i < count {
@@ -172,7 +170,7 @@ public struct CSVTable: Sendable {
             guard exponentDigits > 0, i == count else { return .other }
             scale += exponentNegative ? -exponent : exponent
         }
-        guard significant <= 15, scale >= -22, scale <= 22 else { return .plain }
+        guard digits <= 19, mantissa <= 1 << 53, scale >= -22, scale <= 22 else { return .plain }
         let magnitude = scale >= 0 ? Double(mantissa) * exactPowersOfTen[scale] : Double(mantissa) / exactPowersOfTen[-scale]
         return .exact(negative ? -magnitude : magnitude)
     }
