@@ -1,3 +1,4 @@
+import RunexpKernel
 import RunexpPlan
 
 /// How a feature column of the file is read and turned into the network's inputs.
@@ -47,6 +48,8 @@ struct FeaturePreparation {
     /// Each column's ``FeatureKind/droppedCategory``, found once rather than per row.
     private let dropped: [Int?]
     private let scaler: Standardizer
+    /// Every column a number without an indicator: the inputs are the columns, filled and standardized.
+    private let isOneInputPerColumn: Bool
 
     init(_ data: LabeledData, trainRows: [Int], standardize: Bool) {
         let columns = data.featureKinds.count
@@ -84,6 +87,10 @@ struct FeaturePreparation {
         self.seen = seen
         self.dropped = data.featureKinds.map(\.droppedCategory)
         self.width = data.inputWidth
+        isOneInputPerColumn = data.featureKinds.allSatisfy { kind in
+            if case .numeric(_, indicator: false) = kind { return true }
+            return false
+        }
         let width = data.inputWidth
         var scaler = Standardizer(width: width)
         if standardize {
@@ -107,6 +114,14 @@ struct FeaturePreparation {
         }
         scaler.transform(&out, width: width)
         return out
+    }
+
+    /// `rows` of the data as a view the kernel reads through (each value filled and standardized
+    /// as ``inputs(_:rows:)`` computes it), when every column is a number that becomes one input;
+    /// nil when an encoding widens the row (categories, indicators).
+    func view(rows: [Int]) -> SampleView? {
+        guard isOneInputPerColumn else { return nil }
+        return SampleView(rows: rows, fills: fills, means: scaler.means, deviations: scaler.deviations)
     }
 
     /// The value an empty cell takes, from the training rows' values (0 when they have none).

@@ -97,6 +97,17 @@ public struct PreparedExperiment: Sendable {
     /// The prepared data of `run`: its partition, prepared on its training rows (``FeaturePreparation``:
     /// filled, encoded, standardized when the plan standardizes), as kernel samples.
     public func part(for run: RunID) -> PreparedPart {
+        part(for: run, viewing: data.features.count >= Self.viewedCells)
+    }
+
+    /// Feature matrices of at least this many cells are read by each run through a view
+    /// (``SampleView``) rather than copied into a standardized part of its own: a run of a table of
+    /// millions of rows then holds its row indices, not a second matrix. The bits are the same
+    /// either way; below this size a copy trains a little faster (no transform per batch).
+    static let viewedCells = 4 << 20
+
+    /// ``part(for:)``, with `viewing` choosing a view of the data when its preparation allows one.
+    func part(for run: RunID, viewing: Bool) -> PreparedPart {
         if let fixedPart { return fixedPart }
         let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: data.strataCount,
                                            repetition: run.repetition, fold: run.fold)
@@ -105,11 +116,16 @@ public struct PreparedExperiment: Sendable {
         let targetScale = data.isRegression && plan.data.standardizeTarget == true
             ? TargetScale(fitting: data.targets, rows: partition.train) : .identity
         func samples(_ rows: [Int]) -> Samples {
+            let targets = data.isRegression ? targetScale.apply(data.targets, rows: rows) : []
+            let labels = data.isRegression ? [] : rows.map { data.labels[$0] }
+            if viewing, let view = preparation.view(rows: rows) {
+                return Samples(matrix: data.features, width: width, view: view, labels: labels, targets: targets)
+            }
             let features = preparation.inputs(data, rows: rows)
             if data.isRegression {
-                return Samples(features: features, rows: rows.count, width: width, targets: targetScale.apply(data.targets, rows: rows))
+                return Samples(features: features, rows: rows.count, width: width, targets: targets)
             }
-            return Samples(features: features, rows: rows.count, width: width, labels: rows.map { data.labels[$0] })
+            return Samples(features: features, rows: rows.count, width: width, labels: labels)
         }
         return PreparedPart(partition: partition, train: samples(partition.train),
                             validation: partition.validation.isEmpty ? nil : samples(partition.validation),

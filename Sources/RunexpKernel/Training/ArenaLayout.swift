@@ -31,7 +31,9 @@ struct ArenaLayout: Sendable {
     /// The arithmetic of every product (``KernelCodePath/selected`` unless a test picks one).
     let path: KernelCodePath
 
-    init(network: Network, capacity: Int, training: Bool, path: KernelCodePath = .selected) {
+    /// `gathering`: a training step copies its rows to ``input`` even before a leading dropout layer
+    /// (samples read through a ``SampleView`` have no rows of their own to hand it).
+    init(network: Network, capacity: Int, training: Bool, path: KernelCodePath = .selected, gathering: Bool = false) {
         precondition(KernelCodePath.isAvailable(path), "kernel code path \(path.rawValue) is not available on this CPU")
         self.path = path
         var arenaCount = 0
@@ -51,7 +53,7 @@ struct ArenaLayout: Sendable {
         }
         var leadingDropout = false
         if case .dropout = firstActive { leadingDropout = training }
-        gathersInput = training && !leadingDropout
+        gathersInput = training && (gathering || !leadingDropout)
         input = gathersInput ? allocate(capacity * network.inputWidth) : ArenaLayout.external
 
         var layers: [Layer] = []
@@ -172,22 +174,30 @@ struct ArenaLayout: Sendable {
     /// Inference over `rows` rows of `features` in chunks of `capacity`, writing class probabilities.
     ///
     /// `output` receives rows × (2 if the last layer is one sigmoid unit, else ``outputWidth``) values.
-    func predict(parameters: [Float], arena: inout [Float], features: [Float], rows: Int, into output: inout [Float]) {
+    func predict(parameters: [Float], arena: inout [Float], samples: Samples, into output: inout [Float]) {
         let width = inputWidth, outputWidth = outputWidth, expands = expandsSigmoid
         let columns = expands ? 2 : outputWidth
-        precondition(output.count >= rows * columns && features.count >= rows * width)
+        let rows = samples.rows
+        precondition(output.count >= rows * columns && samples.width == width)
         guard rows > 0 else { return }
         let parameters = parameters.isEmpty ? [0] : parameters
+        // Viewed rows are written here a chunk at a time; a matrix's rows are read in place.
+        var chunk = [Float](repeating: 0, count: samples.view == nil ? 0 : capacity * width)
         parameters.withUnsafeBufferPointer { parameterBuffer in
             arena.withUnsafeMutableBufferPointer { arenaBuffer in
-                features.withUnsafeBufferPointer { featureBuffer in
+                samples.features.withUnsafeBufferPointer { featureBuffer in
                     output.withUnsafeMutableBufferPointer { outputBuffer in
+                      chunk.withUnsafeMutableBufferPointer { chunkBuffer in
                         let p = parameterBuffer.baseAddress!, a = arenaBuffer.baseAddress!
                         prepare(parameters: p, arena: a)
                         var start = 0
                         while start < rows {
                             let count = min(capacity, rows - start)
-                            let x = featureBuffer.baseAddress! + start * width
+                            var x = UnsafePointer(featureBuffer.baseAddress! + start * width)
+                            if samples.view != nil, let scratch = chunkBuffer.baseAddress {
+                                for i in 0..<count { samples.write(row: start + i, from: featureBuffer.baseAddress!, to: scratch + i * width) }
+                                x = UnsafePointer(scratch)
+                            }
                             forward(parameters: p, arena: a, external: x, rowIndices: nil, rows: count)
                             let y = ArenaLayout.address(self.output, arena: a, external: x)
                             let out = outputBuffer.baseAddress! + start * columns
@@ -201,6 +211,7 @@ struct ArenaLayout: Sendable {
                             }
                             start += count
                         }
+                      }
                     }
                 }
             }

@@ -138,7 +138,7 @@ public struct Network: Sendable {
         let layout = ArenaLayout(network: self, capacity: max(1, min(samples.rows, 256)), training: false, path: path)
         var arena = [Float](repeating: 0, count: layout.arenaCount)
         var output = [Float](repeating: 0, count: samples.rows * probabilityColumns)
-        layout.predict(parameters: storage, arena: &arena, features: samples.features, rows: samples.rows, into: &output)
+        layout.predict(parameters: storage, arena: &arena, samples: samples, into: &output)
         return output
     }
 

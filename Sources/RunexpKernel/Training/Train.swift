@@ -61,7 +61,7 @@ private func runTraining<G: RandomNumberGenerator>(
     let rows = train.rows
     let batchSize = settings.batchSize
     var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows),
-                          path: path)
+                          path: path, viewedSamples: train.view != nil)
     var probe = validation.map { ValidationProbe(network: network, samples: $0, loss: settings.loss, targetScale: settings.targetScale, path: path) }
     var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.parameterCount) }
     var order = Array(0..<rows)

@@ -31,7 +31,9 @@ public struct Trainer: Sendable {
     }
 
     /// As the public initialiser, with the products' arithmetic chosen by the caller (tests compare paths).
-    init(network: Network, settings: TrainingSettings, classCount: Int, batchCapacity: Int?, path: KernelCodePath) {
+    /// `viewedSamples`: the training samples are a ``SampleView``, whose rows every step gathers.
+    init(network: Network, settings: TrainingSettings, classCount: Int, batchCapacity: Int?, path: KernelCodePath,
+         viewedSamples: Bool = false) {
         do {
             try network.validate(classCount: classCount, settings: settings)
         } catch {
@@ -42,7 +44,7 @@ public struct Trainer: Sendable {
         self.classCount = classCount
         let capacity = max(1, batchCapacity ?? settings.batchSize)
         self.batchCapacity = capacity
-        self.layout = ArenaLayout(network: network, capacity: capacity, training: true, path: path)
+        self.layout = ArenaLayout(network: network, capacity: capacity, training: true, path: path, gathering: viewedSamples)
         self.arena = [Float](repeating: 0, count: layout.arenaCount)
         self.rowScratch = Array(0..<capacity)
         self.classWeights = settings.classWeights.isEmpty
@@ -122,6 +124,7 @@ public struct Trainer: Sendable {
     /// Gather, forward, loss, backward and (when `update`) the optimizer, with masks already in the arena.
     mutating func step(on data: Samples, rows: UnsafeBufferPointer<Int>, update: Bool) -> StepResult {
         precondition(data.width == network.inputWidth, "samples have width \(data.width), network expects \(network.inputWidth)")
+        precondition(data.view == nil || layout.gathersInput, "viewed samples need a trainer that gathers its rows (viewedSamples)")
         let (loss, correct) = Trainer.forwardBackward(
             layout: layout, lossKind: settings.loss, classWeights: classWeights,
             parameters: &network.storage, arena: &arena, data: data, rows: rows)
@@ -162,7 +165,7 @@ public struct Trainer: Sendable {
                     if layout.gathersInput {
                         let gathered = a + layout.input
                         for i in 0..<count {
-                            (gathered + i * width).update(from: features + rows[i] * width, count: width)
+                            data.write(row: rows[i], from: features, to: gathered + i * width)
                         }
                     }
                     layout.prepare(parameters: p, arena: a)

@@ -23,8 +23,7 @@ struct ValidationProbe {
     /// as ``evaluateRegression`` computes the loss.
     mutating func measure(_ network: Network) -> (loss: Double, accuracy: Double?, rmse: Double?) {
         layout.predict(
-            parameters: network.storage, arena: &arena, features: samples.features, rows: samples.rows,
-            into: &probabilities)
+            parameters: network.storage, arena: &arena, samples: samples, into: &probabilities)
         let rows = samples.rows, classCount = classCount
         if loss.isRegression {
             let loss = loss, scale = targetScale
