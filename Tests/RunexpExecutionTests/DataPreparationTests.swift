@@ -121,6 +121,27 @@ import RunexpTestSupport
         }
     }
 
+    /// A large table's runs read it through a view; its inputs are the copy's, bit for bit, with
+    /// empty cells filled and numbers standardized on the training rows. Encoded columns (an
+    /// indicator, categories) make a copy.
+    @Test func viewedPartsHoldTheCopiedInputs() throws {
+        let numeric = Self.experiment("  missing: median\n  exclude: [id, c, e]", split: "{test: 0.25, folds: 3}")
+            .replacingOccurrences(of: "  exclude: [id]\n", with: "").replacingOccurrences(of: "standardize: false", with: "standardize: true")
+        let experiment = try Self.prepare(numeric)
+        for run in experiment.plan.runs {
+            let viewed = experiment.part(for: run, viewing: true), copied = experiment.part(for: run, viewing: false)
+            for (view, copy) in [(viewed.train, copied.train), (try #require(viewed.validation), try #require(copied.validation)),
+                                 (try #require(viewed.test), try #require(copied.test))] {
+                #expect(view.view != nil && copy.view == nil)
+                #expect(view.labels == copy.labels)
+                let all = Array(0..<view.rows)
+                #expect(view.selecting(rows: all).features.map { $0.bitPattern } == copy.features.map { $0.bitPattern })
+            }
+        }
+        let encoded = try Self.prepare(Self.experiment(Self.declared))
+        #expect(encoded.part(for: encoded.plan.runs[0], viewing: true).train.view == nil)
+    }
+
     @Test func theDelimiterSplitsTheFields() throws {
         let semicolons = Self.csv.replacingOccurrences(of: ",", with: ";")
         let experiment = try Self.prepare(Self.experiment(Self.declared + "\n  delimiter: \";\""), csv: semicolons)
