@@ -41,6 +41,8 @@ let package = Package(
             name: "CRunexpKernelAVX2",
             cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
         ),
+        // The allocator's setting for large blocks (glibc's mallopt), for the command line tool.
+        .target(name: "CRunexpMemory"),
         // The result folder and everything in it, written and read back: file names, tables and
         // their number format, the journal, records and metrics, statistics, provenance, shards.
         // Knows the plan, not the kernel. Optimized in debug builds too, with RunexpExecution: the
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "runexp",
             dependencies: [
-                "RunexpPlan", "RunexpResults", "RunexpExecution", "RunexpReport", "RunexpSession",
+                "RunexpPlan", "RunexpResults", "RunexpExecution", "RunexpReport", "RunexpSession", "CRunexpMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

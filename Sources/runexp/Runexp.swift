@@ -21,6 +21,7 @@ struct Runexp: AsyncParsableCommand {
     /// Parses, runs, and maps errors to runexp's exit codes: usage errors exit 2, not 64.
     static func main() async {
         _ = started
+        MemoryTuning.returnLargeBlocks()
         do {
             var command = try parseAsRoot(RunCommand.preprocess(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {

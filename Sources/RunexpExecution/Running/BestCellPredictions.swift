@@ -13,9 +13,11 @@ extension Predictions {
         let executor = RunExecutor(experiment: experiment)
         var rows: [Row] = []
         for record in results.records where record.run.cell == best.cell && !record.diverged {
+            // The part's size is known before training: a run whose rows would not fit is not trained again.
+            let sizes = experiment.sizes(for: record.run)
+            if rows.count + (part == .test ? sizes.test : sizes.validation) > ResourceLimits.predictionRows { break }
             let again = executor.predict(record.run, part: part)
             guard again.record == record else { return nil }
-            if rows.count + again.rows.count > ResourceLimits.predictionRows { break }
             rows += again.rows
         }
         return rows.isEmpty ? nil : Predictions(cell: best.cell, part: part, rows: rows)

@@ -1,0 +1,15 @@
+#include "CRunexpMemory.h"
+
+#include <stdlib.h>  /* defines __GLIBC__ on glibc */
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+int runexp_map_blocks_from(int bytes) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    (void)bytes;
+    return 0;
+#endif
+}
