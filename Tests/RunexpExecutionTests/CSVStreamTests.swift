@@ -25,15 +25,16 @@ import RunexpTestSupport
             Issue.record("cannot open \(path)")
             return Streamed(header: [])
         }
-        var stream = try CSVStream(reader, file: "t.csv", what: "data file", windowBytes: window)
+        let stream = try CSVStream(reader, file: "t.csv", what: "data file", windowBytes: window)
         var streamed = Streamed(header: stream.header)
         let width = stream.header.count
-        streamed.sha256 = try stream.forEachRecord { record in
+        _ = try stream.forEachRecord { record in
             streamed.records.append((0..<width).map { record.field($0) })
             streamed.numbers.append((0..<width).map { record.number($0)?.bitPattern })
             streamed.lines.append(record.line)
             streamed.columns.append((0..<width).map { record.location($0).column })
         }
+        streamed.sha256 = try stream.finish()
         return streamed
     }
 

@@ -5,7 +5,7 @@ import RunexpResults
 /// Reads one feature column of the data as its declaration (``ColumnPlan``, `data.missing`) says,
 /// a record at a time as the file streams by, and says in one message per column what is wrong
 /// and the YAML line that would fix it.
-struct FeatureReader {
+struct FeatureReader: Sendable {
     let name: String
     let column: Int
     let position: Int
@@ -64,6 +64,19 @@ struct FeatureReader {
             // Three shown, a fourth kept only to say there are more.
             if examples.count < 4, !examples.contains(text) { examples.append(text) }
         }
+    }
+
+    /// Nothing read needs a message, and the column is numbers (categories are numbered per reading).
+    var isPlain: Bool {
+        !isCategorical && textCells == 0 && malformedCells == 0 && firstHuge == nil && (firstEmpty == nil || missing != .error)
+    }
+
+    /// Takes what `other` read of the same column after this reader's rows (its lines counted
+    /// from 1, `lineOffset` lines into the file). Only a plain reading is appended.
+    mutating func append(_ other: FeatureReader, lineOffset: Int) {
+        precondition(other.isPlain && !isCategorical, "only plain numeric readings are joined")
+        emptyCells += other.emptyCells
+        if firstEmpty == nil { firstEmpty = other.firstEmpty?.movedDown(lineOffset) }
     }
 
     /// The column's kind once every row is read (a categorical column's rows renumbered in its

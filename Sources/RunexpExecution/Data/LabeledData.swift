@@ -94,65 +94,44 @@ public enum DataLoader {
     /// file. Problems with a file point at the CSV's line and column; problems with the plan's
     /// keys (a missing target column, an unknown `positive`) at the YAML.
     public static func load(_ data: DataPlan, task: TaskKind, experimentFile: String) throws -> LabeledData {
+        try load(data, task: task, experimentFile: experimentFile, reader: SplitReading())
+    }
+
+    /// ``load(_:task:experimentFile:)`` with the files read by `reader` (tests split small files).
+    static func load(_ data: DataPlan, task: TaskKind, experimentFile: String, reader: SplitReading) throws -> LabeledData {
         let yamlLocation = { (location: SourceLocation?) in
             location ?? SourceLocation(file: experimentFile, line: 1, column: 1)
         }
         let delimiter = data.delimiter.utf8.first ?? 0x2C
-        var stream = try open(data.path, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file), delimiter: delimiter)
-        var testStream = try data.testPath.map { path in
+        let stream = try open(data.path, keyPath: "data.file", keyLocation: yamlLocation(data.locations.file), delimiter: delimiter)
+        let testStream = try data.testPath.map { path in
             try open(path, keyPath: "data.test_file", keyLocation: yamlLocation(data.locations.testFile), delimiter: delimiter)
         }
         if let testStream { try checkSameHeader(testStream, as: stream) }
         let header = stream.header
         let (targetIndex, featureColumns) = try columns(of: header, data: data, yamlLocation: yamlLocation)
 
-        // Room for the most rows the files can hold (pages are touched only as rows arrive).
         let bytes = stream.fileBytes + (testStream?.fileBytes ?? 0)
         let expectedRows = min(ResourceLimits.dataCells * 2 / header.count, bytes / header.count + 1)
-        let stride = featureColumns.count
-        var features: [Float] = []
-        features.reserveCapacity(expectedRows * stride)
-        var readers = featureColumns.enumerated().map { FeatureReader(name: header[$1], column: $1, position: $0, data: data) }
-        var target = TargetReader(column: targetIndex, task: task, name: data.target, expectedRows: expectedRows)
-        var row = [Float](repeating: 0, count: stride)
-        var firstRow: [SourceLocation] = []
-        func read(_ stream: inout CSVStream) throws -> (rows: Int, sha256: String) {
-            var rows = 0
-            let sha256 = try stream.forEachRecord { record in
-                if firstRow.isEmpty { firstRow = featureColumns.map { record.location($0) } }
-                row.withUnsafeMutableBufferPointer { cells in
-                    guard let cells = cells.baseAddress else { return }
-                    for index in readers.indices { readers[index].take(record, into: cells) }
-                }
-                features += row
-                target.take(record)
-                rows += 1
-            }
-            return (rows, sha256)
-        }
-        let (dataRows, sha256) = try read(&stream)
+        var reading = RecordReading(header: header, featureColumns: featureColumns, targetIndex: targetIndex, data: data, task: task,
+                                    expectedRows: expectedRows)
+        let (dataRows, sha256) = try reader.read(stream, path: data.path, what: "data file", delimiter: delimiter, into: &reading)
         guard dataRows > 0 else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: stream.file, line: 2, column: 1), keyPath: "",
                                               message: "the data file has a header but no data rows")])
         }
         var test: (rows: Int, sha256: String)?
-        if var testStream {
-            test = try read(&testStream)
+        if let testStream, let testPath = data.testPath {
+            test = try reader.read(testStream, path: testPath, what: "test file", delimiter: delimiter, into: &reading)
             guard test?.rows ?? 0 > 0 else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: testStream.file, line: 2, column: 1), keyPath: "",
                                                   message: "the test file has a header but no data rows")])
             }
         }
         let rows = dataRows + (test?.rows ?? 0)
-
-        var problems = task == .classification ? target.cellProblems : []
-        var kinds: [FeatureKind] = []
-        for index in readers.indices {
-            switch readers[index].finish(into: &features, stride: stride, rows: rows) {
-            case .success(let kind): kinds.append(kind)
-            case .failure(let error): problems += error.diagnostics
-            }
-        }
+        let target = reading.target
+        let firstRow = reading.firstRow
+        let (features, kinds, problems) = reading.finish()
         if !problems.isEmpty { throw DiagnosticError(Array(problems.prefix(ResourceLimits.diagnostics))) }
         let featureNames = featureColumns.map { header[$0] }
         var loaded: LabeledData

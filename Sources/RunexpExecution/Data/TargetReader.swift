@@ -4,7 +4,7 @@ import RunexpResults
 /// Reads the target column a record at a time: a classification's labels (each row keeps its
 /// label's number in order of appearance) or a regression's numbers, with the problems located
 /// as they are met.
-struct TargetReader {
+struct TargetReader: Sendable {
     let column: Int
     let task: TaskKind
     let name: String
@@ -59,6 +59,29 @@ struct TargetReader {
                 problems.append(Diagnostic(location: record.location(column), keyPath: "", message: "empty label in target column '\(name)'"))
             }
         }
+    }
+
+    /// No cell read needs a message.
+    var isPlain: Bool { badCells == 0 }
+
+    /// Takes the rows `other` read after this reader's (its lines counted from 1, `lineOffset`
+    /// lines into the file): its labels numbered among these, or its targets.
+    mutating func append(_ other: TargetReader, lineOffset: Int) {
+        precondition(other.isPlain, "only plain readings are joined")
+        if task == .regression {
+            targets += other.targets
+            return
+        }
+        var numbers: [Int32] = []
+        for label in 0..<other.labels.count {
+            let (id, isNew) = other.labels.withBytes(of: label) { labels.intern($0) }
+            numbers.append(id)
+            if isNew {
+                firstSeen.append(other.firstSeen[label].movedDown(lineOffset))
+                values.append(other.values[label])
+            }
+        }
+        rowLabels += other.rowLabels.map { numbers[Int($0)] }
     }
 
     /// The cells' problems: empty labels, or targets that are no finite number (the last says how many more).

@@ -3,11 +3,16 @@ import RunexpResults
 /// The distinct texts of a column, each numbered by first appearance: a row keeps a number, not a
 /// string. Texts are told apart by their bytes, so `é` written two ways is two texts here; callers
 /// that name classes or categories merge them as Swift's String equality does, or refuse them.
-struct TextInterner {
+struct TextInterner: Sendable {
     /// Each distinct text, in order of first appearance.
     private(set) var texts: [String] = []
     private var bytes: [[UInt8]] = []
     private var index: [[UInt8]: Int32] = [:]
+
+    /// The bytes of text `id`, for `body` only.
+    func withBytes<R>(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes[id].withUnsafeBufferPointer(body)
+    }
 
     /// Distinct texts so far.
     var count: Int { texts.count }

@@ -78,6 +78,13 @@ public enum BoundedFile {
             return .success(Reader(descriptor: descriptor, limit: limit, size: Int(status.st_size)))
         }
 
+        /// Reads on from byte `offset` of the file (counted in ``bytesRead``, as if read).
+        public func seek(to offset: Int) -> Result<Void, Failure> {
+            guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else { return .failure(.cannotRead(errno: errno)) }
+            bytesRead = offset
+            return .success(())
+        }
+
         /// Reads the next bytes into `buffer`: how many (0 at the end of the file).
         public func read(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Result<Int, Failure> {
             while true {

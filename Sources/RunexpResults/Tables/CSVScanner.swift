@@ -22,10 +22,12 @@ struct CSVScanner {
     /// Cells of the records kept so far (the header's not counted).
     private(set) var cells = 0
 
-    init(file: String, delimiter: UInt8, limit: CSVTable.CellLimit) {
+    /// A scanner of `file`; with `header`, of its records after the header (no header record).
+    init(file: String, delimiter: UInt8, limit: CSVTable.CellLimit, header: [String]? = nil) {
         self.file = file
         self.delimiter = delimiter
         self.limit = limit
+        self.header = header
     }
 
     /// What ``scan(_:count:from:final:fields:)`` found.

@@ -5,9 +5,12 @@ import RunexpPlan
 /// handed to the caller, with the file's SHA-256 and its text checks (UTF-8, no NUL byte, no bare
 /// CR line ends) made on the way. It holds one window of the file (1 MiB; more only while a single
 /// record is longer), so a table of millions of rows is read without its bytes or a string per cell.
-public struct CSVStream {
+///
+/// A stream may also start at a line of a file whose header is known (``init(continuing:at:header:…)``):
+/// a second thread reads the second half of a large file that way, its lines counted from 1.
+public final class CSVStream {
     /// Column names from the first line, trimmed of surrounding spaces.
-    public let header: [String]
+    public private(set) var header: [String] = []
     /// The file's name in messages.
     public let file: String
     /// The file's size when opened.
@@ -19,7 +22,8 @@ public struct CSVStream {
     private var window: Window
     /// The current record's field spans (kept to reuse their storage).
     private var fields: [CSVTable.Span] = []
-    private var hasher = SHA256()
+    /// The file's digest so far; nil for a stream that starts inside the file.
+    private var hasher: SHA256?
 
     /// Bytes read at a time.
     public static let windowBytes = 1 << 20
@@ -32,8 +36,20 @@ public struct CSVStream {
         var start = 0
         var checked = 0
         var final = false
+        /// Where `bytes[0]` lies in the file (a byte order mark and bytes let go of before it).
+        var origin = 0
         /// Whether bytes were let go of to make room: the window no longer starts at the file's start.
         var moved = false
+    }
+
+    /// How ``forEachRecord(before:_:)`` stopped.
+    public enum Ending: Equatable {
+        /// At the end of the file.
+        case end
+        /// At the given offset, which a record starts at (every record before it handed).
+        case reached
+        /// Past the given offset, which fell inside a record (handed too): no record starts there.
+        case passed
     }
 
     /// Opens `reader`'s file and reads its header. `file` names it in messages, `what` calls it
@@ -46,13 +62,13 @@ public struct CSVStream {
         self.what = what
         scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
         window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + 1))
-        var hasher = SHA256()
-        var fields: [CSVTable.Span] = []
-        var scanner = self.scanner
-        var window = self.window
-        try Self.advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file,
-                         until: { $0 == .header })
-        guard let header = scanner.header else {
+        hasher = SHA256()
+        var headerSeen = false
+        _ = try advance(before: nil) { step, _, _, _ in
+            headerSeen = step == .header
+            return !headerSeen
+        }
+        guard let header = scanner.header, headerSeen else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                                               message: "the CSV file is empty; it needs a header line and data rows")])
         }
@@ -63,92 +79,119 @@ public struct CSVStream {
                                               help: "convert the line ends, e.g. tr '\\r' '\\n' < old.csv > new.csv")])
         }
         self.header = header
-        self.scanner = scanner
-        self.window = window
-        self.hasher = hasher
-        self.fields = fields
     }
 
-    /// Hands every record of the header's field count to `body` in file order, then throws the
-    /// file's structural problems if it has any (records of another field count are not handed).
-    /// Returns the SHA-256 of the file's bytes, lowercase hex.
-    public mutating func forEachRecord(_ body: (borrowing CSVRecord) throws -> Void) throws -> String {
+    /// A stream of the records of `reader`'s file from byte `offset` (a line start) on, whose
+    /// header is `header`: lines are counted from 1 at `offset`, and no digest is made.
+    public init(continuing reader: BoundedFile.Reader, at offset: Int, header: [String], file: String, what: String,
+                delimiter: UInt8 = 0x2C, limit: CSVTable.CellLimit = .data, windowBytes: Int = CSVStream.windowBytes) throws {
+        self.reader = reader
+        self.file = file
+        self.what = what
+        self.header = header
+        scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit, header: header)
+        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + 1), origin: offset, moved: true)
+        hasher = nil
+        if case .failure = reader.seek(to: offset) {
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                                              message: "the \(what) cannot be read from byte \(offset)")])
+        }
+    }
+
+    /// Hands every record of the header's field count to `body` in file order, until the end of
+    /// the file or, with `offset`, until a record would start at or after it. Records of another
+    /// field count are not handed (``finish()`` reports them).
+    public func forEachRecord(before offset: Int? = nil, _ body: (borrowing CSVRecord) throws -> Void) throws -> Ending {
         let file = self.file
         let headerIsValid = scanner.headerProblems.isEmpty
-        try Self.advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file) { step, base, fields, start in
-            guard case .record(let line) = step, headerIsValid else { return }
+        return try advance(before: offset) { step, base, fields, start in
+            guard case .record(let line) = step, headerIsValid else { return true }
             try fields.withUnsafeBufferPointer { spans in
                 try body(CSVRecord(base: base, spans: spans, start: start, line: line, file: file))
             }
+            return true
         }
+    }
+
+    /// After the last record: throws the file's structural problems (a header's, records of
+    /// another field count), else reads what is left of the file and returns its SHA-256,
+    /// lowercase hex ("" for a stream that started inside the file).
+    public func finish() throws -> String {
         let problems = scanner.problems
         if !problems.isEmpty { throw DiagnosticError(problems) }
-        return hasher.finalize().map { byte in
+        guard hasher != nil else { return "" }
+        // What is left was read, and its text checked, by a second stream (``init(continuing:at:header:file:what:delimiter:limit:windowBytes:)``).
+        while !window.final {
+            window.start = window.count
+            try refill(checking: false)
+        }
+        return hasher?.finalize().map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
-        }.joined()
+        }.joined() ?? ""
     }
+
+    /// Cells of the records met so far whose field count is the header's.
+    public var cells: Int { scanner.cells }
+
+    /// 1-based line of the next byte to scan (where ``forEachRecord(before:_:)`` stopped).
+    public var line: Int { scanner.line }
 
     /// A file of one line (no line feed at all) whose CRs are not just its last byte.
     private static func hasBareCarriageReturns(_ bytes: ArraySlice<UInt8>) -> Bool {
         !bytes.contains(0x0A) && bytes.firstIndex(of: 0x0D).map { $0 + 1 < bytes.endIndex } == true
     }
 
-    private static func advance(reader: BoundedFile.Reader, scanner: inout CSVScanner, window: inout Window, hasher: inout SHA256,
-                                fields: inout [CSVTable.Span], what: String, file: String,
-                                until stop: (CSVScanner.Step) -> Bool) throws {
-        try advance(reader: reader, scanner: &scanner, window: &window, hasher: &hasher, fields: &fields, what: what, file: file) { step, _, _, _ in
-            if stop(step) { throw Stop() }
-        }
-    }
-
-    private struct Stop: Error {}
-
-    /// Scans records until the end of the file (or until `visit` throws ``Stop``), reading more
-    /// bytes whenever the scanner needs them.
-    private static func advance(reader: BoundedFile.Reader, scanner: inout CSVScanner, window: inout Window, hasher: inout SHA256,
-                                fields: inout [CSVTable.Span], what: String, file: String,
-                                visit: (CSVScanner.Step, UnsafePointer<UInt8>, [CSVTable.Span], Int) throws -> Void) throws {
+    /// Scans records, reading more bytes whenever the scanner needs them, until the end of the
+    /// file, until `visit` returns false, or before a record that starts at or after `offset`.
+    private func advance(before offset: Int?,
+                         visit: (CSVScanner.Step, UnsafePointer<UInt8>, [CSVTable.Span], Int) throws -> Bool) throws -> Ending {
         while true {
             let start = window.start
-            let step = try window.bytes.withUnsafeBufferPointer { buffer in
-                try scanner.scan(buffer.baseAddress!, count: window.count, from: &window.start, final: window.final, fields: &fields)
+            if let offset, window.origin + start >= offset {
+                return window.origin + start == offset ? .reached : .passed
             }
+            // Window fields in locals: a class's stored property is not accessed while it is modified.
+            var next = start
+            let count = window.count, final = window.final
+            let step = try window.bytes.withUnsafeBufferPointer { buffer in
+                try scanner.scan(buffer.baseAddress!, count: count, from: &next, final: final, fields: &fields)
+            }
+            window.start = next
             switch step {
             case .needMore:
-                try refill(reader: reader, window: &window, hasher: &hasher, scanner: scanner, what: what, file: file)
+                try refill()
             case .end:
-                return
+                return .end
             default:
-                do {
-                    try window.bytes.withUnsafeBufferPointer { try visit(step, $0.baseAddress!, fields, start) }
-                } catch is Stop {
-                    return
-                }
+                let goOn = try window.bytes.withUnsafeBufferPointer { try visit(step, $0.baseAddress!, fields, start) }
+                if !goOn { return .end }
             }
         }
     }
 
     /// Moves the unscanned bytes to the front (growing the window when they fill it), reads more
     /// after them, hashes and checks them.
-    private static func refill(reader: BoundedFile.Reader, window: inout Window, hasher: inout SHA256, scanner: CSVScanner,
-                               what: String, file: String) throws {
+    private func refill(checking: Bool = true) throws {
         let kept = window.count - window.start
         if window.start > 0 {
+            let start = window.start
             window.bytes.withUnsafeMutableBufferPointer { b in
                 guard let base = b.baseAddress else { return }
-                (base).update(from: base + window.start, count: kept)
+                base.update(from: base + start, count: kept)
             }
             window.moved = true
-            window.checked -= window.start
+            window.origin += window.start
+            window.checked = max(window.checked - window.start, 0)
             window.count = kept
             window.start = 0
         }
         if kept + 1 >= window.bytes.count {
             window.bytes += [UInt8](repeating: 0, count: window.bytes.count)
         }
+        let filled = window.count
         let read = window.bytes.withUnsafeMutableBufferPointer { b in
-            reader.read(into: UnsafeMutableBufferPointer(rebasing: b[window.count..<(b.count - 1)]))
+            reader.read(into: UnsafeMutableBufferPointer(rebasing: b[filled..<(b.count - 1)]))
         }
         let count: Int
         switch read {
@@ -161,8 +204,12 @@ public struct CSVStream {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                                               message: "the \(what) cannot be read (\(reason))")])
         }
-        window.bytes.withUnsafeBufferPointer { b in
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[window.count..<(window.count + count)])))
+        if hasher != nil {
+            var digest = hasher
+            window.bytes.withUnsafeBufferPointer { b in
+                digest?.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[filled..<(filled + count)])))
+            }
+            hasher = digest
         }
         window.count += count
         if !window.moved, window.checked == 0, window.count >= 3, window.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -170,9 +217,11 @@ public struct CSVStream {
             window.bytes.removeFirst(3)
             window.bytes += [0, 0, 0]
             window.count -= 3
+            window.origin = 3
         }
         window.final = count == 0
         window.bytes[window.count] = 0
+        guard checking else { return }
         // Whole lines are checked: a line feed never falls inside a UTF-8 sequence.
         let end = window.final ? window.count : (window.bytes[window.checked..<window.count].lastIndex(of: 0x0A).map { $0 + 1 } ?? window.checked)
         if let problem = TextCheck.firstProblem(window.bytes, from: window.checked, to: end) {
@@ -211,6 +260,11 @@ public struct CSVRecord: ~Copyable {
     /// The field as a number in plain decimal notation (``CSVTable/number(_:_:)``), nil otherwise.
     public func number(_ column: Int) -> Double? {
         CSVTable.number(of: spans[column], in: base)
+    }
+
+    /// True when a field of the record is quoted.
+    public var hasQuotedField: Bool {
+        spans.contains { $0.flags != 0 }
     }
 
     /// True when the field's text is empty (or spaces only).

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import RunexpExecution
+@testable import RunexpResults
+import RunexpKernel
+@testable import RunexpPlan
+import RunexpTestSupport
+
+/// A file read in two halves on two threads (``SplitReading``) loads exactly as read in one pass:
+/// the same features, labels, targets, digest and warnings, or the same errors at the same lines,
+/// whatever falls across the split (quoted line feeds, bad cells, new labels, wrong field counts).
+@Suite struct SplitReadingTests {
+    static let halves = SplitReading(splitBytes: 0, minimumCores: 1)
+    static let whole = SplitReading(splitBytes: .max)
+
+    enum Outcome: Equatable {
+        case loaded(Loaded)
+        case refused(String)
+    }
+
+    struct Loaded: Equatable {
+        var features: [UInt32], labels: [Int32], classes: [String], targets: [UInt64], sha256: String, warnings: [String]
+    }
+
+    static func load(_ csv: String, data: String, task: TaskKind, reader: SplitReading, in directory: TemporaryDirectory) -> Outcome {
+        do {
+            try directory.write("data.csv", csv)
+            let plan = try PlanParser.parse(contentsOf: try directory.write("exp.yaml", """
+                name: split
+                \(task == .regression ? "task: regression\n" : "")\(data)
+                model:
+                  - dense: {units: \(task == .regression ? "1, activation: linear" : "classes, activation: softmax")}
+                training: {epochs: 1, optimizer: sgd\(task == .regression ? ", loss: mse" : "")}
+                \(task == .regression ? "search: {objective: {metric: val_rmse, goal: minimize}}\n" : "")
+                """))
+            let loaded = try DataLoader.load(plan.data, task: task, experimentFile: directory.file("exp.yaml"), reader: reader)
+            return .loaded(Loaded(features: loaded.features.map { $0.bitPattern }, labels: loaded.labels, classes: loaded.classes,
+                                   targets: loaded.targets.map { $0.bitPattern }, sha256: loaded.sha256, warnings: loaded.warnings))
+        } catch let error as DiagnosticError {
+            return .refused(error.diagnostics.map(\.description).joined(separator: "\n"))
+        } catch {
+            return .refused("\(error)")
+        }
+    }
+
+    static func compare(_ csv: String, data: String = "data: {file: data.csv, target: label, missing: mean}", task: TaskKind = .classification,
+                        in directory: TemporaryDirectory) {
+        let one = load(csv, data: data, task: task, reader: whole, in: directory)
+        let two = load(csv, data: data, task: task, reader: halves, in: directory)
+        #expect(one == two, "\(csv.prefix(300).debugDescription)")
+    }
+
+    /// Rows of numbers, some empty or odd, labels drawn from a few (one spelled two ways).
+    static func table(_ rng: inout SplitMix64, rows: Int) -> String {
+        let cells = ["1.5", "-2", "", "3e2", " 4 ", "0.001", "x", "\"5\"", "\"6\n\"", "7,8", "1e999"]
+        let labels = ["a", "b", "c", "é", "e\u{301}", ""]
+        var lines = ["f1,f2,label"]
+        for _ in 0..<rows {
+            func cell() -> String { rng.next() % 6 == 0 ? cells[Int(rng.next() % UInt64(cells.count))] : String(Int(rng.next() % 1000)) }
+            let label = rng.next() % 10 == 0 ? labels[Int(rng.next() % UInt64(labels.count))] : (rng.next() % 2 == 0 ? "a" : "b")
+            lines.append("\(cell()),\(cell()),\(label)")
+        }
+        return lines.joined(separator: rng.next() % 3 == 0 ? "\r\n" : "\n") + "\n"
+    }
+
+    @Test func randomTablesLoadAlikeInOneOrTwoHalves() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var rng = SplitMix64(seed: 75025)
+        for _ in 0..<150 {
+            Self.compare(Self.table(&rng, rows: 1 + Int(rng.next() % 40)), in: directory)
+        }
+    }
+
+    @Test func plainTablesAreJoinedAndEqualTheOnePassReading() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var lines = ["f1,f2,label"]
+        for row in 0..<500 { lines.append("\(row % 7).5,\(row % 11 == 0 ? "" : String(row)),\(row % 3 == 0 ? "yes" : row % 3 == 1 ? "no" : "maybe")") }
+        let csv = lines.joined(separator: "\n") + "\n"
+        Self.compare(csv, in: directory)
+        // Labels first seen in the second half, and the row-id warning's line.
+        Self.compare(csv + "1,2,late\n", data: "data: {file: data.csv, target: label, missing: median}", in: directory)
+        let regression = csv.replacingOccurrences(of: "yes", with: "1.5").replacingOccurrences(of: "no", with: "2").replacingOccurrences(of: "maybe", with: "-3")
+        Self.compare(regression, data: "data: {file: data.csv, target: label, missing: mean}", task: .regression, in: directory)
+        // A bad cell, a quoted line feed and a short record in the second half.
+        for tail in ["1,x,yes\n", "\"1\n\",2,no\n", "1,2\n", "1,2,\n", "1e999,2,no\n"] {
+            Self.compare(csv + tail + csv.dropFirst(12), in: directory)
+        }
+        Self.compare(regression + "1,2,\n", data: "data: {file: data.csv, target: label, missing: mean}", task: .regression, in: directory)
+    }
+}
