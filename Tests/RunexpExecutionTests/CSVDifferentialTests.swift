@@ -97,6 +97,24 @@ import RunexpPlan
         }
     }
 
+    /// Digit runs of every length (1 to 21 digits: around the fast path's 2^53 and the 19 digits a
+    /// 64-bit mantissa holds), the point anywhere, at the end of the file too, read as `Double(_:)` reads them.
+    @Test func digitRunsOfEveryLengthReadAsDouble() throws {
+        let digits = Array("987654321098765432109")
+        var texts: [String] = []
+        for length in 1...digits.count {
+            let run = String(digits.prefix(length))
+            texts.append(run)
+            for point in 0...length { texts.append(String(run.prefix(point)) + "." + String(run.dropFirst(point))) }
+        }
+        for text in texts where text != "." {
+            for csv in ["x\n\(text)\n", "x\n\(text)", "x,y\n\(text),1\n"] {
+                let table = try CSVTable.parse(csv, file: "t.csv")
+                #expect(table.number(0, 0)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+            }
+        }
+    }
+
     /// Numbers as the old loader read them: `Double(text)` of the trimmed field, bit for bit.
     @Test func numbersReadAsDoubleReadsThem() throws {
         var rng = SplitMix64(seed: 10946)
