@@ -102,33 +102,61 @@ public final class CSVStream {
     /// the file or, with `offset`, until a record would start at or after it. Records of another
     /// field count are not handed (``finish()`` reports them).
     public func forEachRecord(before offset: Int? = nil, _ body: (borrowing CSVRecord) throws -> Void) throws -> Ending {
-        let file = self.file
         let headerIsValid = scanner.headerProblems.isEmpty
-        return try advance(before: offset) { step, base, fields, start in
+        return try advance(before: offset) { step, base, spans, start in
             guard case .record(let line) = step, headerIsValid else { return true }
-            try fields.withUnsafeBufferPointer { spans in
-                try body(CSVRecord(base: base, spans: spans, start: start, line: line, file: file))
-            }
+            try body(CSVRecord(base: base, spans: spans, start: start, line: line, stream: self))
             return true
         }
     }
 
     /// After the last record: throws the file's structural problems (a header's, records of
-    /// another field count), else reads what is left of the file and returns its SHA-256,
-    /// lowercase hex ("" for a stream that started inside the file).
-    public func finish() throws -> String {
+    /// another field count), else returns the file's SHA-256, lowercase hex: `digest` when given
+    /// (``digestOfRest()``'s), else that of the bytes read and of what is left of the file ("" for
+    /// a stream that started inside the file).
+    public func finish(digest: String? = nil) throws -> String {
         let problems = scanner.problems
         if !problems.isEmpty { throw DiagnosticError(problems) }
+        if let digest { return digest }
         guard hasher != nil else { return "" }
         // What is left was read, and its text checked, by a second stream (``init(continuing:at:header:file:what:delimiter:limit:windowBytes:)``).
         while !window.final {
             window.start = window.count
             try refill(checking: false)
         }
-        return hasher?.finalize().map { byte in
+        return hasher.map(Self.hex) ?? ""
+    }
+
+    /// The file's SHA-256 as ``finish(digest:)`` would return it after the last record, computed now
+    /// from the bytes read so far and a read of the rest, without moving the stream: while a second
+    /// stream reads the rest's records, this one hashes it. Nil for a stream that started inside the file.
+    public func digestOfRest() throws -> String? {
+        guard var digest = hasher else { return nil }
+        let position = reader.bytesRead
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let read = chunk.withUnsafeMutableBufferPointer { reader.read(into: $0) }
+            guard case .success(let count) = read else { break }
+            if count == 0 {
+                guard case .success = reader.seek(to: position) else { break }
+                return Self.hex(digest.finalize())
+            }
+            chunk.withUnsafeBufferPointer { digest.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[..<count]))) }
+        }
+        // A read that failed here fails again, with its message, when the stream reads on.
+        _ = reader.seek(to: position)
+        return nil
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
-        }.joined() ?? ""
+        }.joined()
+    }
+
+    private static func hex(_ hasher: SHA256) -> String {
+        hex(hasher.finalize())
     }
 
     /// Cells of the records met so far whose field count is the header's.
@@ -144,29 +172,41 @@ public final class CSVStream {
 
     /// Scans records, reading more bytes whenever the scanner needs them, until the end of the
     /// file, until `visit` returns false, or before a record that starts at or after `offset`.
+    /// The records of a window are scanned from local copies of the scanner and the fields: no
+    /// stored property of the stream is touched per record.
     private func advance(before offset: Int?,
-                         visit: (CSVScanner.Step, UnsafePointer<UInt8>, [CSVTable.Span], Int) throws -> Bool) throws -> Ending {
+                         visit: (CSVScanner.Step, UnsafePointer<UInt8>, UnsafeBufferPointer<CSVTable.Span>, Int) throws -> Bool) throws -> Ending {
+        var fields = self.fields, scanner = self.scanner
+        defer {
+            self.fields = fields
+            self.scanner = scanner
+        }
         while true {
-            let start = window.start
-            if let offset, window.origin + start >= offset {
-                return window.origin + start == offset ? .reached : .passed
-            }
-            // Window fields in locals: a class's stored property is not accessed while it is modified.
-            var next = start
-            let count = window.count, final = window.final
-            let step = try window.bytes.withUnsafeBufferPointer { buffer in
-                try scanner.scan(buffer.baseAddress!, count: count, from: &next, final: final, fields: &fields)
+            let count = window.count, final = window.final, origin = window.origin
+            var next = window.start
+            let ending: Ending? = try window.bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return .end }
+                while true {
+                    let start = next
+                    if let offset, origin + start >= offset {
+                        return origin + start == offset ? .reached : .passed
+                    }
+                    let step = try scanner.scan(base, count: count, from: &next, final: final, fields: &fields)
+                    switch step {
+                    case .needMore:
+                        return nil
+                    case .end:
+                        return .end
+                    default:
+                        if try !fields.withUnsafeBufferPointer({ try visit(step, base, $0, start) }) { return .end }
+                    }
+                }
             }
             window.start = next
-            switch step {
-            case .needMore:
-                try refill()
-            case .end:
-                return .end
-            default:
-                let goOn = try window.bytes.withUnsafeBufferPointer { try visit(step, $0.baseAddress!, fields, start) }
-                if !goOn { return .end }
-            }
+            if let ending { return ending }
+            // The window's line count locates a text problem in the bytes read next.
+            self.scanner = scanner
+            try refill()
         }
     }
 
@@ -250,7 +290,8 @@ public struct CSVRecord: ~Copyable {
     let start: Int
     /// 1-based line where the record starts.
     public let line: Int
-    let file: String
+    /// The stream handing the record, which outlives it (for the file's name in a location).
+    unowned(unsafe) let stream: CSVStream
 
     /// The field's text: quotes removed (and `""` made one), an unquoted field trimmed of spaces and tabs.
     public func field(_ column: Int) -> String {
@@ -296,7 +337,7 @@ public struct CSVRecord: ~Copyable {
         let origin = CSVTable.origin(of: spans[column], in: base)
         var line = self.line
         for byte in UnsafeBufferPointer(start: base + start, count: origin - start) where byte == 0x0A { line += 1 }
-        return SourceLocation(file: file, line: line, column: CSVTable.column(at: origin, in: base))
+        return SourceLocation(file: stream.file, line: line, column: CSVTable.column(at: origin, in: base))
     }
 }
 
