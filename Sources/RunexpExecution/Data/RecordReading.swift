@@ -103,6 +103,8 @@ struct SplitReading {
                 worker.result = Self.readSecondHalf(path: path, at: split, header: header, file: file, what: what, delimiter: delimiter,
                                                     into: template)
             }
+            // The second thread never outlives the reading, even when the first half throws.
+            defer { group.wait() }
             let ending = try stream.forEachRecord(before: split) { reading.take($0) }
             // The second half's bytes hashed while the other thread reads their records.
             let digest = ending == .reached ? try stream.digestOfRest() : nil
