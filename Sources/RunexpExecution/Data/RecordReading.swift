@@ -34,9 +34,12 @@ struct RecordReading: Sendable {
 
     mutating func take(_ record: borrowing CSVRecord) {
         if firstRow.isEmpty { firstRow = featureColumns.map { record.location($0) } }
-        row.withUnsafeMutableBufferPointer { cells in
-            guard let cells = cells.baseAddress else { return }
-            for index in readers.indices { readers[index].take(record, into: cells) }
+        // One uniqueness check of the readers and of the row a record, not one a cell.
+        readers.withUnsafeMutableBufferPointer { readers in
+            row.withUnsafeMutableBufferPointer { cells in
+                guard let cells = cells.baseAddress else { return }
+                for index in readers.indices { readers[index].take(record, into: cells) }
+            }
         }
         features += row
         target.take(record)

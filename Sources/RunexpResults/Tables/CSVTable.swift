@@ -125,6 +125,7 @@ public struct CSVTable: Sendable {
     /// Reads `[+-]? digits [. digits] [(e|E) [+-]? digits]` (at least one mantissa digit) in one pass.
     /// When the value is m·10^e or m/10^e with m ≤ 2^53 and |e| ≤ 22, both factors are exact doubles,
     /// so one multiplication or division rounds once, correctly, as `strtod` would (Clinger's fast path).
+    @inline(__always)
     static func decimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
         var i = 0
         var negative = false
