@@ -33,6 +33,26 @@ import RunexpTestSupport
         #expect(Set(records.map(\.seed)).count == 8)
     }
 
+    /// Every activation a hidden layer can have, named in the file as an axis, learns the
+    /// synthetic task (a gradient that was wrong in sign or scale would not).
+    @Test func everyHiddenActivationLearns() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let hidden = ActivationName.allCases.filter { $0 != .softmax }.map(\.rawValue)
+        let experiment = try prepared(directory, experiment: SyntheticData.experiment
+            .replacingOccurrences(of: "units: 8, activation: relu", with: "units: 8, activation: $activation")
+            .replacingOccurrences(of: "dropout: [0, 0.2]", with: "dropout: [0]\n    activation: [\(hidden.joined(separator: ", "))]")
+            .replacingOccurrences(of: "lr: [0.05, 0.2]", with: "lr: [0.2]")
+            .replacingOccurrences(of: "epochs: 5", with: "epochs: 20"))
+        let records = await ExperimentRunner.run(experiment, jobs: 2)
+        let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
+        #expect(results.cells.count == hidden.count)
+        for cell in results.cells {
+            let accuracy = try #require(cell.objective(experiment.plan).mean)
+            #expect(accuracy >= 0.85, "\(experiment.plan.cells[cell.cell])")
+        }
+    }
+
     @Test func outputIsByteIdenticalForOneAndTwoJobs() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -44,7 +44,9 @@ import Testing
 
     @Test func fixtureIsComplete() {
         let f = Self.fixture
-        #expect(f.cases.count == 8)
+        #expect(f.cases.count == 14)
+        // Every activation a hidden layer can have but softmax and sigmoid (the output's) and linear.
+        #expect(Set(f.cases.map(\.activation)) == Set(Activation.allCases.map(\.rawValue)).subtracting(["softmax", "sigmoid", "linear"]))
         #expect(f.batches.count == 50 && f.keepMasks.count == 50)
         #expect(f.cases.allSatisfy { $0.losses.count == 50 && $0.parameters.count == 50 })
         #expect(Set(f.cases.map(\.optimizer.name)) == ["sgd", "adam"])

@@ -2,13 +2,17 @@
 """Writes Tests/RunexpKernelTests/Fixtures/reference-replay.json: an independent NumPy reference for
 the training kernel, replayed step by step by Tests/RunexpKernelTests/ReferenceReplayTests.swift.
 
-Network: input(5) -> Dropout(0.25) -> Dense(4, relu | tanh) -> Dense(3, softmax), categorical
+Network: input(5) -> Dropout(0.25) -> Dense(4, activation) -> Dense(3, softmax), categorical
 cross-entropy. A fixed data set (24 rows), fixed initial weights, 50 fixed batches (row indices,
-1 to 8 rows each) and fixed dropout keep flags drive eight cases: SGD, SGD with momentum, SGD with
-Nesterov momentum and Adam, each without and with class weights (relu without, tanh with).
+1 to 8 rows each) and fixed dropout keep flags drive the cases: SGD, SGD with momentum, SGD with
+Nesterov momentum and Adam, each without and with class weights (relu without, tanh with); then
+Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu).
 
 The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
   dropout      y = x * keep * s,  s = 1/(1 - rate) in float32
+  activations  elu z>0 ? z : e^z-1;  selu l*(z>0 ? z : a(e^z-1));  leaky_relu z>0 ? z : 0.01z;
+               softplus log(1+e^z);  gelu 0.5z(1+tanh(c(z+0.044715z^3))), c = sqrt(2/pi);
+               silu z/(1+e^-z)  (constants rounded to float32, as the kernel holds them)
   loss         sum_i w[y_i] * ce_i / n,  ce_i = -log(clip(p[i, y_i], 1e-7, 1 - 1e-7))
   dL/dlogits   (p - onehot) * w[y_i] / n          (softmax fused with the loss)
   SGD          w -= g*lr;  momentum: v = v*mu - g*lr, w += v  (Nesterov: w += v*mu - g*lr)
@@ -36,7 +40,7 @@ STEPS = 50
 MAX_BATCH = 8
 CLASS_WEIGHTS = [1.5, 0.5, 2.0]
 EPSILON_CLIP = 1e-7
-KINK_MARGIN = 1e-4  # |relu pre-activation| and distance to the clip bounds must exceed this
+KINK_MARGIN = 1e-4  # |pre-activation| of a kinked activation and distance to the clip bounds must exceed this
 
 CASES = [
     # name, optimizer (Keras names and values), activation, weighted
@@ -48,7 +52,38 @@ CASES = [
     ("nesterov-weighted", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True}, "tanh", True),
     ("adam", {"name": "adam", "learning_rate": 0.01}, "relu", False),
     ("adam-weighted", {"name": "adam", "learning_rate": 0.01}, "tanh", True),
-]
+] + [(f"adam-{name}", {"name": "adam", "learning_rate": 0.01}, name, False)
+     for name in ["elu", "selu", "leaky_relu", "softplus", "gelu", "silu"]]
+
+# The kernel's float32 constants (Sources/RunexpKernel/Layers/Activation.swift).
+SELU_ALPHA, SELU_SCALE = float(np.float32(1.6732632423543772)), float(np.float32(1.0507009873554805))
+LEAKY_SLOPE, GELU_C, GELU_CUBIC = float(np.float32(0.01)), float(np.float32(0.7978845608028654)), float(np.float32(0.044715))
+KINKED = {"relu", "selu", "leaky_relu"}  # a derivative that jumps at 0
+
+
+def activate(z, name):
+    """The activation's output and its derivative dh/dz."""
+    if name == "relu":
+        return np.maximum(z, 0), (z > 0).astype(z.dtype)
+    if name == "tanh":
+        h = np.tanh(z)
+        return h, 1 - h * h
+    if name == "elu":
+        return np.where(z > 0, z, np.expm1(z)), np.where(z > 0, 1, np.exp(z))
+    if name == "selu":
+        return (SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(z)),
+                np.where(z > 0, SELU_SCALE, SELU_SCALE * SELU_ALPHA * np.exp(z)))
+    if name == "leaky_relu":
+        return np.where(z > 0, z, LEAKY_SLOPE * z), np.where(z > 0, 1, LEAKY_SLOPE)
+    if name == "softplus":
+        return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))), 1 / (1 + np.exp(-z))
+    if name == "gelu":
+        t = np.tanh(GELU_C * (z + GELU_CUBIC * z ** 3))
+        return 0.5 * z * (1 + t), 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * GELU_CUBIC * z * z)
+    if name == "silu":
+        s = 1 / (1 + np.exp(-z))
+        return z * s, s * (1 + z * (1 - s))
+    raise SystemExit(f"unknown activation {name}")
 
 
 def f32(x):
@@ -72,11 +107,10 @@ def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, marg
     scale = dtype(np.float32(1) / (np.float32(1) - np.float32(RATE)))
     xd = x.astype(dtype) * (keep.astype(dtype) * scale)
     z1 = xd @ w1 + b1
-    if activation == "relu":
-        h = np.maximum(z1, 0)
+    h, slope = activate(z1, activation)
+    h, slope = h.astype(dtype), slope.astype(dtype)
+    if activation in KINKED:
         margins.append(float(np.min(np.abs(z1))))
-    else:
-        h = np.tanh(z1)
     z2 = h @ w2 + b2
     e = np.exp(z2 - z2.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
@@ -91,7 +125,7 @@ def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, marg
     dw2 = h.T @ dz2
     db2 = dz2.sum(axis=0)
     dh = dz2 @ w2.T
-    dz1 = dh * (z1 > 0) if activation == "relu" else dh * (1 - h * h)
+    dz1 = dh * slope
     dw1 = xd.T @ dz1
     db1 = dz1.sum(axis=0)
     return loss, np.concatenate([dw1.ravel(), db1, dw2.ravel(), db2])
@@ -168,7 +202,7 @@ def main():
         if min(r[2] for r in results) > KINK_MARGIN:
             break
     else:
-        raise SystemExit("no seed keeps every relu pre-activation and probability away from its kink")
+        raise SystemExit("no seed keeps every kinked pre-activation and probability away from its kink")
     worst = 0.0
     for case, (losses, trajectory, _) in zip(CASES, results):
         l32, t32, _ = replay(case, features, labels, initial, batches, masks, np.float32)

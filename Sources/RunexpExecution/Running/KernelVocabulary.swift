@@ -15,6 +15,12 @@ extension Activation {
         case .tanh: self = .tanh
         case .sigmoid: self = .sigmoid
         case .softmax: self = .softmax
+        case .elu: self = .elu
+        case .selu: self = .selu
+        case .leakyRelu: self = .leakyRelu
+        case .softplus: self = .softplus
+        case .gelu: self = .gelu
+        case .silu: self = .silu
         }
     }
 }

@@ -2,8 +2,34 @@
 ///
 /// `linear` z; `relu` max(z, 0) (gradient 0 at z = 0); `tanh`; `sigmoid` 1/(1+e^−z);
 /// `softmax` e^(z−max z)/Σ e^(z−max z) over each row. Raw values are Keras' names.
+///
+/// Smooth and leaky variants, as Keras and PyTorch define them:
+/// - `elu`: z for z > 0, else e^z − 1 (α = 1).
+/// - `selu`: λ·elu with α = 1.6732632, λ = 1.0507010 (self-normalizing; pair it with `lecun_normal`).
+/// - `leaky_relu`: z for z > 0, else 0.01·z (PyTorch's slope).
+/// - `softplus`: log(1 + e^z), computed without overflow.
+/// - `gelu`: the tanh approximation 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))) (PyTorch's
+///   `approximate="tanh"`, Keras' `approximate=True`).
+/// - `silu` (swish): z·σ(z).
+///
+/// gelu's and silu's gradients need z itself: a dense layer keeps its pre-activations for them
+/// (``needsPreActivation``).
 public enum Activation: String, CaseIterable, Sendable {
     case linear, relu, tanh, sigmoid, softmax
+    case elu, selu
+    case leakyRelu = "leaky_relu"
+    case softplus, gelu, silu
+
+    /// selu's α and λ (Klambauer et al. 2017), as float32.
+    static let seluAlpha: Float = 1.6732632423543772
+    static let seluScale: Float = 1.0507009873554805
+    /// leaky_relu's slope below 0.
+    static let leakySlope: Float = 0.01
+    /// gelu's √(2/π).
+    static let geluScale: Float = 0.7978845608028654
+
+    /// The gradient is a function of z, not of the output: training keeps z.
+    var needsPreActivation: Bool { self == .gelu || self == .silu }
 }
 
 extension Activation {
@@ -27,6 +53,24 @@ extension Activation {
             for i in 0..<count { z[i] = FloatMath.tanh(z[i]) }
         case .sigmoid:
             for i in 0..<count { z[i] = 1 / (1 + FloatMath.exp(-z[i])) }
+        case .elu:
+            for i in 0..<count where z[i] <= 0 { z[i] = FloatMath.expm1(z[i]) }
+        case .selu:
+            let alpha = Self.seluAlpha, scale = Self.seluScale
+            for i in 0..<count { z[i] = z[i] > 0 ? scale * z[i] : scale * (alpha * FloatMath.expm1(z[i])) }
+        case .leakyRelu:
+            for i in 0..<count where z[i] < 0 { z[i] = Self.leakySlope * z[i] }
+        case .softplus:
+            // log(1 + e^z) = max(z, 0) + log(1 + e^−|z|): no overflow for large z.
+            for i in 0..<count { z[i] = max(z[i], 0) + FloatMath.log1p(FloatMath.exp(-abs(z[i]))) }
+        case .gelu:
+            let c = Self.geluScale
+            for i in 0..<count {
+                let x = z[i]
+                z[i] = 0.5 * x * (1 + FloatMath.tanh(c * (x + 0.044715 * x * x * x)))
+            }
+        case .silu:
+            for i in 0..<count { z[i] = z[i] / (1 + FloatMath.exp(-z[i])) }
         case .softmax:
             for r in 0..<rows {
                 let row = z + r * width
@@ -43,10 +87,15 @@ extension Activation {
         }
     }
 
-    /// Turns `g = ∂L/∂y` into `∂L/∂z` in place, given the activation's outputs `y` (both rows × width).
+    /// Turns `g = ∂L/∂y` into `∂L/∂z` in place, given the activation's outputs `y` (both rows × width)
+    /// and, for an activation that ``needsPreActivation``, its inputs `z`.
     ///
-    /// linear: g; relu: g·[y > 0]; tanh: g·(1 − y²); sigmoid: g·y(1 − y); softmax: y ⊙ (g − Σ_c y_c g_c) per row.
-    func backpropagate(output y: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    /// linear: g; relu: g·[y > 0]; tanh: g·(1 − y²); sigmoid: g·y(1 − y); softmax: y ⊙ (g − Σ_c y_c g_c) per row;
+    /// elu: g for y > 0, else g·(y + 1); selu: g·λ for y > 0, else g·(y + λα); leaky_relu: g for y > 0,
+    /// else g·0.01; softplus: g·σ(z) = g·(1 − e^−y); gelu: g·(½(1 + t) + ½·z·(1 − t²)·√(2/π)·(1 + 3·0.044715·z²))
+    /// with t = tanh(√(2/π)(z + 0.044715·z³)); silu: g·σ(z)·(1 + z·(1 − σ(z))).
+    func backpropagate(output y: UnsafePointer<Float>, preActivation z: UnsafePointer<Float>? = nil, gradient g: UnsafeMutablePointer<Float>,
+                       rows: Int, width: Int) {
         let count = rows * width
         switch self {
         case .linear:
@@ -65,6 +114,29 @@ extension Activation {
             for i in 0..<count { g[i] = g[i] * (1 - y[i] * y[i]) }
         case .sigmoid:
             for i in 0..<count { g[i] = g[i] * (y[i] * (1 - y[i])) }
+        case .elu:
+            for i in 0..<count where y[i] <= 0 { g[i] = g[i] * (y[i] + 1) }
+        case .selu:
+            let alpha = Self.seluAlpha, scale = Self.seluScale
+            for i in 0..<count { g[i] = y[i] > 0 ? g[i] * scale : g[i] * (y[i] + scale * alpha) }
+        case .leakyRelu:
+            for i in 0..<count where y[i] <= 0 { g[i] = g[i] * Self.leakySlope }
+        case .softplus:
+            for i in 0..<count { g[i] = g[i] * -FloatMath.expm1(-y[i]) }
+        case .gelu:
+            guard let z else { preconditionFailure("gelu backpropagates from its pre-activations") }
+            let c = Self.geluScale
+            for i in 0..<count {
+                let x = z[i]
+                let t = FloatMath.tanh(c * (x + 0.044715 * x * x * x))
+                g[i] = g[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x))
+            }
+        case .silu:
+            guard let z else { preconditionFailure("silu backpropagates from its pre-activations") }
+            for i in 0..<count {
+                let s = 1 / (1 + FloatMath.exp(-z[i]))
+                g[i] = g[i] * (s * (1 + z[i] * (1 - s)))
+            }
         case .softmax:
             for r in 0..<rows {
                 let yRow = y + r * width

@@ -23,6 +23,9 @@ struct Dense: Sendable {
     var lossFused = false
     /// Arena offset of ``MatrixProducts/scratchCount`` floats for packing W or ∂L/∂z, given to wide layers.
     var scratch: Int?
+    /// Arena offset of the pre-activations z kept for the backward pass of an activation that
+    /// ``Activation/needsPreActivation`` (training layouts only).
+    var preActivation: Int?
 
     /// Refreshes the Wᵀ copy from the current parameters (once per step, before ``forward``).
     func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
@@ -37,14 +40,23 @@ struct Dense: Sendable {
             MatrixProducts.multiplyTransposed(
                 x, rows: rows, inner: inputWidth, arena + transposedKernel, columns: units,
                 bias: parameters + bias, into: y, path: path)
+            keepPreActivations(y, arena: arena, rows: rows)
             activation.apply(y, rows: rows, width: units)
         } else {
             let relu = activation == .relu
             MatrixProducts.multiply(
                 x, rows: rows, inner: inputWidth, parameters + kernel, columns: units,
                 bias: parameters + bias, relu: relu, into: y, scratch: scratch.map { arena + $0 }, path: path)
-            if !relu { activation.apply(y, rows: rows, width: units) }
+            if !relu {
+                keepPreActivations(y, arena: arena, rows: rows)
+                activation.apply(y, rows: rows, width: units)
+            }
         }
+    }
+
+    private func keepPreActivations(_ z: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, rows: Int) {
+        guard let preActivation else { return }
+        (arena + preActivation).update(from: z, count: rows * units)
     }
 
     /// Writes ∂L/∂W and ∂L/∂b into `gradients` and, when needed, ∂L/∂x into the arena.
@@ -56,7 +68,8 @@ struct Dense: Sendable {
     ) {
         let g = arena + outputGradient
         if !lossFused {
-            activation.backpropagate(output: arena + output, gradient: g, rows: rows, width: units)
+            activation.backpropagate(output: arena + output, preActivation: preActivation.map { UnsafePointer(arena + $0) },
+                                     gradient: g, rows: rows, width: units)
         }
         if let inputGradient {
             if let transposedKernel {

@@ -14,4 +14,8 @@ enum FloatMath {
     @inline(__always) static func log(_ x: Float) -> Float { logf(x) }
     @inline(__always) static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    /// e^x − 1, accurate near 0.
+    @inline(__always) static func expm1(_ x: Float) -> Float { expm1f(x) }
+    /// log(1 + x), accurate near 0.
+    @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
 }

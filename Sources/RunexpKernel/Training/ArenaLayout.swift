@@ -69,13 +69,14 @@ struct ArenaLayout: Sendable {
                 let output = allocate(capacity * units)
                 let outputGradient = training ? allocate(capacity * units) : -1
                 let transposed = units < 8
+                let preActivation = training && activation.needsPreActivation ? allocate(capacity * units) : nil
                 layers.append(.dense(Dense(
                     inputWidth: width, units: units, activation: activation,
                     kernel: slot.kernel, bias: slot.bias, input: current, output: output,
                     inputGradient: training ? currentGradient : nil, outputGradient: outputGradient,
                     transposedKernel: transposed ? allocate(units * width) : nil,
                     transposedKernelGradient: transposed && training ? allocate(units * width) : nil,
-                    path: path)))
+                    path: path, preActivation: preActivation)))
                 lastDense = layers.count - 1
                 current = output
                 currentGradient = training ? outputGradient : nil

@@ -44,12 +44,13 @@ public struct TrainingFootprint: Sendable, Equatable {
         var packs = false
         for layer in layers {
             switch layer {
-            case .dense(let units, _):
+            case .dense(let units, let activation):
                 guard units > 0 else { return nil }
                 addExactly(&parameters, product(width, units))
                 addExactly(&parameters, units)
                 add(&training, product(batchSize, units))
                 add(&training, product(batchSize, units))
+                if activation.needsPreActivation { add(&training, product(batchSize, units)) }
                 add(&inference, product(inferenceRows, units))
                 if units < 8 {
                     add(&training, product(units, width))

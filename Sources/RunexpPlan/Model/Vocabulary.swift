@@ -1,6 +1,9 @@
 /// Activation functions an experiment may name.
 public enum ActivationName: String, CaseIterable, Sendable, Codable {
     case linear, relu, tanh, sigmoid, softmax
+    case elu, selu
+    case leakyRelu = "leaky_relu"
+    case softplus, gelu, silu
 }
 
 /// Losses an experiment may name.
