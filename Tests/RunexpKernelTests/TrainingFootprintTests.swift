@@ -6,6 +6,7 @@ import Testing
         ("softmax only", [.dense(units: 3, activation: .softmax)]),
         ("narrow hidden", [.dense(units: 4, activation: .relu), .dropout(rate: 0.5), .dense(units: 2, activation: .softmax)]),
         ("leading dropout", [.dropout(rate: 0.2), .dense(units: 16, activation: .tanh), .dense(units: 1, activation: .sigmoid)]),
+        ("kept pre-activations", [.dense(units: 12, activation: .gelu), .dense(units: 5, activation: .silu), .dense(units: 2, activation: .softmax)]),
         ("wide hidden", [.dense(units: 600, activation: .relu), .dropout(rate: 0.1), .dense(units: 520, activation: .relu),
                          .dense(units: 2, activation: .softmax)]),
     ]
