@@ -53,6 +53,7 @@ import RunexpKernel
     static let specs: [OptimizerSpec] = [
         .sgd(learningRate: 0.05), .sgd(learningRate: 0.05, momentum: 0.8, nesterov: false),
         .sgd(learningRate: 0.05, momentum: 0.8, nesterov: true), .adam(learningRate: 0.01),
+        .rmsprop(learningRate: 0.01), .rmsprop(learningRate: 0.01, rho: 0.8, momentum: 0.9),
     ]
 
     @Test(arguments: specs)
@@ -72,6 +73,11 @@ import RunexpKernel
                 return w
             case .adam(let lr, let b1, let b2, let eps):
                 var optimizer = Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, parameterCount: indices.count)
+                var w = indices.map { start[$0] }
+                for g in gradientSteps { optimizer.update(&w, gradients: indices.map { g[$0] }) }
+                return w
+            case .rmsprop(let lr, let rho, let momentum, let eps):
+                var optimizer = RMSprop(learningRate: lr, rho: rho, momentum: momentum, epsilon: eps, parameterCount: indices.count)
                 var w = indices.map { start[$0] }
                 for g in gradientSteps { optimizer.update(&w, gradients: indices.map { g[$0] }) }
                 return w

@@ -44,12 +44,13 @@ import Testing
 
     @Test func fixtureIsComplete() {
         let f = Self.fixture
-        #expect(f.cases.count == 14)
+        #expect(f.cases.count == 19)
         // Every activation a hidden layer can have but softmax and sigmoid (the output's) and linear.
         #expect(Set(f.cases.map(\.activation)) == Set(Activation.allCases.map(\.rawValue)).subtracting(["softmax", "sigmoid", "linear"]))
         #expect(f.batches.count == 50 && f.keepMasks.count == 50)
         #expect(f.cases.allSatisfy { $0.losses.count == 50 && $0.parameters.count == 50 })
-        #expect(Set(f.cases.map(\.optimizer.name)) == ["sgd", "adam"])
+        #expect(Set(f.cases.map(\.optimizer.name)) == ["sgd", "adam", "adamw", "rmsprop"])
+        #expect(f.cases.contains { $0.optimizer.weight_decay != nil && $0.optimizer.name == "sgd" })
         #expect(f.keepMasks.joined().contains(0), "some units are dropped")
     }
 
@@ -64,9 +65,10 @@ import Testing
             .dense(units: f.classes, activation: .softmax),
         ]
         let optimizer = reference.optimizer.spec
-        let settings = TrainingSettings(
+        var settings = TrainingSettings(
             epochs: 1, batchSize: f.batches.map(\.count).max()!, optimizer: optimizer, loss: .categoricalCrossentropy,
             classWeights: reference.weighted ? f.classWeights : [])
+        settings.weightDecay = reference.optimizer.weightDecay
         let data = Samples(features: f.features, rows: f.labels.count, width: f.inputWidth, labels: f.labels)
         let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: f.initialParameters)
         var trainer = Trainer(network: network, settings: settings, classCount: f.classes, batchCapacity: nil, path: path)

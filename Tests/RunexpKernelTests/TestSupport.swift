@@ -68,11 +68,22 @@ struct FixtureOptimizer: Decodable {
     var learning_rate: Double
     var momentum: Double?
     var nesterov: Bool?
+    var rho: Double?
+    var weight_decay: Double?
 
-    /// The kernel's optimizer with these settings (Adam at its defaults but the learning rate).
+    /// The kernel's optimizer with these settings (Adam, AdamW and RMSprop at their defaults but the
+    /// learning rate, rho and momentum).
     var spec: OptimizerSpec {
-        name == "adam"
-            ? .adam(learningRate: learning_rate)
-            : .sgd(learningRate: learning_rate, momentum: momentum ?? 0, nesterov: nesterov ?? false)
+        switch name {
+        case "adam", "adamw": .adam(learningRate: learning_rate)
+        case "rmsprop": .rmsprop(learningRate: learning_rate, rho: rho ?? 0.9, momentum: momentum ?? 0)
+        default: .sgd(learningRate: learning_rate, momentum: momentum ?? 0, nesterov: nesterov ?? false)
+        }
+    }
+
+    /// Its weight decay: AdamW's decoupled, the others' L2.
+    var weightDecay: WeightDecay? {
+        guard let weight_decay else { return nil }
+        return name == "adamw" ? .decoupled(weight_decay) : .l2(weight_decay)
     }
 }

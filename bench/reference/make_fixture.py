@@ -6,7 +6,8 @@ Network: input(5) -> Dropout(0.25) -> Dense(4, activation) -> Dense(3, softmax),
 cross-entropy. A fixed data set (24 rows), fixed initial weights, 50 fixed batches (row indices,
 1 to 8 rows each) and fixed dropout keep flags drive the cases: SGD, SGD with momentum, SGD with
 Nesterov momentum and Adam, each without and with class weights (relu without, tanh with); then
-Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu).
+Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu); then weight
+decay (L2 for SGD, Adam and RMSprop, decoupled for AdamW) and RMSprop with and without momentum.
 
 The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
   dropout      y = x * keep * s,  s = 1/(1 - rate) in float32
@@ -18,6 +19,8 @@ The math is written out here from the formulas documented in Sources/RunexpKerne
   SGD          w -= g*lr;  momentum: v = v*mu - g*lr, w += v  (Nesterov: w += v*mu - g*lr)
   Adam         t += 1; a = lr*sqrt(1 - b2^t)/(1 - b1^t); m += (g - m)*(1 - b1);
                v += (g^2 - v)*(1 - b2); w -= m*a/(sqrt(v) + eps)
+  RMSprop      v = rho*v + (1 - rho)*g^2; d = lr*g/sqrt(v + eps); momentum: m = mu*m + d, w -= m; else w -= d
+  weight decay L2 (sgd, adam, rmsprop): g += wd*w before the step; AdamW: w -= w*(lr*wd) before the step
 It runs in float64 with the kernel's float32-rounded hyperparameters, so the expected values are the
 exact math to ~1e-15; the kernel (float32) must match them to a relative 1e-5. The generator refuses
 inputs where float32 rounding could change a branch: a relu pre-activation or a clipped probability
@@ -53,7 +56,13 @@ CASES = [
     ("adam", {"name": "adam", "learning_rate": 0.01}, "relu", False),
     ("adam-weighted", {"name": "adam", "learning_rate": 0.01}, "tanh", True),
 ] + [(f"adam-{name}", {"name": "adam", "learning_rate": 0.01}, name, False)
-     for name in ["elu", "selu", "leaky_relu", "softplus", "gelu", "silu"]]
+     for name in ["elu", "selu", "leaky_relu", "softplus", "gelu", "silu"]] + [
+    ("sgd-l2", {"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "weight_decay": 0.05}, "relu", False),
+    ("adam-l2", {"name": "adam", "learning_rate": 0.01, "weight_decay": 0.05}, "tanh", True),
+    ("adamw", {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.1}, "relu", False),
+    ("rmsprop", {"name": "rmsprop", "learning_rate": 0.01, "rho": 0.9}, "tanh", False),
+    ("rmsprop-momentum-l2", {"name": "rmsprop", "learning_rate": 0.005, "rho": 0.8, "momentum": 0.9, "weight_decay": 0.01}, "relu", True),
+]
 
 # The kernel's float32 constants (Sources/RunexpKernel/Layers/Activation.swift).
 SELU_ALPHA, SELU_SCALE = float(np.float32(1.6732632423543772)), float(np.float32(1.0507009873554805))
@@ -135,7 +144,14 @@ class Optimizer:
     def __init__(self, spec, count, dtype):
         self.spec, self.dtype, self.t = spec, dtype, 0
         self.lr = dtype(f32(spec["learning_rate"]))
-        if spec["name"] == "sgd":
+        if spec["name"] == "rmsprop":
+            rho = spec.get("rho", 0.9)
+            self.rho, self.one_minus_rho = dtype(f32(rho)), dtype(f32(1 - rho))
+            self.mu = dtype(f32(spec.get("momentum", 0.0)))
+            self.eps = dtype(f32(spec.get("epsilon", 1e-7)))
+            self.ms = np.zeros(count, dtype)
+            self.v = np.zeros(count, dtype)
+        elif spec["name"] == "sgd":
             self.mu = dtype(f32(spec.get("momentum", 0.0)))
             self.nesterov = spec.get("nesterov", False)
             self.v = np.zeros(count, dtype)
@@ -147,6 +163,18 @@ class Optimizer:
             self.v = np.zeros(count, dtype)
 
     def update(self, w, g):
+        wd = self.dtype(f32(self.spec.get("weight_decay", 0.0)))
+        if wd != 0 and self.spec["name"] == "adamw":
+            w = w - w * self.dtype(f32(f32(self.spec["learning_rate"]) * f32(self.spec["weight_decay"])))
+        elif wd != 0:
+            g = g + wd * w
+        if self.spec["name"] == "rmsprop":
+            self.ms = self.rho * self.ms + self.one_minus_rho * (g * g)
+            increment = self.lr * g / np.sqrt(self.ms + self.eps)
+            if self.mu == 0:
+                return w - increment
+            self.v = self.mu * self.v + increment
+            return w - self.v
         if self.spec["name"] == "sgd":
             if self.mu == 0:
                 return w - g * self.lr

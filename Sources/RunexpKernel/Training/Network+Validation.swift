@@ -64,6 +64,14 @@ extension Network {
             guard learningRate.isFinite, learningRate >= 0 else { throw .invalidOptimizer("learning rate must be finite and ≥ 0") }
             guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else { throw .invalidOptimizer("betas must lie in [0, 1)") }
             guard epsilon.isFinite, epsilon > 0 else { throw .invalidOptimizer("epsilon must be finite and > 0") }
+        case .rmsprop(let learningRate, let rho, let momentum, let epsilon):
+            guard learningRate.isFinite, learningRate >= 0 else { throw .invalidOptimizer("learning rate must be finite and ≥ 0") }
+            guard rho >= 0, rho < 1 else { throw .invalidOptimizer("rho must lie in [0, 1)") }
+            guard momentum.isFinite, momentum >= 0 else { throw .invalidOptimizer("momentum must be finite and ≥ 0") }
+            guard epsilon.isFinite, epsilon > 0 else { throw .invalidOptimizer("epsilon must be finite and > 0") }
+        }
+        if let decay = settings.weightDecay, !(decay.rate.isFinite && decay.rate >= 0) {
+            throw .invalidOptimizer("weight decay must be finite and ≥ 0")
         }
     }
 

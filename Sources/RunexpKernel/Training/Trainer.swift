@@ -133,6 +133,10 @@ public struct Trainer: Sendable {
             diverged = true
             return StepResult(loss: loss, correct: correct, finite: false)
         }
+        if let weightDecay = settings.weightDecay, weightDecay.rate != 0 {
+            Self.decay(&network.storage, gradients: &arena, at: layout.parameterGradients, weightDecay,
+                       learningRate: settings.optimizer.learningRate)
+        }
         let finite = Self.update(&network.storage, with: &optimizer, gradients: arena, at: layout.parameterGradients, path: layout.path)
         stepCount += 1
         if !finite { diverged = true }
@@ -146,6 +150,25 @@ public struct Trainer: Sendable {
         parameters.withUnsafeMutableBufferPointer { w in
             arena.withUnsafeBufferPointer { a in
                 optimizer.apply(parameters: w.baseAddress!, gradients: a.baseAddress! + offset, count: w.count, path: path)
+            }
+        }
+    }
+
+    /// ``WeightDecay`` before a step: L2 adds `rate·w` to each gradient; decoupled decay takes
+    /// `w·(lr·rate)` off each parameter.
+    private static func decay(_ parameters: inout [Float], gradients arena: inout [Float], at offset: Int, _ weightDecay: WeightDecay,
+                              learningRate: Double) {
+        parameters.withUnsafeMutableBufferPointer { w in
+            arena.withUnsafeMutableBufferPointer { a in
+                guard let g = a.baseAddress.map({ $0 + offset }) else { return }
+                switch weightDecay {
+                case .l2(let rate):
+                    let rate = Float(rate)
+                    for i in w.indices { g[i] = g[i] + rate * w[i] }
+                case .decoupled(let rate):
+                    let step = Float(learningRate) * Float(rate)
+                    for i in w.indices { w[i] = w[i] - w[i] * step }
+                }
             }
         }
     }

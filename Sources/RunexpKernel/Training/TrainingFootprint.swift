@@ -75,6 +75,7 @@ public struct TrainingFootprint: Sendable, Equatable {
         switch optimizer {
         case .sgd(_, let momentum, _): copies += momentum != 0 ? 1 : 0
         case .adam: copies += 2
+        case .rmsprop(_, _, let momentum, _): copies += momentum != 0 ? 2 : 1
         }
         if restoresBestWeights { copies += 1 }
         var floats = 0

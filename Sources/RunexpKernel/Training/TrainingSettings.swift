@@ -12,6 +12,8 @@ public struct TrainingSettings: Sendable {
     /// A regression's target as the net trains on it, `(y − offset) / scale`: each epoch's
     /// validation RMSE is measured after mapping back (``EpochRecord/validationRMSE``).
     public var targetScale: TargetScale
+    /// Weight decay around each optimizer step (none by default).
+    public var weightDecay: WeightDecay?
 
     /// Settings with unweighted classes and no early stopping unless given.
     public init(
