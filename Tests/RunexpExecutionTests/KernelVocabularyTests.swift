@@ -48,4 +48,18 @@ import Testing
         let mixed = #"{"beta1":0.5,"beta2":0.999,"epsilon":1e-07,"learningRate":0.1,"momentum":0,"name":"sgd","nesterov":false}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(OptimizerPlan.self, from: Data(mixed.utf8)) }
     }
+
+    /// AdamW's weight decay reaches the kernel decoupled, every other optimizer's as an L2 term.
+    @Test func weightDecayIsDecoupledForAdamWOnly() {
+        for name in OptimizerName.allCases {
+            let training = TrainingPlan(epochs: 1, batchSize: 8, optimizer: .defaults(name), loss: .categoricalCrossentropy,
+                                        classWeight: .none, earlyStopping: nil, weightDecay: 0.01)
+            let settings = TrainingSettings(training, classWeights: [])
+            #expect(settings.weightDecay == (name == .adamw ? .decoupled(0.01) : .l2(0.01)), "\(name)")
+            #expect(settings.optimizer.learningRate == training.optimizer.learningRate)
+        }
+        let none = TrainingPlan(epochs: 1, batchSize: 8, optimizer: .defaults(.adamw), loss: .categoricalCrossentropy,
+                                classWeight: .none, earlyStopping: nil)
+        #expect(TrainingSettings(none, classWeights: []).weightDecay == nil)
+    }
 }

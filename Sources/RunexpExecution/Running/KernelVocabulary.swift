@@ -54,8 +54,10 @@ extension OptimizerSpec {
         switch plan {
         case .sgd(let learningRate, let momentum, let nesterov):
             self = .sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
-        case .adam(let learningRate, let beta1, let beta2, let epsilon):
+        case .adam(let learningRate, let beta1, let beta2, let epsilon), .adamw(let learningRate, let beta1, let beta2, let epsilon):
             self = .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        case .rmsprop(let learningRate, let rho, let momentum, let epsilon):
+            self = .rmsprop(learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon)
         }
     }
 }
@@ -79,6 +81,8 @@ extension TrainingSettings {
                       EarlyStopping(monitor: MonitoredMetric($0.monitor), patience: $0.patience, minDelta: $0.minDelta,
                                     restoreBestWeights: $0.restoreBestWeights)
                   })
+        // AdamW decays the weights apart from the gradient; the others add an L2 term to it.
+        weightDecay = training.weightDecay.map { training.optimizer.name == .adamw ? .decoupled($0) : .l2($0) }
     }
 }
 

@@ -116,9 +116,13 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     public var huberDelta: Double?
     public var classWeight: ClassWeightPlan
     public var earlyStopping: EarlyStoppingPlan?
+    /// The optimizer's `weight_decay`: decoupled for adamw (0.004 unless given), an L2 term of the
+    /// gradient for the others; nil when none (plan.json then has no key, as before it existed).
+    public var weightDecay: Double?
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName, huberDelta: Double? = nil,
-                classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?) {
+                classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?, weightDecay: Double? = nil) {
+        self.weightDecay = weightDecay
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -134,25 +138,38 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
 public enum OptimizerPlan: Sendable, Hashable {
     case sgd(learningRate: Double, momentum: Double = 0, nesterov: Bool = false)
     case adam(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7)
+    /// Adam with decoupled weight decay (``TrainingPlan/weightDecay``).
+    case adamw(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7)
+    case rmsprop(learningRate: Double, rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7)
 
-    /// The optimizer with its defaults and Keras' default learning rate (SGD 0.01, Adam 0.001).
+    /// The optimizer with its defaults and Keras' default learning rate (SGD 0.01, the others 0.001).
     public static func defaults(_ name: OptimizerName) -> OptimizerPlan {
         switch name {
         case .sgd: .sgd(learningRate: 0.01)
         case .adam: .adam(learningRate: 0.001)
+        case .adamw: .adamw(learningRate: 0.001)
+        case .rmsprop: .rmsprop(learningRate: 0.001)
         }
+    }
+
+    /// Keras' default weight decay of the optimizer: AdamW's 0.004; none for the others.
+    public var defaultWeightDecay: Double? {
+        if case .adamw = self { 0.004 } else { nil }
     }
 
     public var name: OptimizerName {
         switch self {
         case .sgd: .sgd
         case .adam: .adam
+        case .adamw: .adamw
+        case .rmsprop: .rmsprop
         }
     }
 
     public var learningRate: Double {
         switch self {
-        case .sgd(let learningRate, _, _), .adam(let learningRate, _, _, _): learningRate
+        case .sgd(let learningRate, _, _), .adam(let learningRate, _, _, _), .adamw(let learningRate, _, _, _),
+             .rmsprop(let learningRate, _, _, _): learningRate
         }
     }
 
@@ -160,7 +177,9 @@ public enum OptimizerPlan: Sendable, Hashable {
     public var numbers: [Double] {
         switch self {
         case .sgd(let learningRate, let momentum, _): [learningRate, momentum]
-        case .adam(let learningRate, let beta1, let beta2, let epsilon): [learningRate, beta1, beta2, epsilon]
+        case .adam(let learningRate, let beta1, let beta2, let epsilon), .adamw(let learningRate, let beta1, let beta2, let epsilon):
+            [learningRate, beta1, beta2, epsilon]
+        case .rmsprop(let learningRate, let rho, let momentum, let epsilon): [learningRate, rho, momentum, epsilon]
         }
     }
 }
@@ -169,7 +188,7 @@ extension OptimizerPlan: Codable {
     /// plan.json keeps the flat object of the struct this enum replaced (every key, the other
     /// optimizer's at their defaults), so plan hashes of existing folders are unchanged.
     enum CodingKeys: String, CodingKey {
-        case name, learningRate, momentum, nesterov, beta1, beta2, epsilon
+        case name, learningRate, momentum, nesterov, beta1, beta2, epsilon, rho
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -177,7 +196,11 @@ extension OptimizerPlan: Codable {
         var (momentum, nesterov, beta1, beta2, epsilon) = (0.0, false, 0.9, 0.999, 1e-7)
         switch self {
         case .sgd(_, let m, let n): (momentum, nesterov) = (m, n)
-        case .adam(_, let b1, let b2, let e): (beta1, beta2, epsilon) = (b1, b2, e)
+        case .adam(_, let b1, let b2, let e), .adamw(_, let b1, let b2, let e): (beta1, beta2, epsilon) = (b1, b2, e)
+        case .rmsprop(_, let rho, let m, let e):
+            (momentum, epsilon) = (m, e)
+            // Only RMSprop's object has the key: every other optimizer's bytes are as before it existed.
+            try container.encode(rho, forKey: .rho)
         }
         try container.encode(beta1, forKey: .beta1)
         try container.encode(beta2, forKey: .beta2)
@@ -203,11 +226,17 @@ extension OptimizerPlan: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .beta1, in: container, debugDescription: "sgd with Adam's betas or epsilon")
             }
             self = .sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
-        case .adam:
+        case .adam, .adamw:
             guard momentum == 0, !nesterov else {
-                throw DecodingError.dataCorruptedError(forKey: .momentum, in: container, debugDescription: "adam with SGD's momentum")
+                throw DecodingError.dataCorruptedError(forKey: .momentum, in: container, debugDescription: "\(name.rawValue) with SGD's momentum")
             }
-            self = .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+            self = name == .adam ? .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+                : .adamw(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        case .rmsprop:
+            guard beta1 == 0.9, beta2 == 0.999, !nesterov else {
+                throw DecodingError.dataCorruptedError(forKey: .beta1, in: container, debugDescription: "rmsprop with Adam's betas or Nesterov")
+            }
+            self = .rmsprop(learningRate: learningRate, rho: try container.decode(Double.self, forKey: .rho), momentum: momentum, epsilon: epsilon)
         }
     }
 }

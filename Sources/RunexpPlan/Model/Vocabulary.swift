@@ -36,7 +36,7 @@ public enum TaskKind: String, CaseIterable, Sendable, Codable {
 
 /// Optimizers an experiment may name.
 public enum OptimizerName: String, CaseIterable, Sendable, Codable {
-    case sgd, adam
+    case sgd, adam, adamw, rmsprop
 }
 
 /// Whether the objective is to be made large or small.

@@ -430,7 +430,8 @@ extension ExperimentReader {
         if let batchSize, locations.batchSize[batchSize] == nil {
             locations.batchSize[batchSize] = section[.batchSize]?.location ?? section.location
         }
-        let optimizer = section[.optimizer].flatMap { readOptimizer($0, section.path(.optimizer)) }
+        let optimizerRead = section[.optimizer].flatMap { readOptimizer($0, section.path(.optimizer)) }
+        let optimizer = optimizerRead?.optimizer
         let defaultLoss: LossName = task == .classification ? .categoricalCrossentropy : .mse
         let lossRead = section[.loss].map { readLoss($0, section.path(.loss)) } ?? (defaultLoss, nil)
         let loss = lossRead?.name
@@ -447,7 +448,7 @@ extension ExperimentReader {
         guard let epochs, let batchSize, let optimizer, let loss, let classWeight else { return nil }
         if case .some(.none) = earlyStopping { return nil }
         return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, huberDelta: lossRead?.huberDelta,
-                            classWeight: classWeight, earlyStopping: earlyStopping ?? nil)
+                            classWeight: classWeight, earlyStopping: earlyStopping ?? nil, weightDecay: optimizerRead?.weightDecay)
     }
 
     /// A loss name, or `{huber: {delta: d}}`; the loss must be one of the task's.
@@ -485,10 +486,12 @@ extension ExperimentReader {
         return (name, name == .huber ? delta ?? 1 : nil)
     }
 
-    private mutating func readOptimizer(_ node: YAMLNode, _ path: String) -> OptimizerPlan? {
+    /// An optimizer name, or its mapping; with its weight decay (an optimizer's default when not given).
+    private mutating func readOptimizer(_ node: YAMLNode, _ path: String) -> (optimizer: OptimizerPlan, weightDecay: Double?)? {
         if case .scalar = node {
             guard let name = reader.choice(node, path, OptimizerName.self, noun: "optimizer") else { return nil }
-            return .defaults(name)
+            let optimizer = OptimizerPlan.defaults(name)
+            return (optimizer, optimizer.defaultWeightDecay)
         }
         guard let section = reader.section(node, path, OptimizerKey.self) else { return nil }
         reader.require([.name], in: section)
@@ -512,26 +515,40 @@ extension ExperimentReader {
         let unit = "a number in [0, 1)"
         let defaults = OptimizerPlan.defaults(name)
         let learningRate = number(.learningRate, defaults.learningRate, what: positive) { $0 > 0 }
-        let onlyFor: [(OptimizerKey, OptimizerName)] = [(.momentum, .sgd), (.nesterov, .sgd), (.beta1, .adam), (.beta2, .adam), (.epsilon, .adam)]
-        for (key, owner) in onlyFor where owner != name {
+        let onlyFor: [(OptimizerKey, [OptimizerName])] = [
+            (.momentum, [.sgd, .rmsprop]), (.nesterov, [.sgd]), (.beta1, [.adam, .adamw]), (.beta2, [.adam, .adamw]),
+            (.epsilon, [.adam, .adamw, .rmsprop]), (.rho, [.rmsprop]),
+        ]
+        for (key, owners) in onlyFor where !owners.contains(name) {
             if let entry = section.entries[key] {
-                reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(owner.rawValue) only, not \(name.rawValue)")
+                let names = owners.map(\.rawValue)
+                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+                reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(list) only, not \(name.rawValue)")
                 failed = true
             }
         }
+        let weightDecay = section[.weightDecay] == nil ? defaults.defaultWeightDecay
+            : number(.weightDecay, 0, what: "a number ≥ 0") { $0 >= 0 }
         let plan: OptimizerPlan
         switch defaults {
         case .sgd(_, let momentum, let nesterov):
             plan = .sgd(learningRate: learningRate,
                         momentum: number(.momentum, momentum, what: unit) { $0 >= 0 && $0 < 1 },
                         nesterov: value(.nesterov, nesterov) { node, path in reader.bool(node, path) })
-        case .adam(_, let beta1, let beta2, let epsilon):
-            plan = .adam(learningRate: learningRate,
-                         beta1: number(.beta1, beta1, what: unit) { $0 >= 0 && $0 < 1 },
-                         beta2: number(.beta2, beta2, what: unit) { $0 >= 0 && $0 < 1 },
-                         epsilon: number(.epsilon, epsilon, what: positive) { $0 > 0 })
+        case .adam(_, let beta1, let beta2, let epsilon), .adamw(_, let beta1, let beta2, let epsilon):
+            let (b1, b2, e) = (number(.beta1, beta1, what: unit) { $0 >= 0 && $0 < 1 },
+                               number(.beta2, beta2, what: unit) { $0 >= 0 && $0 < 1 },
+                               number(.epsilon, epsilon, what: positive) { $0 > 0 })
+            plan = name == .adamw ? .adamw(learningRate: learningRate, beta1: b1, beta2: b2, epsilon: e)
+                : .adam(learningRate: learningRate, beta1: b1, beta2: b2, epsilon: e)
+        case .rmsprop(_, let rho, let momentum, let epsilon):
+            plan = .rmsprop(learningRate: learningRate,
+                            rho: number(.rho, rho, what: unit) { $0 >= 0 && $0 < 1 },
+                            momentum: number(.momentum, momentum, what: unit) { $0 >= 0 && $0 < 1 },
+                            epsilon: number(.epsilon, epsilon, what: positive) { $0 > 0 })
         }
-        return failed ? nil : plan
+        // A weight decay of 0 is none: plan.json then has no key.
+        return failed ? nil : (plan, weightDecay == 0 ? nil : weightDecay)
     }
 
     private mutating func readClassWeight(_ node: YAMLNode, _ path: String) -> ClassWeightPlan? {

@@ -77,6 +77,8 @@ public enum OptimizerKey: String, SectionKey {
     case beta1 = "beta_1"
     case beta2 = "beta_2"
     case epsilon
+    case rho
+    case weightDecay = "weight_decay"
 }
 
 /// `training.early_stopping:`

@@ -213,8 +213,15 @@ public enum ReportPage {
         case .sgd(_, let momentum, let nesterov):
             if momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(momentum))" }
             if nesterov { optimizerText += ", Nesterov" }
-        case .adam(_, let beta1, let beta2, let epsilon):
+        case .adam(_, let beta1, let beta2, let epsilon), .adamw(_, let beta1, let beta2, let epsilon):
             optimizerText += ", β1 \(ScalarSyntax.format(beta1)), β2 \(ScalarSyntax.format(beta2)), ε \(ScalarSyntax.format(epsilon))"
+        case .rmsprop(_, let rho, let momentum, let epsilon):
+            optimizerText += ", ρ \(ScalarSyntax.format(rho)), ε \(ScalarSyntax.format(epsilon))"
+            if momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(momentum))" }
+        }
+        if let decay = training.weightDecay {
+            optimizerText += optimizer.name == .adamw ? ", weight decay \(ScalarSyntax.format(decay)) (decoupled)"
+                : ", weight decay \(ScalarSyntax.format(decay)) (L2)"
         }
         rows.append(["optimizer", optimizerText])
         rows.append(["training", "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"])

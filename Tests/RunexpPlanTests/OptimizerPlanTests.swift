@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import RunexpPlan
+
+/// adamw and rmsprop, and every optimizer's `weight_decay`: read from the file with their
+/// defaults, refused where a key belongs to another optimizer, and kept through plan.json.
+@Suite struct OptimizerPlanTests {
+    static func parse(_ optimizer: String) throws -> Plan {
+        try PlanParser.parse(yaml: """
+            name: opt
+            data: {file: data.csv, target: label}
+            model:
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: \(optimizer)}
+
+            """, file: "exp.yaml", directory: "/tmp")
+    }
+
+    static func errors(_ optimizer: String) -> [String] {
+        do {
+            _ = try parse(optimizer)
+            return []
+        } catch let error as DiagnosticError {
+            return error.diagnostics.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func adamwAndRmspropTakeKerasDefaults() throws {
+        let adamw = try Self.parse("adamw").cells[0].training
+        #expect(adamw.optimizer == .adamw(learningRate: 0.001))
+        #expect(adamw.weightDecay == 0.004)
+        let given = try Self.parse("{name: adamw, learning_rate: 0.01, weight_decay: 0.01}").cells[0].training
+        #expect(given.optimizer == .adamw(learningRate: 0.01) && given.weightDecay == 0.01)
+        #expect(try Self.parse("{name: adamw, weight_decay: 0}").cells[0].training.weightDecay == nil)
+        let rmsprop = try Self.parse("{name: rmsprop, rho: 0.8, momentum: 0.5}").cells[0].training
+        #expect(rmsprop.optimizer == .rmsprop(learningRate: 0.001, rho: 0.8, momentum: 0.5))
+        #expect(rmsprop.weightDecay == nil)
+        let sgd = try Self.parse("{name: sgd, weight_decay: 0.001}").cells[0].training
+        #expect(sgd.optimizer == .sgd(learningRate: 0.01) && sgd.weightDecay == 0.001)
+        #expect(try Self.parse("adam").cells[0].training.weightDecay == nil)
+    }
+
+    @Test func keysOfAnotherOptimizerAndBadDecaysAreRefused() {
+        #expect(Self.errors("{name: adam, rho: 0.9}") == ["exp.yaml:5:47: error: training.optimizer.rho: rho applies to rmsprop only, not adam"])
+        #expect(Self.errors("{name: adamw, nesterov: true}") == ["exp.yaml:5:48: error: training.optimizer.nesterov: nesterov applies to sgd only, not adamw"])
+        #expect(Self.errors("{name: sgd, beta_1: 0.8}") == ["exp.yaml:5:46: error: training.optimizer.beta_1: beta_1 applies to adam and adamw only, not sgd"])
+        #expect(Self.errors("{name: rmsprop, weight_decay: -1}")
+                == ["exp.yaml:5:64: error: training.optimizer.weight_decay: -1 is out of range; expected a number ≥ 0"])
+        #expect(Self.errors("{name: rmsprop, rho: 1}").first?.contains("a number in [0, 1)") == true)
+        #expect(Self.errors("adamx") == ["exp.yaml:5:34: error: training.optimizer: 'adamx' is not a valid optimizer; did you mean 'adam'? "
+                                         + "valid optimizers: sgd, adam, adamw, rmsprop"])
+    }
+
+    /// plan.json holds rho only for rmsprop and the weight decay only when there is one: the plans
+    /// of every other optimizer keep their bytes. Every optimizer reads back as it was written.
+    @Test func planJSONKeepsThemAndOnlyThem() throws {
+        for optimizer in ["sgd", "{name: sgd, momentum: 0.9, weight_decay: 0.01}", "adam", "adamw", "{name: adamw, weight_decay: 0.1}",
+                          "rmsprop", "{name: rmsprop, rho: 0.7, momentum: 0.2, epsilon: 0.001}"] {
+            let training = try Self.parse(optimizer).cells[0].training
+            let json = try PrettyJSON.encode(training)
+            #expect(json.contains("\"rho\"") == (training.optimizer.name == .rmsprop), "\(optimizer)")
+            #expect(json.contains("\"weightDecay\"") == (training.weightDecay != nil), "\(optimizer)")
+            let decoded = try JSONDecoder().decode(TrainingPlan.self, from: Data(json.utf8))
+            #expect(decoded == training, "\(optimizer)")
+        }
+    }
+}
