@@ -13,6 +13,8 @@ import Testing
             var optimizer: FixtureOptimizer
             var activation: String
             var weighted: Bool
+            /// Each step's learning rate, for a case with a schedule (5 epochs of 10 steps).
+            var learningRates: [Float]?
             var losses: [Double]
             var parameters: [[Double]]
         }
@@ -44,7 +46,8 @@ import Testing
 
     @Test func fixtureIsComplete() {
         let f = Self.fixture
-        #expect(f.cases.count == 19)
+        #expect(f.cases.count == 24)
+        #expect(f.cases.filter { $0.learningRates != nil }.count == 3 && f.cases.filter { $0.optimizer.clip_norm != nil }.count == 2)
         // Every activation a hidden layer can have but softmax and sigmoid (the output's) and linear.
         #expect(Set(f.cases.map(\.activation)) == Set(Activation.allCases.map(\.rawValue)).subtracting(["softmax", "sigmoid", "linear"]))
         #expect(f.batches.count == 50 && f.keepMasks.count == 50)
@@ -52,6 +55,17 @@ import Testing
         #expect(Set(f.cases.map(\.optimizer.name)) == ["sgd", "adam", "adamw", "rmsprop"])
         #expect(f.cases.contains { $0.optimizer.weight_decay != nil && $0.optimizer.name == "sgd" })
         #expect(f.keepMasks.joined().contains(0), "some units are dropped")
+    }
+
+    /// The kernel's schedules give the reference's learning rate of every step (epoch = step / 10 of 5).
+    @Test func schedulesGiveTheReferencesLearningRates() throws {
+        for reference in Self.fixture.cases {
+            guard let rates = reference.learningRates, let schedule = reference.optimizer.schedule?.kernel else { continue }
+            for (step, rate) in rates.enumerated() {
+                let factor = schedule.factor(epoch: step / 10, of: 5)
+                #expect(Float(reference.optimizer.learning_rate * factor) == rate, "\(reference.name) step \(step)")
+            }
+        }
     }
 
     @Test(arguments: fixture.cases.map(\.name), KernelCodePath.available)
@@ -69,12 +83,14 @@ import Testing
             epochs: 1, batchSize: f.batches.map(\.count).max()!, optimizer: optimizer, loss: .categoricalCrossentropy,
             classWeights: reference.weighted ? f.classWeights : [])
         settings.weightDecay = reference.optimizer.weightDecay
+        settings.clipNorm = reference.optimizer.clip_norm
         let data = Samples(features: f.features, rows: f.labels.count, width: f.inputWidth, labels: f.labels)
         let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: f.initialParameters)
         var trainer = Trainer(network: network, settings: settings, classCount: f.classes, batchCapacity: nil, path: path)
 
         var worst = 0.0
         for (step, rows) in f.batches.enumerated() {
+            if let rates = reference.learningRates { trainer.setLearningRate(rates[step]) }
             let loss = trainer.step(batch: data.selecting(rows: rows), keepMasks: [f.keepMasks[step]])
             let parameters = trainer.network.parameters
             let expected = reference.parameters[step]

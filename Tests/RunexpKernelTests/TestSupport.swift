@@ -70,6 +70,25 @@ struct FixtureOptimizer: Decodable {
     var nesterov: Bool?
     var rho: Double?
     var weight_decay: Double?
+    var clip_norm: Double?
+    var schedule: Schedule?
+
+    struct Schedule: Decodable {
+        var name: String
+        var every_epochs: Int?
+        var factor: Double?
+        var warmup_epochs: Int?
+        var min_factor: Double?
+
+        var kernel: LearningRateSchedule {
+            switch name {
+            case "step": .step(everyEpochs: every_epochs ?? 1, factor: factor ?? 1)
+            case "exponential": .exponential(factor: factor ?? 1)
+            case "cosine": .cosine(warmupEpochs: warmup_epochs ?? 0, minFactor: min_factor ?? 0)
+            default: .constant
+            }
+        }
+    }
 
     /// The kernel's optimizer with these settings (Adam, AdamW and RMSprop at their defaults but the
     /// learning rate, rho and momentum).

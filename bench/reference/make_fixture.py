@@ -7,7 +7,8 @@ cross-entropy. A fixed data set (24 rows), fixed initial weights, 50 fixed batch
 1 to 8 rows each) and fixed dropout keep flags drive the cases: SGD, SGD with momentum, SGD with
 Nesterov momentum and Adam, each without and with class weights (relu without, tanh with); then
 Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu); then weight
-decay (L2 for SGD, Adam and RMSprop, decoupled for AdamW) and RMSprop with and without momentum.
+decay (L2 for SGD, Adam and RMSprop, decoupled for AdamW) and RMSprop with and without momentum;
+then learning-rate schedules (the 50 steps as 5 epochs of 10) and global gradient-norm clipping.
 
 The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
   dropout      y = x * keep * s,  s = 1/(1 - rate) in float32
@@ -21,6 +22,9 @@ The math is written out here from the formulas documented in Sources/RunexpKerne
                v += (g^2 - v)*(1 - b2); w -= m*a/(sqrt(v) + eps)
   RMSprop      v = rho*v + (1 - rho)*g^2; d = lr*g/sqrt(v + eps); momentum: m = mu*m + d, w -= m; else w -= d
   weight decay L2 (sgd, adam, rmsprop): g += wd*w before the step; AdamW: w -= w*(lr*wd) before the step
+  clip_norm    g *= c/|g| when the global norm |g| exceeds c (before weight decay)
+  schedules    epoch e of E trains at float32(lr * factor(e)): step k^floor(e/n), exponential k^e,
+               cosine (e+1)/w during w warmup epochs, then m + (1-m)(1 + cos(pi (e-w)/(E-w)))/2
 It runs in float64 with the kernel's float32-rounded hyperparameters, so the expected values are the
 exact math to ~1e-15; the kernel (float32) must match them to a relative 1e-5. The generator refuses
 inputs where float32 rounding could change a branch: a relu pre-activation or a clipped probability
@@ -62,7 +66,36 @@ CASES = [
     ("adamw", {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.1}, "relu", False),
     ("rmsprop", {"name": "rmsprop", "learning_rate": 0.01, "rho": 0.9}, "tanh", False),
     ("rmsprop-momentum-l2", {"name": "rmsprop", "learning_rate": 0.005, "rho": 0.8, "momentum": 0.9, "weight_decay": 0.01}, "relu", True),
+    ("sgd-step", {"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "schedule": {"name": "step", "every_epochs": 2, "factor": 0.5}},
+     "tanh", False),
+    ("adam-exponential", {"name": "adam", "learning_rate": 0.01, "schedule": {"name": "exponential", "factor": 0.7}}, "relu", False),
+    ("adamw-cosine", {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.1,
+                      "schedule": {"name": "cosine", "warmup_epochs": 1, "min_factor": 0.1}}, "tanh", True),
+    ("sgd-clip", {"name": "sgd", "learning_rate": 0.5, "clip_norm": 0.2}, "relu", False),
+    ("adam-clip-l2", {"name": "adam", "learning_rate": 0.01, "clip_norm": 0.05, "weight_decay": 0.05}, "tanh", True),
 ]
+EPOCHS, STEPS_PER_EPOCH = 5, 10  # the 50 steps, as a schedule sees them
+
+
+def schedule_factor(schedule, epoch, epochs):
+    """LearningRateSchedule.factor (Sources/RunexpKernel/Training/LearningRateSchedule.swift), in float64."""
+    if schedule is None:
+        return 1.0
+    if schedule["name"] == "step":
+        return schedule["factor"] ** (epoch // schedule["every_epochs"])
+    if schedule["name"] == "exponential":
+        return schedule["factor"] ** epoch
+    warmup, minimum = schedule["warmup_epochs"], schedule["min_factor"]
+    if epoch < warmup:
+        return (epoch + 1) / warmup
+    return minimum + (1 - minimum) * 0.5 * (1 + np.cos(np.pi * (epoch - warmup) / max(epochs - warmup, 1)))
+
+
+def learning_rates(spec):
+    """Each step's learning rate, float32, when the case has a schedule."""
+    if "schedule" not in spec:
+        return None
+    return [f32(spec["learning_rate"] * schedule_factor(spec["schedule"], step // STEPS_PER_EPOCH, EPOCHS)) for step in range(STEPS)]
 
 # The kernel's float32 constants (Sources/RunexpKernel/Layers/Activation.swift).
 SELU_ALPHA, SELU_SCALE = float(np.float32(1.6732632423543772)), float(np.float32(1.0507009873554805))
@@ -163,9 +196,13 @@ class Optimizer:
             self.v = np.zeros(count, dtype)
 
     def update(self, w, g):
+        if "clip_norm" in self.spec:
+            norm = np.sqrt(np.sum(g.astype(np.float64) ** 2))
+            if norm > self.spec["clip_norm"]:
+                g = g * self.dtype(f32(self.spec["clip_norm"] / norm))
         wd = self.dtype(f32(self.spec.get("weight_decay", 0.0)))
         if wd != 0 and self.spec["name"] == "adamw":
-            w = w - w * self.dtype(f32(f32(self.spec["learning_rate"]) * f32(self.spec["weight_decay"])))
+            w = w - w * self.dtype(f32(float(self.lr) * f32(self.spec["weight_decay"])))
         elif wd != 0:
             g = g + wd * w
         if self.spec["name"] == "rmsprop":
@@ -193,8 +230,11 @@ def replay(case, features, labels, initial, batches, masks, dtype):
     weights = CLASS_WEIGHTS if weighted else [1.0] * CLASSES
     w = np.asarray(initial, dtype)
     optimizer = Optimizer(spec, w.size, dtype)
+    rates = learning_rates(spec)
     losses, trajectory, margins = [], [], []
-    for rows, keep in zip(batches, masks):
+    for step, (rows, keep) in enumerate(zip(batches, masks)):
+        if rates is not None:
+            optimizer.lr = dtype(rates[step])
         loss, g = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins)
         losses.append(float(loss))
         w = optimizer.update(w, g)
@@ -252,6 +292,7 @@ def main():
         "cases": [
             {
                 "name": name, "optimizer": spec, "activation": activation, "weighted": weighted,
+                **({"learningRates": [number(v) for v in learning_rates(spec)]} if "schedule" in spec else {}),
                 "losses": [float("%.10g" % v) for v in losses],
                 "parameters": [[float("%.10g" % v) for v in w] for w in trajectory],
             }

@@ -18,4 +18,11 @@ enum FloatMath {
     @inline(__always) static func expm1(_ x: Float) -> Float { expm1f(x) }
     /// log(1 + x), accurate near 0.
     @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
+    /// Double precision, for per-epoch factors (``LearningRateSchedule``).
+    @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { _pow(x, y) }
+    @inline(__always) static func cos(_ x: Double) -> Double { _cos(x) }
 }
+
+// The C functions under names FloatMath's own methods do not shadow.
+@inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }

@@ -4,7 +4,8 @@
 /// `m += (g − m)·(1 − β1); v += (g² − v)·(1 − β2); w −= (m·α)/(√v + ε)`; m, v start at 0.
 /// `1 − β1` and `1 − β2` are formed in Double, then rounded to float32, as Keras does.
 public struct Adam: Sendable {
-    public let learningRate: Float
+    /// The step size of the next update (a schedule sets it each epoch: ``Trainer/setLearningRate(_:)``).
+    public internal(set) var learningRate: Float
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float

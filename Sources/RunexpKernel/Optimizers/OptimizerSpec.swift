@@ -36,6 +36,8 @@ public enum WeightDecay: Sendable, Hashable {
 /// ``OptimizerSpec`` and its line in ``OptimizerSpec/makeUpdate(parameterCount:)``; the compiler
 /// points at every other place (the plan's `OptimizerPlan`, its mapping, the report's text).
 protocol ParameterUpdate: Sendable {
+    /// The step size of the next updates.
+    var learningRate: Float { get set }
     /// Updates `count` parameters from their gradients; false when a parameter became non-finite.
     mutating func apply(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int,
                         path: KernelCodePath) -> Bool

@@ -4,7 +4,8 @@
 /// momentum μ `m = μ·m + Δ; w −= m`. v and m start at 0; `1 − ρ` is formed in Double, then
 /// rounded to float32. (ε inside the square root, as Keras 3 adds it.)
 public struct RMSprop: Sendable {
-    public let learningRate: Float
+    /// The step size of the next update (a schedule sets it each epoch: ``Trainer/setLearningRate(_:)``).
+    public internal(set) var learningRate: Float
     public let rho: Float
     public let momentum: Float
     public let epsilon: Float

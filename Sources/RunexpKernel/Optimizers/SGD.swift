@@ -5,7 +5,8 @@ import CRunexpKernelAVX2
 /// momentum 0: `w = w − g·lr`. Otherwise `v = v·momentum − g·lr`, then
 /// `w = w + (v·momentum − g·lr)` with Nesterov or `w = w + v` without; v starts at 0.
 public struct SGD: Sendable {
-    public let learningRate: Float
+    /// The step size of the next update (a schedule sets it each epoch: ``Trainer/setLearningRate(_:)``).
+    public internal(set) var learningRate: Float
     public let momentum: Float
     public let nesterov: Bool
     /// The momentum slot v, one per parameter (empty when momentum is 0).

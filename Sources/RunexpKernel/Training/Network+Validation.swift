@@ -73,6 +73,20 @@ extension Network {
         if let decay = settings.weightDecay, !(decay.rate.isFinite && decay.rate >= 0) {
             throw .invalidOptimizer("weight decay must be finite and ≥ 0")
         }
+        if let clipNorm = settings.clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
+            throw .invalidOptimizer("clip norm must be finite and > 0")
+        }
+        switch settings.schedule {
+        case .constant: break
+        case .step(let every, let factor):
+            guard every >= 1, factor.isFinite, factor > 0 else { throw .invalidOptimizer("a step schedule needs every_epochs ≥ 1 and a factor > 0") }
+        case .exponential(let factor):
+            guard factor.isFinite, factor > 0 else { throw .invalidOptimizer("an exponential schedule needs a factor > 0") }
+        case .cosine(let warmup, let minimum):
+            guard warmup >= 0, minimum.isFinite, minimum >= 0, minimum <= 1 else {
+                throw .invalidOptimizer("a cosine schedule needs warmup_epochs ≥ 0 and min_factor in [0, 1]")
+            }
+        }
     }
 
     /// Checks that `samples` fit this network's input width and have labels in 0..<classCount, or

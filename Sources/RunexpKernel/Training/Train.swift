@@ -70,6 +70,9 @@ private func runTraining<G: RandomNumberGenerator>(
     var diverged = false
 
     for epochIndex in 0..<settings.epochs {
+        if settings.schedule != .constant {
+            trainer.setLearningRate(Float(settings.optimizer.learningRate * settings.schedule.factor(epoch: epochIndex, of: settings.epochs)))
+        }
         shuffleIndices(&order, rng: &rng)
         var lossSum = 0.0
         var correct = 0

@@ -133,9 +133,12 @@ public struct Trainer: Sendable {
             diverged = true
             return StepResult(loss: loss, correct: correct, finite: false)
         }
+        if let clipNorm = settings.clipNorm {
+            Self.clip(&arena, at: layout.parameterGradients, count: layout.parameterCount, to: clipNorm)
+        }
         if let weightDecay = settings.weightDecay, weightDecay.rate != 0 {
             Self.decay(&network.storage, gradients: &arena, at: layout.parameterGradients, weightDecay,
-                       learningRate: settings.optimizer.learningRate)
+                       learningRate: optimizer.learningRate)
         }
         let finite = Self.update(&network.storage, with: &optimizer, gradients: arena, at: layout.parameterGradients, path: layout.path)
         stepCount += 1
@@ -154,10 +157,29 @@ public struct Trainer: Sendable {
         }
     }
 
+    /// Sets the optimizer's step size (a schedule's, each epoch).
+    mutating func setLearningRate(_ learningRate: Float) {
+        optimizer.learningRate = learningRate
+    }
+
+    /// Scales the `count` gradients at `offset` by `limit / norm` when their global norm (summed in
+    /// Double, in parameter order) exceeds `limit`.
+    private static func clip(_ arena: inout [Float], at offset: Int, count: Int, to limit: Double) {
+        arena.withUnsafeMutableBufferPointer { a in
+            guard let g = a.baseAddress.map({ $0 + offset }) else { return }
+            var squares = 0.0
+            for i in 0..<count { squares += Double(g[i]) * Double(g[i]) }
+            let norm = squares.squareRoot()
+            guard norm > limit else { return }
+            let scale = Float(limit / norm)
+            for i in 0..<count { g[i] = g[i] * scale }
+        }
+    }
+
     /// ``WeightDecay`` before a step: L2 adds `rate·w` to each gradient; decoupled decay takes
-    /// `w·(lr·rate)` off each parameter.
+    /// `w·(lr·rate)` off each parameter (lr the step's, as scheduled).
     private static func decay(_ parameters: inout [Float], gradients arena: inout [Float], at offset: Int, _ weightDecay: WeightDecay,
-                              learningRate: Double) {
+                              learningRate: Float) {
         parameters.withUnsafeMutableBufferPointer { w in
             arena.withUnsafeMutableBufferPointer { a in
                 guard let g = a.baseAddress.map({ $0 + offset }) else { return }
@@ -166,7 +188,7 @@ public struct Trainer: Sendable {
                     let rate = Float(rate)
                     for i in w.indices { g[i] = g[i] + rate * w[i] }
                 case .decoupled(let rate):
-                    let step = Float(learningRate) * Float(rate)
+                    let step = learningRate * Float(rate)
                     for i in w.indices { w[i] = w[i] - w[i] * step }
                 }
             }

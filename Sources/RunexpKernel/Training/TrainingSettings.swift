@@ -14,6 +14,11 @@ public struct TrainingSettings: Sendable {
     public var targetScale: TargetScale
     /// Weight decay around each optimizer step (none by default).
     public var weightDecay: WeightDecay?
+    /// How the learning rate changes from epoch to epoch (constant by default).
+    public var schedule: LearningRateSchedule = .constant
+    /// The largest global norm √(Σ g²) of a step's gradients: larger ones are scaled down to it
+    /// before weight decay and the step (no clipping by default).
+    public var clipNorm: Double?
 
     /// Settings with unweighted classes and no early stopping unless given.
     public init(
