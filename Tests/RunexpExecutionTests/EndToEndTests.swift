@@ -53,14 +53,16 @@ import RunexpTestSupport
         }
     }
 
-    /// Every optimizer, with weight decay, named in the file as an axis, learns the synthetic task.
+    /// Every optimizer, with weight decay, a warmed-up cosine schedule and gradient clipping, named
+    /// in the file as an axis, learns the synthetic task.
     @Test func everyOptimizerLearns() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let experiment = try prepared(directory, experiment: SyntheticData.experiment
-            .replacingOccurrences(of: "optimizer: {name: sgd, learning_rate: $lr}", with: "optimizer: {name: $opt, learning_rate: $lr, weight_decay: 0.001}")
+            .replacingOccurrences(of: "optimizer: {name: sgd, learning_rate: $lr}",
+                                  with: "optimizer: {name: $opt, learning_rate: $lr, weight_decay: 0.001}\n  schedule: {name: cosine, warmup_epochs: 2}\n  clip_norm: 5")
             .replacingOccurrences(of: "dropout: [0, 0.2]", with: "dropout: [0]\n    opt: [sgd, adam, adamw, rmsprop]")
-            .replacingOccurrences(of: "lr: [0.05, 0.2]", with: "lr: [0.02]")
+            .replacingOccurrences(of: "lr: [0.05, 0.2]", with: "lr: [0.05]")
             .replacingOccurrences(of: "epochs: 5", with: "epochs: 20"))
         let records = await ExperimentRunner.run(experiment, jobs: 2)
         let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)

@@ -61,5 +61,11 @@ import Testing
         let none = TrainingPlan(epochs: 1, batchSize: 8, optimizer: .defaults(.adamw), loss: .categoricalCrossentropy,
                                 classWeight: .none, earlyStopping: nil)
         #expect(TrainingSettings(none, classWeights: []).weightDecay == nil)
+        #expect(TrainingSettings(none, classWeights: []).schedule == .constant)
+        var scheduled = none
+        scheduled.schedule = .cosine(warmupEpochs: 2, minFactor: 0.1)
+        scheduled.clipNorm = 0.5
+        #expect(TrainingSettings(scheduled, classWeights: []).schedule == .cosine(warmupEpochs: 2, minFactor: 0.1))
+        #expect(TrainingSettings(scheduled, classWeights: []).clipNorm == 0.5)
     }
 }

@@ -67,3 +67,61 @@ import Testing
         }
     }
 }
+
+/// `training.schedule` and `training.clip_norm`: defaults, refusals, plan.json.
+@Suite struct SchedulePlanTests {
+    static func parse(_ training: String) throws -> TrainingPlan {
+        try PlanParser.parse(yaml: """
+            name: opt
+            data: {file: data.csv, target: label}
+            model:
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 10, optimizer: adam, \(training)}
+
+            """, file: "exp.yaml", directory: "/tmp").cells[0].training
+    }
+
+    static func errors(_ training: String) -> [String] {
+        do {
+            _ = try parse(training)
+            return []
+        } catch let error as DiagnosticError {
+            return error.diagnostics.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func schedulesTakeTheirDefaultsAndGivenValues() throws {
+        #expect(try Self.parse("schedule: constant").schedule == nil)
+        #expect(try Self.parse("schedule: {name: constant}").schedule == nil)
+        #expect(try Self.parse("schedule: step").schedule == .step(everyEpochs: 10, factor: 0.5))
+        #expect(try Self.parse("schedule: {name: step, every_epochs: 3, factor: 0.1}").schedule == .step(everyEpochs: 3, factor: 0.1))
+        #expect(try Self.parse("schedule: {name: exponential, factor: 0.9}").schedule == .exponential(factor: 0.9))
+        #expect(try Self.parse("schedule: {name: cosine, warmup_epochs: 2}").schedule == .cosine(warmupEpochs: 2, minFactor: 0))
+        #expect(try Self.parse("clip_norm: 1.5").clipNorm == 1.5)
+        #expect(try Self.parse("clip_norm: 1.5").schedule == nil)
+    }
+
+    @Test func badSchedulesAndNormsAreRefusedAtTheirKeys() {
+        #expect(Self.errors("schedule: {name: cosine, factor: 0.5}")
+                == ["exp.yaml:5:66: error: training.schedule.factor: factor applies to step and exponential only, not cosine"])
+        #expect(Self.errors("schedule: {name: cosine, warmup_epochs: 10}")
+                == ["exp.yaml:5:81: error: training.schedule.warmup_epochs: 10 warmup epochs leave none of training.epochs (10) for the cosine; "
+                    + "use at most 9 warmup epochs"])
+        #expect(Self.errors("schedule: {name: step, factor: 2}").first?.contains("expected a number in (0, 1]") == true)
+        #expect(Self.errors("schedule: cosin").first?.contains("did you mean 'cosine'?") == true)
+        #expect(Self.errors("clip_norm: 0").first?.contains("training.clip_norm") == true)
+    }
+
+    @Test func planJSONWritesThemOnlyWhenGiven() throws {
+        for training in ["schedule: constant", "schedule: {name: step, every_epochs: 3, factor: 0.1}", "schedule: exponential",
+                         "schedule: {name: cosine, warmup_epochs: 2, min_factor: 0.1}, clip_norm: 0.5"] {
+            let plan = try Self.parse(training)
+            let json = try PrettyJSON.encode(plan)
+            #expect(json.contains("\"schedule\"") == (plan.schedule != nil), "\(training)")
+            #expect(json.contains("\"clipNorm\"") == (plan.clipNorm != nil), "\(training)")
+            #expect(try JSONDecoder().decode(TrainingPlan.self, from: Data(json.utf8)) == plan, "\(training)")
+        }
+    }
+}

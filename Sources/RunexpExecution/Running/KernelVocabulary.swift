@@ -49,6 +49,16 @@ extension MonitoredMetric {
     }
 }
 
+extension LearningRateSchedule {
+    init(_ plan: SchedulePlan) {
+        switch plan {
+        case .step(let every, let factor): self = .step(everyEpochs: every, factor: factor)
+        case .exponential(let factor): self = .exponential(factor: factor)
+        case .cosine(let warmup, let minimum): self = .cosine(warmupEpochs: warmup, minFactor: minimum)
+        }
+    }
+}
+
 extension OptimizerSpec {
     init(_ plan: OptimizerPlan) {
         switch plan {
@@ -83,6 +93,8 @@ extension TrainingSettings {
                   })
         // AdamW decays the weights apart from the gradient; the others add an L2 term to it.
         weightDecay = training.weightDecay.map { training.optimizer.name == .adamw ? .decoupled($0) : .l2($0) }
+        schedule = training.schedule.map(LearningRateSchedule.init) ?? .constant
+        clipNorm = training.clipNorm
     }
 }
 

@@ -74,6 +74,8 @@ private extension Cell {
         guard training.optimizer.numbers.allSatisfy(plain) else { return false }
         if let delta = training.huberDelta, !plain(delta) { return false }
         if let decay = training.weightDecay, !plain(decay) { return false }
+        if let clipNorm = training.clipNorm, !plain(clipNorm) { return false }
+        if let schedule = training.schedule, !schedule.numbers.allSatisfy(plain) { return false }
         if let stopping = training.earlyStopping, !plain(stopping.minDelta) { return false }
         if case .explicit(let weights) = training.classWeight {
             for (name, weight) in weights where !plain(weight) || !name.utf8.allSatisfy({ $0 < 0x80 }) { return false }

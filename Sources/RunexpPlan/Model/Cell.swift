@@ -119,10 +119,17 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     /// The optimizer's `weight_decay`: decoupled for adamw (0.004 unless given), an L2 term of the
     /// gradient for the others; nil when none (plan.json then has no key, as before it existed).
     public var weightDecay: Double?
+    /// How the learning rate changes by epoch; nil for a constant one (plan.json then has no key).
+    public var schedule: SchedulePlan?
+    /// The largest global gradient norm of a step; nil for no clipping.
+    public var clipNorm: Double?
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName, huberDelta: Double? = nil,
-                classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?, weightDecay: Double? = nil) {
+                classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?, weightDecay: Double? = nil,
+                schedule: SchedulePlan? = nil, clipNorm: Double? = nil) {
         self.weightDecay = weightDecay
+        self.schedule = schedule
+        self.clipNorm = clipNorm
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -130,6 +137,79 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
         self.huberDelta = huberDelta
         self.classWeight = classWeight
         self.earlyStopping = earlyStopping
+    }
+}
+
+/// A learning-rate schedule with its settings filled in: epoch e (0-based) of E trains at lr·factor(e).
+public enum SchedulePlan: Sendable, Hashable {
+    /// `factor^⌊e / everyEpochs⌋`.
+    case step(everyEpochs: Int, factor: Double)
+    /// `factor^e`.
+    case exponential(factor: Double)
+    /// `(e + 1)/w` for the first w epochs, then a cosine from 1 down to `minFactor` at the last epoch.
+    case cosine(warmupEpochs: Int, minFactor: Double)
+
+    /// The schedule `name` with its defaults (nil for constant, which is no schedule).
+    public static func defaults(_ name: ScheduleName) -> SchedulePlan? {
+        switch name {
+        case .constant: nil
+        case .step: .step(everyEpochs: 10, factor: 0.5)
+        case .exponential: .exponential(factor: 0.96)
+        case .cosine: .cosine(warmupEpochs: 0, minFactor: 0)
+        }
+    }
+
+    public var name: ScheduleName {
+        switch self {
+        case .step: .step
+        case .exponential: .exponential
+        case .cosine: .cosine
+        }
+    }
+
+    /// Every number it holds (for checks that look at all of them).
+    public var numbers: [Double] {
+        switch self {
+        case .step(let every, let factor): [Double(every), factor]
+        case .exponential(let factor): [factor]
+        case .cosine(let warmup, let minimum): [Double(warmup), minimum]
+        }
+    }
+}
+
+extension SchedulePlan: Codable {
+    enum CodingKeys: String, CodingKey {
+        case name, everyEpochs, factor, warmupEpochs, minFactor
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        switch self {
+        case .step(let every, let factor):
+            try container.encode(every, forKey: .everyEpochs)
+            try container.encode(factor, forKey: .factor)
+        case .exponential(let factor):
+            try container.encode(factor, forKey: .factor)
+        case .cosine(let warmup, let minimum):
+            try container.encode(warmup, forKey: .warmupEpochs)
+            try container.encode(minimum, forKey: .minFactor)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(ScheduleName.self, forKey: .name) {
+        case .constant:
+            throw DecodingError.dataCorruptedError(forKey: .name, in: container, debugDescription: "a constant schedule is written as none")
+        case .step:
+            self = .step(everyEpochs: try container.decode(Int.self, forKey: .everyEpochs), factor: try container.decode(Double.self, forKey: .factor))
+        case .exponential:
+            self = .exponential(factor: try container.decode(Double.self, forKey: .factor))
+        case .cosine:
+            self = .cosine(warmupEpochs: try container.decode(Int.self, forKey: .warmupEpochs),
+                           minFactor: try container.decode(Double.self, forKey: .minFactor))
+        }
     }
 }
 

@@ -34,6 +34,11 @@ public enum TaskKind: String, CaseIterable, Sendable, Codable {
     case classification, regression
 }
 
+/// Learning-rate schedules an experiment may name.
+public enum ScheduleName: String, CaseIterable, Sendable, Codable {
+    case constant, step, exponential, cosine
+}
+
 /// Optimizers an experiment may name.
 public enum OptimizerName: String, CaseIterable, Sendable, Codable {
     case sgd, adam, adamw, rmsprop

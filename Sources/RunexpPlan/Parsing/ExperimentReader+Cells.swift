@@ -445,10 +445,20 @@ extension ExperimentReader {
         if let node = section[.earlyStopping] {
             earlyStopping = .some(readEarlyStopping(node, section.path(.earlyStopping), split: split))
         }
+        var schedule: SchedulePlan??
+        if let node = section[.schedule] {
+            schedule = .some(readSchedule(node, section.path(.schedule), epochs: epochs))
+        }
+        let clipNorm = section[.clipNorm].map {
+            reader.double($0, section.path(.clipNorm), what: "a number > 0", float: true) { $0 > 0 }
+        }
         guard let epochs, let batchSize, let optimizer, let loss, let classWeight else { return nil }
         if case .some(.none) = earlyStopping { return nil }
+        if case .some(.none) = clipNorm { return nil }
+        if case .some(.none) = schedule, section[.schedule].map({ !Self.isConstant($0) }) ?? false { return nil }
         return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, huberDelta: lossRead?.huberDelta,
-                            classWeight: classWeight, earlyStopping: earlyStopping ?? nil, weightDecay: optimizerRead?.weightDecay)
+                            classWeight: classWeight, earlyStopping: earlyStopping ?? nil, weightDecay: optimizerRead?.weightDecay,
+                            schedule: schedule ?? nil, clipNorm: clipNorm ?? nil)
     }
 
     /// A loss name, or `{huber: {delta: d}}`; the loss must be one of the task's.
@@ -484,6 +494,76 @@ extension ExperimentReader {
             return nil
         }
         return (name, name == .huber ? delta ?? 1 : nil)
+    }
+
+    /// `schedule: constant` (or `{name: constant}`): no schedule, which reads as nil like a refusal.
+    private static func isConstant(_ node: YAMLNode) -> Bool {
+        if case .scalar("constant", false, _) = node { return true }
+        if case .mapping(let entries, _) = node, entries.count == 1, entries[0].key == "name",
+           case .scalar("constant", false, _) = entries[0].value { return true }
+        return false
+    }
+
+    /// A schedule name, or its mapping with its own keys; nil for `constant` (and for a refusal).
+    private mutating func readSchedule(_ node: YAMLNode, _ path: String, epochs: Int?) -> SchedulePlan? {
+        if case .scalar = node {
+            guard let name = reader.choice(node, path, ScheduleName.self, noun: "schedule") else { return nil }
+            return .defaults(name)
+        }
+        guard let section = reader.section(node, path, ScheduleKey.self) else { return nil }
+        reader.require([.name], in: section)
+        guard let nameNode = section[.name], let name = reader.choice(nameNode, section.path(.name), ScheduleName.self, noun: "schedule")
+        else { return nil }
+        var failed = false
+        let onlyFor: [(ScheduleKey, [ScheduleName])] = [
+            (.everyEpochs, [.step]), (.factor, [.step, .exponential]), (.warmupEpochs, [.cosine]), (.minFactor, [.cosine]),
+        ]
+        for (key, owners) in onlyFor where !owners.contains(name) {
+            if let entry = section.entries[key] {
+                let names = owners.map(\.rawValue)
+                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+                reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(list) only, not \(name.rawValue)")
+                failed = true
+            }
+        }
+        func number(_ key: ScheduleKey, _ fallback: Double, what: String, _ isValid: @escaping (Double) -> Bool) -> Double {
+            guard let node = section[key] else { return fallback }
+            guard let value = reader.double(node, section.path(key), what: what, float: true, isValid: isValid) else {
+                failed = true
+                return fallback
+            }
+            return value
+        }
+        func count(_ key: ScheduleKey, _ fallback: Int, in range: ClosedRange<Int>, what: String) -> Int {
+            guard let node = section[key] else { return fallback }
+            guard let value = reader.int(node, section.path(key), in: range, what: what) else {
+                failed = true
+                return fallback
+            }
+            return value
+        }
+        let schedule: SchedulePlan?
+        switch SchedulePlan.defaults(name) {
+        case nil:
+            schedule = nil
+        case .step(let every, let factor):
+            schedule = .step(everyEpochs: count(.everyEpochs, every, in: 1...ResourceLimits.epochs, what: "a whole number ≥ 1"),
+                             factor: number(.factor, factor, what: "a number in (0, 1]") { $0 > 0 && $0 <= 1 })
+        case .exponential(let factor):
+            schedule = .exponential(factor: number(.factor, factor, what: "a number in (0, 1]") { $0 > 0 && $0 <= 1 })
+        case .cosine(let warmup, let minimum):
+            let warmupEpochs = count(.warmupEpochs, warmup, in: 0...ResourceLimits.epochs, what: "a whole number ≥ 0")
+            // Warmup ends before the last epoch: a cosine needs at least one epoch after it.
+            if let epochs, warmupEpochs >= epochs, let node = section[.warmupEpochs] {
+                reader.error(node.location, section.path(.warmupEpochs),
+                             "\(warmupEpochs) warmup epochs leave none of training.epochs (\(epochs)) for the cosine",
+                             help: "use at most \(max(epochs - 1, 0)) warmup epochs")
+                failed = true
+            }
+            schedule = .cosine(warmupEpochs: warmupEpochs,
+                               minFactor: number(.minFactor, minimum, what: "a number in [0, 1]") { $0 >= 0 && $0 <= 1 })
+        }
+        return failed ? nil : schedule
     }
 
     /// An optimizer name, or its mapping; with its weight decay (an optimizer's default when not given).

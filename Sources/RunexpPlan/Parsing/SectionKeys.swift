@@ -57,6 +57,17 @@ public enum TrainingKey: String, SectionKey {
     case optimizer, loss
     case classWeight = "class_weight"
     case earlyStopping = "early_stopping"
+    case schedule
+    case clipNorm = "clip_norm"
+}
+
+/// Keys of `training.schedule:` written as a mapping.
+public enum ScheduleKey: String, SectionKey {
+    case name
+    case everyEpochs = "every_epochs"
+    case factor
+    case warmupEpochs = "warmup_epochs"
+    case minFactor = "min_factor"
 }
 
 /// The one key of `training.loss:` written as a mapping.

@@ -224,7 +224,19 @@ public enum ReportPage {
                 : ", weight decay \(ScalarSyntax.format(decay)) (L2)"
         }
         rows.append(["optimizer", optimizerText])
-        rows.append(["training", "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"])
+        var trainingText = "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"
+        switch training.schedule {
+        case nil: break
+        case .step(let every, let factor)?:
+            trainingText += ", learning rate × \(ScalarSyntax.format(factor)) every \(every) epochs"
+        case .exponential(let factor)?:
+            trainingText += ", learning rate × \(ScalarSyntax.format(factor)) every epoch"
+        case .cosine(let warmup, let minimum)?:
+            trainingText += ", cosine learning rate" + (warmup > 0 ? " after \(warmup) warmup epochs" : "")
+                + (minimum > 0 ? " down to × \(ScalarSyntax.format(minimum))" : "")
+        }
+        if let clipNorm = training.clipNorm { trainingText += ", gradients clipped to norm \(ScalarSyntax.format(clipNorm))" }
+        rows.append(["training", trainingText])
         let weights: String
         switch training.classWeight {
         case .none: weights = "none"
