@@ -67,5 +67,8 @@ import Testing
         scheduled.clipNorm = 0.5
         #expect(TrainingSettings(scheduled, classWeights: []).schedule == .cosine(warmupEpochs: 2, minFactor: 0.1))
         #expect(TrainingSettings(scheduled, classWeights: []).clipNorm == 0.5)
+        scheduled.labelSmoothing = 0.1
+        #expect(TrainingSettings(scheduled, classWeights: []).labelSmoothing == 0.1)
+        #expect(TrainingSettings(none, classWeights: []).labelSmoothing == 0)
     }
 }

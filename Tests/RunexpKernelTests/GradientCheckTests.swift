@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RunexpKernel
+@testable import RunexpKernel
 
 /// Central finite differences (h = 1e−2, float32 losses) against the analytic gradients.
 @Suite struct GradientCheckTests {
@@ -17,10 +17,11 @@ import RunexpKernel
     /// Largest violation of `|numeric − analytic| ≤ 2e−3 + 1e−2·max(|numeric|, |analytic|)` (≤ 0 passes).
     static func check(
         _ network: Network, batch: Samples, classCount: Int, loss: LossKind, classWeights: [Float],
-        keepMasks: [[Float]]? = nil, h: Float = 1e-2
+        keepMasks: [[Float]]? = nil, h: Float = 1e-2, labelSmoothing: Double = 0
     ) -> (worst: Float, index: Int, numeric: Float, analytic: Float) {
         let analytic = network.lossAndGradients(
-            batch: batch, classCount: classCount, loss: loss, classWeights: classWeights, keepMasks: keepMasks
+            batch: batch, classCount: classCount, loss: loss, classWeights: classWeights, keepMasks: keepMasks, path: .selected,
+            labelSmoothing: labelSmoothing
         ).gradients
         var worst: (worst: Float, index: Int, numeric: Float, analytic: Float) = (-.infinity, -1, 0, 0)
         for i in 0..<network.parameterCount {
@@ -28,7 +29,8 @@ import RunexpKernel
                 var shifted = network
                 shifted.parameters[i] += delta
                 return shifted.lossAndGradients(
-                    batch: batch, classCount: classCount, loss: loss, classWeights: classWeights, keepMasks: keepMasks
+                    batch: batch, classCount: classCount, loss: loss, classWeights: classWeights, keepMasks: keepMasks, path: .selected,
+                    labelSmoothing: labelSmoothing
                 ).loss
             }
             let numeric = (lossAt(h) - lossAt(-h)) / (2 * h)
@@ -79,6 +81,20 @@ import RunexpKernel
         let batch = Fixtures.random(rows: 5, width: 4, classes: 2, seed: 5)
         let result = Self.check(network, batch: batch, classCount: 2, loss: .categoricalCrossentropy, classWeights: [])
         #expect(result.worst <= 0, "parameter \(result.index): numeric \(result.numeric), analytic \(result.analytic)")
+    }
+
+    /// Label smoothing's targets, for softmax and sigmoid outputs with class weights.
+    @Test(arguments: [0.1, 0.45])
+    func labelSmoothingOfBothCrossEntropies(_ smoothing: Double) {
+        var rng = SplitMix64(seed: 12)
+        let softmax = Network(inputWidth: 6, layers: [.dense(units: 7, activation: .tanh), .dense(units: 4, activation: .softmax)], rng: &rng)
+        let categorical = Self.check(softmax, batch: Fixtures.random(rows: 6, width: 6, classes: 4, seed: 13), classCount: 4,
+                                     loss: .categoricalCrossentropy, classWeights: [1, 0.5, 2, 1.5], labelSmoothing: smoothing)
+        #expect(categorical.worst <= 0, "parameter \(categorical.index): numeric \(categorical.numeric), analytic \(categorical.analytic)")
+        let sigmoid = Network(inputWidth: 6, layers: [.dense(units: 7, activation: .tanh), .dense(units: 1, activation: .sigmoid)], rng: &rng)
+        let binary = Self.check(sigmoid, batch: Fixtures.random(rows: 6, width: 6, classes: 2, seed: 14), classCount: 2,
+                                loss: .binaryCrossentropy, classWeights: [1.5, 0.7], labelSmoothing: smoothing)
+        #expect(binary.worst <= 0, "parameter \(binary.index): numeric \(binary.numeric), analytic \(binary.analytic)")
     }
 
     @Test(arguments: [[0.0, 0.3], [0.25, 0.0], [0.4, 0.5]])

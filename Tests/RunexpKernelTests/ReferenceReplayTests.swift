@@ -46,7 +46,8 @@ import Testing
 
     @Test func fixtureIsComplete() {
         let f = Self.fixture
-        #expect(f.cases.count == 24)
+        #expect(f.cases.count == 25)
+        #expect(f.cases.contains { $0.optimizer.label_smoothing != nil })
         #expect(f.cases.filter { $0.learningRates != nil }.count == 3 && f.cases.filter { $0.optimizer.clip_norm != nil }.count == 2)
         // Every activation a hidden layer can have but softmax and sigmoid (the output's) and linear.
         #expect(Set(f.cases.map(\.activation)) == Set(Activation.allCases.map(\.rawValue)).subtracting(["softmax", "sigmoid", "linear"]))
@@ -84,6 +85,7 @@ import Testing
             classWeights: reference.weighted ? f.classWeights : [])
         settings.weightDecay = reference.optimizer.weightDecay
         settings.clipNorm = reference.optimizer.clip_norm
+        settings.labelSmoothing = reference.optimizer.label_smoothing ?? 0
         let data = Samples(features: f.features, rows: f.labels.count, width: f.inputWidth, labels: f.labels)
         let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: f.initialParameters)
         var trainer = Trainer(network: network, settings: settings, classCount: f.classes, batchCapacity: nil, path: path)

@@ -71,6 +71,7 @@ struct FixtureOptimizer: Decodable {
     var rho: Double?
     var weight_decay: Double?
     var clip_norm: Double?
+    var label_smoothing: Double?
     var schedule: Schedule?
 
     struct Schedule: Decodable {

@@ -124,4 +124,17 @@ import Testing
             #expect(try JSONDecoder().decode(TrainingPlan.self, from: Data(json.utf8)) == plan, "\(training)")
         }
     }
+
+    @Test func labelSmoothingIsACrossEntropysOption() throws {
+        #expect(try Self.parse("loss: {categorical_crossentropy: {label_smoothing: 0.1}}").labelSmoothing == 0.1)
+        #expect(try Self.parse("loss: {categorical_crossentropy: {label_smoothing: 0}}").labelSmoothing == nil)
+        #expect(try Self.parse("loss: categorical_crossentropy").labelSmoothing == nil)
+        let json = try PrettyJSON.encode(try Self.parse("loss: {categorical_crossentropy: {label_smoothing: 0.2}}"))
+        #expect(json.contains("\"labelSmoothing\" : 0.2"))
+        #expect(Self.errors("loss: {categorical_crossentropy: {label_smoothing: 1}}")
+                == ["exp.yaml:5:92: error: training.loss.categorical_crossentropy.label_smoothing: 1 is out of range; expected a number in [0, 1)"])
+        #expect(Self.errors("loss: {categorical_crossentropy: {label_smoothing: 0.1}, huber: {delta: 1}}").first?
+            .contains("the loss mapping names 2 losses; name one") == true)
+        #expect(Self.errors("loss: {categorical_crossentropy: 0.1}").first?.contains("expected the loss's options as a mapping") == true)
+    }
 }

@@ -8,7 +8,9 @@ cross-entropy. A fixed data set (24 rows), fixed initial weights, 50 fixed batch
 Nesterov momentum and Adam, each without and with class weights (relu without, tanh with); then
 Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu); then weight
 decay (L2 for SGD, Adam and RMSprop, decoupled for AdamW) and RMSprop with and without momentum;
-then learning-rate schedules (the 50 steps as 5 epochs of 10) and global gradient-norm clipping.
+then learning-rate schedules (the 50 steps as 5 epochs of 10), global gradient-norm clipping and
+label smoothing. A case's "optimizer" object holds its training settings: the optimizer's, and
+clip_norm, schedule and label_smoothing.
 
 The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
   dropout      y = x * keep * s,  s = 1/(1 - rate) in float32
@@ -23,6 +25,7 @@ The math is written out here from the formulas documented in Sources/RunexpKerne
   RMSprop      v = rho*v + (1 - rho)*g^2; d = lr*g/sqrt(v + eps); momentum: m = mu*m + d, w -= m; else w -= d
   weight decay L2 (sgd, adam, rmsprop): g += wd*w before the step; AdamW: w -= w*(lr*wd) before the step
   clip_norm    g *= c/|g| when the global norm |g| exceeds c (before weight decay)
+  smoothing    targets t = onehot*(1 - e) + e/C: loss sum_i w_i sum_c t_c ce_ic / n, dL/dlogits (p - t) w_i / n
   schedules    epoch e of E trains at float32(lr * factor(e)): step k^floor(e/n), exponential k^e,
                cosine (e+1)/w during w warmup epochs, then m + (1-m)(1 + cos(pi (e-w)/(E-w)))/2
 It runs in float64 with the kernel's float32-rounded hyperparameters, so the expected values are the
@@ -73,6 +76,7 @@ CASES = [
                       "schedule": {"name": "cosine", "warmup_epochs": 1, "min_factor": 0.1}}, "tanh", True),
     ("sgd-clip", {"name": "sgd", "learning_rate": 0.5, "clip_norm": 0.2}, "relu", False),
     ("adam-clip-l2", {"name": "adam", "learning_rate": 0.01, "clip_norm": 0.05, "weight_decay": 0.05}, "tanh", True),
+    ("adam-smoothing", {"name": "adam", "learning_rate": 0.01, "label_smoothing": 0.1}, "relu", True),
 ]
 EPOCHS, STEPS_PER_EPOCH = 5, 10  # the 50 steps, as a schedule sees them
 
@@ -143,7 +147,7 @@ def unpack(params, dtype):
     return w1, b1, w2, b2
 
 
-def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, margins):
+def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, margins, smoothing=0.0):
     """Loss and flat gradient of one batch; records distances to kinks in `margins`."""
     w1, b1, w2, b2 = unpack(params, dtype)
     scale = dtype(np.float32(1) / (np.float32(1) - np.float32(RATE)))
@@ -159,11 +163,19 @@ def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, marg
     n = x.shape[0]
     py = p[np.arange(n), labels]
     low, high = f32(EPSILON_CLIP), f32(1 - EPSILON_CLIP)
-    margins.append(float(min(np.min(py - low), np.min(high - py))))
     w = np.asarray(weights, dtype=dtype)[labels]
-    loss = np.sum(w * -np.log(np.clip(py, low, high))) / dtype(n)
     onehot = np.eye(CLASSES, dtype=dtype)[labels]
-    dz2 = (p - onehot) * (w / dtype(n))[:, None]
+    if smoothing:
+        off = f32(np.float32(smoothing) / np.float32(CLASSES))
+        on = f32(np.float32(1 - np.float32(smoothing)) + np.float32(off))
+        targets = np.where(onehot > 0, dtype(on), dtype(off))
+        margins.append(float(min(np.min(p - low), np.min(high - p))))
+        loss = np.sum(w * np.sum(targets * -np.log(np.clip(p, low, high)), axis=1)) / dtype(n)
+    else:
+        targets = onehot
+        margins.append(float(min(np.min(py - low), np.min(high - py))))
+        loss = np.sum(w * -np.log(np.clip(py, low, high))) / dtype(n)
+    dz2 = (p - targets) * (w / dtype(n))[:, None]
     dw2 = h.T @ dz2
     db2 = dz2.sum(axis=0)
     dh = dz2 @ w2.T
@@ -235,7 +247,8 @@ def replay(case, features, labels, initial, batches, masks, dtype):
     for step, (rows, keep) in enumerate(zip(batches, masks)):
         if rates is not None:
             optimizer.lr = dtype(rates[step])
-        loss, g = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins)
+        loss, g = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins,
+                                     spec.get("label_smoothing", 0.0))
         losses.append(float(loss))
         w = optimizer.update(w, g)
         trajectory.append(w.copy())

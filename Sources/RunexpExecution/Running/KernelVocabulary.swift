@@ -95,6 +95,7 @@ extension TrainingSettings {
         weightDecay = training.weightDecay.map { training.optimizer.name == .adamw ? .decoupled($0) : .l2($0) }
         schedule = training.schedule.map(LearningRateSchedule.init) ?? .constant
         clipNorm = training.clipNorm
+        labelSmoothing = training.labelSmoothing ?? 0
     }
 }
 

@@ -49,11 +49,19 @@ enum CrossEntropy {
     /// `probabilities` count × classes; label of row i is `labels[rows[i]]`. Writes
     /// `gradient[i, c] = w_i/count · (p[i, c] − [c = label_i])` (∂L/∂logits) and returns
     /// `Σ_i w_i·ce_i / count` (float32, summed in row order) and the number of rows whose argmax is the label.
+    ///
+    /// With label smoothing ε > 0 the targets are `t_c = (1 − ε) + ε/C` for the label and `ε/C`
+    /// for the other classes (Keras' formula, float32): `ce_i = Σ_c t_c·(−log(clip(p_c)))` and
+    /// `gradient[i, c] = w_i/count · (p[i, c] − t_c)`.
     static func categorical(
         probabilities: UnsafePointer<Float>, classes: Int,
         labels: UnsafePointer<Int32>, rows: UnsafePointer<Int>, count: Int,
-        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float = 0
     ) -> (loss: Float, correct: Int) {
+        if smoothing > 0 {
+            return smoothedCategorical(probabilities: probabilities, classes: classes, labels: labels, rows: rows, count: count,
+                                       classWeights: classWeights, gradient: gradient, smoothing: smoothing)
+        }
         let batch = Float(count)
         var total: Float = 0
         var correct = 0
@@ -71,17 +79,58 @@ enum CrossEntropy {
         return (total / batch, correct)
     }
 
+    private static func smoothedCategorical(
+        probabilities: UnsafePointer<Float>, classes: Int,
+        labels: UnsafePointer<Int32>, rows: UnsafePointer<Int>, count: Int,
+        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float
+    ) -> (loss: Float, correct: Int) {
+        let batch = Float(count)
+        let off = smoothing / Float(classes), on = (1 - smoothing) + smoothing / Float(classes)
+        var total: Float = 0
+        var correct = 0
+        for i in 0..<count {
+            let label = Int(labels[rows[i]])
+            let p = probabilities + i * classes
+            let g = gradient + i * classes
+            let weight = classWeights[label]
+            var ce: Float = 0
+            for c in 0..<classes { ce = ce + (c == label ? on : off) * sample(p[c]) }
+            total = total + weight * ce
+            if argmax(p, count: classes) == label { correct += 1 }
+            let scale = weight / batch
+            for c in 0..<classes { g[c] = scale * (p[c] - (c == label ? on : off)) }
+        }
+        return (total / batch, correct)
+    }
+
     /// Sigmoid output + binary cross-entropy for a batch of `count` rows (target `label == 1`).
     ///
     /// `probabilities` count × 1 holds p = P(class 1). Per row `ce = −log(clip(p))` for target 1,
     /// `−log(clip(1 − p))` for target 0 (the same numbers ``evaluate(probabilities:labels:classCount:positiveClass:)``
     /// sees as [1 − p, p]); correct iff `argmax([1 − p, p]) == label`. Writes `gradient[i] = w_i/count · (p − t)`.
+    /// With label smoothing ε > 0 the target is `t = (1 − ε) + ε/2` for class 1 and `ε/2` for class 0
+    /// (Keras'), `ce = t·(−log(clip(p))) + (1 − t)·(−log(clip(1 − p)))`.
     static func binary(
         probabilities: UnsafePointer<Float>,
         labels: UnsafePointer<Int32>, rows: UnsafePointer<Int>, count: Int,
-        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float = 0
     ) -> (loss: Float, correct: Int) {
         let batch = Float(count)
+        if smoothing > 0 {
+            var total: Float = 0
+            var correct = 0
+            for i in 0..<count {
+                let label = Int(labels[rows[i]])
+                let p = probabilities[i]
+                let q = 1 - p
+                let weight = classWeights[label]
+                let t = label == 1 ? (1 - smoothing) + smoothing / 2 : smoothing / 2
+                total = total + weight * (t * sample(p) + (1 - t) * sample(q))
+                if (p > q ? 1 : 0) == label { correct += 1 }
+                gradient[i] = (weight / batch) * (p - t)
+            }
+            return (total / batch, correct)
+        }
         var total: Float = 0
         var correct = 0
         for i in 0..<count {

@@ -73,6 +73,12 @@ extension Network {
         if let decay = settings.weightDecay, !(decay.rate.isFinite && decay.rate >= 0) {
             throw .invalidOptimizer("weight decay must be finite and ≥ 0")
         }
+        if !(settings.labelSmoothing >= 0 && settings.labelSmoothing < 1) {
+            throw .invalidOptimizer("label smoothing must lie in [0, 1)")
+        }
+        if settings.labelSmoothing > 0, settings.loss.isRegression {
+            throw .invalidOptimizer("label smoothing applies to cross-entropy only")
+        }
         if let clipNorm = settings.clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
             throw .invalidOptimizer("clip norm must be finite and > 0")
         }

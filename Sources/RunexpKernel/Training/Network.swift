@@ -159,11 +159,12 @@ public struct Network: Sendable {
     /// chosen by the caller (tests compare paths).
     func lossAndGradients(
         batch: Samples, classCount: Int, loss: LossKind, classWeights: [Float], keepMasks: [[Float]]?,
-        path: KernelCodePath
+        path: KernelCodePath, labelSmoothing: Double = 0
     ) -> (loss: Float, gradients: [Float]) {
-        let settings = TrainingSettings(
+        var settings = TrainingSettings(
             epochs: 1, batchSize: max(batch.rows, 1), optimizer: .sgd(learningRate: 0), loss: loss,
             classWeights: classWeights)
+        settings.labelSmoothing = labelSmoothing
         var trainer = Trainer(network: self, settings: settings, classCount: classCount, batchCapacity: nil, path: path)
         return trainer.gradients(batch: batch, keepMasks: keepMasks)
     }

@@ -126,7 +126,7 @@ public struct Trainer: Sendable {
         precondition(data.width == network.inputWidth, "samples have width \(data.width), network expects \(network.inputWidth)")
         precondition(data.view == nil || layout.gathersInput, "viewed samples need a trainer that gathers its rows (viewedSamples)")
         let (loss, correct) = Trainer.forwardBackward(
-            layout: layout, lossKind: settings.loss, classWeights: classWeights,
+            layout: layout, lossKind: settings.loss, classWeights: classWeights, labelSmoothing: Float(settings.labelSmoothing),
             parameters: &network.storage, arena: &arena, data: data, rows: rows)
         guard update else { return StepResult(loss: loss, correct: correct, finite: loss.isFinite) }
         guard loss.isFinite else {
@@ -196,7 +196,7 @@ public struct Trainer: Sendable {
     }
 
     private static func forwardBackward(
-        layout: ArenaLayout, lossKind: LossKind, classWeights: [Float],
+        layout: ArenaLayout, lossKind: LossKind, classWeights: [Float], labelSmoothing: Float,
         parameters: inout [Float], arena: inout [Float], data: Samples, rows: UnsafeBufferPointer<Int>
     ) -> (loss: Float, correct: Int) {
         let count = rows.count
@@ -215,7 +215,8 @@ public struct Trainer: Sendable {
                     }
                     layout.prepare(parameters: p, arena: a)
                     layout.forward(parameters: p, arena: a, external: features, rowIndices: rows.baseAddress!, rows: count)
-                    let result = lossAndGradient(lossKind, layout: layout, arena: a, data: data, classWeights: classWeights, rows: rows)
+                    let result = lossAndGradient(lossKind, layout: layout, arena: a, data: data, classWeights: classWeights,
+                                                 labelSmoothing: labelSmoothing, rows: rows)
                     layout.backward(parameters: p, arena: a, rows: count)
                     return result
                 }
@@ -228,7 +229,7 @@ public struct Trainer: Sendable {
     /// rows whose argmax was their label (none for a regression).
     private static func lossAndGradient(
         _ kind: LossKind, layout: ArenaLayout, arena a: UnsafeMutablePointer<Float>, data: Samples, classWeights: [Float],
-        rows: UnsafeBufferPointer<Int>
+        labelSmoothing: Float, rows: UnsafeBufferPointer<Int>
     ) -> (loss: Float, correct: Int) {
         let output = a + layout.output, gradient = a + layout.outputGradient
         let indices = rows.baseAddress!, count = rows.count
@@ -237,14 +238,14 @@ public struct Trainer: Sendable {
             return data.labels.withUnsafeBufferPointer { labels in
                 classWeights.withUnsafeBufferPointer { weights in
                     CrossEntropy.categorical(probabilities: output, classes: layout.outputWidth, labels: labels.baseAddress!, rows: indices,
-                                             count: count, classWeights: weights.baseAddress!, gradient: gradient)
+                                             count: count, classWeights: weights.baseAddress!, gradient: gradient, smoothing: labelSmoothing)
                 }
             }
         case .binaryCrossentropy:
             return data.labels.withUnsafeBufferPointer { labels in
                 classWeights.withUnsafeBufferPointer { weights in
                     CrossEntropy.binary(probabilities: output, labels: labels.baseAddress!, rows: indices, count: count,
-                                        classWeights: weights.baseAddress!, gradient: gradient)
+                                        classWeights: weights.baseAddress!, gradient: gradient, smoothing: labelSmoothing)
                 }
             }
         case .meanSquaredError, .meanAbsoluteError, .huber:

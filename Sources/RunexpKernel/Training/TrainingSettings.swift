@@ -19,6 +19,9 @@ public struct TrainingSettings: Sendable {
     /// The largest global norm √(Σ g²) of a step's gradients: larger ones are scaled down to it
     /// before weight decay and the step (no clipping by default).
     public var clipNorm: Double?
+    /// Cross-entropy's label smoothing ε in [0, 1): the training loss's targets only (validation
+    /// and test losses stay the plain cross-entropy).
+    public var labelSmoothing: Double = 0
 
     /// Settings with unweighted classes and no early stopping unless given.
     public init(

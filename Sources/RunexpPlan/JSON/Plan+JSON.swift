@@ -75,6 +75,7 @@ private extension Cell {
         if let delta = training.huberDelta, !plain(delta) { return false }
         if let decay = training.weightDecay, !plain(decay) { return false }
         if let clipNorm = training.clipNorm, !plain(clipNorm) { return false }
+        if let smoothing = training.labelSmoothing, !plain(smoothing) { return false }
         if let schedule = training.schedule, !schedule.numbers.allSatisfy(plain) { return false }
         if let stopping = training.earlyStopping, !plain(stopping.minDelta) { return false }
         if case .explicit(let weights) = training.classWeight {

@@ -123,11 +123,14 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     public var schedule: SchedulePlan?
     /// The largest global gradient norm of a step; nil for no clipping.
     public var clipNorm: Double?
+    /// A cross-entropy's label smoothing ε; nil for none.
+    public var labelSmoothing: Double?
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName, huberDelta: Double? = nil,
                 classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?, weightDecay: Double? = nil,
-                schedule: SchedulePlan? = nil, clipNorm: Double? = nil) {
+                schedule: SchedulePlan? = nil, clipNorm: Double? = nil, labelSmoothing: Double? = nil) {
         self.weightDecay = weightDecay
+        self.labelSmoothing = labelSmoothing
         self.schedule = schedule
         self.clipNorm = clipNorm
         self.epochs = epochs

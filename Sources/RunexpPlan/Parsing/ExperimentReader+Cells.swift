@@ -433,7 +433,7 @@ extension ExperimentReader {
         let optimizerRead = section[.optimizer].flatMap { readOptimizer($0, section.path(.optimizer)) }
         let optimizer = optimizerRead?.optimizer
         let defaultLoss: LossName = task == .classification ? .categoricalCrossentropy : .mse
-        let lossRead = section[.loss].map { readLoss($0, section.path(.loss)) } ?? (defaultLoss, nil)
+        let lossRead = section[.loss].map { readLoss($0, section.path(.loss)) } ?? (defaultLoss, nil, nil)
         let loss = lossRead?.name
         if let node = section[.classWeight], task == .regression {
             reader.error(node.location, section.path(.classWeight), "a regression target has no classes to weight",
@@ -458,19 +458,40 @@ extension ExperimentReader {
         if case .some(.none) = schedule, section[.schedule].map({ !Self.isConstant($0) }) ?? false { return nil }
         return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, huberDelta: lossRead?.huberDelta,
                             classWeight: classWeight, earlyStopping: earlyStopping ?? nil, weightDecay: optimizerRead?.weightDecay,
-                            schedule: schedule ?? nil, clipNorm: clipNorm ?? nil)
+                            schedule: schedule ?? nil, clipNorm: clipNorm ?? nil, labelSmoothing: lossRead?.labelSmoothing)
     }
 
     /// A loss name, or `{huber: {delta: d}}`; the loss must be one of the task's.
-    private mutating func readLoss(_ node: YAMLNode, _ path: String) -> (name: LossName, huberDelta: Double?)? {
+    private mutating func readLoss(_ node: YAMLNode, _ path: String) -> (name: LossName, huberDelta: Double?, labelSmoothing: Double?)? {
         var name: LossName?
         var delta: Double?
+        var smoothing: Double?
         if case .mapping = node {
             guard let section = reader.section(node, path, LossKey.self) else { return nil }
-            reader.require([.huber], in: section)
-            guard let huber = section[.huber] else { return nil }
-            name = .huber
-            if case .mapping = huber {
+            let named = LossKey.allCases.filter { section[$0] != nil }
+            guard named.count == 1, let key = named.first, let options = section[key] else {
+                reader.error(node.location, path, named.isEmpty ? "the loss mapping names no loss" : "the loss mapping names \(named.count) losses; name one",
+                             help: "write {huber: {delta: 1.0}}, {categorical_crossentropy: {label_smoothing: 0.1}} or a loss's name")
+                return nil
+            }
+            if key != .huber {
+                name = key == .categoricalCrossentropy ? .categoricalCrossentropy : .binaryCrossentropy
+                guard case .mapping = options, let settings = reader.section(options, section.path(key), CrossEntropyKey.self) else {
+                    if case .mapping = options {} else {
+                        reader.error(options.location, section.path(key), "expected the loss's options as a mapping, got \(options.shortDescription)",
+                                     help: "write loss: {\(key.rawValue): {label_smoothing: 0.1}}, or loss: \(key.rawValue)")
+                    }
+                    return nil
+                }
+                if let node = settings[.labelSmoothing] {
+                    guard let value = reader.double(node, settings.path(.labelSmoothing), what: "a number in [0, 1)", float: true,
+                                                    isValid: { $0 >= 0 && $0 < 1 }) else { return nil }
+                    smoothing = value == 0 ? nil : value
+                }
+            }
+            if key == .huber, let huber = section[.huber] {
+                name = .huber
+                if case .mapping = huber {
                 guard let options = reader.section(huber, section.path(.huber), HuberKey.self) else { return nil }
                 if let deltaNode = options[.delta] {
                     guard let value = reader.double(deltaNode, options.path(.delta), what: "a number > 0", float: true, isValid: { $0 > 0 }) else {
@@ -478,10 +499,11 @@ extension ExperimentReader {
                     }
                     delta = value
                 }
-            } else {
-                reader.error(huber.location, section.path(.huber), "expected the huber options as a mapping, got \(huber.shortDescription)",
-                             help: "write loss: {huber: {delta: 1.0}}, or loss: huber")
-                return nil
+                } else {
+                    reader.error(huber.location, section.path(.huber), "expected the huber options as a mapping, got \(huber.shortDescription)",
+                                 help: "write loss: {huber: {delta: 1.0}}, or loss: huber")
+                    return nil
+                }
             }
         } else {
             name = reader.choice(node, path, LossName.self, noun: "loss")
@@ -493,7 +515,7 @@ extension ExperimentReader {
                          help: task == .classification ? "set task: regression, or use one of: \(fitting)" : "use one of: \(fitting)")
             return nil
         }
-        return (name, name == .huber ? delta ?? 1 : nil)
+        return (name, name == .huber ? delta ?? 1 : nil, smoothing)
     }
 
     /// `schedule: constant` (or `{name: constant}`): no schedule, which reads as nil like a refusal.

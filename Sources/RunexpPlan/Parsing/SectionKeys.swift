@@ -73,6 +73,13 @@ public enum ScheduleKey: String, SectionKey {
 /// The one key of `training.loss:` written as a mapping.
 public enum LossKey: String, SectionKey {
     case huber
+    case categoricalCrossentropy = "categorical_crossentropy"
+    case binaryCrossentropy = "binary_crossentropy"
+}
+
+/// The options of a cross-entropy loss written as a mapping.
+public enum CrossEntropyKey: String, SectionKey {
+    case labelSmoothing = "label_smoothing"
 }
 
 /// `training.loss.huber:`

@@ -236,6 +236,7 @@ public enum ReportPage {
                 + (minimum > 0 ? " down to × \(ScalarSyntax.format(minimum))" : "")
         }
         if let clipNorm = training.clipNorm { trainingText += ", gradients clipped to norm \(ScalarSyntax.format(clipNorm))" }
+        if let smoothing = training.labelSmoothing { trainingText += ", label smoothing \(ScalarSyntax.format(smoothing))" }
         rows.append(["training", trainingText])
         let weights: String
         switch training.classWeight {
