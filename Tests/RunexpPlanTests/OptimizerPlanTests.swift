@@ -137,4 +137,27 @@ import Testing
             .contains("the loss mapping names 2 losses; name one") == true)
         #expect(Self.errors("loss: {categorical_crossentropy: 0.1}").first?.contains("expected the loss's options as a mapping") == true)
     }
+
+    @Test func initializersAreReadAndTheDefaultIsWrittenAsNone() throws {
+        func model(_ dense: String) throws -> [LayerPlan] {
+            try PlanParser.parse(yaml: """
+                name: init
+                data: {file: data.csv, target: label}
+                model:
+                  - dense: {\(dense)}
+                  - dense: {units: classes, activation: softmax}
+                training: {epochs: 1, optimizer: adam}
+
+                """, file: "exp.yaml", directory: "/tmp").cells[0].model
+        }
+        #expect(try model("units: 4, activation: relu, initializer: he_normal")[0] == .dense(units: .count(4), activation: .relu, initializer: .heNormal))
+        #expect(try model("units: 4, activation: relu, initializer: glorot_uniform")[0] == .dense(units: .count(4), activation: .relu))
+        #expect(try model("units: 4")[0] == .dense(units: .count(4), activation: .linear))
+        let json = try PrettyJSON.encode(try model("units: 4, initializer: lecun_normal"))
+        let plain = try PrettyJSON.encode(try model("units: 4"))
+        #expect(json.contains("lecun_normal") && !plain.contains("initializer"))
+        let decoded = try JSONDecoder().decode([LayerPlan].self, from: Data(json.utf8))
+        #expect(decoded == (try model("units: 4, initializer: lecun_normal")))
+        #expect(throws: DiagnosticError.self) { try model("units: 4, initializer: he_norm") }
+    }
 }

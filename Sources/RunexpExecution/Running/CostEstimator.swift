@@ -78,7 +78,7 @@ public enum CostEstimator {
         var parameters = 0.0
         for layer in cell.model {
             switch layer {
-            case .dense(let units, _):
+            case .dense(let units, _, _):
                 let out = Double(units.resolved(classes: classes))
                 parameters += width * out + out
                 width = out

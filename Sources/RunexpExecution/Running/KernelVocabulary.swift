@@ -25,6 +25,26 @@ extension Activation {
     }
 }
 
+extension WeightInitializer {
+    init(_ name: InitializerName?) {
+        switch name ?? .glorotUniform {
+        case .glorotUniform: self = .glorotUniform
+        case .glorotNormal: self = .glorotNormal
+        case .heUniform: self = .heUniform
+        case .heNormal: self = .heNormal
+        case .lecunNormal: self = .lecunNormal
+        }
+    }
+
+    /// The initializer of each dense layer of `model`, in order.
+    static func of(_ model: [LayerPlan]) -> [WeightInitializer] {
+        model.compactMap { layer in
+            if case .dense(_, _, let initializer) = layer { return WeightInitializer(initializer) }
+            return nil
+        }
+    }
+}
+
 extension LossKind {
     /// The loss `name` (Huber's delta from the cell's training, 1 when absent).
     init(_ name: LossName, huberDelta: Double?) {
@@ -76,7 +96,7 @@ extension LayerSpec {
     /// `layer` with `units: classes` resolved to `classes`.
     init(_ layer: LayerPlan, classes: Int) {
         switch layer {
-        case .dense(let units, let activation): self = .dense(units: units.resolved(classes: classes), activation: Activation(activation))
+        case .dense(let units, let activation, _): self = .dense(units: units.resolved(classes: classes), activation: Activation(activation))
         case .dropout(let rate): self = .dropout(rate: rate)
         }
     }

@@ -37,7 +37,7 @@ public struct RunExecutor: Sendable {
         var rng = SplitMix64(seed: seed)
 
         let layers = cell.model.map { LayerSpec($0, classes: classCount) }
-        let network = Network(inputWidth: part.train.width, layers: layers, rng: &rng)
+        let network = Network(inputWidth: part.train.width, layers: layers, initializers: WeightInitializer.of(cell.model), rng: &rng)
         var settings = TrainingSettings(cell.training,
                                         classWeights: Self.classWeights(cell.training.classWeight, labels: part.train.labels,
                                                                         classes: data.classes))

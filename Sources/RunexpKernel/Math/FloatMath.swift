@@ -21,8 +21,10 @@ enum FloatMath {
     /// Double precision, for per-epoch factors (``LearningRateSchedule``).
     @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { _pow(x, y) }
     @inline(__always) static func cos(_ x: Double) -> Double { _cos(x) }
+    @inline(__always) static func log(_ x: Double) -> Double { _log(x) }
 }
 
 // The C functions under names FloatMath's own methods do not shadow.
 @inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) private func _log(_ x: Double) -> Double { log(x) }

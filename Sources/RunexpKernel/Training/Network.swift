@@ -17,17 +17,21 @@ public struct Network: Sendable {
     /// Each kernel value is `(2u − 1)·limit` with `u = rng.uniformFloat()` and
     /// `limit = √(6/(fanIn + fanOut))` (float32), drawn in layer order, row-major; biases draw nothing.
     /// Requires positive widths and units.
-    public init(inputWidth: Int, layers: [LayerSpec], rng: inout some RandomNumberGenerator) {
+    ///
+    /// With `initializers` (one per dense layer, in order), each layer's kernel is drawn by its own
+    /// ``WeightInitializer`` instead.
+    public init(inputWidth: Int, layers: [LayerSpec], initializers: [WeightInitializer] = [], rng: inout some RandomNumberGenerator) {
         self.init(inputWidth: inputWidth, layers: layers)
         storage.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
             var width = inputWidth
+            var dense = 0
             for (index, layer) in layers.enumerated() {
                 guard case .dense(let units, _) = layer, let slot = slots[index] else { continue }
-                let limit = Float((6 / Double(width + units)).squareRoot())
-                for i in 0..<(width * units) {
-                    p[slot.kernel + i] = (2 * rng.uniformFloat() - 1) * limit
-                }
+                let initializer = dense < initializers.count ? initializers[dense] : .glorotUniform
+                initializer.fill(base + slot.kernel, count: width * units, fanIn: width, fanOut: units, rng: &rng)
                 width = units
+                dense += 1
             }
         }
     }

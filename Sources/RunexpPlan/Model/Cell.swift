@@ -102,7 +102,8 @@ public enum UnitsPlan: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// One layer of the model.
 public enum LayerPlan: Sendable, Hashable, Codable {
-    case dense(units: UnitsPlan, activation: ActivationName)
+    /// `initializer` nil is glorot_uniform (plan.json then has no key, as before it existed).
+    case dense(units: UnitsPlan, activation: ActivationName, initializer: InitializerName? = nil)
     case dropout(rate: Double)
 }
 

@@ -13,10 +13,10 @@ extension LossName {
     /// Why `last` cannot end a model trained with this loss, or nil.
     public func lastLayerProblem(_ last: LayerPlan) -> RuleProblem? {
         switch (self, last) {
-        case (.categoricalCrossentropy, .dense(_, .softmax)), (.binaryCrossentropy, .dense(.count(1), .sigmoid)):
+        case (.categoricalCrossentropy, .dense(_, .softmax, _)), (.binaryCrossentropy, .dense(.count(1), .sigmoid, _)):
             nil
-        case (.mse, .dense(.count(1), let activation)), (.mae, .dense(.count(1), let activation)),
-             (.huber, .dense(.count(1), let activation)):
+        case (.mse, .dense(.count(1), let activation, _)), (.mae, .dense(.count(1), let activation, _)),
+             (.huber, .dense(.count(1), let activation, _)):
             activation == .softmax || activation == .sigmoid
                 ? RuleProblem(keyPath: "model", message: "a regression net's output cannot be \(activation.rawValue): it squashes the prediction into (0, 1)",
                               help: "end the model with - dense: {units: 1, activation: linear}")
@@ -37,7 +37,7 @@ extension LossName {
     public func classProblem(classCount: Int, last: LayerPlan?) -> RuleProblem? {
         switch self {
         case .categoricalCrossentropy:
-            guard case .dense(.count(let units), _)? = last, units != classCount else { return nil }
+            guard case .dense(.count(let units), _, _)? = last, units != classCount else { return nil }
             return RuleProblem(keyPath: "model", message: "the last layer has \(units) units but the data has \(classCount) classes",
                                help: "write units: classes")
         case .mse, .mae, .huber:

@@ -6,6 +6,15 @@ public enum ActivationName: String, CaseIterable, Sendable, Codable {
     case softplus, gelu, silu
 }
 
+/// Weight initializers a dense layer may name (Keras' names; glorot_uniform is the default).
+public enum InitializerName: String, CaseIterable, Sendable, Codable {
+    case glorotUniform = "glorot_uniform"
+    case glorotNormal = "glorot_normal"
+    case heUniform = "he_uniform"
+    case heNormal = "he_normal"
+    case lecunNormal = "lecun_normal"
+}
+
 /// Losses an experiment may name.
 public enum LossName: String, CaseIterable, Sendable, Codable {
     case categoricalCrossentropy = "categorical_crossentropy"

@@ -386,8 +386,15 @@ extension ExperimentReader {
         let activation = section[.activation].map {
             reader.choice($0, section.path(.activation), ActivationName.self, noun: "activation")
         } ?? .linear
+        var initializer: InitializerName??
+        if let node = section[.initializer] {
+            initializer = .some(reader.choice(node, section.path(.initializer), InitializerName.self, noun: "initializer"))
+        }
         guard let units, let activation else { return nil }
-        return .dense(units: units, activation: activation)
+        if case .some(.none) = initializer { return nil }
+        // The default is written as none: plans without the key keep their bytes.
+        let chosen = initializer ?? nil
+        return .dense(units: units, activation: activation, initializer: chosen == .glorotUniform ? nil : chosen)
     }
 
     private mutating func readDropout(_ node: YAMLNode, _ path: String) -> LayerPlan? {

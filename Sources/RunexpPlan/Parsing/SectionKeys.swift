@@ -42,7 +42,7 @@ public enum LayerKey: String, SectionKey {
 
 /// `dense:` inside a model layer.
 public enum DenseKey: String, SectionKey {
-    case units, activation
+    case units, activation, initializer
 }
 
 /// `dropout:` inside a model layer, when written as a mapping.

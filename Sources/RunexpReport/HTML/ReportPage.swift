@@ -201,7 +201,8 @@ public enum ReportPage {
         rows += cell.values.map { [$0.axis, $0.value.description] }
         let layers = cell.model.map { layer -> String in
             switch layer {
-            case .dense(let units, let activation): "dense \(units) \(activation.rawValue)"
+            case .dense(let units, let activation, let initializer):
+                "dense \(units) \(activation.rawValue)" + (initializer.map { " (\($0.rawValue))" } ?? "")
             case .dropout(let rate): "dropout \(ScalarSyntax.format(rate))"
             }
         }
