@@ -160,4 +160,46 @@ import Testing
         #expect(decoded == (try model("units: 4, initializer: lecun_normal")))
         #expect(throws: DiagnosticError.self) { try model("units: 4, initializer: he_norm") }
     }
+
+    @Test func repeatBlocksMakeDepthAnAxis() throws {
+        let plan = try PlanParser.parse(yaml: """
+            name: depth
+            data: {file: data.csv, target: label}
+            model:
+              - repeat:
+                  times: $depth
+                  layers:
+                    - dense: {units: 8, activation: gelu, initializer: he_normal}
+                    - dropout: 0.1
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: adam}
+            search:
+              grid: {depth: [0, 1, 3]}
+
+            """, file: "exp.yaml", directory: "/tmp")
+        let block: [LayerPlan] = [.dense(units: .count(8), activation: .gelu, initializer: .heNormal), .dropout(rate: 0.1)]
+        let head = LayerPlan.dense(units: .classes, activation: .softmax)
+        #expect(plan.cells.map(\.model) == [[head], block + [head], block + block + block + [head]])
+        func refusal(_ model: String) -> [String] {
+            do {
+                _ = try PlanParser.parse(yaml: "name: depth\ndata: {file: data.csv, target: label}\nmodel:\n\(model)\n"
+                                             + "training: {epochs: 1, optimizer: adam}\n", file: "exp.yaml", directory: "/tmp")
+                return []
+            } catch let error as DiagnosticError {
+                return error.diagnostics.map(\.description)
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        #expect(refusal("  - repeat: {times: 0, layers: [{dropout: 0.1}]}").first?
+            .contains("no layers once its repeat blocks are expanded") == true)
+        #expect(refusal("  - repeat: {times: 2, layers: []}\n  - dense: {units: classes, activation: softmax}").first?
+            .contains("a repeat block needs at least one layer") == true)
+        #expect(refusal("  - repeat: {times: 600, layers: [{dropout: 0.1}, {dropout: 0.2}]}\n  - dense: {units: classes, activation: softmax}")
+            .first?.contains("600 repeats of 2 layers make more than 1000 layers") == true)
+        #expect(refusal("  - repeat: {times: 2, layers: [{dense: {units: classes, activation: softmax}}]}").first?
+            .contains("'classes' is only allowed as the units of the last layer") == true)
+        #expect(refusal("  - repeat: {layers: [{dropout: 0.1}]}\n  - dense: {units: classes, activation: softmax}").first?
+            .contains("times") == true)
+    }
 }

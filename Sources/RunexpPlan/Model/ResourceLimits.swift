@@ -20,6 +20,8 @@ public enum ResourceLimits {
     public static let epochs = 1_000_000
     /// `units` of one dense layer.
     public static let units = 1_000_000
+    /// Layers of one model once its `repeat` blocks are expanded.
+    public static let layers = 1_000
     /// Trainable parameters of one network (weights and biases of every layer).
     public static let parameters = 50_000_000
     /// Bytes of one network's training arena (weights, gradients, optimizer state, activations of a

@@ -328,38 +328,81 @@ extension ExperimentReader {
                          help: "e.g. - dense: {units: classes, activation: softmax}")
             return nil
         }
+        guard let layers = readLayers(items, path: "model", endsModel: true) else { return nil }
+        guard !layers.isEmpty else {
+            reader.error(node.location, "model", "the model has no layers once its repeat blocks are expanded (times: 0)",
+                         help: "end the model with a layer outside the repeat block, e.g. - dense: {units: classes, activation: softmax}")
+            return nil
+        }
+        guard layers.count <= ResourceLimits.layers else {
+            reader.error(node.location, "model", "the model has \(layers.count) layers once its repeat blocks are expanded; "
+                            + "at most \(ResourceLimits.layers) (ResourceLimits.layers)",
+                         help: "repeat the block fewer times")
+            return nil
+        }
+        locations.layers = layers.map(\.1)
+        return layers
+    }
+
+    /// The layers of `items` (a repeat block's expanded), each with its key's location. With
+    /// `endsModel`, the last item is the model's last layer (the one that may have `units: classes`).
+    private mutating func readLayers(_ items: [YAMLNode], path: String, endsModel: Bool) -> [(LayerPlan, SourceLocation)]? {
         var layers: [(LayerPlan, SourceLocation)] = []
         var failed = false
         for (index, item) in items.enumerated() {
-            let path = "model[\(index)]"
+            let itemPath = "\(path)[\(index)]"
             guard case .mapping(let entries, _) = item, entries.count == 1, let entry = entries.first else {
                 if case .mapping(let entries, _) = item {
-                    reader.error(item.location, path, "a layer has exactly one key, found \(entries.count): \(entries.map(\.key).joined(separator: ", "))",
+                    reader.error(item.location, itemPath, "a layer has exactly one key, found \(entries.count): \(entries.map(\.key).joined(separator: ", "))",
                                  help: "start each layer with '- ', e.g. - dropout: 0.2")
                 } else {
-                    reader.error(item.location, path, "a layer is a mapping with one key, got \(item.shortDescription)",
+                    reader.error(item.location, itemPath, "a layer is a mapping with one key, got \(item.shortDescription)",
                                  help: "valid layers: \(LayerKey.names.joined(separator: ", ")), e.g. - dense: {units: 32, activation: relu}")
                 }
                 failed = true
                 continue
             }
             guard let kind = LayerKey(rawValue: entry.key) else {
-                reader.error(entry.keyLocation, "\(path).\(entry.key)", "unknown layer",
+                reader.error(entry.keyLocation, "\(itemPath).\(entry.key)", "unknown layer",
                              help: Suggestions.help(for: entry.key, valid: LayerKey.names, noun: "layers"))
                 failed = true
                 continue
             }
-            let layerPath = "\(path).\(kind.rawValue)"
-            let layer: LayerPlan?
+            let layerPath = "\(itemPath).\(kind.rawValue)"
+            let isLast = endsModel && index == items.count - 1
             switch kind {
-            case .dense: layer = readDense(entry.value, layerPath, isLast: index == items.count - 1)
-            case .dropout: layer = readDropout(entry.value, layerPath)
+            case .dense:
+                if let layer = readDense(entry.value, layerPath, isLast: isLast) { layers.append((layer, entry.keyLocation)) } else { failed = true }
+            case .dropout:
+                if let layer = readDropout(entry.value, layerPath) { layers.append((layer, entry.keyLocation)) } else { failed = true }
+            case .repeat:
+                if let block = readRepeat(entry.value, layerPath) { layers += block } else { failed = true }
             }
-            if let layer { layers.append((layer, entry.keyLocation)) } else { failed = true }
-            if index == items.count - 1 { locations.lastLayer = entry.keyLocation }
+            if isLast { locations.lastLayer = entry.keyLocation }
         }
-        if !failed { locations.layers = layers.map(\.1) }
         return failed ? nil : layers
+    }
+
+    /// `repeat: {times: n, layers: [...]}`: the block's layers n times over (none for 0).
+    private mutating func readRepeat(_ node: YAMLNode, _ path: String) -> [(LayerPlan, SourceLocation)]? {
+        guard let section = reader.section(node, path, RepeatKey.self) else { return nil }
+        reader.require([.times, .layers], in: section)
+        guard let timesNode = section[.times], let layersNode = section[.layers] else { return nil }
+        let times = reader.int(timesNode, section.path(.times), in: 0...ResourceLimits.layers, what: "a whole number ≥ 0",
+                               limit: "ResourceLimits.layers")
+        guard let items = reader.list(layersNode, section.path(.layers)) else { return nil }
+        guard !items.isEmpty else {
+            reader.error(layersNode.location, section.path(.layers), "a repeat block needs at least one layer",
+                         help: "e.g. layers: [{dense: {units: 32, activation: relu}}]")
+            return nil
+        }
+        guard let block = readLayers(items, path: section.path(.layers), endsModel: false), let times else { return nil }
+        guard block.count * times <= ResourceLimits.layers else {
+            reader.error(timesNode.location, section.path(.times), "\(times) repeats of \(block.count) layers make more than "
+                            + "\(ResourceLimits.layers) layers (ResourceLimits.layers)", help: "repeat the block fewer times")
+            return nil
+        }
+        return (0..<times).flatMap { _ in block }
     }
 
     private mutating func readDense(_ node: YAMLNode, _ path: String, isLast: Bool) -> LayerPlan? {

@@ -38,6 +38,12 @@ public enum SplitKey: String, SectionKey {
 /// The one key of a `model:` list item.
 public enum LayerKey: String, SectionKey {
     case dense, dropout
+    case `repeat`
+}
+
+/// `repeat:` inside a model: a block of layers, `times` times (depth as an axis).
+public enum RepeatKey: String, SectionKey {
+    case times, layers
 }
 
 /// `dense:` inside a model layer.
