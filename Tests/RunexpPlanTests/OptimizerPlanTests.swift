@@ -2,29 +2,39 @@ import Foundation
 import Testing
 @testable import RunexpPlan
 
+/// The messages `parse` throws (none when it parses).
+func diagnostics(_ parse: () throws -> Void) -> [String] {
+    do {
+        try parse()
+        return []
+    } catch let error as DiagnosticError {
+        return error.diagnostics.map(\.description)
+    } catch {
+        return ["\(error)"]
+    }
+}
+
+/// A one-layer plan whose `training:` mapping holds `training` (line 5 of exp.yaml).
+func planTraining(_ training: String) throws -> Plan {
+    try PlanParser.parse(yaml: """
+        name: opt
+        data: {file: data.csv, target: label}
+        model:
+          - dense: {units: classes, activation: softmax}
+        training: {\(training)}
+
+        """, file: "exp.yaml", directory: "/tmp")
+}
+
 /// adamw and rmsprop, and every optimizer's `weight_decay`: read from the file with their
 /// defaults, refused where a key belongs to another optimizer, and kept through plan.json.
 @Suite struct OptimizerPlanTests {
     static func parse(_ optimizer: String) throws -> Plan {
-        try PlanParser.parse(yaml: """
-            name: opt
-            data: {file: data.csv, target: label}
-            model:
-              - dense: {units: classes, activation: softmax}
-            training: {epochs: 1, optimizer: \(optimizer)}
-
-            """, file: "exp.yaml", directory: "/tmp")
+        try planTraining("epochs: 1, optimizer: \(optimizer)")
     }
 
     static func errors(_ optimizer: String) -> [String] {
-        do {
-            _ = try parse(optimizer)
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            return ["\(error)"]
-        }
+        diagnostics { _ = try parse(optimizer) }
     }
 
     @Test func adamwAndRmspropTakeKerasDefaults() throws {
@@ -71,25 +81,11 @@ import Testing
 /// `training.schedule` and `training.clip_norm`: defaults, refusals, plan.json.
 @Suite struct SchedulePlanTests {
     static func parse(_ training: String) throws -> TrainingPlan {
-        try PlanParser.parse(yaml: """
-            name: opt
-            data: {file: data.csv, target: label}
-            model:
-              - dense: {units: classes, activation: softmax}
-            training: {epochs: 10, optimizer: adam, \(training)}
-
-            """, file: "exp.yaml", directory: "/tmp").cells[0].training
+        try planTraining("epochs: 10, optimizer: adam, \(training)").cells[0].training
     }
 
     static func errors(_ training: String) -> [String] {
-        do {
-            _ = try parse(training)
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            return ["\(error)"]
-        }
+        diagnostics { _ = try parse(training) }
     }
 
     @Test func schedulesTakeTheirDefaultsAndGivenValues() throws {
@@ -181,14 +177,9 @@ import Testing
         let head = LayerPlan.dense(units: .classes, activation: .softmax)
         #expect(plan.cells.map(\.model) == [[head], block + [head], block + block + block + [head]])
         func refusal(_ model: String) -> [String] {
-            do {
+            diagnostics {
                 _ = try PlanParser.parse(yaml: "name: depth\ndata: {file: data.csv, target: label}\nmodel:\n\(model)\n"
                                              + "training: {epochs: 1, optimizer: adam}\n", file: "exp.yaml", directory: "/tmp")
-                return []
-            } catch let error as DiagnosticError {
-                return error.diagnostics.map(\.description)
-            } catch {
-                return ["\(error)"]
             }
         }
         #expect(refusal("  - repeat: {times: 0, layers: [{dropout: 0.1}]}").first?

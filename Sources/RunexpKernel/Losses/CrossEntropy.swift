@@ -58,32 +58,6 @@ enum CrossEntropy {
         labels: UnsafePointer<Int32>, rows: UnsafePointer<Int>, count: Int,
         classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float = 0
     ) -> (loss: Float, correct: Int) {
-        if smoothing > 0 {
-            return smoothedCategorical(probabilities: probabilities, classes: classes, labels: labels, rows: rows, count: count,
-                                       classWeights: classWeights, gradient: gradient, smoothing: smoothing)
-        }
-        let batch = Float(count)
-        var total: Float = 0
-        var correct = 0
-        for i in 0..<count {
-            let label = Int(labels[rows[i]])
-            let p = probabilities + i * classes
-            let g = gradient + i * classes
-            let weight = classWeights[label]
-            total = total + weight * sample(p[label])
-            if argmax(p, count: classes) == label { correct += 1 }
-            let scale = weight / batch
-            for c in 0..<classes { g[c] = scale * p[c] }
-            g[label] = scale * (p[label] - 1)
-        }
-        return (total / batch, correct)
-    }
-
-    private static func smoothedCategorical(
-        probabilities: UnsafePointer<Float>, classes: Int,
-        labels: UnsafePointer<Int32>, rows: UnsafePointer<Int>, count: Int,
-        classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float
-    ) -> (loss: Float, correct: Int) {
         let batch = Float(count)
         let off = smoothing / Float(classes), on = (1 - smoothing) + smoothing / Float(classes)
         var total: Float = 0
@@ -93,12 +67,18 @@ enum CrossEntropy {
             let p = probabilities + i * classes
             let g = gradient + i * classes
             let weight = classWeights[label]
-            var ce: Float = 0
-            for c in 0..<classes { ce = ce + (c == label ? on : off) * sample(p[c]) }
-            total = total + weight * ce
             if argmax(p, count: classes) == label { correct += 1 }
             let scale = weight / batch
-            for c in 0..<classes { g[c] = scale * (p[c] - (c == label ? on : off)) }
+            if smoothing > 0 {
+                var ce: Float = 0
+                for c in 0..<classes { ce = ce + (c == label ? on : off) * sample(p[c]) }
+                total = total + weight * ce
+                for c in 0..<classes { g[c] = scale * (p[c] - (c == label ? on : off)) }
+            } else {
+                total = total + weight * sample(p[label])
+                for c in 0..<classes { g[c] = scale * p[c] }
+                g[label] = scale * (p[label] - 1)
+            }
         }
         return (total / batch, correct)
     }
@@ -116,21 +96,6 @@ enum CrossEntropy {
         classWeights: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, smoothing: Float = 0
     ) -> (loss: Float, correct: Int) {
         let batch = Float(count)
-        if smoothing > 0 {
-            var total: Float = 0
-            var correct = 0
-            for i in 0..<count {
-                let label = Int(labels[rows[i]])
-                let p = probabilities[i]
-                let q = 1 - p
-                let weight = classWeights[label]
-                let t = label == 1 ? (1 - smoothing) + smoothing / 2 : smoothing / 2
-                total = total + weight * (t * sample(p) + (1 - t) * sample(q))
-                if (p > q ? 1 : 0) == label { correct += 1 }
-                gradient[i] = (weight / batch) * (p - t)
-            }
-            return (total / batch, correct)
-        }
         var total: Float = 0
         var correct = 0
         for i in 0..<count {
@@ -139,9 +104,15 @@ enum CrossEntropy {
             let q = 1 - p
             let weight = classWeights[label]
             let positive = label == 1
-            total = total + weight * sample(positive ? p : q)
             if (p > q ? 1 : 0) == label { correct += 1 }
-            gradient[i] = (weight / batch) * (positive ? p - 1 : p)
+            if smoothing > 0 {
+                let t = positive ? (1 - smoothing) + smoothing / 2 : smoothing / 2
+                total = total + weight * (t * sample(p) + (1 - t) * sample(q))
+                gradient[i] = (weight / batch) * (p - t)
+            } else {
+                total = total + weight * sample(positive ? p : q)
+                gradient[i] = (weight / batch) * (positive ? p - 1 : p)
+            }
         }
         return (total / batch, correct)
     }

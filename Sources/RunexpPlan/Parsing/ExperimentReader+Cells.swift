@@ -576,6 +576,22 @@ extension ExperimentReader {
         return false
     }
 
+    /// Refuses each key of `section` that belongs to other kinds than `name` (`onlyFor`: a key and
+    /// the kinds it belongs to, e.g. momentum to sgd and rmsprop); true when one was there.
+    private mutating func refuseForeignKeys<Key: SectionKey, Name: RawRepresentable & Equatable>(
+        _ section: Section<Key>, of name: Name, onlyFor: [(Key, [Name])]
+    ) -> Bool where Name.RawValue == String {
+        var refused = false
+        for (key, owners) in onlyFor where !owners.contains(name) {
+            guard let entry = section.entries[key] else { continue }
+            let names = owners.map(\.rawValue)
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+            reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(list) only, not \(name.rawValue)")
+            refused = true
+        }
+        return refused
+    }
+
     /// A schedule name, or its mapping with its own keys; nil for `constant` (and for a refusal).
     private mutating func readSchedule(_ node: YAMLNode, _ path: String, epochs: Int?) -> SchedulePlan? {
         if case .scalar = node {
@@ -590,14 +606,7 @@ extension ExperimentReader {
         let onlyFor: [(ScheduleKey, [ScheduleName])] = [
             (.everyEpochs, [.step]), (.factor, [.step, .exponential]), (.warmupEpochs, [.cosine]), (.minFactor, [.cosine]),
         ]
-        for (key, owners) in onlyFor where !owners.contains(name) {
-            if let entry = section.entries[key] {
-                let names = owners.map(\.rawValue)
-                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
-                reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(list) only, not \(name.rawValue)")
-                failed = true
-            }
-        }
+        if refuseForeignKeys(section, of: name, onlyFor: onlyFor) { failed = true }
         func number(_ key: ScheduleKey, _ fallback: Double, what: String, _ isValid: @escaping (Double) -> Bool) -> Double {
             guard let node = section[key] else { return fallback }
             guard let value = reader.double(node, section.path(key), what: what, float: true, isValid: isValid) else {
@@ -671,14 +680,7 @@ extension ExperimentReader {
             (.momentum, [.sgd, .rmsprop]), (.nesterov, [.sgd]), (.beta1, [.adam, .adamw]), (.beta2, [.adam, .adamw]),
             (.epsilon, [.adam, .adamw, .rmsprop]), (.rho, [.rmsprop]),
         ]
-        for (key, owners) in onlyFor where !owners.contains(name) {
-            if let entry = section.entries[key] {
-                let names = owners.map(\.rawValue)
-                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
-                reader.error(entry.keyLocation, section.path(key), "\(key.rawValue) applies to \(list) only, not \(name.rawValue)")
-                failed = true
-            }
-        }
+        if refuseForeignKeys(section, of: name, onlyFor: onlyFor) { failed = true }
         let weightDecay = section[.weightDecay] == nil ? defaults.defaultWeightDecay
             : number(.weightDecay, 0, what: "a number ≥ 0") { $0 >= 0 }
         let plan: OptimizerPlan
