@@ -9,8 +9,8 @@
 /// - `leaky_relu`: z for z > 0, else 0.01·z (PyTorch's slope).
 /// - `softplus`: log(1 + e^z), computed without overflow.
 /// - `gelu`: the tanh approximation 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))) (PyTorch's
-///   `approximate="tanh"`, Keras' `approximate=True`).
-/// - `silu` (swish): z·σ(z).
+///   `approximate="tanh"`, Keras' `approximate=True`), its tanh eight lanes at a time (``LaneMath``).
+/// - `silu` (swish): z·σ(z), its exp eight lanes at a time (``LaneMath``).
 ///
 /// gelu's and silu's gradients need z itself: a dense layer keeps its pre-activations for them
 /// (``needsPreActivation``).
@@ -65,12 +65,30 @@ extension Activation {
             for i in 0..<count { z[i] = max(z[i], 0) + FloatMath.log1p(FloatMath.exp(-abs(z[i]))) }
         case .gelu:
             let c = Self.geluScale
-            for i in 0..<count {
+            var i = 0
+            while i + 8 <= count {
+                let x = z.load8(i)
+                let cube: SIMD8<Float> = 0.044715 * x * x * x
+                z.store8(0.5 * x * (1 + LaneMath.tanh(c * (x + cube))), i)
+                i += 8
+            }
+            while i < count {
                 let x = z[i]
-                z[i] = 0.5 * x * (1 + FloatMath.tanh(c * (x + 0.044715 * x * x * x)))
+                let cube: Float = 0.044715 * x * x * x
+                z[i] = 0.5 * x * (1 + LaneMath.tanh(c * (x + cube)))
+                i += 1
             }
         case .silu:
-            for i in 0..<count { z[i] = z[i] / (1 + FloatMath.exp(-z[i])) }
+            var i = 0
+            while i + 8 <= count {
+                let x = z.load8(i)
+                z.store8(x / (1 + LaneMath.exp(-x)), i)
+                i += 8
+            }
+            while i < count {
+                z[i] = z[i] / (1 + LaneMath.exp(-z[i]))
+                i += 1
+            }
         case .softmax:
             for r in 0..<rows {
                 let row = z + r * width
@@ -126,16 +144,40 @@ extension Activation {
         case .gelu:
             guard let z else { preconditionFailure("gelu backpropagates from its pre-activations") }
             let c = Self.geluScale
-            for i in 0..<count {
+            var i = 0
+            while i + 8 <= count {
+                let x = z.load8(i)
+                let cube: SIMD8<Float> = 0.044715 * x * x * x
+                let t = LaneMath.tanh(c * (x + cube))
+                let outer: SIMD8<Float> = 0.5 * (1 + t)
+                let curve: SIMD8<Float> = 1 + 3 * 0.044715 * x * x
+                let inner: SIMD8<Float> = 0.5 * x * (1 - t * t) * c * curve
+                g.store8(g.load8(i) * (outer + inner), i)
+                i += 8
+            }
+            while i < count {
                 let x = z[i]
-                let t = FloatMath.tanh(c * (x + 0.044715 * x * x * x))
-                g[i] = g[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x))
+                let cube: Float = 0.044715 * x * x * x
+                let t = LaneMath.tanh(c * (x + cube))
+                let outer: Float = 0.5 * (1 + t)
+                let curve: Float = 1 + 3 * 0.044715 * x * x
+                let inner: Float = 0.5 * x * (1 - t * t) * c * curve
+                g[i] = g[i] * (outer + inner)
+                i += 1
             }
         case .silu:
             guard let z else { preconditionFailure("silu backpropagates from its pre-activations") }
-            for i in 0..<count {
-                let s = 1 / (1 + FloatMath.exp(-z[i]))
+            var i = 0
+            while i + 8 <= count {
+                let x = z.load8(i)
+                let s = 1 / (1 + LaneMath.exp(-x))
+                g.store8(g.load8(i) * (s * (1 + x * (1 - s))), i)
+                i += 8
+            }
+            while i < count {
+                let s = 1 / (1 + LaneMath.exp(-z[i]))
                 g[i] = g[i] * (s * (1 + z[i] * (1 - s)))
+                i += 1
             }
         case .softmax:
             for r in 0..<rows {
