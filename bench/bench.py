@@ -396,8 +396,8 @@ data:
   split:
     validation: 0.2
 model:
-  - dense: {{units: {units}, activation: relu}}
-  - dense: {{units: {units}, activation: relu}}
+  - dense: {{units: {units}, activation: {activation}}}
+  - dense: {{units: {units}, activation: {activation}}}
   - dense: {{units: classes, activation: softmax}}
 training:
   epochs: {epochs}
@@ -433,12 +433,14 @@ def large_data():
     return path
 
 
-def large_experiment(binary, data, epochs):
-    """Writes the large-layer experiment (`epochs` epochs) and checks that `runexp validate` accepts it."""
-    path = os.path.join(WORK, "large", f"large-layer-{epochs}epochs.yaml")
+def large_experiment(binary, data, epochs, activation="relu"):
+    """Writes the large-layer experiment (`epochs` epochs, hidden layers of `activation`) and checks
+    that `runexp validate` accepts it."""
+    suffix = "" if activation == "relu" else f"-{activation}"
+    path = os.path.join(WORK, "large", f"large-layer-{epochs}epochs{suffix}.yaml")
     with open(path, "w") as f:
-        f.write(LARGE_TEMPLATE.format(name=f"large-layer-{epochs}epochs", data=data, units=LARGE_UNITS,
-                                      epochs=epochs, batch=LARGE_BATCH, lr=LARGE_LR))
+        f.write(LARGE_TEMPLATE.format(name=f"large-layer-{epochs}epochs{suffix}", data=data, units=LARGE_UNITS,
+                                      epochs=epochs, batch=LARGE_BATCH, lr=LARGE_LR, activation=activation))
     done = subprocess.run([binary, "validate", path], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"runexp validate {path} failed:\n{done.stdout}{done.stderr}")
@@ -466,6 +468,7 @@ def large_layer(binary, args):
     classes = 2
     experiment = large_experiment(binary, data, LARGE_EPOCHS)
     one_epoch = large_experiment(binary, data, 1)
+    gelu_experiment = large_experiment(binary, data, LARGE_EPOCHS, "gelu")
     widths = [LARGE_FEATURES] + [LARGE_UNITS] * LARGE_LAYERS + [classes]
     macs = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
     flop = LARGE_EPOCHS * (6 * macs * train + 2 * macs * validation)
@@ -478,9 +481,10 @@ def large_layer(binary, args):
              if numpy_ok else "")
           + "medians;")
     print(f"   interleaved round by round (runexp runs first and last); data: synthetic (Gaussian classes), in {WORK}/large")
-    walls, ones, numpy = [], [], {1: [], None: []}
+    walls, ones, gelus, numpy = [], [], [], {1: [], None: []}
     for _ in range(rounds):
         walls.append(runexp(binary, experiment, 1))
+        gelus.append(runexp(binary, gelu_experiment, 1))
         if numpy_ok:
             numpy[1].append(run_numpy_large(data, 1))
         ones.append(runexp(binary, one_epoch, 1))
@@ -496,7 +500,10 @@ def large_layer(binary, args):
     acc = median([number(rows[0]["val_accuracy"]) for _, rows in walls])
     rows = [["runexp (this build), --jobs 1", "-", f"{wall:.3f}", f"~{trained:.3f}", f"~{flop / trained / 1e9:.1f}",
              mb(max(m.peak_kb for m, _ in walls)), f"{acc:.4f}", "", ""]]
-    result = {"wall": None, "train": None}
+    gelu_wall = median([m.wall for m, _ in gelus])
+    rows.append([f"runexp, hidden layers gelu instead of relu", "-", f"{gelu_wall:.3f}", "-", "-",
+                 mb(max(m.peak_kb for m, _ in gelus)), f"{median([number(r[0]['val_accuracy']) for _, r in gelus]):.4f}", "", ""])
+    result = {"wall": None, "train": None, "gelu": gelu_wall / wall}
     notes, one_thread = [], float("inf")
     for threads in (1, None):
         runs = numpy[threads]
@@ -514,7 +521,7 @@ def large_layer(binary, args):
                      f"{median([j['import_seconds'] for _, j in runs]):.3f} s, CSV + split + standardize "
                      f"{median([j['load_seconds'] for _, j in runs]):.3f} s; BLAS {info['blas']}")
         if threads == 1:
-            result = {"wall": wall / nwall, "train": trained / ntrain}
+            result.update({"wall": wall / nwall, "train": trained / ntrain})
             one_thread = ntrain
         else:
             spread = [j["train_seconds"] for _, j in runs]
@@ -1124,7 +1131,7 @@ def main():
     print(f"kernel code path that runexp builds with Sources/CRunexpKernelAVX2 select here: {kernel_code_path()}")
     print(f"load average at start: {loadavg()} (a shared machine: every time below includes its noise)")
     print()
-    ratios, large, full_wall, full_peak = {}, {"wall": None, "train": None}, None, None
+    ratios, large, full_wall, full_peak = {}, {"wall": None, "train": None, "gelu": None}, None, None
     medians, jobs_speedup, jobs_ceiling = {}, None, None
     regression = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
     big_tables = {}
@@ -1163,6 +1170,10 @@ def main():
         verdict = "not measured" if value is None else ("met" if value <= 1.5 else "NOT met")
         shown = "-" if value is None else f"{value:.2f}x"
         print(f"   {label:<36} {shown:>8}   target: runexp <= 1.5 x NumPy (1 thread): {verdict}")
+    gelu = large.get("gelu")
+    shown = "-" if gelu is None else f"{gelu:.2f}x"
+    verdict = "not measured" if gelu is None else ("met" if gelu <= 1.2 else "NOT met")
+    print(f"   {'large layer, gelu/relu wall':<36} {shown:>8}   target <= 1.2x (issue 18): {verdict}")
     if full_wall is None:
         print(f"   {'full reference, --jobs 2, wall':<36} {'-':>8}   target < 1.5 s: not measured")
         print(f"   {'full reference, peak RSS':<36} {'-':>8}   target < 64 MB: not measured")
