@@ -111,7 +111,7 @@ extension Activation {
     /// linear: g; relu: g·[y > 0]; tanh: g·(1 − y²); sigmoid: g·y(1 − y); softmax: y ⊙ (g − Σ_c y_c g_c) per row;
     /// elu: g for y > 0, else g·(y + 1); selu: g·λ for y > 0, else g·(y + λα); leaky_relu: g for y > 0,
     /// else g·0.01; softplus: g·σ(z) = g·(1 − e^−y); gelu: g·(½(1 + t) + ½·z·(1 − t²)·√(2/π)·(1 + 3·0.044715·z²))
-    /// with t = tanh(√(2/π)(z + 0.044715·z³)); silu: g·σ(z)·(1 + z·(1 − σ(z))).
+    /// with t = tanh(√(2/π)(z + 0.044715·z³)), read back from the output as 2y/z − 1; silu: g·σ(z)·(1 + z·(1 − σ(z))).
     func backpropagate(output y: UnsafePointer<Float>, preActivation z: UnsafePointer<Float>? = nil, gradient g: UnsafeMutablePointer<Float>,
                        rows: Int, width: Int) {
         let count = rows * width
@@ -147,8 +147,8 @@ extension Activation {
             var i = 0
             while i + 8 <= count {
                 let x = z.load8(i)
-                let cube: SIMD8<Float> = 0.044715 * x * x * x
-                let t = LaneMath.tanh(c * (x + cube))
+                // tanh from the forward pass's output: y = ½·z·(1 + t), so t = 2y/z − 1 (0 at z = 0).
+                let t = (2 * y.load8(i) / x - 1).replacing(with: 0, where: x .== 0)
                 let outer: SIMD8<Float> = 0.5 * (1 + t)
                 let curve: SIMD8<Float> = 1 + 3 * 0.044715 * x * x
                 let inner: SIMD8<Float> = 0.5 * x * (1 - t * t) * c * curve
@@ -157,8 +157,7 @@ extension Activation {
             }
             while i < count {
                 let x = z[i]
-                let cube: Float = 0.044715 * x * x * x
-                let t = LaneMath.tanh(c * (x + cube))
+                let t: Float = x == 0 ? 0 : 2 * y[i] / x - 1
                 let outer: Float = 0.5 * (1 + t)
                 let curve: Float = 1 + 3 * 0.044715 * x * x
                 let inner: Float = 0.5 * x * (1 - t * t) * c * curve
