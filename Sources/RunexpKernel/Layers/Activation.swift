@@ -65,30 +65,25 @@ extension Activation {
             for i in 0..<count { z[i] = max(z[i], 0) + FloatMath.log1p(FloatMath.exp(-abs(z[i]))) }
         case .gelu:
             let c = Self.geluScale
-            var i = 0
-            while i + 8 <= count {
-                let x = z.load8(i)
+            @inline(__always) func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> {
                 let cube: SIMD8<Float> = 0.044715 * x * x * x
-                z.store8(0.5 * x * (1 + LaneMath.tanh(c * (x + cube))), i)
-                i += 8
+                return 0.5 * x * (1 + LaneMath.tanh(c * (x + cube)))
             }
-            while i < count {
-                let x = z[i]
-                let cube: Float = 0.044715 * x * x * x
-                z[i] = 0.5 * x * (1 + LaneMath.tanh(c * (x + cube)))
-                i += 1
-            }
-        case .silu:
             var i = 0
             while i + 8 <= count {
-                let x = z.load8(i)
-                z.store8(x / (1 + LaneMath.exp(-x)), i)
+                z.store8(gelu(z.load8(i)), i)
                 i += 8
             }
-            while i < count {
-                z[i] = z[i] / (1 + LaneMath.exp(-z[i]))
-                i += 1
+            // The tail through the same lanes: an element's bits do not depend on where it falls.
+            if i < count { z.store8(gelu(z.load8(i, lanes: count - i)), i, lanes: count - i) }
+        case .silu:
+            @inline(__always) func silu(_ x: SIMD8<Float>) -> SIMD8<Float> { x / (1 + LaneMath.exp(-x)) }
+            var i = 0
+            while i + 8 <= count {
+                z.store8(silu(z.load8(i)), i)
+                i += 8
             }
+            if i < count { z.store8(silu(z.load8(i, lanes: count - i)), i, lanes: count - i) }
         case .softmax:
             for r in 0..<rows {
                 let row = z + r * width
@@ -144,40 +139,35 @@ extension Activation {
         case .gelu:
             guard let z else { preconditionFailure("gelu backpropagates from its pre-activations") }
             let c = Self.geluScale
-            var i = 0
-            while i + 8 <= count {
-                let x = z.load8(i)
-                // tanh from the forward pass's output: y = ½·z·(1 + t), so t = 2y/z − 1 (0 at z = 0).
-                let t = (2 * y.load8(i) / x - 1).replacing(with: 0, where: x .== 0)
+            /// ∂y/∂z from z and y, tanh read back from the output: y = ½·z·(1 + t), so t = 2y/z − 1 (0 at z = 0).
+            @inline(__always) func slope(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+                let t = (2 * y / x - 1).replacing(with: 0, where: x .== 0)
                 let outer: SIMD8<Float> = 0.5 * (1 + t)
                 let curve: SIMD8<Float> = 1 + 3 * 0.044715 * x * x
                 let inner: SIMD8<Float> = 0.5 * x * (1 - t * t) * c * curve
-                g.store8(g.load8(i) * (outer + inner), i)
+                return outer + inner
+            }
+            var i = 0
+            while i + 8 <= count {
+                g.store8(g.load8(i) * slope(z.load8(i), y.load8(i)), i)
                 i += 8
             }
-            while i < count {
-                let x = z[i]
-                let t: Float = x == 0 ? 0 : 2 * y[i] / x - 1
-                let outer: Float = 0.5 * (1 + t)
-                let curve: Float = 1 + 3 * 0.044715 * x * x
-                let inner: Float = 0.5 * x * (1 - t * t) * c * curve
-                g[i] = g[i] * (outer + inner)
-                i += 1
+            if i < count {
+                let lanes = count - i
+                g.store8(g.load8(i, lanes: lanes) * slope(z.load8(i, lanes: lanes), y.load8(i, lanes: lanes)), i, lanes: lanes)
             }
         case .silu:
             guard let z else { preconditionFailure("silu backpropagates from its pre-activations") }
+            @inline(__always) func slope(_ x: SIMD8<Float>) -> SIMD8<Float> {
+                let s = 1 / (1 + LaneMath.exp(-x))
+                return s * (1 + x * (1 - s))
+            }
             var i = 0
             while i + 8 <= count {
-                let x = z.load8(i)
-                let s = 1 / (1 + LaneMath.exp(-x))
-                g.store8(g.load8(i) * (s * (1 + x * (1 - s))), i)
+                g.store8(g.load8(i) * slope(z.load8(i)), i)
                 i += 8
             }
-            while i < count {
-                let s = 1 / (1 + LaneMath.exp(-z[i]))
-                g[i] = g[i] * (s * (1 + z[i] * (1 - s)))
-                i += 1
-            }
+            if i < count { g.store8(g.load8(i, lanes: count - i) * slope(z.load8(i, lanes: count - i)), i, lanes: count - i) }
         case .softmax:
             for r in 0..<rows {
                 let yRow = y + r * width

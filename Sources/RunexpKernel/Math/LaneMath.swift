@@ -31,14 +31,4 @@ enum LaneMath {
     static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
         1 - 2 / (exp(2 * x) + 1)
     }
-
-    /// ``exp(_:)`` of one value, computed in lane 0 exactly as in any lane.
-    static func exp(_ x: Float) -> Float {
-        exp(SIMD8(repeating: x))[0]
-    }
-
-    /// ``tanh(_:)`` of one value, computed in lane 0 exactly as in any lane.
-    static func tanh(_ x: Float) -> Float {
-        tanh(SIMD8(repeating: x))[0]
-    }
 }
