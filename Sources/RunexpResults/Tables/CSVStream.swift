@@ -124,7 +124,7 @@ public final class CSVStream {
             window.start = window.count
             try refill(checking: false)
         }
-        return hasher.map(Self.hex) ?? ""
+        return hasher.map { SHA256Digest.hex($0.finalize()) } ?? ""
     }
 
     /// The file's SHA-256 as ``finish(digest:)`` would return it after the last record, computed now
@@ -139,24 +139,13 @@ public final class CSVStream {
             guard case .success(let count) = read else { break }
             if count == 0 {
                 guard case .success = reader.seek(to: position) else { break }
-                return Self.hex(digest.finalize())
+                return SHA256Digest.hex(digest.finalize())
             }
             chunk.withUnsafeBufferPointer { digest.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[..<count]))) }
         }
         // A read that failed here fails again, with its message, when the stream reads on.
         _ = reader.seek(to: position)
         return nil
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
-
-    private static func hex(_ hasher: SHA256) -> String {
-        hex(hasher.finalize())
     }
 
     /// Cells of the records met so far whose field count is the header's.

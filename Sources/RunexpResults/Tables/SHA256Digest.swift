@@ -14,7 +14,12 @@ public enum SHA256Digest {
     }
 
     private static func digest(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { byte in
+        hex(SHA256.hash(data: data))
+    }
+
+    /// A finished digest (of data hashed a piece at a time: ``CSVStream``) as lowercase hex.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
         }.joined()
