@@ -92,9 +92,14 @@ import Testing
 
     @Test func standardizerUsesOnlyTheFittedRows() {
         let features: [Float] = [1, 10, 3, 10, 100, 0]
-        let scaler = Standardizer(features: features, width: 2, rows: [0, 1])
+        let fitted = [0, 1]
+        let scaler = Standardizer(width: 2, rows: fitted.count) { position, row in
+            features.withUnsafeBufferPointer { row.update(from: $0.baseAddress! + fitted[position] * 2, count: 2) }
+        }
         #expect(scaler.means == [2, 10])
         #expect(scaler.deviations == [1, 1])  // constant column: deviation 1, not 0
-        #expect(scaler.apply(features: features, width: 2, rows: [2]) == [98, -10])
+        var unfitted = Array(features[4...])
+        scaler.transform(&unfitted, width: 2)
+        #expect(unfitted == [98, -10])
     }
 }

@@ -5,16 +5,6 @@ public struct Standardizer: Sendable {
     /// Per-column population standard deviation; 1 where a column is constant.
     public let deviations: [Float]
 
-    /// Fits on `rows` of a row-major matrix `width` wide, accumulating in Double.
-    public init(features: [Float], width: Int, rows: [Int]) {
-        self.init(width: width, rows: rows.count) { position, row in
-            features.withUnsafeBufferPointer { all in
-                guard let base = all.baseAddress else { return }
-                row.update(from: base + rows[position] * width, count: width)
-            }
-        }
-    }
-
     /// Fits on `rows` rows `width` wide that `row` writes one at a time (the `position`-th into
     /// its buffer), accumulating in Double: no matrix of them is made.
     init(width: Int, rows: Int, row: (_ position: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
@@ -56,18 +46,6 @@ public struct Standardizer: Sendable {
     public init(width: Int) {
         means = [Float](repeating: 0, count: width)
         deviations = [Float](repeating: 1, count: width)
-    }
-
-    /// `rows` of `features`, gathered and transformed, row-major.
-    public func apply(features: [Float], width: Int, rows: [Int]) -> [Float] {
-        var result = [Float](repeating: 0, count: rows.count * width)
-        for (position, row) in rows.enumerated() {
-            for column in 0..<width {
-                result[position * width + column] = features[row * width + column]
-            }
-        }
-        transform(&result, width: width)
-        return result
     }
 
     /// Transforms `matrix` (row-major, `width` wide) in place.

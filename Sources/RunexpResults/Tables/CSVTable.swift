@@ -249,7 +249,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
-    public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
+    public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.count < maximumBytes else {
@@ -259,7 +259,7 @@ public struct CSVTable: Sendable {
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
-            var scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
+            var scanner = CSVScanner(file: file, delimiter: 0x2C, limit: limit)
             var spans: [Span] = [], lines: [UInt32] = [], fields: [Span] = []
             var start = 0
             scan: while true {
@@ -295,16 +295,6 @@ public struct CSVTable: Sendable {
         self.bytes = bytes
         self.spans = spans
         self.lines = lines
-    }
-
-    /// Where byte `offset` of `bytes` lies (1-based line and column in characters).
-    public static func location(ofByte offset: Int, in bytes: [UInt8], file: String) -> SourceLocation {
-        let offset = min(max(0, offset), bytes.count)
-        var line = 1
-        for byte in bytes[..<offset] where byte == 0x0A { line += 1 }
-        return bytes.withUnsafeBufferPointer { b in
-            SourceLocation(file: file, line: line, column: b.baseAddress.map { column(at: offset, in: $0) } ?? 1)
-        }
     }
 
     static func trimmed(_ text: String) -> String {
