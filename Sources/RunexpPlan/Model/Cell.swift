@@ -130,10 +130,6 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerPlan, loss: LossName, huberDelta: Double? = nil,
                 classWeight: ClassWeightPlan, earlyStopping: EarlyStoppingPlan?, weightDecay: Double? = nil,
                 schedule: SchedulePlan? = nil, clipNorm: Double? = nil, labelSmoothing: Double? = nil) {
-        self.weightDecay = weightDecay
-        self.labelSmoothing = labelSmoothing
-        self.schedule = schedule
-        self.clipNorm = clipNorm
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -141,6 +137,10 @@ public struct TrainingPlan: Sendable, Hashable, Codable {
         self.huberDelta = huberDelta
         self.classWeight = classWeight
         self.earlyStopping = earlyStopping
+        self.weightDecay = weightDecay
+        self.schedule = schedule
+        self.clipNorm = clipNorm
+        self.labelSmoothing = labelSmoothing
     }
 }
 

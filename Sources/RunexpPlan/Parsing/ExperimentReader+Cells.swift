@@ -495,9 +495,10 @@ extension ExperimentReader {
         if let node = section[.earlyStopping] {
             earlyStopping = .some(readEarlyStopping(node, section.path(.earlyStopping), split: split))
         }
-        var schedule: SchedulePlan??
+        var schedule: SchedulePlan?
+        var scheduleRefused = false
         if let node = section[.schedule] {
-            schedule = .some(readSchedule(node, section.path(.schedule), epochs: epochs))
+            if let read = readSchedule(node, section.path(.schedule), epochs: epochs) { schedule = read } else { scheduleRefused = true }
         }
         let clipNorm = section[.clipNorm].map {
             reader.double($0, section.path(.clipNorm), what: "a number > 0", float: true) { $0 > 0 }
@@ -505,10 +506,10 @@ extension ExperimentReader {
         guard let epochs, let batchSize, let optimizer, let loss, let classWeight else { return nil }
         if case .some(.none) = earlyStopping { return nil }
         if case .some(.none) = clipNorm { return nil }
-        if case .some(.none) = schedule, section[.schedule].map({ !Self.isConstant($0) }) ?? false { return nil }
+        if scheduleRefused { return nil }
         return TrainingPlan(epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, huberDelta: lossRead?.huberDelta,
                             classWeight: classWeight, earlyStopping: earlyStopping ?? nil, weightDecay: optimizerRead?.weightDecay,
-                            schedule: schedule ?? nil, clipNorm: clipNorm ?? nil, labelSmoothing: lossRead?.labelSmoothing)
+                            schedule: schedule, clipNorm: clipNorm ?? nil, labelSmoothing: lossRead?.labelSmoothing)
     }
 
     /// A loss name, or `{huber: {delta: d}}`; the loss must be one of the task's.
@@ -568,14 +569,6 @@ extension ExperimentReader {
         return (name, name == .huber ? delta ?? 1 : nil, smoothing)
     }
 
-    /// `schedule: constant` (or `{name: constant}`): no schedule, which reads as nil like a refusal.
-    private static func isConstant(_ node: YAMLNode) -> Bool {
-        if case .scalar("constant", false, _) = node { return true }
-        if case .mapping(let entries, _) = node, entries.count == 1, entries[0].key == "name",
-           case .scalar("constant", false, _) = entries[0].value { return true }
-        return false
-    }
-
     /// Refuses each key of `section` that belongs to other kinds than `name` (`onlyFor`: a key and
     /// the kinds it belongs to, e.g. momentum to sgd and rmsprop); true when one was there.
     private mutating func refuseForeignKeys<Key: SectionKey, Name: RawRepresentable & Equatable>(
@@ -592,11 +585,11 @@ extension ExperimentReader {
         return refused
     }
 
-    /// A schedule name, or its mapping with its own keys; nil for `constant` (and for a refusal).
-    private mutating func readSchedule(_ node: YAMLNode, _ path: String, epochs: Int?) -> SchedulePlan? {
+    /// A schedule name, or its mapping with its own keys: `.some(nil)` for `constant`, nil for a refusal.
+    private mutating func readSchedule(_ node: YAMLNode, _ path: String, epochs: Int?) -> SchedulePlan?? {
         if case .scalar = node {
             guard let name = reader.choice(node, path, ScheduleName.self, noun: "schedule") else { return nil }
-            return .defaults(name)
+            return .some(SchedulePlan.defaults(name))
         }
         guard let section = reader.section(node, path, ScheduleKey.self) else { return nil }
         reader.require([.name], in: section)
@@ -644,7 +637,7 @@ extension ExperimentReader {
             schedule = .cosine(warmupEpochs: warmupEpochs,
                                minFactor: number(.minFactor, minimum, what: "a number in [0, 1]") { $0 >= 0 && $0 <= 1 })
         }
-        return failed ? nil : schedule
+        return failed ? nil : .some(schedule)
     }
 
     /// An optimizer name, or its mapping; with its weight decay (an optimizer's default when not given).
