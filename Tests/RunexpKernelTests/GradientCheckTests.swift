@@ -115,6 +115,26 @@ import Testing
         #expect(result.worst <= 0, "parameter \(result.index): numeric \(result.numeric), analytic \(result.analytic)")
     }
 
+    /// A norm on the input (no gradient flows further), between hidden layers, before dropout and
+    /// before the output, on widths that are not multiples of eight, with γ and β away from 1 and 0.
+    @Test(arguments: [LayerSpec.batchNorm(momentum: 0.99, epsilon: 1e-3), .layerNorm(epsilon: 1e-3)])
+    func normLayersInEveryPosition(_ norm: LayerSpec) {
+        var rng = SplitMix64(seed: 15)
+        let layers: [LayerSpec] = [
+            norm, .dense(units: 12, activation: .tanh), norm, .dropout(rate: 0.3),
+            .dense(units: 9, activation: .elu), norm, .dense(units: 3, activation: .softmax),
+        ]
+        var network = Network(inputWidth: 11, layers: layers, rng: &rng)
+        for i in 0..<network.parameterCount {
+            network.parameters[i] += Float(rng.next() % 1000) / 1000 * 0.6 - 0.3
+        }
+        let batch = Fixtures.random(rows: 7, width: 11, classes: 3, seed: 16)
+        let masks = Fixtures.keepMasks(for: network, rows: 7, seed: 17)
+        let result = Self.check(network, batch: batch, classCount: 3, loss: .categoricalCrossentropy, classWeights: [1, 0.5, 3],
+                                keepMasks: masks)
+        #expect(result.worst <= 0, "parameter \(result.index): numeric \(result.numeric), analytic \(result.analytic)")
+    }
+
     @Test func dropoutMaskScalesKeptValuesAndZeroesDropped() {
         let layers: [LayerSpec] = [.dropout(rate: 0.5), .dense(units: 2, activation: .softmax)]
         // W = [[1, 0], [0, 1]], b = 0: logits are the masked, rescaled inputs.

@@ -4,8 +4,9 @@ import Testing
 
 /// Replays batches, dropout masks and initial weights recorded by an independent NumPy float64
 /// reference (`bench/reference/make_fixture.py`) through ``Trainer/step(batch:keepMasks:)`` and
-/// checks the loss and every parameter after each of the 50 steps, on every kernel code path this CPU can
-/// run (the selected one included).
+/// checks the loss and every parameter (a batch norm's moving statistics included) after each of the
+/// 50 steps, then the inference probabilities of every row, on every kernel code path this CPU can run
+/// (the selected one included).
 @Suite struct ReferenceReplayTests {
     struct Fixture: Decodable {
         struct Case: Decodable {
@@ -13,10 +14,14 @@ import Testing
             var optimizer: FixtureOptimizer
             var activation: String
             var weighted: Bool
+            /// `batch_norm` or `layer_norm` between the hidden and the output layer.
+            var norm: String?
             /// Each step's learning rate, for a case with a schedule (5 epochs of 10 steps).
             var learningRates: [Float]?
             var losses: [Double]
             var parameters: [[Double]]
+            /// Inference on all rows after the last step, rows × classes.
+            var probabilities: [Double]
         }
         var inputWidth: Int
         var classes: Int
@@ -28,6 +33,8 @@ import Testing
         var batches: [[Int]]
         var keepMasks: [[Float]]
         var classWeights: [Float]
+        var normMomentum: Double
+        var normEpsilon: Double
         var cases: [Case]
     }
 
@@ -46,7 +53,8 @@ import Testing
 
     @Test func fixtureIsComplete() {
         let f = Self.fixture
-        #expect(f.cases.count == 25)
+        #expect(f.cases.count == 29)
+        #expect(f.cases.filter { $0.norm == "batch_norm" }.count == 2 && f.cases.filter { $0.norm == "layer_norm" }.count == 2)
         #expect(f.cases.contains { $0.optimizer.label_smoothing != nil })
         #expect(f.cases.filter { $0.learningRates != nil }.count == 3 && f.cases.filter { $0.optimizer.clip_norm != nil }.count == 2)
         // Every activation a hidden layer can have but softmax and sigmoid (the output's) and linear.
@@ -74,11 +82,27 @@ import Testing
         let f = Self.fixture
         let reference = f.cases.first { $0.name == name }!
         let activation = Activation(rawValue: reference.activation)!
-        let layers: [LayerSpec] = [
+        var layers: [LayerSpec] = [
             .dropout(rate: f.dropoutRate),
             .dense(units: f.hiddenUnits, activation: activation),
             .dense(units: f.classes, activation: .softmax),
         ]
+        // A norm's γ 1 and β 0 follow the hidden layer's values; a batch norm's moving mean 0 and
+        // variance 1 follow every trainable value.
+        var initial = f.initialParameters
+        let hidden = f.inputWidth * f.hiddenUnits + f.hiddenUnits, ones = [Float](repeating: 1, count: f.hiddenUnits)
+        let zeros = [Float](repeating: 0, count: f.hiddenUnits)
+        switch reference.norm {
+        case "batch_norm":
+            layers.insert(.batchNorm(momentum: f.normMomentum, epsilon: f.normEpsilon), at: 2)
+            initial.insert(contentsOf: ones + zeros, at: hidden)
+            initial += zeros + ones
+        case "layer_norm":
+            layers.insert(.layerNorm(epsilon: f.normEpsilon), at: 2)
+            initial.insert(contentsOf: ones + zeros, at: hidden)
+        default:
+            try #require(reference.norm == nil, "unknown norm \(reference.norm ?? "")")
+        }
         let optimizer = reference.optimizer.spec
         var settings = TrainingSettings(
             epochs: 1, batchSize: f.batches.map(\.count).max()!, optimizer: optimizer, loss: .categoricalCrossentropy,
@@ -87,7 +111,7 @@ import Testing
         settings.clipNorm = reference.optimizer.clip_norm
         settings.labelSmoothing = reference.optimizer.label_smoothing ?? 0
         let data = Samples(features: f.features, rows: f.labels.count, width: f.inputWidth, labels: f.labels)
-        let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: f.initialParameters)
+        let network = Network(inputWidth: f.inputWidth, layers: layers, parameters: initial)
         var trainer = Trainer(network: network, settings: settings, classCount: f.classes, batchCapacity: nil, path: path)
 
         var worst = 0.0
@@ -106,6 +130,11 @@ import Testing
             }
         }
         #expect(!trainer.diverged && trainer.stepCount == 50)
+        let probabilities = trainer.network.probabilities(for: data, path: path)
+        try #require(probabilities.count == reference.probabilities.count)
+        for (index, (got, want)) in zip(probabilities, reference.probabilities).enumerated() {
+            #expect(Self.agrees(got, want), "\(name) [\(path.rawValue)] inference, row \(index / f.classes): kernel \(got), reference \(want)")
+        }
         #expect(worst < 1e-5, "\(name) [\(path.rawValue)]: worst scaled difference \(worst)")
     }
 }

@@ -9,7 +9,9 @@ Nesterov momentum and Adam, each without and with class weights (relu without, t
 Adam through each further activation (elu, selu, leaky_relu, softplus, gelu, silu); then weight
 decay (L2 for SGD, Adam and RMSprop, decoupled for AdamW) and RMSprop with and without momentum;
 then learning-rate schedules (the 50 steps as 5 epochs of 10), global gradient-norm clipping and
-label smoothing. A case's "optimizer" object holds its training settings: the optimizer's, and
+label smoothing; then batch_norm and layer_norm between the hidden and the output layer (their
+trajectories include a batch norm's moving statistics). After the 50 steps every case also records
+the class probabilities of all 24 rows in inference (no dropout, a batch norm's moving statistics). A case's "optimizer" object holds its training settings: the optimizer's, and
 clip_norm, schedule and label_smoothing.
 
 The math is written out here from the formulas documented in Sources/RunexpKernel (Keras 3's):
@@ -26,6 +28,10 @@ The math is written out here from the formulas documented in Sources/RunexpKerne
   weight decay L2 (sgd, adam, rmsprop): g += wd*w before the step; AdamW: w -= w*(lr*wd) before the step
   clip_norm    g *= c/|g| when the global norm |g| exceeds c (before weight decay)
   smoothing    targets t = onehot*(1 - e) + e/C: loss sum_i w_i sum_c t_c ce_ic / n, dL/dlogits (p - t) w_i / n
+  batch_norm   training: per feature over the batch, m = mean, v = mean((x-m)^2), xh = (x-m)/sqrt(v+eps),
+               y = gamma*xh + beta; dx = gamma/(n sqrt(v+eps)) (n dy - sum dy - xh sum dy*xh); after the
+               step moving = moving*mu + batch*(1-mu); inference: xh from the moving mean and variance
+  layer_norm   the same statistics per row over its features, in training and inference alike
   schedules    epoch e of E trains at float32(lr * factor(e)): step k^floor(e/n), exponential k^e,
                cosine (e+1)/w during w warmup epochs, then m + (1-m)(1 + cos(pi (e-w)/(E-w)))/2
 It runs in float64 with the kernel's float32-rounded hyperparameters, so the expected values are the
@@ -77,7 +83,14 @@ CASES = [
     ("sgd-clip", {"name": "sgd", "learning_rate": 0.5, "clip_norm": 0.2}, "relu", False),
     ("adam-clip-l2", {"name": "adam", "learning_rate": 0.01, "clip_norm": 0.05, "weight_decay": 0.05}, "tanh", True),
     ("adam-smoothing", {"name": "adam", "learning_rate": 0.01, "label_smoothing": 0.1}, "relu", True),
+    # A norm layer between the hidden and the output layer (NORM_LAYERS).
+    ("adam-batch-norm", {"name": "adam", "learning_rate": 0.01}, "relu", False, "batch_norm"),
+    ("momentum-batch-norm-weighted", {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9}, "tanh", True, "batch_norm"),
+    ("adamw-layer-norm", {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.1}, "gelu", False, "layer_norm"),
+    ("rmsprop-layer-norm-weighted", {"name": "rmsprop", "learning_rate": 0.01, "rho": 0.9}, "tanh", True, "layer_norm"),
 ]
+CASES = [case if len(case) == 5 else case + (None,) for case in CASES]
+NORM_MOMENTUM, NORM_EPSILON = 0.9, 1e-3  # batch_norm: {momentum: 0.9}; both norms' epsilon (Keras's default)
 EPOCHS, STEPS_PER_EPOCH = 5, 10  # the 50 steps, as a schedule sees them
 
 
@@ -137,19 +150,43 @@ def f32(x):
     return float(np.float32(x))
 
 
-def unpack(params, dtype):
+def trainable_count(norm):
+    return WIDTH * HIDDEN + HIDDEN + (2 * HIDDEN if norm else 0) + HIDDEN * CLASSES + CLASSES
+
+
+def unpack(params, dtype, norm):
+    """w1, b1, (gamma, beta), w2, b2: the kernel's layout of the trainable values (Network.swift)."""
     p = np.asarray(params, dtype=dtype)
     i = 0
     w1 = p[i:i + WIDTH * HIDDEN].reshape(WIDTH, HIDDEN); i += WIDTH * HIDDEN
     b1 = p[i:i + HIDDEN]; i += HIDDEN
+    gamma = beta = None
+    if norm:
+        gamma = p[i:i + HIDDEN]; i += HIDDEN
+        beta = p[i:i + HIDDEN]; i += HIDDEN
     w2 = p[i:i + HIDDEN * CLASSES].reshape(HIDDEN, CLASSES); i += HIDDEN * CLASSES
     b2 = p[i:i + CLASSES]
-    return w1, b1, w2, b2
+    return w1, b1, gamma, beta, w2, b2
 
 
-def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, margins, smoothing=0.0):
-    """Loss and flat gradient of one batch; records distances to kinks in `margins`."""
-    w1, b1, w2, b2 = unpack(params, dtype)
+def normalize(h, norm, dtype, moving=None):
+    """x_hat, 1/sqrt(var + eps) and the batch's (mean, var): over the batch (batch_norm, training),
+    over each row's features (layer_norm), or from the moving statistics (batch_norm, inference)."""
+    eps = dtype(f32(NORM_EPSILON))
+    if norm == "batch_norm" and moving is not None:
+        mean, var = moving
+    else:
+        axis = 0 if norm == "batch_norm" else 1
+        mean = h.mean(axis=axis, keepdims=True)
+        var = ((h - mean) ** 2).mean(axis=axis, keepdims=True)
+    inv = 1 / np.sqrt(var + eps)
+    return (h - mean) * inv, inv, (mean.ravel(), var.ravel())
+
+
+def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, margins, smoothing=0.0, norm=None):
+    """Loss, flat gradient of the trainable values and the batch statistics of one batch; records
+    distances to kinks in `margins`."""
+    w1, b1, gamma, beta, w2, b2 = unpack(params, dtype, norm)
     scale = dtype(np.float32(1) / (np.float32(1) - np.float32(RATE)))
     xd = x.astype(dtype) * (keep.astype(dtype) * scale)
     z1 = xd @ w1 + b1
@@ -157,7 +194,12 @@ def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, marg
     h, slope = h.astype(dtype), slope.astype(dtype)
     if activation in KINKED:
         margins.append(float(np.min(np.abs(z1))))
-    z2 = h @ w2 + b2
+    statistics = None
+    hn = h
+    if norm:
+        xhat, inv, statistics = normalize(h, norm, dtype)
+        hn = gamma * xhat + beta
+    z2 = hn @ w2 + b2
     e = np.exp(z2 - z2.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
     n = x.shape[0]
@@ -176,13 +218,38 @@ def loss_and_gradients(params, x, labels, keep, activation, weights, dtype, marg
         margins.append(float(min(np.min(py - low), np.min(high - py))))
         loss = np.sum(w * -np.log(np.clip(py, low, high))) / dtype(n)
     dz2 = (p - targets) * (w / dtype(n))[:, None]
-    dw2 = h.T @ dz2
+    dw2 = hn.T @ dz2
     db2 = dz2.sum(axis=0)
     dh = dz2 @ w2.T
+    norm_gradients = []
+    if norm == "batch_norm":
+        dgamma, dbeta = (dh * xhat).sum(axis=0), dh.sum(axis=0)
+        dh = gamma * inv / dtype(n) * (dtype(n) * dh - dbeta - xhat * dgamma)
+        norm_gradients = [dgamma, dbeta]
+    elif norm == "layer_norm":
+        dgamma, dbeta = (dh * xhat).sum(axis=0), dh.sum(axis=0)
+        g = dh * gamma
+        k = dtype(HIDDEN)
+        dh = inv / k * (k * g - g.sum(axis=1, keepdims=True) - xhat * (g * xhat).sum(axis=1, keepdims=True))
+        norm_gradients = [dgamma, dbeta]
     dz1 = dh * slope
     dw1 = xd.T @ dz1
     db1 = dz1.sum(axis=0)
-    return loss, np.concatenate([dw1.ravel(), db1, dw2.ravel(), db2])
+    return loss, np.concatenate([dw1.ravel(), db1] + norm_gradients + [dw2.ravel(), db2]), statistics
+
+
+def probabilities(params, features, activation, dtype, norm):
+    """Inference on every row: no dropout; a batch norm uses its moving statistics."""
+    w1, b1, gamma, beta, w2, b2 = unpack(params, dtype, norm)
+    h, _ = activate(features.astype(dtype) @ w1 + b1, activation)
+    if norm:
+        count = trainable_count(norm)
+        moving = (params[count:count + HIDDEN], params[count + HIDDEN:]) if norm == "batch_norm" else None
+        xhat, _, _ = normalize(h.astype(dtype), norm, dtype, moving)
+        h = gamma * xhat + beta
+    z2 = h @ w2 + b2
+    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class Optimizer:
@@ -237,22 +304,40 @@ class Optimizer:
         return w - (self.m * alpha) / (np.sqrt(self.v) + self.eps)
 
 
+def initial_parameters(initial, norm):
+    """The shared initial weights with a norm's gamma 1 and beta 0 after the hidden layer and, for a
+    batch norm, its moving mean 0 and variance 1 after every trainable value."""
+    if not norm:
+        return np.asarray(initial, np.float32)
+    hidden = WIDTH * HIDDEN + HIDDEN
+    parts = [initial[:hidden], np.ones(HIDDEN), np.zeros(HIDDEN), initial[hidden:]]
+    if norm == "batch_norm":
+        parts += [np.zeros(HIDDEN), np.ones(HIDDEN)]
+    return np.concatenate(parts).astype(np.float32)
+
+
 def replay(case, features, labels, initial, batches, masks, dtype):
-    _, spec, activation, weighted = case
+    _, spec, activation, weighted, norm = case
     weights = CLASS_WEIGHTS if weighted else [1.0] * CLASSES
-    w = np.asarray(initial, dtype)
-    optimizer = Optimizer(spec, w.size, dtype)
+    w = np.asarray(initial_parameters(initial, norm), dtype)
+    count = trainable_count(norm)
+    optimizer = Optimizer(spec, count, dtype)
+    momentum, rest = dtype(f32(NORM_MOMENTUM)), dtype(f32(1 - NORM_MOMENTUM))
     rates = learning_rates(spec)
     losses, trajectory, margins = [], [], []
     for step, (rows, keep) in enumerate(zip(batches, masks)):
         if rates is not None:
             optimizer.lr = dtype(rates[step])
-        loss, g = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins,
-                                     spec.get("label_smoothing", 0.0))
+        loss, g, statistics = loss_and_gradients(w, features[rows], labels[rows], keep, activation, weights, dtype, margins,
+                                                 spec.get("label_smoothing", 0.0), norm)
         losses.append(float(loss))
-        w = optimizer.update(w, g)
+        w = np.concatenate([optimizer.update(w[:count], g), w[count:]])
+        if norm == "batch_norm":
+            mean, var = statistics
+            w[count:count + HIDDEN] = w[count:count + HIDDEN] * momentum + mean * rest
+            w[count + HIDDEN:] = w[count + HIDDEN:] * momentum + var * rest
         trajectory.append(w.copy())
-    return losses, trajectory, min(margins)
+    return losses, trajectory, min(margins), probabilities(w, features, activation, dtype, norm)
 
 
 def make(seed):
@@ -285,8 +370,8 @@ def main():
     else:
         raise SystemExit("no seed keeps every kinked pre-activation and probability away from its kink")
     worst = 0.0
-    for case, (losses, trajectory, _) in zip(CASES, results):
-        l32, t32, _ = replay(case, features, labels, initial, batches, masks, np.float32)
+    for case, (losses, trajectory, _, _) in zip(CASES, results):
+        l32, t32, _, _ = replay(case, features, labels, initial, batches, masks, np.float32)
         for a, b in zip(trajectory, t32):
             worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-3))))
     fixture = {
@@ -302,14 +387,18 @@ def main():
         "batches": [[int(i) for i in b] for b in batches],
         "keepMasks": [[int(v) for v in m.ravel()] for m in masks],
         "classWeights": CLASS_WEIGHTS,
+        "normMomentum": NORM_MOMENTUM,
+        "normEpsilon": NORM_EPSILON,
         "cases": [
             {
                 "name": name, "optimizer": spec, "activation": activation, "weighted": weighted,
+                **({"norm": norm} if norm else {}),
                 **({"learningRates": [number(v) for v in learning_rates(spec)]} if "schedule" in spec else {}),
                 "losses": [float("%.10g" % v) for v in losses],
                 "parameters": [[float("%.10g" % v) for v in w] for w in trajectory],
+                "probabilities": [float("%.10g" % v) for v in final.ravel()],
             }
-            for (name, spec, activation, weighted), (losses, trajectory, _) in zip(CASES, results)
+            for (name, spec, activation, weighted, norm), (losses, trajectory, _, final) in zip(CASES, results)
         ],
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

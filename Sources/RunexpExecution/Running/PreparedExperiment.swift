@@ -275,6 +275,9 @@ enum PlanDataChecks {
                 previous = Double(units)
             case .dropout:
                 continue  // no parameters
+            case .batchNorm, .layerNorm:
+                let count = 2 * previous
+                if largest.map({ count > $0.count }) ?? true { largest = (index, count) }
             }
         }
         let location = largest.flatMap { plan.locations.layers.indices.contains($0.index) ? plan.locations.layers[$0.index] : nil }

@@ -15,6 +15,9 @@ protocol ArenaLayer: Sendable {
     /// Runs the layer backward: its parameter gradients into `gradients`, ∂L/∂input into the arena.
     func backward(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
                   arena: UnsafeMutablePointer<Float>, rows: Int)
+    /// Folds what the training step's forward pass measured into the layer's state in `parameters`
+    /// (a batch norm's moving statistics), after the step's update.
+    func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>)
     /// Draws the layer's randomness for a batch of `rows` rows from the kernel's generator.
     func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath)
     /// Draws the layer's randomness from any generator (the same draws as from a ``SplitMix64``).
@@ -31,11 +34,15 @@ extension ArenaLayout {
     enum Layer: ArenaLayer {
         case dense(Dense)
         case dropout(Dropout)
+        case batchNorm(BatchNorm)
+        case layerNorm(LayerNorm)
 
         func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {
             switch self {
             case .dense(let layer): layer.prepare(parameters: parameters, arena: arena)
             case .dropout(let layer): layer.prepare(parameters: parameters, arena: arena)
+            case .batchNorm(let layer): layer.prepare(parameters: parameters, arena: arena)
+            case .layerNorm(let layer): layer.prepare(parameters: parameters, arena: arena)
             }
         }
 
@@ -44,6 +51,8 @@ extension ArenaLayout {
             switch self {
             case .dense(let layer): layer.forward(parameters: parameters, arena: arena, external: external, rowIndices: rowIndices, rows: rows)
             case .dropout(let layer): layer.forward(parameters: parameters, arena: arena, external: external, rowIndices: rowIndices, rows: rows)
+            case .batchNorm(let layer): layer.forward(parameters: parameters, arena: arena, external: external, rowIndices: rowIndices, rows: rows)
+            case .layerNorm(let layer): layer.forward(parameters: parameters, arena: arena, external: external, rowIndices: rowIndices, rows: rows)
             }
         }
 
@@ -52,6 +61,17 @@ extension ArenaLayout {
             switch self {
             case .dense(let layer): layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
             case .dropout(let layer): layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
+            case .batchNorm(let layer): layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
+            case .layerNorm(let layer): layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
+            }
+        }
+
+        func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {
+            switch self {
+            case .dense(let layer): layer.updateState(parameters: parameters, arena: arena)
+            case .dropout(let layer): layer.updateState(parameters: parameters, arena: arena)
+            case .batchNorm(let layer): layer.updateState(parameters: parameters, arena: arena)
+            case .layerNorm(let layer): layer.updateState(parameters: parameters, arena: arena)
             }
         }
 
@@ -59,6 +79,8 @@ extension ArenaLayout {
             switch self {
             case .dense(let layer): layer.drawMask(arena: arena, rows: rows, splitMix: &rng, path: path)
             case .dropout(let layer): layer.drawMask(arena: arena, rows: rows, splitMix: &rng, path: path)
+            case .batchNorm(let layer): layer.drawMask(arena: arena, rows: rows, splitMix: &rng, path: path)
+            case .layerNorm(let layer): layer.drawMask(arena: arena, rows: rows, splitMix: &rng, path: path)
             }
         }
 
@@ -66,6 +88,8 @@ extension ArenaLayout {
             switch self {
             case .dense(let layer): layer.drawMask(arena: arena, rows: rows, generator: &rng)
             case .dropout(let layer): layer.drawMask(arena: arena, rows: rows, generator: &rng)
+            case .batchNorm(let layer): layer.drawMask(arena: arena, rows: rows, generator: &rng)
+            case .layerNorm(let layer): layer.drawMask(arena: arena, rows: rows, generator: &rng)
             }
         }
 
@@ -73,6 +97,8 @@ extension ArenaLayout {
             switch self {
             case .dense(let layer): layer.setMask(arena: arena, rows: rows, keepMasks: keepMasks, dropoutCount: dropoutCount)
             case .dropout(let layer): layer.setMask(arena: arena, rows: rows, keepMasks: keepMasks, dropoutCount: dropoutCount)
+            case .batchNorm(let layer): layer.setMask(arena: arena, rows: rows, keepMasks: keepMasks, dropoutCount: dropoutCount)
+            case .layerNorm(let layer): layer.setMask(arena: arena, rows: rows, keepMasks: keepMasks, dropoutCount: dropoutCount)
             }
         }
     }
@@ -97,15 +123,17 @@ extension Dense: ArenaLayer {
         backward(parameters: parameters, gradients: gradients, arena: arena, input: UnsafePointer(arena + input), rows: rows)
     }
 
-    /// Deterministic: nothing to draw.
+    /// No state; deterministic: nothing to draw.
+    func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
     func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
     func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
     func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
 }
 
 extension Dropout: ArenaLayer {
-    /// No parameters.
+    /// No parameters, no state.
     func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
+    func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
 
     func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
                  external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
@@ -134,4 +162,32 @@ extension Dropout: ArenaLayer {
             setMask(arena: arena, rows: rows, keep: keep)
         }
     }
+}
+
+extension BatchNorm: ArenaLayer {
+    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
+                 external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
+        forward(parameters: parameters, arena: arena, input: ArenaLayout.address(input, arena: arena, external: external), rows: rows)
+    }
+
+    /// Deterministic: nothing to draw.
+    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
+    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
+    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
+}
+
+extension LayerNorm: ArenaLayer {
+    /// Nothing derived from the parameters, no state.
+    func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
+    func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
+
+    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
+                 external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
+        forward(parameters: parameters, arena: arena, input: ArenaLayout.address(input, arena: arena, external: external), rows: rows)
+    }
+
+    /// Deterministic: nothing to draw.
+    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
+    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
+    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
 }

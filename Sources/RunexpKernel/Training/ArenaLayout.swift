@@ -1,7 +1,7 @@
 /// The layout of one network's forward/backward pass for batches of at most `capacity` rows in a flat scratch arena.
 ///
 /// Arena regions (floats, each 16-aligned): gathered inputs (training only), each layer's output
-/// and output gradient, dropout masks, Wᵀ copies for dense layers with < 8 units, one packing scratch
+/// and output gradient, dropout masks, a norm's normalized rows and statistics, Wᵀ copies for dense layers with < 8 units, one packing scratch
 /// shared by dense layers with ≥ ``MatrixProducts/packedColumns`` units, and the parameter gradient
 /// vector (training only, laid out like ``Network/parameters``). Inference plans drop every dropout
 /// layer; training plans drop rate-0 dropout layers. Built once per ``Trainer``; no step allocates.
@@ -92,6 +92,28 @@ struct ArenaLayout: Sendable {
                     inputGradient: currentGradient, outputGradient: outputGradient, maskIndex: dropoutIndex)))
                 current = output
                 currentGradient = outputGradient
+            case .batchNorm(let momentum, let epsilon):
+                let slot = network.slots[index]!
+                let output = allocate(capacity * width)
+                let outputGradient = training ? allocate(capacity * width) : -1
+                layers.append(.batchNorm(BatchNorm(
+                    momentum: momentum, epsilon: epsilon, width: width, scale: slot.kernel, offset: slot.bias,
+                    statistics: slot.statistics!, input: current, output: output,
+                    normalized: training ? allocate(capacity * width) : nil,
+                    moments: allocate(BatchNorm.momentCount(width: width, training: training)),
+                    inputGradient: training ? currentGradient : nil, outputGradient: outputGradient)))
+                current = output
+                currentGradient = training ? outputGradient : nil
+            case .layerNorm(let epsilon):
+                let slot = network.slots[index]!
+                let output = allocate(capacity * width)
+                let outputGradient = training ? allocate(capacity * width) : -1
+                layers.append(.layerNorm(LayerNorm(
+                    width: width, epsilon: Float(epsilon), scale: slot.kernel, offset: slot.bias, input: current, output: output,
+                    normalized: training ? allocate(capacity * width) : nil, inverse: training ? allocate(capacity) : nil,
+                    inputGradient: training ? currentGradient : nil, outputGradient: outputGradient)))
+                current = output
+                currentGradient = training ? outputGradient : nil
             }
         }
         // Cross-entropy writes ∂L/∂z through its softmax or sigmoid; a regression loss writes ∂L/∂y,
@@ -143,6 +165,14 @@ struct ArenaLayout: Sendable {
         let gradients = arena + parameterGradients
         for layer in layers.reversed() {
             layer.backward(parameters: parameters, gradients: gradients, arena: arena, rows: rows)
+        }
+    }
+
+    /// Folds the last training step's measurements into the layers' state in `parameters` (a batch
+    /// norm's moving statistics).
+    func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {
+        for layer in layers {
+            layer.updateState(parameters: parameters, arena: arena)
         }
     }
 

@@ -4,6 +4,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case invalidClassCount(Int)
     case invalidUnits(layer: Int, units: Int)
     case invalidDropoutRate(layer: Int, rate: Double)
+    /// A norm layer's momentum outside [0, 1) or epsilon not finite and > 0.
+    case invalidNorm(layer: Int, reason: String)
     /// The loss needs a specific last layer (see ``LossKind``).
     case lastLayerMismatch(loss: LossKind, expected: LayerSpec, actual: LayerSpec?)
     case binaryNeedsTwoClasses(classCount: Int)
@@ -27,6 +29,7 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidClassCount(let count): "class count \(count) must be at least 2 (classification) or 1 (regression)"
         case .invalidUnits(let layer, let units): "layer \(layer): dense needs at least 1 unit, got \(units)"
         case .invalidDropoutRate(let layer, let rate): "layer \(layer): dropout rate \(rate) outside [0, 1)"
+        case .invalidNorm(let layer, let reason): "layer \(layer): \(reason)"
         case .lastLayerMismatch(let loss, let expected, let actual):
             "\(loss.name) needs last layer \(expected), got \(actual.map { "\($0)" } ?? "none")"
         case .binaryNeedsTwoClasses(let count): "binary_crossentropy needs 2 classes, got \(count)"

@@ -3,8 +3,8 @@ extension Network {
     ///
     /// The last layer must be dense(classCount, softmax) for categorical cross-entropy,
     /// dense(1, sigmoid) with classCount 2 for binary, and dense(1) neither softmax nor sigmoid with
-    /// classCount 1 (one output) and no class weights for a regression loss; dropout rates in
-    /// [0, 1); weights finite ≥ 0; Huber's delta finite > 0; no accuracy monitor in regression.
+    /// classCount 1 (one output) and no class weights for a regression loss; dropout rates and batch
+    /// norm momentums in [0, 1); norm epsilons finite > 0; weights finite ≥ 0; Huber's delta finite > 0; no accuracy monitor in regression.
     public func validate(classCount: Int, settings: TrainingSettings) throws(ConfigurationError) {
         try Self.validate(layers: layers, classCount: classCount, settings: settings)
     }
@@ -19,6 +19,11 @@ extension Network {
                 if units < 1 { throw .invalidUnits(layer: index, units: units) }
             case .dropout(let rate):
                 if !(rate >= 0 && rate < 1) { throw .invalidDropoutRate(layer: index, rate: rate) }
+            case .batchNorm(let momentum, let epsilon):
+                if !(momentum >= 0 && momentum < 1) { throw .invalidNorm(layer: index, reason: "batch norm momentum \(momentum) outside [0, 1)") }
+                if !(epsilon.isFinite && epsilon > 0) { throw .invalidNorm(layer: index, reason: "batch norm epsilon \(epsilon) must be finite and > 0") }
+            case .layerNorm(let epsilon):
+                if !(epsilon.isFinite && epsilon > 0) { throw .invalidNorm(layer: index, reason: "layer norm epsilon \(epsilon) must be finite and > 0") }
             }
         }
         switch settings.loss {

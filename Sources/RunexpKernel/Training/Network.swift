@@ -1,18 +1,31 @@
 /// A sequential network of ``LayerSpec``s with all its parameters in one flat float32 vector.
 ///
-/// ``parameters`` layout: for each dense layer in order, its kernel W (inputWidth × units, row-major,
-/// i.e. `W[k][n]` at `k·units + n`) followed by its bias (units).
+/// ``parameters`` layout: first every trainable value, layer by layer — a dense layer's kernel W
+/// (inputWidth × units, row-major, i.e. `W[k][n]` at `k·units + n`) followed by its bias (units); a
+/// norm layer's scale γ then offset β (width each) — then, layer by layer, each batch norm's moving
+/// mean then moving variance (width each), which training updates but no optimizer step touches.
 public struct Network: Sendable {
+    /// Where one layer's values lie in ``storage``: a dense layer's kernel and bias, or a norm
+    /// layer's γ (at `kernel`) and β (at `bias`); a batch norm's moving mean and variance at `statistics`.
+    struct Slot: Sendable {
+        let kernel: Int
+        let bias: Int
+        var statistics: Int?
+    }
+
     /// Features per input row.
     public let inputWidth: Int
     public let layers: [LayerSpec]
     /// Width of each layer's output, one per entry of ``layers``.
     public let layerWidths: [Int]
-    /// Offsets of each dense layer's kernel and bias inside ``parameters`` (nil for dropout layers).
-    let slots: [(kernel: Int, bias: Int)?]
+    /// Where each layer's values lie inside ``parameters`` (nil for dropout layers).
+    let slots: [Slot?]
+    /// Trainable values: the first ``parameterCount`` of ``storage``.
+    public let parameterCount: Int
     var storage: [Float]
 
-    /// Glorot-uniform kernels and zero biases.
+    /// Glorot-uniform kernels and zero biases; norm layers start as the identity (γ 1, β 0, moving
+    /// mean 0, moving variance 1).
     ///
     /// Each kernel value is `(2u − 1)·limit` with `u = rng.uniformFloat()` and
     /// `limit = √(6/(fanIn + fanOut))` (float32), drawn in layer order, row-major; biases draw nothing.
@@ -49,26 +62,50 @@ public struct Network: Sendable {
         self.layers = layers
         var width = inputWidth
         var offset = 0
-        var slots: [(kernel: Int, bias: Int)?] = []
+        var slots: [Slot?] = []
         var widths: [Int] = []
         for layer in layers {
             switch layer {
             case .dense(let units, _):
                 precondition(units > 0, "dense layers need at least one unit")
-                slots.append((offset, offset + width * units))
+                slots.append(Slot(kernel: offset, bias: offset + width * units))
                 offset += width * units + units
                 width = units
             case .dropout:
                 slots.append(nil)
+            case .batchNorm, .layerNorm:
+                slots.append(Slot(kernel: offset, bias: offset + width))
+                offset += 2 * width
             }
             widths.append(width)
         }
+        parameterCount = offset
+        for (index, layer) in layers.enumerated() {
+            guard case .batchNorm = layer else { continue }
+            slots[index]?.statistics = offset
+            offset += 2 * widths[index]
+        }
+        var storage = [Float](repeating: 0, count: offset)
+        for (index, layer) in layers.enumerated() {
+            guard let slot = slots[index] else { continue }
+            let width = widths[index]
+            switch layer {
+            case .batchNorm, .layerNorm:
+                storage.replaceSubrange(slot.kernel..<(slot.kernel + width), with: repeatElement(1, count: width))
+                if let statistics = slot.statistics {
+                    storage.replaceSubrange((statistics + width)..<(statistics + 2 * width), with: repeatElement(1, count: width))
+                }
+            case .dense, .dropout:
+                continue
+            }
+        }
         self.slots = slots
         self.layerWidths = widths
-        self.storage = [Float](repeating: 0, count: offset)
+        self.storage = storage
     }
 
-    /// All trainable values, flat (see the type's layout note). Setting requires the same count.
+    /// Every value, flat: the trainable ones, then the batch norms' moving statistics (see the
+    /// type's layout note). Setting requires the same count.
     public var parameters: [Float] {
         get { storage }
         set {
@@ -76,9 +113,6 @@ public struct Network: Sendable {
             storage = newValue
         }
     }
-
-    /// Number of trainable values.
-    public var parameterCount: Int { storage.count }
 
     /// Width of the last layer's output (the input width when there are no dense layers).
     public var outputWidth: Int { layerWidths.last ?? inputWidth }

@@ -63,7 +63,7 @@ private func runTraining<G: RandomNumberGenerator>(
     var trainer = Trainer(network: network, settings: settings, classCount: classCount, batchCapacity: min(batchSize, rows),
                           path: path, viewedSamples: train.view != nil)
     var probe = validation.map { ValidationProbe(network: network, samples: $0, loss: settings.loss, targetScale: settings.targetScale, path: path) }
-    var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.parameterCount) }
+    var monitor = settings.earlyStopping.map { EarlyStoppingMonitor(rule: $0, parameterCount: network.storage.count) }
     var order = Array(0..<rows)
     var history: [EpochRecord] = []
     history.reserveCapacity(settings.epochs)

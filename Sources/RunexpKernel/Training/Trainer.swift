@@ -137,22 +137,34 @@ public struct Trainer: Sendable {
             Self.clip(&arena, at: layout.parameterGradients, count: layout.parameterCount, to: clipNorm)
         }
         if let weightDecay = settings.weightDecay, weightDecay.rate != 0 {
-            Self.decay(&network.storage, gradients: &arena, at: layout.parameterGradients, weightDecay,
+            Self.decay(&network.storage, count: layout.parameterCount, gradients: &arena, at: layout.parameterGradients, weightDecay,
                        learningRate: optimizer.learningRate)
         }
-        let finite = Self.update(&network.storage, with: &optimizer, gradients: arena, at: layout.parameterGradients, path: layout.path)
+        let finite = Self.update(&network.storage, count: layout.parameterCount, with: &optimizer, gradients: arena,
+                                 at: layout.parameterGradients, path: layout.path)
+        Self.updateState(&network.storage, layout: layout, arena: &arena)
         stepCount += 1
         if !finite { diverged = true }
         return StepResult(loss: loss, correct: correct, finite: finite)
     }
 
-    /// One optimizer step on `parameters` from the gradients at `offset` in `arena` (the stored
-    /// properties are passed apart, so that the optimizer's state is updated in place).
-    private static func update(_ parameters: inout [Float], with optimizer: inout any ParameterUpdate, gradients arena: [Float],
-                               at offset: Int, path: KernelCodePath) -> Bool {
+    /// One optimizer step on the first `count` (trainable) `parameters` from the gradients at `offset`
+    /// in `arena` (the stored properties are passed apart, so that the optimizer's state is updated in place).
+    private static func update(_ parameters: inout [Float], count: Int, with optimizer: inout any ParameterUpdate,
+                               gradients arena: [Float], at offset: Int, path: KernelCodePath) -> Bool {
         parameters.withUnsafeMutableBufferPointer { w in
             arena.withUnsafeBufferPointer { a in
-                optimizer.apply(parameters: w.baseAddress!, gradients: a.baseAddress! + offset, count: w.count, path: path)
+                optimizer.apply(parameters: w.baseAddress!, gradients: a.baseAddress! + offset, count: count, path: path)
+            }
+        }
+    }
+
+    /// The layers' state after a step (``ArenaLayout/updateState(parameters:arena:)``).
+    private static func updateState(_ parameters: inout [Float], layout: ArenaLayout, arena: inout [Float]) {
+        guard parameters.count > layout.parameterCount else { return }
+        parameters.withUnsafeMutableBufferPointer { w in
+            arena.withUnsafeMutableBufferPointer { a in
+                layout.updateState(parameters: w.baseAddress!, arena: a.baseAddress!)
             }
         }
     }
@@ -176,20 +188,20 @@ public struct Trainer: Sendable {
         }
     }
 
-    /// ``WeightDecay`` before a step: L2 adds `rate·w` to each gradient; decoupled decay takes
-    /// `w·(lr·rate)` off each parameter (lr the step's, as scheduled).
-    private static func decay(_ parameters: inout [Float], gradients arena: inout [Float], at offset: Int, _ weightDecay: WeightDecay,
-                              learningRate: Float) {
+    /// ``WeightDecay`` before a step, on the first `count` (trainable) parameters: L2 adds `rate·w` to
+    /// each gradient; decoupled decay takes `w·(lr·rate)` off each parameter (lr the step's, as scheduled).
+    private static func decay(_ parameters: inout [Float], count: Int, gradients arena: inout [Float], at offset: Int,
+                              _ weightDecay: WeightDecay, learningRate: Float) {
         parameters.withUnsafeMutableBufferPointer { w in
             arena.withUnsafeMutableBufferPointer { a in
                 guard let g = a.baseAddress.map({ $0 + offset }) else { return }
                 switch weightDecay {
                 case .l2(let rate):
                     let rate = Float(rate)
-                    for i in w.indices { g[i] = g[i] + rate * w[i] }
+                    for i in 0..<count { g[i] = g[i] + rate * w[i] }
                 case .decoupled(let rate):
                     let step = learningRate * Float(rate)
-                    for i in w.indices { w[i] = w[i] - w[i] * step }
+                    for i in 0..<count { w[i] = w[i] - w[i] * step }
                 }
             }
         }

@@ -4,7 +4,8 @@
 /// Every count is overflow-checked: a shape whose counts do not fit an `Int` has no footprint (nil),
 /// which a budget treats as "over any limit".
 public struct TrainingFootprint: Sendable, Equatable {
-    /// Trainable parameters: for each dense layer, its kernel (inputWidth × units) and bias (units).
+    /// Trainable parameters: for each dense layer, its kernel (inputWidth × units) and bias (units);
+    /// for each norm layer, its γ and β (width each).
     public let parameters: Int
     /// Bytes a run holds at its peak, an upper bound: the parameters, their gradients, the
     /// optimizer's state and the best weights kept for early stopping; the training arena of a batch
@@ -18,6 +19,7 @@ public struct TrainingFootprint: Sendable, Equatable {
                  restoresBestWeights: Bool, evaluationRows: Int) {
         guard inputWidth > 0, batchSize > 0, evaluationRows >= 0 else { return nil }
         var parameters = 0
+        var state = 0
         // Floats of the training arena, and of one inference arena (capacity ≤ 256 rows).
         var training = 0
         var inference = 0
@@ -64,6 +66,18 @@ public struct TrainingFootprint: Sendable, Equatable {
                 add(&training, product(batchSize, width))
                 add(&training, product(batchSize, width))
                 add(&training, product(batchSize, width))
+            case .batchNorm, .layerNorm:
+                // γ and β; a batch norm's moving statistics (kept twice with the best weights).
+                addExactly(&parameters, product(2, width))
+                if case .batchNorm = layer { addExactly(&state, product(2, width)) }
+                // Output, its gradient and x̂; the batch's statistics (per feature or per row).
+                add(&training, product(batchSize, width))
+                add(&training, product(batchSize, width))
+                add(&training, product(batchSize, width))
+                add(&training, product(3, width))
+                add(&training, batchSize)
+                add(&inference, product(inferenceRows, width))
+                add(&inference, product(2, width))
             }
         }
         if packs {
@@ -80,6 +94,7 @@ public struct TrainingFootprint: Sendable, Equatable {
         if restoresBestWeights { copies += 1 }
         var floats = 0
         add(&floats, product(parameters, copies))
+        add(&floats, product(state, restoresBestWeights ? 2 : 1))
         add(&floats, training)
         add(&floats, inference)
         // Probabilities of the evaluated rows (two columns for a single sigmoid unit), and a row
