@@ -37,6 +37,13 @@ public enum PlanSummary {
             return [axis.name, axis.values.count > listedValues ? shown + ", … (\(axis.values.count) values)" : shown]
         }
         text += TextTable.render(rows)
+        if let first = plan.cells.first {
+            let values = zip(plan.axes, plan.axisTexts(of: first)).map { "\($0.name)=\($1)" }.joined(separator: ", ")
+            text += "\n" + (plan.cells.count > 1 ? "first cell (\(values)):\n" : "")
+            text += "model: \(first.modelDescription)\n"
+            text += "optimizer: \(first.training.optimizerDescription)\n"
+            text += "training: \(first.training.summary)\n"
+        }
         text += "\ncells: \(plan.cells.count)\n"
         text += "runs: \(plan.runCount) (\(plan.cells.count) cells × \(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
         if let folds = plan.data.split.folds { text += " × \(folds) folds" }

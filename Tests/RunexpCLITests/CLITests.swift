@@ -176,6 +176,7 @@ import RunexpTestSupport
         #expect(output.stdout.contains("cells: 2\n"))
         #expect(output.stdout.contains("runs: 4 (2 cells × 2 repetitions)\n"))
         #expect(output.stdout.contains("estimated wall time: "))
+        #expect(output.stdout.contains("\nfirst cell (units=2):\nmodel: input → dense 2 relu → dense classes softmax\noptimizer: adam, learning rate 0.01, β1 0.9, β2 0.999, ε 1e-07\ntraining: 4 epochs, batch size 8, categorical_crossentropy\n"), "\(output.stdout)")
         let json = try RunexpBinary.run(["plan", "exp/tiny.yaml", "--format", "json"], in: directory)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["cells"] as? [Any])?.count == 2)

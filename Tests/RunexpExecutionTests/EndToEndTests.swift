@@ -72,6 +72,28 @@ import RunexpTestSupport
         }
     }
 
+    /// A batch norm and a layer norm after the hidden layer (each in or out by an axis) learn the
+    /// synthetic task, and a run with a batch norm is the same bits for one and two jobs.
+    @Test func normLayersLearnAndStayDeterministic() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let experiment = try prepared(directory, experiment: SyntheticData.experiment
+            .replacingOccurrences(of: "  - dense: {units: 8, activation: relu}\n",
+                                  with: "  - dense: {units: 8, activation: gelu}\n  - repeat: {times: $bn, layers: [batch_norm: {momentum: 0.9}]}\n"
+                                    + "  - repeat: {times: $ln, layers: [layer_norm: {}]}\n")
+            .replacingOccurrences(of: "dropout: [0, 0.2]", with: "dropout: [0.2]\n    bn: [0, 1]\n    ln: [0, 1]")
+            .replacingOccurrences(of: "optimizer: {name: sgd, learning_rate: $lr}", with: "optimizer: {name: adam, learning_rate: $lr}")
+            .replacingOccurrences(of: "lr: [0.05, 0.2]", with: "lr: [0.01]")
+            .replacingOccurrences(of: "epochs: 5", with: "epochs: 20"))
+        #expect(experiment.plan.cells.map(\.model.count) == [3, 4, 4, 5])
+        let records = await ExperimentRunner.run(experiment, jobs: 2)
+        let results = ExperimentResults(plan: experiment.plan, classes: experiment.data.classes, records: records)
+        for cell in results.cells {
+            #expect(try #require(cell.objective(experiment.plan).mean) >= 0.85, "\(experiment.plan.cells[cell.cell])")
+        }
+        #expect(await files(experiment, jobs: 1) == files(experiment, jobs: 2))
+    }
+
     @Test func outputIsByteIdenticalForOneAndTwoJobs() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -193,4 +193,41 @@ func planTraining(_ training: String) throws -> Plan {
         #expect(refusal("  - repeat: {layers: [{dropout: 0.1}]}\n  - dense: {units: classes, activation: softmax}").first?
             .contains("times") == true)
     }
+
+    @Test func normLayersTakeKerasDefaultsAxesAndRefuseBadValuesAtTheirKeys() throws {
+        func parse(_ layer: String, grid: String = "") throws -> Plan {
+            try PlanParser.parse(yaml: """
+                name: norms
+                data: {file: data.csv, target: label}
+                model:
+                  - dense: {units: 8, activation: relu}
+                  - \(layer)
+                  - dense: {units: classes, activation: softmax}
+                training: {epochs: 1, optimizer: adam}
+                \(grid)
+                """, file: "exp.yaml", directory: "/tmp")
+        }
+        #expect(try parse("batch_norm:").cells[0].model[1] == .batchNorm(momentum: 0.99, epsilon: 0.001))
+        #expect(try parse("batch_norm: {}").cells[0].model[1] == .batchNorm(momentum: 0.99, epsilon: 0.001))
+        #expect(try parse("batch_norm: {momentum: 0.9}").cells[0].model[1] == .batchNorm(momentum: 0.9, epsilon: 0.001))
+        #expect(try parse("layer_norm: {epsilon: 1e-5}").cells[0].model[1] == .layerNorm(epsilon: 1e-5))
+        #expect(try parse("layer_norm:").cells[0].model[1] == .layerNorm(epsilon: 0.001))
+        let axis = try parse("batch_norm: {momentum: $m}", grid: "search: {grid: {m: [0.9, 0.99]}}")
+        #expect(axis.cells.map { $0.model[1] } == [.batchNorm(momentum: 0.9, epsilon: 0.001), .batchNorm(momentum: 0.99, epsilon: 0.001)])
+        // plan.json keeps them, and reads them back.
+        let json = try PrettyJSON.encode(try parse("batch_norm: {momentum: 0.9}").cells[0].model)
+        #expect(json.contains("\"batchNorm\"") && json.contains("\"momentum\" : 0.9"))
+        #expect(try JSONDecoder().decode([LayerPlan].self, from: Data(json.utf8)) == (try parse("batch_norm: {momentum: 0.9}").cells[0].model))
+
+        func errors(_ layer: String) -> [String] { diagnostics { _ = try parse(layer) } }
+        #expect(errors("batch_norm: {momentum: 1}") == ["exp.yaml:5:28: error: model[1].batch_norm.momentum: 1 is out of range; expected a momentum in [0, 1)"])
+        #expect(errors("batch_norm: {momentum: 0.5, epsilon: 0}")
+            == ["exp.yaml:5:42: error: model[1].batch_norm.epsilon: 0 is out of range; expected a number > 0"])
+        #expect(errors("layer_norm: {momentum: 0.5}")
+            == ["exp.yaml:5:18: error: model[1].layer_norm.momentum: unknown key; valid keys: epsilon"])
+        #expect(errors("batch_norm: {epsiln: 0.01}")
+            == ["exp.yaml:5:18: error: model[1].batch_norm.epsiln: unknown key; did you mean 'epsilon'? valid keys: momentum, epsilon"])
+        #expect(errors("batch_norm: 0.9") == ["exp.yaml:5:17: error: model[1].batch_norm: expected a mapping, got '0.9'; valid keys: momentum, epsilon"])
+        #expect(errors("batchnorm: {}") == ["exp.yaml:5:5: error: model[1].batchnorm: unknown layer; did you mean 'batch_norm'? valid layers: dense, dropout, batch_norm, layer_norm, repeat"])
+    }
 }

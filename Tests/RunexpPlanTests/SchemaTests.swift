@@ -54,6 +54,10 @@ import RunexpTestSupport
         #expect(Set(distributions.flatMap(keys)) == Set(DistributionKey.names))
         let dropoutForms = (definition("dropout")["anyOf"] as? [[String: Any]]) ?? []
         #expect(Set(dropoutForms.flatMap(keys)) == Set(DropoutKey.names))
+        let batchNormForms = (definition("batchNorm")["anyOf"] as? [[String: Any]]) ?? []
+        #expect(Set(batchNormForms.flatMap(keys)) == Set(BatchNormKey.names))
+        let layerNormForms = (definition("layerNorm")["anyOf"] as? [[String: Any]]) ?? []
+        #expect(Set(layerNormForms.flatMap(keys)) == Set(LayerNormKey.names))
     }
 
     @Test func everyEnumeratedValueMatchesTheParser() {

@@ -84,6 +84,8 @@ public enum CostEstimator {
                 width = out
             case .dropout:
                 break  // no parameters; its work is the mask, small beside the products
+            case .batchNorm, .layerNorm:
+                parameters += 4 * width  // γ and β, and about ten operations per value forward and backward
             }
         }
         let batch = Double(cell.training.batchSize)

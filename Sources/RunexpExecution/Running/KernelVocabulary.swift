@@ -98,6 +98,8 @@ extension LayerSpec {
         switch layer {
         case .dense(let units, let activation, _): self = .dense(units: units.resolved(classes: classes), activation: Activation(activation))
         case .dropout(let rate): self = .dropout(rate: rate)
+        case .batchNorm(let momentum, let epsilon): self = .batchNorm(momentum: momentum, epsilon: epsilon)
+        case .layerNorm(let epsilon): self = .layerNorm(epsilon: epsilon)
         }
     }
 }

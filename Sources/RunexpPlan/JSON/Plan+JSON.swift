@@ -68,6 +68,8 @@ private extension Cell {
         for layer in model {
             switch layer {
             case .dropout(let rate): if !plain(rate) { return false }
+            case .batchNorm(let momentum, let epsilon): if !plain(momentum) || !plain(epsilon) { return false }
+            case .layerNorm(let epsilon): if !plain(epsilon) { return false }
             case .dense: continue
             }
         }

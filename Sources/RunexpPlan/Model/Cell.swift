@@ -105,6 +105,10 @@ public enum LayerPlan: Sendable, Hashable, Codable {
     /// `initializer` nil is glorot_uniform (plan.json then has no key, as before it existed).
     case dense(units: UnitsPlan, activation: ActivationName, initializer: InitializerName? = nil)
     case dropout(rate: Double)
+    /// Keras's BatchNormalization (defaults momentum 0.99, epsilon 0.001).
+    case batchNorm(momentum: Double, epsilon: Double)
+    /// Keras's LayerNormalization (default epsilon 0.001).
+    case layerNorm(epsilon: Double)
 }
 
 /// `training:` resolved for one cell.

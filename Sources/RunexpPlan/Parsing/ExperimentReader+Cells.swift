@@ -375,6 +375,8 @@ extension ExperimentReader {
                 if let layer = readDense(entry.value, layerPath, isLast: isLast) { layers.append((layer, entry.keyLocation)) } else { failed = true }
             case .dropout:
                 if let layer = readDropout(entry.value, layerPath) { layers.append((layer, entry.keyLocation)) } else { failed = true }
+            case .batchNorm, .layerNorm:
+                if let layer = readNorm(kind, entry.value, layerPath) { layers.append((layer, entry.keyLocation)) } else { failed = true }
             case .repeat:
                 if let block = readRepeat(entry.value, layerPath) { layers += block } else { failed = true }
             }
@@ -454,6 +456,29 @@ extension ExperimentReader {
             return nil
         }
         return .dropout(rate: rate)
+    }
+
+    /// `batch_norm: {momentum, epsilon}` or `layer_norm: {epsilon}`, each key optional (Keras's
+    /// defaults: momentum 0.99, epsilon 0.001); `batch_norm: {}` or an empty value takes them all.
+    private mutating func readNorm(_ kind: LayerKey, _ node: YAMLNode, _ path: String) -> LayerPlan? {
+        func epsilon(_ node: YAMLNode?, _ path: String) -> Double?? {
+            guard let node else { return .some(0.001) }
+            return .some(reader.double(node, path, what: "a number > 0", float: true) { $0 > 0 })
+        }
+        if node.isNull {
+            return kind == .batchNorm ? .batchNorm(momentum: 0.99, epsilon: 0.001) : .layerNorm(epsilon: 0.001)
+        }
+        if kind == .layerNorm {
+            guard let section = reader.section(node, path, LayerNormKey.self),
+                  let value = epsilon(section[.epsilon], section.path(.epsilon)), let value else { return nil }
+            return .layerNorm(epsilon: value)
+        }
+        guard let section = reader.section(node, path, BatchNormKey.self) else { return nil }
+        let momentum = section[.momentum].map {
+            reader.double($0, section.path(.momentum), what: "a momentum in [0, 1)", float: true) { $0 >= 0 && $0 < 1 }
+        } ?? 0.99
+        guard let value = epsilon(section[.epsilon], section.path(.epsilon)), let value, let momentum else { return nil }
+        return .batchNorm(momentum: momentum, epsilon: value)
     }
 
     /// Checks the last layer against the loss; returns the layers without locations.

@@ -38,7 +38,19 @@ public enum SplitKey: String, SectionKey {
 /// The one key of a `model:` list item.
 public enum LayerKey: String, SectionKey {
     case dense, dropout
+    case batchNorm = "batch_norm"
+    case layerNorm = "layer_norm"
     case `repeat`
+}
+
+/// `batch_norm:` inside a model layer.
+public enum BatchNormKey: String, SectionKey {
+    case momentum, epsilon
+}
+
+/// `layer_norm:` inside a model layer.
+public enum LayerNormKey: String, SectionKey {
+    case epsilon
 }
 
 /// `repeat:` inside a model: a block of layers, `times` times (depth as an axis).

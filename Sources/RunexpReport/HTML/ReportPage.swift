@@ -199,46 +199,10 @@ public enum ReportPage {
     private static func configuration(_ cell: Cell, plan: Plan) -> [[String]] {
         var rows: [[String]] = [["cell id", cell.id]]
         rows += cell.values.map { [$0.axis, $0.value.description] }
-        let layers = cell.model.map { layer -> String in
-            switch layer {
-            case .dense(let units, let activation, let initializer):
-                "dense \(units) \(activation.rawValue)" + (initializer.map { " (\($0.rawValue))" } ?? "")
-            case .dropout(let rate): "dropout \(ScalarSyntax.format(rate))"
-            }
-        }
-        rows.append(["model", (["input"] + layers).joined(separator: " → ")])
+        rows.append(["model", cell.modelDescription])
+        rows.append(["optimizer", cell.training.optimizerDescription])
+        rows.append(["training", cell.training.summary])
         let training = cell.training
-        let optimizer = training.optimizer
-        var optimizerText = "\(optimizer.name.rawValue), learning rate \(ScalarSyntax.format(optimizer.learningRate))"
-        switch optimizer {
-        case .sgd(_, let momentum, let nesterov):
-            if momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(momentum))" }
-            if nesterov { optimizerText += ", Nesterov" }
-        case .adam(_, let beta1, let beta2, let epsilon), .adamw(_, let beta1, let beta2, let epsilon):
-            optimizerText += ", β1 \(ScalarSyntax.format(beta1)), β2 \(ScalarSyntax.format(beta2)), ε \(ScalarSyntax.format(epsilon))"
-        case .rmsprop(_, let rho, let momentum, let epsilon):
-            optimizerText += ", ρ \(ScalarSyntax.format(rho)), ε \(ScalarSyntax.format(epsilon))"
-            if momentum != 0 { optimizerText += ", momentum \(ScalarSyntax.format(momentum))" }
-        }
-        if let decay = training.weightDecay {
-            optimizerText += optimizer.name == .adamw ? ", weight decay \(ScalarSyntax.format(decay)) (decoupled)"
-                : ", weight decay \(ScalarSyntax.format(decay)) (L2)"
-        }
-        rows.append(["optimizer", optimizerText])
-        var trainingText = "\(training.epochs) epochs, batch size \(training.batchSize), \(training.loss.rawValue)"
-        switch training.schedule {
-        case nil: break
-        case .step(let every, let factor)?:
-            trainingText += ", learning rate × \(ScalarSyntax.format(factor)) every \(every) epochs"
-        case .exponential(let factor)?:
-            trainingText += ", learning rate × \(ScalarSyntax.format(factor)) every epoch"
-        case .cosine(let warmup, let minimum)?:
-            trainingText += ", cosine learning rate" + (warmup > 0 ? " after \(warmup) warmup epochs" : "")
-                + (minimum > 0 ? " down to × \(ScalarSyntax.format(minimum))" : "")
-        }
-        if let clipNorm = training.clipNorm { trainingText += ", gradients clipped to norm \(ScalarSyntax.format(clipNorm))" }
-        if let smoothing = training.labelSmoothing { trainingText += ", label smoothing \(ScalarSyntax.format(smoothing))" }
-        rows.append(["training", trainingText])
         let weights: String
         switch training.classWeight {
         case .none: weights = "none"
