@@ -47,6 +47,17 @@ int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRat
 /// of a draw of its own; a unit is kept (mask = scale, else 0) iff its 24-bit draw ≥ threshold ≥ 1.
 void runexp_avx2_dropout_mask(uint64_t *state, long count, uint32_t threshold, float scale, float *mask);
 
+/// Activations that run in C on the `avx2-fma` path (AVX2Activations.c).
+#define RUNEXP_ACTIVATION_GELU 1
+#define RUNEXP_ACTIVATION_SILU 2
+
+/// y[i] = gelu(z[i]) (tanh form, √(2/π) = geluScale) or silu(z[i]) for `kind`, and keep[i] = z[i] when
+/// keep is not NULL (y may be z). The Swift `simd8` code's operations in its order, no FMA: the same bits.
+void runexp_avx2_activation_forward(int kind, float geluScale, const float *z, float *keep, float *y, long count);
+
+/// g[i] *= ∂activation/∂z at z[i] (gelu reads tanh back from y[i]), the Swift `simd8` code's bits.
+void runexp_avx2_activation_backward(int kind, float geluScale, const float *z, const float *y, float *g, long count);
+
 /// 1 when this CPU (and OS: XCR0 enables the opmask and zmm state) supports AVX-512F, and AVX2 and FMA,
 /// else 0. Call it once.
 int runexp_cpu_has_avx512f(void);

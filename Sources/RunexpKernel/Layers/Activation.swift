@@ -1,3 +1,5 @@
+import CRunexpKernelAVX2
+
 /// The element-wise (or, for softmax, row-wise) function a ``LayerSpec/dense(units:activation:)`` applies after `x·W + b`.
 ///
 /// `linear` z; `relu` max(z, 0) (gradient 0 at z = 0); `tanh`; `sigmoid` 1/(1+e^−z);
@@ -30,12 +32,29 @@ public enum Activation: String, CaseIterable, Sendable {
 
     /// The gradient is a function of z, not of the output: training keeps z.
     var needsPreActivation: Bool { self == .gelu || self == .silu }
+
+    /// The activation's number in the C kernel (`RUNEXP_ACTIVATION_*`), for those it runs.
+    private var cKind: Int32? {
+        switch self {
+        case .gelu: RUNEXP_ACTIVATION_GELU
+        case .silu: RUNEXP_ACTIVATION_SILU
+        default: nil
+        }
+    }
 }
 
 extension Activation {
-    /// Replaces the pre-activations `z` (rows × width, row-major) by `activation(z)` in place.
-    func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    /// Replaces the pre-activations `z` (rows × width, row-major) by `activation(z)` in place, after
+    /// copying them to `keeping` when given. On the `avx2-fma` path gelu and silu run in C
+    /// (`runexp_avx2_activation_forward`, copy fused), eight lanes at a time with the same bits.
+    func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, width: Int, keeping: UnsafeMutablePointer<Float>? = nil,
+               path: KernelCodePath = .simd8) {
         let count = rows * width
+        if path == .avx2FMA, let kind = cKind {
+            runexp_avx2_activation_forward(kind, Self.geluScale, z, keeping, z, count)
+            return
+        }
+        keeping?.update(from: z, count: count)
         switch self {
         case .linear:
             return
@@ -107,9 +126,14 @@ extension Activation {
     /// elu: g for y > 0, else g·(y + 1); selu: g·λ for y > 0, else g·(y + λα); leaky_relu: g for y > 0,
     /// else g·0.01; softplus: g·σ(z) = g·(1 − e^−y); gelu: g·(½(1 + t) + ½·z·(1 − t²)·√(2/π)·(1 + 3·0.044715·z²))
     /// with t = tanh(√(2/π)(z + 0.044715·z³)), read back from the output as 2y/z − 1; silu: g·σ(z)·(1 + z·(1 − σ(z))).
+    /// On the `avx2-fma` path gelu and silu run in C (`runexp_avx2_activation_backward`) with the same bits.
     func backpropagate(output y: UnsafePointer<Float>, preActivation z: UnsafePointer<Float>? = nil, gradient g: UnsafeMutablePointer<Float>,
-                       rows: Int, width: Int) {
+                       rows: Int, width: Int, path: KernelCodePath = .simd8) {
         let count = rows * width
+        if path == .avx2FMA, let kind = cKind, let z {
+            runexp_avx2_activation_backward(kind, Self.geluScale, z, y, g, count)
+            return
+        }
         switch self {
         case .linear:
             return

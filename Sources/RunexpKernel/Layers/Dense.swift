@@ -40,23 +40,16 @@ struct Dense: Sendable {
             MatrixProducts.multiplyTransposed(
                 x, rows: rows, inner: inputWidth, arena + transposedKernel, columns: units,
                 bias: parameters + bias, into: y, path: path)
-            keepPreActivations(y, arena: arena, rows: rows)
-            activation.apply(y, rows: rows, width: units)
+            activation.apply(y, rows: rows, width: units, keeping: preActivation.map { arena + $0 }, path: path)
         } else {
             let relu = activation == .relu
             MatrixProducts.multiply(
                 x, rows: rows, inner: inputWidth, parameters + kernel, columns: units,
                 bias: parameters + bias, relu: relu, into: y, scratch: scratch.map { arena + $0 }, path: path)
             if !relu {
-                keepPreActivations(y, arena: arena, rows: rows)
-                activation.apply(y, rows: rows, width: units)
+                activation.apply(y, rows: rows, width: units, keeping: preActivation.map { arena + $0 }, path: path)
             }
         }
-    }
-
-    private func keepPreActivations(_ z: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, rows: Int) {
-        guard let preActivation else { return }
-        (arena + preActivation).update(from: z, count: rows * units)
     }
 
     /// Writes ∂L/∂W and ∂L/∂b into `gradients` and, when needed, ∂L/∂x into the arena.
@@ -69,7 +62,7 @@ struct Dense: Sendable {
         let g = arena + outputGradient
         if !lossFused {
             activation.backpropagate(output: arena + output, preActivation: preActivation.map { UnsafePointer(arena + $0) },
-                                     gradient: g, rows: rows, width: units)
+                                     gradient: g, rows: rows, width: units, path: path)
         }
         if let inputGradient {
             if let transposedKernel {

@@ -7,8 +7,12 @@
 /// exponent bits), within 2 ulp of the exact value on [−87.3, 88.3], inputs clamped there (2ⁿ stays a normal float).
 /// tanh(x) = 1 − 2/(e^{2x} + 1): exact to about 1e-7 absolute (not relative near 0).
 enum LaneMath {
+    @inline(__always)
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let clamped = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -87.3)), SIMD8(repeating: 88.3))
+        // Compares and blends rather than pointwiseMin/Max, which the compiler left as calls.
+        let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
+        let raised = x.replacing(with: low, where: x .< low)
+        let clamped = raised.replacing(with: high, where: raised .> high)
         // Adding 1.5·2²³ rounds to an integer (to nearest, even) and leaves it in the low mantissa
         // bits: n as a float and as an integer without a per-lane conversion call.
         let shifter = SIMD8<Float>(repeating: 12_582_912)
@@ -28,6 +32,7 @@ enum LaneMath {
         return e * unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
     }
 
+    @inline(__always)
     static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
         1 - 2 / (exp(2 * x) + 1)
     }

@@ -195,13 +195,27 @@ public struct Trainer: Sendable {
         parameters.withUnsafeMutableBufferPointer { w in
             arena.withUnsafeMutableBufferPointer { a in
                 guard let g = a.baseAddress.map({ $0 + offset }) else { return }
+                guard let p = w.baseAddress else { return }
+                // Eight lanes at a time (the scalar loops were not vectorized: 10 % of a digits step).
+                let vectorEnd = count & ~7
                 switch weightDecay {
                 case .l2(let rate):
-                    let rate = Float(rate)
-                    for i in 0..<count { g[i] = g[i] + rate * w[i] }
+                    let rate = Float(rate), rate8 = SIMD8<Float>(repeating: rate)
+                    var i = 0
+                    while i < vectorEnd {
+                        g.store8(g.load8(i) + rate8 * p.load8(i), i)
+                        i += 8
+                    }
+                    for i in vectorEnd..<count { g[i] = g[i] + rate * p[i] }
                 case .decoupled(let rate):
-                    let step = learningRate * Float(rate)
-                    for i in 0..<count { w[i] = w[i] - w[i] * step }
+                    let step = learningRate * Float(rate), step8 = SIMD8<Float>(repeating: step)
+                    var i = 0
+                    while i < vectorEnd {
+                        let value = p.load8(i)
+                        p.store8(value - value * step8, i)
+                        i += 8
+                    }
+                    for i in vectorEnd..<count { p[i] = p[i] - p[i] * step }
                 }
             }
         }
