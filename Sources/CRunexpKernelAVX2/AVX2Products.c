@@ -173,6 +173,39 @@ RUNEXP_AVX2 int runexp_avx2_sgd_step(float *w, const float *g, long count, float
     return finite;
 }
 
+RUNEXP_AVX2 int runexp_avx2_adam_step(float *w, const float *g, float *m, float *v, long count,
+                                      float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon) {
+    const __m256 alpha8 = _mm256_set1_ps(alpha), a18 = _mm256_set1_ps(oneMinusBeta1);
+    const __m256 a28 = _mm256_set1_ps(oneMinusBeta2), eps8 = _mm256_set1_ps(epsilon);
+    __m256 check = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 gradient = _mm256_loadu_ps(g + i);
+        __m256 first = _mm256_loadu_ps(m + i);
+        first = _mm256_add_ps(first, _mm256_mul_ps(_mm256_sub_ps(gradient, first), a18));
+        __m256 second = _mm256_loadu_ps(v + i);
+        second = _mm256_add_ps(second, _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(gradient, gradient), second), a28));
+        _mm256_storeu_ps(m + i, first);
+        _mm256_storeu_ps(v + i, second);
+        __m256 updated = _mm256_sub_ps(_mm256_loadu_ps(w + i),
+                                       _mm256_div_ps(_mm256_mul_ps(first, alpha8), _mm256_add_ps(_mm256_sqrt_ps(second), eps8)));
+        _mm256_storeu_ps(w + i, updated);
+        check = _mm256_or_ps(check, _mm256_sub_ps(updated, updated));
+    }
+    int finite = _mm256_testz_si256(_mm256_castps_si256(check), _mm256_castps_si256(check));
+    for (; i < count; i++) {
+        float gradient = g[i];
+        float first = m[i] + (gradient - m[i]) * oneMinusBeta1;
+        float second = v[i] + (gradient * gradient - v[i]) * oneMinusBeta2;
+        m[i] = first;
+        v[i] = second;
+        float updated = w[i] - (first * alpha) / (_mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(second))) + epsilon);
+        w[i] = updated;
+        if (updated - updated != 0.0f) finite = 0;
+    }
+    return finite;
+}
+
 /// a·b modulo 2⁶⁴ in each 64-bit lane (AVX2 has no 64-bit multiply): lo·lo + ((hi·lo + lo·hi) << 32).
 RUNEXP_INLINE __m256i mul64(__m256i a, __m256i b) {
     __m256i low = _mm256_mul_epu32(a, b);
@@ -495,6 +528,11 @@ void runexp_avx512_dot_product(
 }
 
 int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate) {
+    __builtin_trap();
+}
+
+int runexp_avx2_adam_step(float *w, const float *g, float *m, float *v, long count,
+                          float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon) {
     __builtin_trap();
 }
 

@@ -192,6 +192,37 @@ import CRunexpKernelAVX2
         }
     }
 
+    /// Adam in C rounds every operation like the Swift code: the same parameters and moments bit for
+    /// bit over several steps, and the same verdict on non-finite results.
+    @Test(.enabled(if: KernelCodePath.isAvailable(.avx2FMA)))
+    func adamStepsAreTheSameBitsOnBothPaths() {
+        var rng = SplitMix64(seed: 10)
+        for count in [0, 1, 7, 8, 9, 31, 64, 2114] {
+            for poison in [Float?.none, .infinity, .nan] {
+                var portableWeights = (0..<count).map { _ in Float(Double(rng.next() >> 11) / 0x1p53 * 2 - 1) }
+                var fusedWeights = portableWeights
+                var portable = Adam(learningRate: 0.01, beta1: 0.8, beta2: 0.95, epsilon: 1e-6, parameterCount: count)
+                var fused = portable
+                var verdicts: [(Bool, Bool)] = []
+                for step in 0..<3 {
+                    var gradients = (0..<count).map { _ in Float(Double(rng.next() >> 11) / 0x1p53 * 2 - 1) * 3 }
+                    if step == 2, let poison, count > 0 { gradients[count / 2] = poison }
+                    let portableFinite = portableWeights.withUnsafeMutableBufferPointer { w in
+                        gradients.withUnsafeBufferPointer { portable.apply(parameters: w.baseAddress!, gradients: $0.baseAddress!, count: count, path: .simd8) }
+                    }
+                    let fusedFinite = fusedWeights.withUnsafeMutableBufferPointer { w in
+                        gradients.withUnsafeBufferPointer { fused.apply(parameters: w.baseAddress!, gradients: $0.baseAddress!, count: count, path: .avx2FMA) }
+                    }
+                    verdicts.append((portableFinite, fusedFinite))
+                }
+                #expect(bits(portableWeights) == bits(fusedWeights), "count \(count), poison \(String(describing: poison))")
+                #expect(bits(portable.firstMoment) == bits(fused.firstMoment) && bits(portable.secondMoment) == bits(fused.secondMoment))
+                #expect(verdicts.allSatisfy { $0.0 == $0.1 })
+                #expect(verdicts.last?.0 == (poison == nil || count == 0), "count \(count), poison \(String(describing: poison))")
+            }
+        }
+    }
+
     // MARK: AVX-512F products (same bits as AVX2)
 
     static let hasAVX512 = KernelCodePath.isAvailable(.avx2FMA) && runexp_cpu_has_avx512f() != 0

@@ -42,6 +42,12 @@ void runexp_avx2_dot_product(
 /// Swift `simd8` code's arithmetic bit for bit. Returns 1 when every updated w is finite, else 0.
 int runexp_avx2_sgd_step(float *w, const float *g, long count, float learningRate);
 
+/// Adam in place with a step's α: m += (g − m)·(1 − β1); v += (g² − v)·(1 − β2); w −= (m·α)/(√v + ε), each
+/// operation rounded on its own (no FMA), the Swift `simd8` code's arithmetic bit for bit. Returns 1 when
+/// every updated w is finite, else 0.
+int runexp_avx2_adam_step(float *w, const float *g, float *m, float *v, long count,
+                          float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon);
+
 /// Inverted-dropout multipliers from SplitMix64 (state advanced in place), the Swift code's draws bit
 /// for bit: unit 2j takes bits 63…40 of draw j, unit 2j+1 its bits 31…8, an odd last unit bits 63…40
 /// of a draw of its own; a unit is kept (mask = scale, else 0) iff its 24-bit draw ≥ threshold ≥ 1.

@@ -45,12 +45,7 @@ protocol ParameterUpdate: Sendable {
 
 extension SGD: ParameterUpdate {}
 
-extension Adam: ParameterUpdate {
-    mutating func apply(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int,
-                        path: KernelCodePath) -> Bool {
-        apply(parameters: parameters, gradients: gradients, count: count)
-    }
-}
+extension Adam: ParameterUpdate {}
 
 extension OptimizerSpec {
     /// A fresh state of this optimizer for `parameterCount` parameters.
