@@ -1,8 +1,10 @@
-// gelu and silu with AVX2 for RunexpKernel's `avx2-fma` code path (see include/CRunexpKernelAVX2.h).
+// gelu, silu and batch norm with AVX2 for RunexpKernel's `avx2-fma` code path (see
+// include/CRunexpKernelAVX2.h).
 //
-// The Swift code (Activation.swift, LaneMath.swift) runs these formulas on SSE registers, four lanes
-// at a time; here they run eight at a time with the same operations in the same order and no FMA, so
-// every element has the same bits on both code paths. Tails go through the same eight lanes, masked.
+// The Swift code (Activation.swift, LaneMath.swift, BatchNorm.swift) runs these formulas on SSE
+// registers, four lanes at a time; here they run eight at a time with the same operations in the same
+// order and no FMA, so every element has the same bits on both code paths. Tails go through the same
+// eight lanes, masked.
 #pragma STDC FP_CONTRACT OFF
 
 #include "CRunexpKernelAVX2.h"
@@ -130,7 +132,71 @@ RUNEXP_AVX2 void runexp_avx2_activation_backward(int kind, float geluScale, cons
     else RUNEXP_BACKWARD(SILU_SLOPE);
 }
 
+/// The batch's mean, biased variance and 1/√(σ² + ε) per feature, x̂ and y = γ·x̂ + β: BatchNorm.forward's
+/// training branch, eight features at a time, rows summed in order.
+RUNEXP_AVX2 void runexp_avx2_batch_norm_forward(const float *x, long rows, long width, const float *gamma, const float *beta,
+                                                float epsilon, float *mean, float *variance, float *inverse, float *xhat, float *y) {
+    const __m256 count = _mm256_set1_ps((float)rows), eps = _mm256_set1_ps(epsilon), one = _mm256_set1_ps(1.0f);
+    for (long j = 0; j < width; j += 8) {
+        __m256i mask = tail_mask(width - j < 8 ? width - j : 8);
+        __m256 sum = _mm256_setzero_ps();
+        for (long i = 0; i < rows; i++) sum = _mm256_add_ps(sum, _mm256_maskload_ps(x + i * width + j, mask));
+        __m256 mu = _mm256_div_ps(sum, count);
+        __m256 squares = _mm256_setzero_ps();
+        for (long i = 0; i < rows; i++) {
+            __m256 d = _mm256_sub_ps(_mm256_maskload_ps(x + i * width + j, mask), mu);
+            squares = _mm256_add_ps(squares, _mm256_mul_ps(d, d));
+        }
+        __m256 sigma2 = _mm256_div_ps(squares, count);
+        __m256 inv = _mm256_div_ps(one, _mm256_sqrt_ps(_mm256_add_ps(sigma2, eps)));
+        _mm256_maskstore_ps(mean + j, mask, mu);
+        _mm256_maskstore_ps(variance + j, mask, sigma2);
+        _mm256_maskstore_ps(inverse + j, mask, inv);
+        __m256 g = _mm256_maskload_ps(gamma + j, mask), b = _mm256_maskload_ps(beta + j, mask);
+        for (long i = 0; i < rows; i++) {
+            __m256 n = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(x + i * width + j, mask), mu), inv);
+            _mm256_maskstore_ps(xhat + i * width + j, mask, n);
+            _mm256_maskstore_ps(y + i * width + j, mask, _mm256_add_ps(_mm256_mul_ps(g, n), b));
+        }
+    }
+}
+
+/// ∂L/∂γ = Σ dy·x̂, ∂L/∂β = Σ dy and, when dx is not NULL, dx = (γ·inv/m)·((m·dy − Σdy) − x̂·Σ dy·x̂):
+/// BatchNorm.backward, eight features at a time.
+RUNEXP_AVX2 void runexp_avx2_batch_norm_backward(const float *dy, const float *xhat, const float *inverse, const float *gamma,
+                                                 long rows, long width, float *dgamma, float *dbeta, float *dx) {
+    const __m256 count = _mm256_set1_ps((float)rows);
+    for (long j = 0; j < width; j += 8) {
+        __m256i mask = tail_mask(width - j < 8 ? width - j : 8);
+        __m256 sumDy = _mm256_setzero_ps(), sumDyXhat = _mm256_setzero_ps();
+        for (long i = 0; i < rows; i++) {
+            __m256 d = _mm256_maskload_ps(dy + i * width + j, mask);
+            sumDy = _mm256_add_ps(sumDy, d);
+            sumDyXhat = _mm256_add_ps(sumDyXhat, _mm256_mul_ps(d, _mm256_maskload_ps(xhat + i * width + j, mask)));
+        }
+        _mm256_maskstore_ps(dgamma + j, mask, sumDyXhat);
+        _mm256_maskstore_ps(dbeta + j, mask, sumDy);
+        if (!dx) continue;
+        __m256 factor = _mm256_div_ps(_mm256_mul_ps(_mm256_maskload_ps(gamma + j, mask), _mm256_maskload_ps(inverse + j, mask)), count);
+        for (long i = 0; i < rows; i++) {
+            __m256 d = _mm256_maskload_ps(dy + i * width + j, mask), n = _mm256_maskload_ps(xhat + i * width + j, mask);
+            __m256 inner = _mm256_sub_ps(_mm256_sub_ps(_mm256_mul_ps(count, d), sumDy), _mm256_mul_ps(n, sumDyXhat));
+            _mm256_maskstore_ps(dx + i * width + j, mask, _mm256_mul_ps(factor, inner));
+        }
+    }
+}
+
 #else
+
+void runexp_avx2_batch_norm_forward(const float *x, long rows, long width, const float *gamma, const float *beta,
+                                    float epsilon, float *mean, float *variance, float *inverse, float *xhat, float *y) {
+    __builtin_trap();
+}
+
+void runexp_avx2_batch_norm_backward(const float *dy, const float *xhat, const float *inverse, const float *gamma,
+                                     long rows, long width, float *dgamma, float *dbeta, float *dx) {
+    __builtin_trap();
+}
 
 void runexp_avx2_activation_forward(int kind, float geluScale, const float *z, float *keep, float *y, long count) {
     __builtin_trap();

@@ -80,4 +80,41 @@ import Testing
             }
         }
     }
+
+    /// The C training passes of the `avx2-fma` path give the Swift code's bits: statistics, x̂, y, and
+    /// every gradient, for widths with and without a tail and for a batch of one row.
+    @Test(.enabled(if: KernelCodePath.isAvailable(.avx2FMA)), arguments: [(1, 13), (5, 8), (32, 19), (7, 128)])
+    func batchNormHasTheSameBitsOnBothPaths(_ shape: (rows: Int, width: Int)) {
+        let (rows, width) = shape
+        var rng = SplitMix64(seed: UInt64(rows * 1000 + width))
+        func uniform(_ count: Int, _ scale: Float) -> [Float] { (0..<count).map { _ in (rng.uniformFloat() * 2 - 1) * scale } }
+        let x = uniform(rows * width, 3), dy = uniform(rows * width, 1)
+        // Parameters: γ, β, moving mean, moving variance; arena: x̂, statistics, y, ∂L/∂y, ∂L/∂x.
+        let parameters = uniform(width, 1).map { $0 + 1.5 } + uniform(width, 1) + [Float](repeating: 0, count: width)
+            + [Float](repeating: 1, count: width)
+        let stride = (width + 15) & ~15, block = (rows * width + 15) & ~15
+        func run(_ path: KernelCodePath) -> (arena: [Float], gradients: [Float]) {
+            let layer = BatchNorm(momentum: 0.9, epsilon: 1e-3, width: width, scale: 0, offset: width, statistics: 2 * width,
+                                  input: ArenaLayout.external, output: block + 3 * stride, normalized: 0, moments: block,
+                                  inputGradient: 3 * block + 3 * stride, outputGradient: 2 * block + 3 * stride, path: path)
+            var arena = [Float](repeating: 0, count: 4 * block + 3 * stride)
+            var gradients = [Float](repeating: 0, count: 2 * width)
+            arena.replaceSubrange((2 * block + 3 * stride)..<(2 * block + 3 * stride + dy.count), with: dy)
+            parameters.withUnsafeBufferPointer { p in
+                x.withUnsafeBufferPointer { input in
+                    arena.withUnsafeMutableBufferPointer { a in
+                        gradients.withUnsafeMutableBufferPointer { g in
+                            layer.forward(parameters: p.baseAddress!, arena: a.baseAddress!, input: input.baseAddress!, rows: rows)
+                            layer.backward(parameters: p.baseAddress!, gradients: g.baseAddress!, arena: a.baseAddress!, rows: rows)
+                        }
+                    }
+                }
+            }
+            return (arena, gradients)
+        }
+        let portable = run(.simd8), fused = run(.avx2FMA)
+        #expect(portable.arena.map(\.bitPattern) == fused.arena.map(\.bitPattern))
+        #expect(portable.gradients.map(\.bitPattern) == fused.gradients.map(\.bitPattern))
+        #expect(portable.gradients.contains { $0 != 0 } && portable.arena.contains { $0 != 0 })
+    }
 }

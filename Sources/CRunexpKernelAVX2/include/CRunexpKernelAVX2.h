@@ -64,6 +64,15 @@ void runexp_avx2_activation_forward(int kind, float geluScale, const float *z, f
 /// g[i] *= ∂activation/∂z at z[i] (gelu reads tanh back from y[i]), the Swift `simd8` code's bits.
 void runexp_avx2_activation_backward(int kind, float geluScale, const float *z, const float *y, float *g, long count);
 
+/// A batch norm's training forward pass on rows × width (row-major x): per feature the mean, biased
+/// variance and 1/√(σ² + ε), x̂ = (x − μ)·inv and y = γ·x̂ + β; the Swift `simd8` code's bits.
+void runexp_avx2_batch_norm_forward(const float *x, long rows, long width, const float *gamma, const float *beta,
+                                    float epsilon, float *mean, float *variance, float *inverse, float *xhat, float *y);
+
+/// A batch norm's backward pass: ∂L/∂γ, ∂L/∂β and (dx not NULL) ∂L/∂x; the Swift `simd8` code's bits.
+void runexp_avx2_batch_norm_backward(const float *dy, const float *xhat, const float *inverse, const float *gamma,
+                                     long rows, long width, float *dgamma, float *dbeta, float *dx);
+
 /// 1 when this CPU (and OS: XCR0 enables the opmask and zmm state) supports AVX-512F, and AVX2 and FMA,
 /// else 0. Call it once.
 int runexp_cpu_has_avx512f(void);

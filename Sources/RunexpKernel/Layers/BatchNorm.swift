@@ -1,3 +1,5 @@
+import CRunexpKernelAVX2
+
 /// Batch normalization over the last axis bound to its slots and a ``ArenaLayout``'s arena, as
 /// Keras 3's BatchNormalization computes it.
 ///
@@ -26,12 +28,14 @@ struct BatchNorm: Sendable {
     let inputGradient: Int?
     /// Arena offset of ∂L/∂y, or −1 in an inference layout.
     let outputGradient: Int
+    /// On `avx2-fma` the training passes run in C (`runexp_avx2_batch_norm_*`) with the same bits.
+    let path: KernelCodePath
 
     /// Offset of the second and third width-long vectors of ``moments``.
     private var stride: Int { (width + 15) & ~15 }
 
     init(momentum: Double, epsilon: Double, width: Int, scale: Int, offset: Int, statistics: Int, input: Int, output: Int,
-         normalized: Int?, moments: Int, inputGradient: Int?, outputGradient: Int) {
+         normalized: Int?, moments: Int, inputGradient: Int?, outputGradient: Int, path: KernelCodePath) {
         self.width = width
         self.momentum = Float(momentum)
         self.oneMinusMomentum = Float(1 - momentum)
@@ -45,6 +49,7 @@ struct BatchNorm: Sendable {
         self.moments = moments
         self.inputGradient = inputGradient
         self.outputGradient = outputGradient
+        self.path = path
     }
 
     /// Floats of ``moments``: three width-long vectors in training, two in inference.
@@ -77,6 +82,10 @@ struct BatchNorm: Sendable {
         let mean = arena + moments, variance = mean + stride, inverse = variance + stride
         let xhat = arena + normalized
         let gamma = parameters + scale, beta = parameters + offset
+        if path == .avx2FMA {
+            runexp_avx2_batch_norm_forward(x, rows, width, gamma, beta, epsilon, mean, variance, inverse, xhat, y)
+            return
+        }
         let count = Float(rows)
         Self.eachLane(width) { j, lanes in
             var sum = SIMD8<Float>()
@@ -110,6 +119,10 @@ struct BatchNorm: Sendable {
         let gamma = parameters + scale
         let count = Float(rows)
         let inputGradient = inputGradient.map { arena + $0 }
+        if path == .avx2FMA {
+            runexp_avx2_batch_norm_backward(dy, xhat, inverse, gamma, rows, width, gradients + scale, gradients + offset, inputGradient)
+            return
+        }
         Self.eachLane(width) { j, lanes in
             var sumDy = SIMD8<Float>(), sumDyXhat = SIMD8<Float>()
             for i in 0..<rows {

@@ -101,7 +101,7 @@ struct ArenaLayout: Sendable {
                     statistics: slot.statistics!, input: current, output: output,
                     normalized: training ? allocate(capacity * width) : nil,
                     moments: allocate(BatchNorm.momentCount(width: width, training: training)),
-                    inputGradient: training ? currentGradient : nil, outputGradient: outputGradient)))
+                    inputGradient: training ? currentGradient : nil, outputGradient: outputGradient, path: path)))
                 current = output
                 currentGradient = training ? outputGradient : nil
             case .layerNorm(let epsilon):
