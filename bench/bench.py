@@ -584,11 +584,11 @@ def yaml_scalar(text):
     return text
 
 
-def diabetes_settings():
-    """What the scikit-learn grid must copy from experiments/diabetes.yaml: seed, split fractions,
-    epochs, repetitions and the grid's axes (flat lists only). A line-based reading of that one
-    file's layout (bench.py has no YAML parser); exits when the layout is not the expected one."""
-    with open(DIABETES) as f:
+def experiment_settings(path):
+    """What a peer script must copy from an experiment file: seed, split fractions, epochs,
+    repetitions and the grid's axes (flat lists only). A line-based reading of the committed files'
+    layout (bench.py has no YAML parser); exits when the layout is not the expected one."""
+    with open(path) as f:
         text = f.read()
     lines = text.splitlines()
 
@@ -602,7 +602,7 @@ def diabetes_settings():
     def one(pattern, where, kind=float):
         found = re.findall(pattern, "\n".join(where), re.M)
         if len(found) != 1:
-            sys.exit(f"bench: cannot read /{pattern}/ from {DIABETES} (found {len(found)})")
+            sys.exit(f"bench: cannot read /{pattern}/ from {path} (found {len(found)})")
         return kind(found[0])
 
     search = block("search")
@@ -613,10 +613,10 @@ def diabetes_settings():
             break
         match = re.match(r"    (\w+):\s*\[(.*)\]\s*(#.*)?$", line)
         if not match:
-            sys.exit(f"bench: {DIABETES}: the diabetes section needs flat grid lists, not {line.strip()!r}")
+            sys.exit(f"bench: {path}: the peer scripts need flat grid lists, not {line.strip()!r}")
         axes[match.group(1)] = [yaml_scalar(v) for v in match.group(2).split(",") if v.strip()]
     if not axes:
-        sys.exit(f"bench: no search.grid axes in {DIABETES}")
+        sys.exit(f"bench: no search.grid axes in {path}")
     data = block("data")
     return {"seed": one(r"^seed:\s*(\d+)", lines, int), "test": one(r"\btest:\s*([0-9.]+)", data),
             "validation": one(r"\bvalidation:\s*([0-9.]+)", data),
@@ -624,22 +624,33 @@ def diabetes_settings():
             "repetitions": one(r"^\s+repetitions:\s*(\d+)", search, int), "axes": axes}
 
 
+def experiment_copy(path, section, name, edit=lambda text: text):
+    """A copy of the experiment file `path` under WORK/section/name.yaml with data.file made absolute
+    (and `edit` applied to its text)."""
+    with open(path) as f:
+        text = f.read()
+    data = os.path.normpath(os.path.join(os.path.dirname(path), re.search(r"(?m)^\s+file:\s*(\S+)", text).group(1)))
+    text, files = re.subn(r"(?m)^(\s+file:\s*).*$", lambda m: m.group(1) + json.dumps(data), text)
+    if files != 1:
+        sys.exit(f"bench: expected one `file:` line in {path}")
+    copy = os.path.join(WORK, section, f"{name}.yaml")
+    os.makedirs(os.path.dirname(copy), exist_ok=True)
+    with open(copy, "w") as f:
+        f.write(edit(text))
+    return copy
+
+
 def diabetes_experiment(seed=None):
     """A copy of experiments/diabetes.yaml under WORK with data.file made absolute and, when `seed`
     is given, `seed:` replaced."""
-    with open(DIABETES) as f:
-        text = f.read()
-    text, files = re.subn(r"(?m)^(\s+file:\s*).*$", lambda m: m.group(1) + json.dumps(DIABETES_DATA), text)
-    seeds = 1
-    if seed is not None:
+    def reseed(text):
+        if seed is None:
+            return text
         text, seeds = re.subn(r"(?m)^seed:.*$", f"seed: {seed}", text)
-    if files != 1 or seeds != 1:
-        sys.exit(f"bench: expected one `file:` and one `seed:` line in {DIABETES}")
-    path = os.path.join(WORK, "diabetes", f"diabetes-{'committed' if seed is None else f'seed{seed}'}.yaml")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
+        if seeds != 1:
+            sys.exit(f"bench: expected one `seed:` line in {DIABETES}")
+        return text
+    return experiment_copy(DIABETES, "diabetes", f"diabetes-{'committed' if seed is None else f'seed{seed}'}", reseed)
 
 
 def rank_one(cells, experiment):
@@ -663,7 +674,7 @@ def diabetes(binary, args):
     """Regression on Data/diabetes.csv: accuracy (runexp's rank-1 cell over 5 seeds vs scikit-learn's
     LinearRegression over 5 splits) and speed (the whole grid, runexp vs MLPRegressor). Returns
     {"runexp_r2", "linear_r2", "ratio"} (None where not measured)."""
-    settings = diabetes_settings()
+    settings = experiment_settings(DIABETES)
     axes = settings["axes"]
     cells = 1
     for values in axes.values():
@@ -776,6 +787,86 @@ def diabetes(binary, args):
     else:
         print("   (no scikit-learn row: " + ("--no-peers / --no-sklearn" if not (args.peers and args.sklearn) else
               "the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh") + ")")
+    print()
+    return result
+
+
+# ---------------------------------------------------------------- digits: batch_norm, gelu, AdamW vs PyTorch
+
+DIGITS = os.path.join(ROOT, "experiments", "digits.yaml")
+DIGITS_TORCH = os.path.join(ROOT, "bench", "digits", "torch_digits.py")
+# What bench/digits/torch_digits.py builds; the section checks that experiments/digits.yaml still says it.
+DIGITS_MODEL_LINES = (
+    "- dense: {units: $units, activation: gelu, initializer: he_normal}",
+    "- batch_norm: {momentum: 0.99, epsilon: 0.001}",
+    "- dropout: $dropout",
+    "times: $depth",
+    "batch_size: 32",
+    "optimizer: {name: adamw, learning_rate: $learning_rate, weight_decay: 0.01}",
+    "schedule: {name: cosine, warmup_epochs: 2}",
+    "loss: {categorical_crossentropy: {label_smoothing: 0.1}}",
+)
+
+
+def best_cell(cells, experiment, metric):
+    """The rank-1 cell of a cells.csv and its `metric` mean."""
+    ranked = [c for c in cells if number(c.get("rank")) == 1]
+    if not ranked or f"{metric}_mean" not in ranked[0]:
+        sys.exit(f"bench: no rank-1 cell with {metric}_mean in the cells.csv of {experiment}")
+    return ranked[0], number(ranked[0][f"{metric}_mean"])
+
+
+def digits(binary, args):
+    """experiments/digits.yaml: the best cell's validation accuracy, batch_norm's cost (the same grid
+    without it) and PyTorch on the same grid. Returns {"accuracy", "bn", "torch", "torch_gap"}."""
+    with open(DIGITS) as f:
+        text = f.read()
+    missing = [line for line in DIGITS_MODEL_LINES if line not in text]
+    if missing:
+        sys.exit(f"bench: {DIGITS} no longer says {missing[0]!r}, which {DIGITS_TORCH} builds; update both")
+    settings = experiment_settings(DIGITS)
+    cells = 1
+    for values in settings["axes"].values():
+        cells *= len(values)
+    with_bn = experiment_copy(DIGITS, "digits", "digits")
+    without_bn = experiment_copy(DIGITS, "digits", "digits-no-batch-norm",
+                                 lambda t: re.sub(r"(?m)^\s+- batch_norm:.*\n", "", t).replace("name: digits", "name: digits-no-bn"))
+    torch_ok = args.peers and args.torch and peer_available("torch")
+    print(f"== Digits: {os.path.relpath(DIGITS, ROOT)} (1797 rows x 64 pixels, 10 classes): {cells} cells x "
+          f"{settings['repetitions']} repetitions, {settings['epochs']} epochs of dense (gelu) + batch_norm + dropout blocks,"
+          f" AdamW, cosine schedule, label smoothing 0.1")
+    print(f"   grid: {', '.join(k + ' [' + ', '.join(str(v) for v in values) + ']' for k, values in settings['axes'].items())};"
+          f" runexp --jobs {args.jobs}, median of {args.repeat} runs, with and without the batch_norm line interleaved"
+          + (f"; PyTorch ({os.path.relpath(DIGITS_TORCH, ROOT)}, {args.jobs} threads): one run of the whole grid" if torch_ok else ""))
+    walls, plain, best = [], [], None
+    for _ in range(args.repeat):
+        m, (cells_rows,) = runexp_tables(binary, with_bn, args.jobs, ("cells.csv",))
+        walls.append(m.wall)
+        best = best_cell(cells_rows, with_bn, "val_accuracy")
+        m, _ = runexp_tables(binary, without_bn, args.jobs, ("cells.csv",))
+        plain.append(m.wall)
+    axes = list(settings["axes"])
+    describe = lambda cell: ", ".join(f"{k}={cell[k]}" for k in axes)
+    rows = [["runexp (this build)", f"{median(walls):.3f}", describe(best[0]), f"{best[1]:.4f}", "1"],
+            ["runexp, no batch_norm", f"{median(plain):.3f}", "-", "-", f"{median(walls) / median(plain):.2f}x bn cost"]]
+    result = {"accuracy": best[1], "bn": median(walls) / median(plain), "torch": None, "torch_gap": None}
+    if torch_ok:
+        m = timed([PEERS_PYTHON, DIGITS_TORCH, "--data", os.path.join(ROOT, "Data", "digits.csv"), "--grid", json.dumps(settings["axes"]),
+                   "--epochs", str(settings["epochs"]), "--repetitions", str(settings["repetitions"]),
+                   "--test", str(settings["test"]), "--validation", str(settings["validation"]),
+                   "--seed", str(settings["seed"]), "--threads", str(args.jobs)], keep_output=True)
+        report = json.loads(m.output.strip().splitlines()[-1])
+        means = [(statistics.mean(c["val_accuracy"]), c["cell"]) for c in report["cells"]]
+        torch_best, torch_cell = max(means, key=lambda x: x[0])
+        result["torch"] = m.wall / median(walls)
+        result["torch_gap"] = best[1] - torch_best
+        rows.append([f"PyTorch {report['torch']}, {report['threads']} threads", f"{m.wall:.3f}", describe(torch_cell),
+                     f"{torch_best:.4f}", f"{result['torch']:.0f}x runexp's wall"])
+    table(["tool", "wall s", "best cell (mean val accuracy)", "val acc", "ratio"], rows)
+    print(f"   runexp walls {' '.join(f'{w:.3f}' for w in walls)} s; without batch_norm {' '.join(f'{w:.3f}' for w in plain)} s")
+    if not torch_ok:
+        print("   (no PyTorch row: " + ("--no-peers or --no-torch" if not (args.peers and args.torch) else
+              "torch is not in the peers' venv; WITH_TORCH=1 bash ../shared/peers/setup_venv.sh") + ")")
     print()
     return result
 
@@ -1066,6 +1157,18 @@ def tables_targets(results):
         print(f"   {label:<36} {r['debug_ratio']:>7.2f}x   target <= 2x: {'met' if r['debug_ratio'] <= 2 else 'NOT met'}")
 
 
+def digits_targets(result):
+    """The digits section's lines of the targets table (issue 18)."""
+    rows = [("digits best cell, mean val accuracy", result["accuracy"], lambda v: f"{v:.4f}", lambda v: v >= 0.97, "target >= 0.97"),
+            ("digits grid, batch_norm / without", result["bn"], lambda v: f"{v:.2f}x", lambda v: v <= 1.3, "target <= 1.3x"),
+            ("digits grid, PyTorch / runexp wall", result["torch"], lambda v: f"{v:.0f}x", lambda v: v >= 30, "target >= 30x"),
+            ("digits best val accuracy, runexp - PyTorch", result["torch_gap"], lambda v: f"{v:+.4f}", lambda v: abs(v) <= 0.01,
+             "target within 0.01")]
+    for label, value, shown, met, target in rows:
+        verdict = "not measured" if value is None else ("met" if met(value) else "NOT met")
+        print(f"   {label:<36} {'-' if value is None else shown(value):>8}   {target}: {verdict}")
+
+
 def kernel_code_path():
     """The path runexp selects here (see KernelCodePath.swift): avx2-fma when the CPU flags have avx2
     and fma, unless RUNEXP_KERNEL=simd8 forces the portable one. Read from the CPU and environment, not
@@ -1099,6 +1202,8 @@ def main():
                    help="skip the large-layer section (2 x 256 relu on 20,000 rows vs NumPy/OpenBLAS, ~1 min)")
     p.add_argument("--no-diabetes", dest="diabetes", action="store_false",
                    help="skip the diabetes regression section (6+ runexp grids, scikit-learn MLPRegressor ~50 s)")
+    p.add_argument("--no-digits", dest="digits", action="store_false",
+                   help="skip the digits section (batch_norm's cost; PyTorch on the same grid ~2 min)")
     p.add_argument("--no-tables", dest="tables", action="store_false",
                    help="skip the big-tables section (2,000,000 x 10 and 200,000 x 50 CSVs: load vs pandas, peak RSS;"
                         " ~30 s more the first time, to write the CSVs)")
@@ -1106,10 +1211,10 @@ def main():
                    help="the debug runexp for the tables section's debug/release load ratio"
                         " (default: .build/debug/runexp when it exists)")
     p.add_argument("--only", metavar="SECTIONS",
-                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, tables "
+                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, digits, tables "
                         "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
-    sections = {"grid", "scaling", "large", "full", "diabetes", "tables"}
+    sections = {"grid", "scaling", "large", "full", "diabetes", "digits", "tables"}
     if args.only:
         chosen = {x.strip() for x in args.only.split(",") if x.strip()}
         if not chosen or chosen - sections:
@@ -1121,6 +1226,8 @@ def main():
         sections.discard("large")
     if not args.diabetes:
         sections.discard("diabetes")
+    if not args.digits:
+        sections.discard("digits")
     if not args.tables:
         sections.discard("tables")
     os.makedirs(WORK, exist_ok=True)
@@ -1135,6 +1242,7 @@ def main():
     medians, jobs_speedup, jobs_ceiling = {}, None, None
     regression = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
     big_tables = {}
+    digit = {"accuracy": None, "bn": None, "torch": None, "torch_gap": None}
     if "grid" in sections:
         _, ratios, medians = reference_grid(binary, args)
     if "scaling" in sections:
@@ -1145,6 +1253,8 @@ def main():
         full_wall, full_peak = full_reference(binary, args)
     if "diabetes" in sections:
         regression = diabetes(binary, args)
+    if "digits" in sections:
+        digit = digits(binary, args)
     if "tables" in sections:
         big_tables = tables(binary, args)
     print("== Targets (ratios from this run)")
@@ -1192,6 +1302,7 @@ def main():
               f" {'met' if gap >= 0 else 'NOT met'}")
     shown = "-" if regression["ratio"] is None else f"{regression['ratio']:.0f}x"
     print(f"   {'diabetes grid, MLPRegressor/runexp':<36} {shown:>8}   (wall time; no target)")
+    digits_targets(digit)
     tables_targets(big_tables)
     print(f"load average at end: {loadavg()}")
 
