@@ -3,8 +3,8 @@
 
 In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
 series, a large layer next to NumPy/OpenBLAS, the full reference experiment, the diabetes
-regression (accuracy vs LinearRegression, speed vs MLPRegressor) and big tables (loading vs
-pandas.read_csv, peak RSS), and prints the tables (`--only large` etc. runs a subset). Every wall time is measured by
+regression (accuracy vs LinearRegression, speed vs MLPRegressor), digits (batch_norm's cost,
+PyTorch on the same grid) and big tables (loading vs pandas.read_csv, peak RSS), and prints the tables (`--only large` etc. runs a subset). Every wall time is measured by
 this script around the whole process (start-up, import and result writing included); peak memory
 is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
 this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
