@@ -2,7 +2,7 @@ import RunexpKernel
 import RunexpPlan
 
 /// How a feature column of the file is read and turned into the network's inputs.
-public enum FeatureKind: Sendable, Equatable {
+public enum FeatureKind: Sendable, Equatable, Codable {
     /// Numbers; an empty cell (NaN in ``LabeledData/features``) is filled by `missing`, and with
     /// `indicator` a 0/1 input says it was empty.
     case numeric(missing: MissingPolicy, indicator: Bool)
@@ -12,7 +12,7 @@ public enum FeatureKind: Sendable, Equatable {
 
     /// A categorical column's empty-cell category when it gets no input: its cells are filled
     /// (`most_frequent`) or refused (`error`); only `missing: category` keeps it as an input.
-    var droppedCategory: Int? {
+    public var droppedCategory: Int? {
         guard case .categorical(let categories, let missing) = self, missing != .category else { return nil }
         return categories.firstIndex(of: "")
     }
@@ -43,6 +43,9 @@ public enum FeatureKind: Sendable, Equatable {
 /// z-scored on the training rows (one-hot and indicator inputs stay 0/1).
 struct FeaturePreparation {
     let width: Int
+    /// Each feature column's kind and name, in the file's order.
+    private let kinds: [FeatureKind]
+    private let names: [String]
     private let fills: [Float]
     private let seen: [[Bool]]
     /// Each column's ``FeatureKind/droppedCategory``, found once rather than per row.
@@ -83,33 +86,66 @@ struct FeaturePreparation {
                 seen[column] = flags
             }
         }
+        self.kinds = data.featureKinds
+        self.names = data.featureNames
         self.fills = fills
         self.seen = seen
         self.dropped = data.featureKinds.map(\.droppedCategory)
         self.width = data.inputWidth
-        isOneInputPerColumn = data.featureKinds.allSatisfy { kind in
-            if case .numeric(_, indicator: false) = kind { return true }
-            return false
-        }
+        isOneInputPerColumn = Self.isOneInputPerColumn(data.featureKinds)
         let width = data.inputWidth
         var scaler = Standardizer(width: width)
         if standardize {
-            let dropped = self.dropped
+            let (kinds, dropped) = (self.kinds, self.dropped)
             scaler = Standardizer(width: width, rows: trainRows.count) { position, row in
                 row.update(repeating: 0, count: width)
-                Self.encode(data, row: trainRows[position], into: row, fills: fills, seen: seen, dropped: dropped)
+                data.features.withUnsafeBufferPointer { raw in
+                    Self.encode(raw, row: trainRows[position], kinds: kinds, into: row, fills: fills, seen: seen, dropped: dropped)
+                }
             }.keeping(columns: data.numericInputs)
         }
         self.scaler = scaler
     }
 
+    /// The preparation `parameters` describe (as ``parameters`` wrote them).
+    init(_ parameters: DataPreparation) {
+        kinds = parameters.columns.map(\.kind)
+        names = parameters.columns.map(\.name)
+        fills = parameters.columns.map(\.fill)
+        seen = parameters.columns.map(\.seen)
+        dropped = kinds.map(\.droppedCategory)
+        width = LabeledData.inputWidth(kinds)
+        isOneInputPerColumn = Self.isOneInputPerColumn(kinds)
+        scaler = Standardizer(means: parameters.means, deviations: parameters.deviations)
+    }
+
+    /// What was fitted, as numbers a model keeps.
+    var parameters: DataPreparation {
+        DataPreparation(columns: kinds.indices.map {
+            DataPreparation.Column(name: names[$0], kind: kinds[$0], fill: fills[$0], seen: seen[$0])
+        }, means: scaler.means, deviations: scaler.deviations)
+    }
+
+    private static func isOneInputPerColumn(_ kinds: [FeatureKind]) -> Bool {
+        kinds.allSatisfy { kind in
+            if case .numeric(_, indicator: false) = kind { return true }
+            return false
+        }
+    }
+
     /// `rows` of the data as the network's inputs, row-major: encoded, then standardized in place.
     func inputs(_ data: LabeledData, rows: [Int]) -> [Float] {
+        data.features.withUnsafeBufferPointer { inputs(raw: $0, rows: rows) }
+    }
+
+    /// `rows` of `raw` (rows × feature columns, encoded as ``LabeledData/features``: numbers, NaN for
+    /// an empty cell, a category's index) as the network's inputs, row-major.
+    func inputs(raw: UnsafeBufferPointer<Float>, rows: [Int]) -> [Float] {
         var out = [Float](repeating: 0, count: rows.count * width)
         out.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for (position, row) in rows.enumerated() {
-                Self.encode(data, row: row, into: base + position * width, fills: fills, seen: seen, dropped: dropped)
+                Self.encode(raw, row: row, kinds: kinds, into: base + position * width, fills: fills, seen: seen, dropped: dropped)
             }
         }
         scaler.transform(&out, width: width)
@@ -146,14 +182,15 @@ struct FeaturePreparation {
         }
     }
 
-    /// Writes row `row` of the data as the network's inputs at `out` (``width`` values, zeros where
-    /// no one-hot input is set: `out` comes zeroed).
-    private static func encode(_ data: LabeledData, row: Int, into out: UnsafeMutablePointer<Float>, fills: [Float], seen: [[Bool]],
-                               dropped: [Int?]) {
-        let columns = data.featureKinds.count
+    /// Writes row `row` of `raw` as the network's inputs at `out` (``width`` values, zeros where
+    /// no one-hot input is set: `out` comes zeroed). A category index outside the column's
+    /// categories (a label the model never saw) sets no input.
+    private static func encode(_ raw: UnsafeBufferPointer<Float>, row: Int, kinds: [FeatureKind], into out: UnsafeMutablePointer<Float>,
+                               fills: [Float], seen: [[Bool]], dropped: [Int?]) {
+        let columns = kinds.count
         var input = 0
-        for (column, kind) in data.featureKinds.enumerated() {
-            let value = data.features[row * columns + column]
+        for (column, kind) in kinds.enumerated() {
+            let value = raw[row * columns + column]
             switch kind {
             case .numeric(_, let indicator):
                 out[input] = value.isNaN ? fills[column] : value
@@ -165,7 +202,7 @@ struct FeaturePreparation {
             case .categorical(let categories, _):
                 // Inputs: one per category but the dropped empty one, whose cells take the fill.
                 let empty = dropped[column]
-                var code = Int(value)
+                var code = value.isFinite ? Int(value) : -1
                 if code == empty { code = Int(fills[column]) }
                 if code != empty, seen[column].indices.contains(code), seen[column][code] {
                     out[input + (empty.map { code > $0 ? code - 1 : code } ?? code)] = 1
@@ -185,5 +222,34 @@ extension Standardizer {
             deviations[column] = 1
         }
         return Standardizer(means: means, deviations: deviations)
+    }
+}
+
+/// A fitted data preparation as numbers (``FeaturePreparation``'s): each feature column's kind, the
+/// value an empty cell takes, which categories the training rows had; the inputs' means and
+/// deviations. A model keeps it to prepare new rows exactly as its training rows were.
+public struct DataPreparation: Sendable, Codable, Equatable {
+    public struct Column: Sendable, Codable, Equatable {
+        public var name: String
+        public var kind: FeatureKind
+        /// A number column's fill, or a categorical column's category index for its empty cells.
+        public var fill: Float
+        /// Per category (categorical columns): whether the training rows had it.
+        public var seen: [Bool]
+    }
+
+    public var columns: [Column]
+    public var means: [Float]
+    public var deviations: [Float]
+
+    /// Inputs per row after encoding.
+    public var width: Int { LabeledData.inputWidth(columns.map(\.kind)) }
+
+    /// The inputs' names (``FeatureKind/inputNames(_:)``).
+    public var inputNames: [String] { columns.flatMap { $0.kind.inputNames($0.name) } }
+
+    /// Rows of `raw` (rows × columns, encoded as ``LabeledData/features``) as the network's inputs.
+    public func inputs(raw: [Float], rows: Int) -> [Float] {
+        raw.withUnsafeBufferPointer { FeaturePreparation(self).inputs(raw: $0, rows: Array(0..<rows)) }
     }
 }

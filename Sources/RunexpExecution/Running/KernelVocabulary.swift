@@ -94,7 +94,7 @@ extension OptimizerSpec {
 
 extension LayerSpec {
     /// `layer` with `units: classes` resolved to `classes`.
-    init(_ layer: LayerPlan, classes: Int) {
+    public init(_ layer: LayerPlan, classes: Int) {
         switch layer {
         case .dense(let units, let activation, _): self = .dense(units: units.resolved(classes: classes), activation: Activation(activation))
         case .dropout(let rate): self = .dropout(rate: rate)
@@ -133,7 +133,7 @@ public enum TrainingKernel {
 extension PartMetrics {
     /// The metrics of `task` from the kernel's evaluation of one part (a metric the evaluation
     /// leaves undefined, ROC AUC of a part of one class, is left out).
-    init(_ evaluation: Evaluation, task: Task) {
+    public init(_ evaluation: Evaluation, task: Task) {
         var values: [MetricKind: Double] = [:]
         for kind in MetricKind.of(task) {
             values[kind] = switch kind {
@@ -151,7 +151,7 @@ extension PartMetrics {
 
     /// The regression metrics from the kernel's evaluation of one part (R² of a part whose targets
     /// are all equal is undefined and left out).
-    init(_ evaluation: RegressionEvaluation) {
+    public init(_ evaluation: RegressionEvaluation) {
         var values: [MetricKind: Double] = [:]
         for kind in MetricKind.of(.regression) {
             values[kind] = switch kind {

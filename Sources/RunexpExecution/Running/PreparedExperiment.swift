@@ -111,6 +111,20 @@ public struct PreparedExperiment: Sendable {
         if let fixedPart { return fixedPart }
         let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: data.strataCount,
                                            repetition: run.repetition, fold: run.fold)
+        return prepared(partition, viewing: viewing).part
+    }
+
+    /// The part a model is refitted on (`runexp fit`): the training rows of the first repetition
+    /// (and fold), with `validationToo` every row not in the test part, prepared on those rows;
+    /// the test part as its test rows. Also the fitted preparation, which the model keeps.
+    public func refitPart(validationToo: Bool) -> (part: PreparedPart, preparation: DataPreparation) {
+        let first = splitter.partition(rest: rest, test: test, labels: strata, classCount: data.strataCount, repetition: 0, fold: 0)
+        let partition = Partition(train: validationToo ? rest : first.train, validation: validationToo ? [] : first.validation,
+                                  test: test)
+        return prepared(partition, viewing: false)
+    }
+
+    private func prepared(_ partition: Partition, viewing: Bool) -> (part: PreparedPart, preparation: DataPreparation) {
         let preparation = FeaturePreparation(data, trainRows: partition.train, standardize: plan.data.standardize)
         let width = preparation.width
         let targetScale = data.isRegression && plan.data.standardizeTarget == true
@@ -127,9 +141,10 @@ public struct PreparedExperiment: Sendable {
             }
             return Samples(features: features, rows: rows.count, width: width, labels: labels)
         }
-        return PreparedPart(partition: partition, train: samples(partition.train),
-                            validation: partition.validation.isEmpty ? nil : samples(partition.validation),
-                            test: partition.test.isEmpty ? nil : samples(partition.test), targetScale: targetScale)
+        let part = PreparedPart(partition: partition, train: samples(partition.train),
+                                validation: partition.validation.isEmpty ? nil : samples(partition.validation),
+                                test: partition.test.isEmpty ? nil : samples(partition.test), targetScale: targetScale)
+        return (part, preparation.parameters)
     }
 }
 

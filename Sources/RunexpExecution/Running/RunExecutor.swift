@@ -27,23 +27,32 @@ public struct RunExecutor: Sendable {
         execute(run, predicting: part)
     }
 
-    private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {
-        let plan = experiment.plan
-        let cell = plan.cells[run.cell]
-        let part = experiment.part(for: run)
+    /// A cell trained on a part and measured on its validation and test rows.
+    public struct Trained: Sendable {
+        public let network: Network
+        public let outcome: TrainingOutcome
+        public let validation: PartMetrics?
+        public let test: PartMetrics?
+        /// Diverged, or a regression whose finite weights predict ±∞ on a part.
+        public let diverged: Bool
+    }
+
+    /// Trains cell `index` on `part` from `seed` with `training` (the cell's own, or a refit's with
+    /// its epochs fixed) and measures it: what a run does, for `runexp fit` too.
+    public func train(cell index: Int, on part: PreparedExperiment.PreparedPart, seed: UInt64, training: TrainingPlan? = nil) -> Trained {
+        let cell = experiment.plan.cells[index]
+        let training = training ?? cell.training
         let data = experiment.data
         let classCount = data.kernelClassCount
-        let seed = seed(for: run)
         var rng = SplitMix64(seed: seed)
-
         let layers = cell.model.map { LayerSpec($0, classes: classCount) }
         let network = Network(inputWidth: part.train.width, layers: layers, initializers: WeightInitializer.of(cell.model), rng: &rng)
-        var settings = TrainingSettings(cell.training,
-                                        classWeights: Self.classWeights(cell.training.classWeight, labels: part.train.labels,
+        var settings = TrainingSettings(training,
+                                        classWeights: Self.classWeights(training.classWeight, labels: part.train.labels,
                                                                         classes: data.classes))
         settings.targetScale = part.targetScale
-        let outcome = train(network, on: part.train, validation: part.validation, classCount: classCount,
-                            settings: settings, rng: &rng)
+        let outcome = RunexpKernel.train(network, on: part.train, validation: part.validation, classCount: classCount,
+                                         settings: settings, rng: &rng)
         func measure(_ samples: Samples?) -> PartMetrics? {
             guard let samples, !outcome.diverged else { return nil }
             if data.isRegression {
@@ -54,20 +63,29 @@ public struct RunExecutor: Sendable {
                                       classCount: classCount, positiveClass: data.positiveClass)
             return PartMetrics(evaluation, task: Task(classCount: classCount))
         }
-        let curve = outcome.history.map {
-            CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
-                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy, validationRMSE: $0.validationRMSE)
-        }
         let validation = measure(part.validation), test = measure(part.test)
         // A regression net with finite weights can still predict ±inf (or overflow an error): its
         // metrics would be no measure, so the run counts as diverged, as a non-finite loss does.
         let overflowed = [validation, test].contains { $0?.values.values.contains { !$0.isFinite } ?? false }
-        let record = RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: outcome.diverged || overflowed,
-                               validation: overflowed ? nil : validation, test: overflowed ? nil : test, curve: curve)
+        return Trained(network: outcome.network, outcome: outcome, validation: overflowed ? nil : validation,
+                       test: overflowed ? nil : test, diverged: outcome.diverged || overflowed)
+    }
+
+    private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {
+        let part = experiment.part(for: run)
+        let seed = seed(for: run)
+        let trained = train(cell: run.cell, on: part, seed: seed)
+        let outcome = trained.outcome
+        let curve = outcome.history.map {
+            CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
+                       validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy, validationRMSE: $0.validationRMSE)
+        }
+        let record = RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: trained.diverged,
+                               validation: trained.validation, test: trained.test, curve: curve)
         guard let predicting, !record.diverged,
               let samples = predicting == .test ? part.test : part.validation else { return (record, []) }
         let rows = predicting == .test ? part.partition.test : part.partition.validation
-        return (record, predictions(of: outcome.network, on: samples, rows: rows, run: run, scale: part.targetScale))
+        return (record, predictions(of: trained.network, on: samples, rows: rows, run: run, scale: part.targetScale))
     }
 
     /// What `network` predicts for `samples`, which hold the data's rows `rows`: a number in the

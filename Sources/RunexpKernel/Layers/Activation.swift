@@ -23,12 +23,12 @@ public enum Activation: String, CaseIterable, Sendable {
     case softplus, gelu, silu
 
     /// selu's α and λ (Klambauer et al. 2017), as float32.
-    static let seluAlpha: Float = 1.6732632423543772
-    static let seluScale: Float = 1.0507009873554805
+    public static let seluAlpha: Float = 1.6732632423543772
+    public static let seluScale: Float = 1.0507009873554805
     /// leaky_relu's slope below 0.
-    static let leakySlope: Float = 0.01
+    public static let leakySlope: Float = 0.01
     /// gelu's √(2/π).
-    static let geluScale: Float = 0.7978845608028654
+    public static let geluScale: Float = 0.7978845608028654
 
     /// The gradient is a function of z, not of the output: training keeps z.
     var needsPreActivation: Bool { self == .gelu || self == .silu }

@@ -156,6 +156,42 @@ public struct Network: Sendable {
         }
     }
 
+    /// Layer `index`'s values, each a flat array: a dense layer's kernel (inputWidth × units,
+    /// row-major) and bias; a norm's γ and β; a batch norm's moving mean and variance after them.
+    /// None for dropout.
+    public func values(ofLayer index: Int) -> [[Float]] {
+        guard layers.indices.contains(index), let slot = slots[index] else { return [] }
+        // A dense layer's bias and a norm's β are as wide as the layer's output.
+        let width = layerWidths[index]
+        var result = [Array(storage[slot.kernel..<slot.bias]), Array(storage[slot.bias..<(slot.bias + width)])]
+        if let statistics = slot.statistics {
+            result += [Array(storage[statistics..<(statistics + width)]), Array(storage[(statistics + width)..<(statistics + 2 * width)])]
+        }
+        return result
+    }
+
+    /// A network with each layer's values given as ``values(ofLayer:)`` returns them (one list per
+    /// layer, empty for dropout); nil when a count does not fit the layers.
+    public init?(inputWidth: Int, layers: [LayerSpec], layerValues: [[[Float]]]) {
+        guard inputWidth > 0, layerValues.count == layers.count,
+              !layers.contains(where: { if case .dense(let units, _) = $0 { return units < 1 } else { return false } }) else { return nil }
+        self.init(inputWidth: inputWidth, layers: layers)
+        for (index, values) in layerValues.enumerated() {
+            guard let slot = slots[index] else {
+                guard values.isEmpty else { return nil }
+                continue
+            }
+            let width = layerWidths[index]
+            var targets = [(slot.kernel, slot.bias - slot.kernel), (slot.bias, width)]
+            if let statistics = slot.statistics { targets += [(statistics, width), (statistics + width, width)] }
+            guard values.count == targets.count else { return nil }
+            for ((start, count), given) in zip(targets, values) {
+                guard given.count == count else { return nil }
+                storage.replaceSubrange(start..<(start + count), with: given)
+            }
+        }
+    }
+
     /// Class probabilities, rows × ``probabilityColumns`` row-major (inference: dropout off).
     ///
     /// For a single sigmoid output unit returns [1 − p, p] per row. Each row's values depend only on

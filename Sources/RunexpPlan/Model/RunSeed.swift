@@ -10,6 +10,11 @@ public enum RunSeed {
         derive(plan.seed, [plan.cells[run.cell].idHash, UInt64(run.repetition), UInt64(run.fold)])
     }
 
+    /// The seed `runexp fit` refits cell `cell` with: like its runs', but apart from every one of them.
+    public static func refit(cell: Int, in plan: Plan) -> UInt64 {
+        derive(plan.seed, [plan.cells[cell].idHash, 0x5EF1_7000_0000_0000])
+    }
+
     /// `h = mix(base)`, then for each part `h = mix((h &+ 0x9E3779B97F4A7C15) ^ mix(part))`.
     static func derive(_ base: UInt64, _ parts: [UInt64]) -> UInt64 {
         var hash = mix(base)
