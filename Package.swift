@@ -114,7 +114,8 @@ let package = Package(
         ),
         .testTarget(name: "RunexpSessionTests", dependencies: ["RunexpSession", "RunexpReport", "RunexpResults", "RunexpExecution", "RunexpPlan", "RunexpTestSupport"]),
         .testTarget(name: "RunexpModelTests", dependencies: ["RunexpModel", "RunexpONNX", "RunexpExecution", "RunexpKernel", "RunexpPlan",
-                                                             "RunexpResults", "RunexpReport", "RunexpSession", "RunexpTestSupport"]),
+                                                             "RunexpResults", "RunexpReport", "RunexpSession", "RunexpTestSupport"],
+                    exclude: ["Scripts"]),
         .testTarget(name: "RunexpCLITests", dependencies: ["runexp", "RunexpTestSupport"]),
     ]
 )
