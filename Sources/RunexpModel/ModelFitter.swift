@@ -39,6 +39,13 @@ public enum ModelFitter {
         do {
             contents = try ResultFolderReader.read(resultFolder)
         } catch {
+            // A folder still training (or stopped) has its journal and not yet its tables.
+            let manager = FileManager.default
+            if manager.fileExists(atPath: PathText.join(resultFolder, ResultFiles.journal)),
+               !manager.fileExists(atPath: PathText.join(resultFolder, ResultFiles.runs)) {
+                throw ModelError("\(resultFolder): error: the result folder is not finished (its runs are still in its journal); "
+                                 + "finish it first (runexp run --resume) and fit a finished folder")
+            }
             throw ModelError("\(error)")
         }
         let results = contents.results
