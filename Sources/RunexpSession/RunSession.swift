@@ -19,6 +19,26 @@ public struct RunRequest: Sendable {
     /// For provenance.json.
     public var commandLine: [String]
     public var runexpVersion: String
+    /// Where finished runs are kept and looked up (``RunCache``).
+    public var cache: CacheChoice = .beside
+
+    /// The run cache a run uses.
+    public enum CacheChoice: Sendable, Equatable {
+        /// `.cache` in the folder that holds the result folders (``out``).
+        case beside
+        case directory(String)
+        /// Train every run (`--no-cache`).
+        case off
+    }
+
+    /// The cache this request reads and writes, or nil.
+    public var runCache: RunCache? {
+        switch cache {
+        case .beside: RunCache(directory: RunCache.directory(out: out))
+        case .directory(let path): RunCache(directory: path)
+        case .off: nil
+        }
+    }
 
     /// Which unfinished folder `--resume` continues.
     public enum ResumeTarget: Sendable, Equatable {
@@ -59,6 +79,8 @@ public enum RunOutcome: Sendable {
         public let bestCells: String
         public let effects: String
         public let seconds: Double
+        /// Runs taken from the run cache instead of trained.
+        public var reused = 0
     }
 }
 
@@ -130,9 +152,13 @@ public enum RunSession {
         if !experiment.prepared.data.warnings.isEmpty { events.warned(experiment.prepared.data.warnings) }
 
         let writer = JournalWriter(folder: opened, experiment: experiment, git: git, started: started, out: request.out)
-        _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: planned.filter { opened?.journaled[$0.index] == nil },
-                                       alreadyDone: earlier, shouldStop: { shouldStop() || writer.failed },
+        let cache = request.runCache
+        let reused = ReuseCounter()
+        let toRun = planned.filter { opened?.journaled[$0.index] == nil }
+        _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: toRun,
+                                       alreadyDone: earlier, cache: cache, reused: reused, shouldStop: { shouldStop() || writer.failed },
                                        record: writer.accept, progress: events.progress)
+        cache?.log(reused: reused.value, stored: toRun.count - reused.value)
         events.trained()
         let folder = try await writer.close()
         if shouldStop(), folder.journaled.count < planned.count {
@@ -147,10 +173,11 @@ public enum RunSession {
             experimentSHA256: SHA256Digest.hex(of: experiment.text), planSHA256: SHA256Digest.hex(of: await experiment.planJSON.value),
             dataSHA256: experiment.dataSHA256, kernel: TrainingKernel.codePath, kernelInstructions: TrainingKernel.instructions,
             jobs: request.jobs,
-            commandLine: request.commandLine, resumedRuns: earlier.count, started: started, finished: Date())
+            commandLine: request.commandLine, resumedRuns: earlier.count, cachedRuns: reused.value, started: started, finished: Date())
         let finished = try await finish(folder, experiment: experiment, provenance: provenance)
         return .finished(RunOutcome.FinishedRun(folder: folder.path, results: finished.results, bestCells: finished.best,
-                                                effects: finished.effects, seconds: Date().timeIntervalSince(started)))
+                                                effects: finished.effects, seconds: Date().timeIntervalSince(started),
+                                                reused: reused.value))
     }
 
     private static func finishShard(_ shard: Shard, folder: ActiveResultFolder, runs: [RunID], experiment: SessionExperiment,

@@ -45,11 +45,19 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress line (the closing summary still prints).")
     var quiet = false
 
+    @Option(help: ArgumentHelp("The run cache's folder (default: RUNEXP_CACHE, else .cache in the --out folder).", valueName: "DIR"))
+    var cache: String?
+
+    @Flag(help: "Train every run: neither read nor write the run cache.")
+    var noCache = false
+
     /// `--resume` given without a folder (the argument preprocessor inserts this).
     static let newestFolder = "@newest"
 
     func validate() throws {
         if out.isEmpty { throw ValidationError(Terminal.emptyOutMessage) }
+        if cache != nil && noCache { throw ValidationError("--cache and --no-cache cannot be used together") }
+        if cache?.isEmpty == true { throw ValidationError("--cache is empty; name the run cache's folder, or use --no-cache") }
         if let jobs, !(1...ResourceLimits.jobs).contains(jobs) {
             throw ValidationError("--jobs must be from 1 to \(ResourceLimits.jobs) (at most \(ResourceLimits.jobs)), got \(jobs)")
         }
@@ -88,9 +96,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request = RunRequest(experimentFile: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, repetitions: repetitions,
+        var request = RunRequest(experimentFile: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, repetitions: repetitions,
                                  out: out, resume: resume.map { $0 == Self.newestFolder ? .newest : .folder($0) },
                                  shard: try requestedShard(), commandLine: CommandLine.arguments, runexpVersion: RunexpVersion.current)
+        request.cache = Self.cacheChoice(flag: cache, off: noCache, environment: ProcessInfo.processInfo.environment)
         let interruption = Interruption()
         let progress = ProgressPrinter(enabled: !quiet)
         var events = RunSession.Events()
@@ -107,6 +116,14 @@ struct RunCommand: AsyncParsableCommand {
             throw exit(for: error, shard: request.shard)
         }
         try show(outcome)
+    }
+
+    /// `--no-cache`, else `--cache DIR`, else a non-empty `RUNEXP_CACHE`, else `.cache` beside the results.
+    static func cacheChoice(flag: String?, off: Bool, environment: [String: String]) -> RunRequest.CacheChoice {
+        if off { return .off }
+        if let flag { return .directory(flag) }
+        if let variable = environment["RUNEXP_CACHE"], !variable.isEmpty { return .directory(variable) }
+        return .beside
     }
 
     /// Prints a session's failure and gives its exit status.
@@ -157,7 +174,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.output("\nBest cells by \(plan.objective.metric) (\(plan.objective.goal.rawValue)):\n")
             Terminal.output(run.bestCells)
             Terminal.output("\n\(run.results.records.count) runs of \(plan.cells.count) cells"
-                + (diverged > 0 ? ", \(diverged) diverged" : "") + " in \(ProgressLine.duration(run.seconds))\n")
+                + (diverged > 0 ? ", \(diverged) diverged" : "") + " in \(ProgressLine.duration(run.seconds))"
+                + (run.reused > 0 ? " (reused \(run.reused) of \(run.results.records.count) runs from the cache)" : "") + "\n")
             Terminal.output("\n" + run.effects)
             Terminal.output("Results: \(run.folder)\n")
         }

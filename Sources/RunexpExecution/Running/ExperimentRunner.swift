@@ -16,7 +16,10 @@ public enum ExperimentRunner {
     /// Executes `runs` (default: all of the plan) with `jobs` workers and returns their records
     /// in plan order. `record` sees each record as it finishes (to journal it); `alreadyDone`
     /// counts runs finished earlier, for progress. Stops starting runs once `shouldStop` is true.
+    /// With a `cache`, a run it holds is taken from it and every trained run is stored in it;
+    /// `reused` counts the runs taken.
     public static func run(_ experiment: PreparedExperiment, jobs: Int, runs: [RunID]? = nil, alreadyDone: [RunRecord] = [],
+                           cache: RunCache? = nil, reused: ReuseCounter? = nil,
                            shouldStop: () -> Bool = { false }, record: (RunRecord) -> Void = { _ in },
                            progress: (Progress) -> Void = { _ in }) async -> [RunRecord] {
         let executor = RunExecutor(experiment: experiment)
@@ -42,13 +45,21 @@ public enum ExperimentRunner {
         }
         alreadyDone.forEach(account)
         let total = alreadyDone.count + runs.count
-        return await RunScheduler(jobs: workers(jobs, experiment)).execute(runs, work: { executor.execute($0) }, shouldStop: shouldStop) { finished, done in
+        let counter = reused ?? ReuseCounter()
+        let work: @Sendable (RunID) -> RunRecord = { run in
+            guard let cache else { return executor.execute(run) }
+            let (record, hit) = executor.execute(run, cache: cache)
+            if hit { counter.add() }
+            return record
+        }
+        return await RunScheduler(jobs: workers(jobs, experiment)).execute(runs, work: work, shouldStop: shouldStop) { finished, done in
             record(finished)
             account(finished)
             // Rates count this process's runs only; done and ETA include the earlier ones.
             let elapsed = Date().timeIntervalSince(start)
             var current = Progress(done: alreadyDone.count + done, total: total, elapsed: elapsed, bestObjective: best)
             current.rateBasis = done
+            current.reused = counter.value
             progress(current)
         }
     }
@@ -67,4 +78,16 @@ public enum ExperimentRunner {
             (ResultFiles.summary, ResultTables.summaryJSON(results)),
         ] + (results.predictions.map { [(ResultFiles.predictions, $0.csv(plan: results.plan, classes: results.classes))] } ?? [])
     }
+}
+
+/// Runs taken from the run cache, counted from the workers that take them.
+public final class ReuseCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    public init() {}
+
+    public var value: Int { lock.withLock { count } }
+
+    func add() { lock.withLock { count += 1 } }
 }

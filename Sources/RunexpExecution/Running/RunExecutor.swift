@@ -20,6 +20,26 @@ public struct RunExecutor: Sendable {
         execute(run, predicting: nil).record
     }
 
+    /// `run`'s record from `cache` when it holds one, else trained (and stored there); `reused`
+    /// tells which.
+    public func execute(_ run: RunID, cache: RunCache) -> (record: RunRecord, reused: Bool) {
+        let key = cacheKey(for: run)
+        if let record = cache.record(for: key, run: run, check: RunRecordCheck(plan: experiment.plan, classCount: experiment.data.classes.count)) {
+            return (record, true)
+        }
+        let record = execute(run)
+        cache.store(record, for: key)
+        return (record, false)
+    }
+
+    /// What decides `run`'s bits (``RunCacheKey``): with this process's kernel code path and the
+    /// kernel's arithmetic version.
+    public func cacheKey(for run: RunID) -> RunCacheKey {
+        let data = experiment.data
+        return RunCacheKey(plan: experiment.plan, run: run, seed: seed(for: run), dataSHA256: [data.sha256] + (data.testSHA256.map { [$0] } ?? []),
+                           kernel: "\(kernelCodePath) arithmetic \(KernelArithmetic.version)")
+    }
+
     /// Trains `run` again and predicts the rows of its `part` (the report's predictions of the
     /// best cell): the same training as ``execute(_:)``, so the record equals the journaled one.
     /// No rows when the run diverged or the part is empty.

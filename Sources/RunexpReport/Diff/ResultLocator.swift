@@ -18,7 +18,9 @@ public enum ResultLocator {
         }
         var matches: [(experiment: String, folder: String)] = []
         let manager = FileManager.default
-        let experiments = ((try? manager.contentsOfDirectory(atPath: root)) ?? []).filter { experiment == nil || $0 == experiment }
+        // Hidden entries (the run cache, `.cache`) hold no result folders.
+        let experiments = ((try? manager.contentsOfDirectory(atPath: root)) ?? [])
+            .filter { !$0.hasPrefix(".") && (experiment == nil || $0 == experiment) }
         for name in experiments.sorted() {
             let directory = PathText.join(root, name)
             for folder in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where !folder.hasPrefix(".") && folder != ResultFiles.latest {

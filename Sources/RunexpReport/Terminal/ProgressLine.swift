@@ -12,6 +12,7 @@ public enum ProgressLine {
         let filled = progress.total > 0 ? progress.done * width / progress.total : width
         let bar = "[" + paint(.green, String(repeating: "#", count: filled)) + String(repeating: "-", count: width - filled) + "]"
         var text = "\(bar) " + paint(.bold, "\(progress.done)/\(progress.total)") + " runs  "
+            + (progress.reused > 0 ? paint(.dim, "(\(progress.reused) from the cache)  ") : "")
             + paint(.dim, "\(format(progress.runsPerSecond)) runs/s  \(duration(progress.elapsed)) elapsed")
         if progress.done < progress.total, let eta = progress.eta { text += "  " + paint(.dim, "ETA \(duration(eta))") }
         if let best = progress.bestObjective { text += "  " + paint(.cyan, "best \(metric) \(FixedFormat.string(best, digits: 4))") }

@@ -25,6 +25,8 @@ public struct Provenance: Sendable, Codable {
     public var commandLine: [String]
     /// Runs taken from the journal of an interrupted process (0 for a fresh run).
     public var resumedRuns: Int
+    /// Runs taken from the run cache (bit-identical to training them); nil in folders made before it.
+    public var cachedRuns: Int?
     /// For a merged folder: the shard folders it was joined from.
     public var mergedFrom: [String]?
     /// ISO 8601 UTC.
@@ -36,13 +38,13 @@ public struct Provenance: Sendable, Codable {
         case runexpVersion = "runexp_version", swiftVersion = "swift_version", kernel, kernelInstructions = "kernel_instructions"
         case git, experimentFile = "experiment_file"
         case experimentSHA256 = "experiment_sha256", planSHA256 = "plan_sha256", dataSHA256 = "data_sha256"
-        case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs", mergedFrom = "merged_from"
+        case host, operatingSystem = "os", cpu, cores, jobs, commandLine = "command_line", resumedRuns = "resumed_runs", cachedRuns = "cached_runs", mergedFrom = "merged_from"
         case started, finished, wallSeconds = "wall_seconds"
     }
 
     public init(runexpVersion: String, git: GitState, experimentFile: String, experimentSHA256: String, planSHA256: String,
                 dataSHA256: [String: String], kernel: String, kernelInstructions: String, jobs: Int, commandLine: [String],
-                resumedRuns: Int, started: Date, finished: Date) {
+                resumedRuns: Int, cachedRuns: Int = 0, started: Date, finished: Date) {
         self.runexpVersion = runexpVersion
         self.swiftVersion = SystemInfo.swiftVersion
         self.kernel = kernel
@@ -59,6 +61,7 @@ public struct Provenance: Sendable, Codable {
         self.jobs = jobs
         self.commandLine = commandLine
         self.resumedRuns = resumedRuns
+        self.cachedRuns = cachedRuns
         self.started = UTCTime.string(started)
         self.finished = UTCTime.string(finished)
         self.wallSeconds = (finished.timeIntervalSince(started) * 1000).rounded() / 1000

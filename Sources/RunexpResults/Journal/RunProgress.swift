@@ -10,6 +10,8 @@ public struct RunProgress: Sendable {
 
     /// Runs finished by this process (``done`` also counts runs resumed from a journal).
     public var rateBasis: Int?
+    /// Of ``done``, the runs this process took from the run cache instead of training them.
+    public var reused = 0
 
     public init(done: Int, total: Int, elapsed: TimeInterval, bestObjective: Double?) {
         self.done = done
