@@ -22,8 +22,17 @@ struct FolderTarget {
     static func open(_ request: RunRequest, experiment: SessionExperiment, git: Background<GitState>) async throws(SessionError) -> FolderTarget {
         let plan = experiment.plan
         guard let shard = request.shard else {
-            guard let resume = request.resume else { return FolderTarget(kind: .new, runs: nil, shardsDirectory: "") }
             let experimentDirectory = PathText.join(request.out, plan.name)
+            guard let resume = request.resume else {
+                // A `latest` the new folder could not point at is refused before any run trains
+                // (and fills the run cache), not when the first record opens the folder.
+                do {
+                    try ResultFolder.checkLatest(in: experimentDirectory)
+                } catch {
+                    throw failure(error, directory: experimentDirectory, shardFolder: nil)
+                }
+                return FolderTarget(kind: .new, runs: nil, shardsDirectory: "")
+            }
             do {
                 let path: String
                 switch resume {

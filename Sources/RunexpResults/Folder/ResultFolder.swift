@@ -20,7 +20,7 @@ public enum ResultFolder {
 
     /// Refuses a `latest` in `experimentDirectory` that exists and is not a symbolic link (a
     /// folder or a file someone put there), which ``pointLatest(in:to:)`` could not replace.
-    static func checkLatest(in experimentDirectory: String) throws {
+    public static func checkLatest(in experimentDirectory: String) throws {
         let latest = PathText.join(experimentDirectory, ResultFiles.latest)
         var status = stat()
         if lstat(latest, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK {

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import RunexpSession
+@testable import RunexpResults
+import RunexpExecution
+import RunexpPlan
+import RunexpTestSupport
+
+/// The run cache from a user's side: a folder made through it is the folder `--no-cache` makes,
+/// an added axis value trains only its own runs, and damaged, foreign or concurrently written
+/// entries never give a wrong record.
+@Suite(.serialized) struct RunCacheTests {
+    static func request(_ directory: String, cache: RunRequest.CacheChoice = .beside, experiment: String = "exp.yaml") -> RunRequest {
+        var request = RunRequest(experimentFile: directory + "/" + experiment, jobs: 2, out: directory + "/results",
+                                 commandLine: ["runexp", "run"], runexpVersion: "test")
+        request.cache = cache
+        return request
+    }
+
+    static func finished(_ request: RunRequest) async throws -> RunOutcome.FinishedRun {
+        guard case .finished(let run) = try await RunSession.run(request) else { throw SessionError.journal(folder: "", reason: "not finished") }
+        return run
+    }
+
+    static func entries(_ cache: String) -> [String] {
+        (FileManager.default.subpaths(atPath: cache) ?? []).filter { $0.hasSuffix(".run") }.sorted()
+    }
+
+    @Test func aFolderMadeThroughTheCacheIsTheFolderMadeWithout() async throws {
+        let directory = try RunSessionTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cold = try await Self.finished(Self.request(directory))
+        #expect(cold.reused == 0)
+        let cache = directory + "/results/.cache"
+        #expect(Self.entries(cache).count == 6)
+        let warm = try await Self.finished(Self.request(directory))
+        #expect(warm.reused == 6)
+        let plain = try await Self.finished(Self.request(directory, cache: .off))
+        #expect(plain.reused == 0)
+        let reference = try RunSessionTests.files(plain.folder)
+        let coldFiles = try RunSessionTests.files(cold.folder), warmFiles = try RunSessionTests.files(warm.folder)
+        #expect(coldFiles == reference && warmFiles == reference)
+        let provenance = try String(contentsOfFile: warm.folder + "/provenance.json", encoding: .utf8)
+        #expect(provenance.contains("\"cached_runs\" : 6"))
+        let log = try String(contentsOfFile: cache + "/hits.log", encoding: .utf8)
+        #expect(log.hasSuffix("reused 6 stored 0\n") && log.contains("reused 0 stored 6\n"))
+    }
+
+    @Test func anAddedAxisValueTrainsOnlyItsOwnRuns() async throws {
+        let directory = try RunSessionTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try await Self.finished(Self.request(directory))
+        let wider = RunSessionTests.experiment.replacingOccurrences(of: "units: [2, 4, 8]", with: "units: [2, 3, 4, 8]")
+        try wider.write(toFile: directory + "/wider.yaml", atomically: true, encoding: .utf8)
+        let grown = try await Self.finished(Self.request(directory, experiment: "wider.yaml"))
+        #expect(grown.reused == 6 && grown.results.records.count == 8)
+        let plain = try await Self.finished(Self.request(directory, cache: .off, experiment: "wider.yaml"))
+        let grownFiles = try RunSessionTests.files(grown.folder), plainFiles = try RunSessionTests.files(plain.folder)
+        #expect(grownFiles == plainFiles)
+    }
+
+    @Test func damagedAndForeignEntriesAreMissesNeverWrongRecords() async throws {
+        let directory = try RunSessionTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cache = directory + "/cache"
+        let first = try await Self.finished(Self.request(directory, cache: .directory(cache)))
+        let entries = Self.entries(cache)
+        try #require(entries.count == 6)
+        // A flipped digit, a cut line, and one run's entry copied over another's.
+        let damaged = cache + "/" + entries[0], cut = cache + "/" + entries[1], foreign = cache + "/" + entries[2]
+        var text = try String(contentsOfFile: damaged, encoding: .utf8)
+        let digit = try #require(text.firstIndex { $0.isNumber })
+        text.replaceSubrange(digit...digit, with: text[digit] == "1" ? "2" : "1")
+        try text.write(toFile: damaged, atomically: true, encoding: .utf8)
+        let whole = try String(contentsOfFile: cut, encoding: .utf8)
+        try String(whole.prefix(whole.count / 2)).write(toFile: cut, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: foreign)
+        try FileManager.default.copyItem(atPath: cache + "/" + entries[3], toPath: foreign)
+        let again = try await Self.finished(Self.request(directory, cache: .directory(cache)))
+        #expect(again.reused == 3)
+        let againFiles = try RunSessionTests.files(again.folder), firstFiles = try RunSessionTests.files(first.folder)
+        #expect(againFiles == firstFiles)
+        // The misses were trained and stored again, whole.
+        let third = try await Self.finished(Self.request(directory, cache: .directory(cache)))
+        #expect(third.reused == 6)
+    }
+
+    @Test func concurrentWritersShareOneCache() async throws {
+        let directory = try RunSessionTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cache = directory + "/shared"
+        async let one = Self.finished(Self.request(directory, cache: .directory(cache)))
+        async let two = Self.finished(Self.request(directory, cache: .directory(cache)))
+        let (a, b) = try await (one, two)
+        let aFiles0 = try RunSessionTests.files(a.folder), bFiles0 = try RunSessionTests.files(b.folder)
+        #expect(aFiles0 == bFiles0)
+        #expect(Self.entries(cache).count == 6)
+        #expect((try FileManager.default.subpathsOfDirectory(atPath: cache)).allSatisfy { !($0 as NSString).lastPathComponent.hasPrefix(".") })
+        let warm = try await Self.finished(Self.request(directory, cache: .directory(cache)))
+        let warmFiles = try RunSessionTests.files(warm.folder), aFiles = try RunSessionTests.files(a.folder)
+        #expect(warm.reused == 6 && warmFiles == aFiles)
+    }
+
+    @Test func theKeyChangesWithWhatDecidesTheBitsAndNothingElse() throws {
+        let plan = try PlanParser.parse(yaml: RunSessionTests.experiment.replacingOccurrences(of: "file: data.csv", with: "file: data.csv"),
+                                        file: "exp.yaml", directory: "/tmp")
+        let run = plan.runs[3]
+        func key(_ plan: Plan, seed: UInt64 = 5, data: [String] = ["abc"], kernel: String = "simd8 arithmetic 1") -> String {
+            RunCacheKey(plan: plan, run: run, seed: seed, dataSHA256: data, kernel: kernel).hex
+        }
+        let base = key(plan)
+        #expect(key(plan) == base)
+        #expect(key(plan, seed: 6) != base && key(plan, data: ["abd"]) != base && key(plan, kernel: "avx2-fma arithmetic 1") != base)
+        #expect(key(plan, kernel: "simd8 arithmetic 2") != base)
+        var renamed = plan
+        renamed.name = "other"
+        renamed.data.file = "elsewhere/data.csv"
+        #expect(key(renamed) == base, "the experiment's name and the data's path do not decide bits")
+        var trained = plan
+        trained.cells[run.cell].training.epochs += 1
+        #expect(key(trained) != base)
+        var split = plan
+        split.data.split.validation = 0.3
+        #expect(key(split) != base)
+    }
+}
