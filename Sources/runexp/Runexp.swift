@@ -11,7 +11,8 @@ struct Runexp: AsyncParsableCommand {
         discussion: "`runexp FILE.yaml` is the same as `runexp run FILE.yaml`.",
         version: RunexpVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, DiffCommand.self,
-                      MergeCommand.self, StatusCommand.self, SubmitCommand.self, FitCommand.self, PredictCommand.self],
+                      MergeCommand.self, StatusCommand.self, SubmitCommand.self, FitCommand.self, PredictCommand.self,
+                      CacheCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -111,3 +111,79 @@ public struct RunCache: Sendable {
         _ = line.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
     }
 }
+
+extension RunCache {
+    /// What a cache folder holds: its entries, their bytes, and the runs its log says were reused.
+    public struct Summary: Sendable, Equatable {
+        public var entries: Int
+        public var bytes: Int
+        public var reused: Int
+        public var stored: Int
+        /// Modification times (last use) of the oldest and newest entry.
+        public var oldest: Date?
+        public var newest: Date?
+    }
+
+    struct Entry {
+        var path: String
+        var bytes: Int
+        var used: Date
+    }
+
+    /// Every entry file, with its size and last use.
+    func entries() -> [Entry] {
+        let manager = FileManager.default
+        var result: [Entry] = []
+        for shard in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted() where shard.count == 2 {
+            let folder = PathText.join(directory, shard)
+            for name in ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).sorted() where name.hasSuffix("." + Self.entryExtension) {
+                let path = PathText.join(folder, name)
+                guard let attributes = try? manager.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular
+                else { continue }
+                result.append(Entry(path: path, bytes: (attributes[.size] as? Int) ?? 0, used: (attributes[.modificationDate] as? Date) ?? .distantPast))
+            }
+        }
+        return result
+    }
+
+    public func summary() -> Summary {
+        let entries = entries()
+        var reused = 0, stored = 0
+        if case .success(let log) = BoundedFile.read(PathText.join(directory, "hits.log"), limit: 64 << 20) {
+            for line in String(decoding: log, as: UTF8.self).split(separator: "\n") {
+                let words = line.split(separator: " ")
+                guard words.count == 5, words[1] == "reused", words[3] == "stored", let r = Int(words[2]), let s = Int(words[4]) else { continue }
+                reused += r
+                stored += s
+            }
+        }
+        return Summary(entries: entries.count, bytes: entries.reduce(0) { $0 + $1.bytes }, reused: reused, stored: stored,
+                       oldest: entries.map(\.used).min(), newest: entries.map(\.used).max())
+    }
+
+    /// Removes entries unused since `olderThan` before `now`, then the least recently used until
+    /// the rest take at most `maxBytes`. Returns the entries and bytes removed.
+    public func prune(olderThan: TimeInterval?, maxBytes: Int?, now: Date = Date()) -> (entries: Int, bytes: Int) {
+        var kept = entries().sorted { $0.used != $1.used ? $0.used < $1.used : $0.path < $1.path }
+        var removed = (entries: 0, bytes: 0)
+        func remove(_ entry: Entry) {
+            if (try? FileManager.default.removeItem(atPath: entry.path)) != nil {
+                removed.entries += 1
+                removed.bytes += entry.bytes
+            }
+        }
+        if let olderThan {
+            let cutoff = now.addingTimeInterval(-olderThan)
+            kept.filter { $0.used < cutoff }.forEach(remove)
+            kept.removeAll { $0.used < cutoff }
+        }
+        if let maxBytes {
+            var total = kept.reduce(0) { $0 + $1.bytes }
+            for entry in kept where total > maxBytes {
+                remove(entry)
+                total -= entry.bytes
+            }
+        }
+        return removed
+    }
+}
