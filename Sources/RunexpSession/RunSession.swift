@@ -21,6 +21,9 @@ public struct RunRequest: Sendable {
     public var runexpVersion: String
     /// Where finished runs are kept and looked up (``RunCache``).
     public var cache: CacheChoice = .beside
+    /// The git state provenance records instead of probing the experiment file's (a revision run's:
+    /// the file is a copy of that commit's).
+    public var git: GitState?
 
     /// The run cache a run uses.
     public enum CacheChoice: Sendable, Equatable {
@@ -136,7 +139,11 @@ public enum RunSession {
         let file = request.experimentFile
         // git runs in its own process while this one parses the file, loads the data and, for a new
         // folder (whose name holds the commit), trains the first runs.
-        let git = Background(settledBeforeExit: true) { await GitState.probe(experimentFile: file) }
+        let given = request.git
+        let git = Background(settledBeforeExit: true) {
+            if let given { return given }
+            return await GitState.probe(experimentFile: file)
+        }
         let experiment = try await SessionExperiment.load(file, repetitions: request.repetitions)
         let target = try await FolderTarget.open(request, experiment: experiment, git: git)
         let opened: ActiveResultFolder?

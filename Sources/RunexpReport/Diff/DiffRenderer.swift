@@ -10,7 +10,7 @@ public enum DiffRenderer {
         text += "  A: \(diff.folderA)\n  B: \(diff.folderB)\n\n"
         text += planSection(diff, bullet: "  - ")
         let shown = diff.common.filter { showAll || $0.verdict == .better || $0.verdict == .worse }
-        text += "\ncells in both: \(diff.common.count) (\(diff.count(.better)) better, \(diff.count(.worse)) worse, "
+        text += "\ncells in both: \(diff.common.count) (\(identical(diff))\(diff.count(.better)) better, \(diff.count(.worse)) worse, "
         text += "\(diff.count(.withinNoise)) within noise, \(diff.count(.untested)) untested)\n"
         if !shown.isEmpty {
             var rows = [["cell", "A", "B", "Δ", "95% CI", "verdict"]]
@@ -30,6 +30,13 @@ public enum DiffRenderer {
     /// the rest up to this many, then a line that counts the cells left out.
     public static let markdownRows = 20
 
+    /// `N identical, ` when some cells' runs are the same bits on both sides (else nothing: folders
+    /// made before the run cache read as before).
+    static func identical(_ diff: ResultDiff) -> String {
+        let count = diff.count(.identical)
+        return count > 0 ? "\(count) identical, " : ""
+    }
+
     /// A Markdown section fit for a pull-request comment.
     ///
     /// The cell table is always there when any cell is in both folders: the cells whose change is
@@ -41,7 +48,7 @@ public enum DiffRenderer {
         text += "**\(cell: summary(diff))**\n\n"
         text += "#### Plan\n\n" + (diff.planChanges.isEmpty ? "No plan changes.\n" : planSection(diff, bullet: "- "))
         text += "\n#### Cells\n\n"
-        text += "\(diff.common.count) in both: \(diff.count(.better)) better, \(diff.count(.worse)) worse, "
+        text += "\(diff.common.count) in both: \(identical(diff))\(diff.count(.better)) better, \(diff.count(.worse)) worse, "
         text += "\(diff.count(.withinNoise)) within noise, \(diff.count(.untested)) untested; "
         text += "\(diff.onlyA.count) only in A, \(diff.onlyB.count) only in B.\n\n"
         let rows = markdownCells(diff)

@@ -8,10 +8,13 @@ import RunexpPlan
 /// Cells are aligned by their id (a hash of their axis values), so a cell keeps its identity
 /// when axes gain values or settings change. Each common cell's Δ = mean(B) − mean(A) comes with
 /// a 95% Welch confidence interval; a Δ whose interval excludes 0 is `better` or `worse` in the
-/// objective's direction, anything else is `within noise`.
+/// objective's direction, anything else is `within noise`. A cell whose runs are the same bits on
+/// both sides (the same seeds, curves and metrics: the run cache's reuse) is `identical`.
 public struct ResultDiff: Sendable {
     /// A verdict on one difference.
     public enum Verdict: String, Sendable, Codable {
+        /// Every run the same bits on both sides: nothing changed, not merely nothing significant.
+        case identical
         case better, worse
         case withinNoise = "within noise"
         /// Fewer than two runs on a side: no test is possible.
@@ -70,7 +73,8 @@ public struct ResultDiff: Sendable {
         let goal = planB.objective.goal
         var changes = PlanDifferences.between(planA, planB)
         let provenanceA = Provenance.fields(a.provenanceJSON), provenanceB = Provenance.fields(b.provenanceJSON)
-        if provenanceA.data != provenanceB.data {
+        // The data's hashes decide, not its paths (a revision run reads its copy elsewhere).
+        if provenanceA.hashes != provenanceB.hashes {
             changes.append("data changed: \(provenanceA.data ?? "?") → \(provenanceB.data ?? "?")")
         }
         if provenanceA.version != provenanceB.version {
@@ -84,6 +88,19 @@ public struct ResultDiff: Sendable {
             summary.diverged > 0 ? [] : (summary.metrics[metric]?.values ?? [])
         }
         func describe(_ cell: Cell) -> [String] { cell.values.map { "\($0.axis)=\($0.value)" } }
+        // A cell's runs by repetition and fold, without the run and cell numbers (which an added
+        // axis value renumbers), as JSON: equal texts are equal bits, NaN included.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        func runs(of cell: Int, in results: ExperimentResults) -> Data? {
+            let records = results.records.filter { $0.run.cell == cell }.map { record in
+                var record = record
+                record.run = RunID(index: 0, cell: 0, repetition: record.run.repetition, fold: record.run.fold)
+                return record
+            }.sorted { ($0.run.repetition, $0.run.fold) < ($1.run.repetition, $1.run.fold) }
+            return records.isEmpty ? nil : try? encoder.encode(records)
+        }
         let cellsA = Dictionary(a.results.cells.map { (planA.cells[$0.cell].id, $0) }, uniquingKeysWith: { first, _ in first })
         let idsB = Set(planB.cells.map(\.id))
 
@@ -97,7 +114,10 @@ public struct ResultDiff: Sendable {
                 continue
             }
             let valuesA = values(before, in: a.results)
-            common.append(delta(id: cell.id, values: describe(cell), valuesA, valuesB, goal: goal))
+            var compared = delta(id: cell.id, values: describe(cell), valuesA, valuesB, goal: goal)
+            let runsA = runs(of: before.cell, in: a.results), runsB = runs(of: summary.cell, in: b.results)
+            if let runsA, runsA == runsB, provenanceA.kernel == provenanceB.kernel { compared.verdict = .identical }
+            common.append(compared)
         }
         let onlyA = a.results.cells.filter { !idsB.contains(planA.cells[$0.cell].id) }.map {
             Best(id: planA.cells[$0.cell].id, values: describe(planA.cells[$0.cell]), mean: $0.metrics[metric]?.mean)
@@ -140,16 +160,22 @@ public struct ResultDiff: Sendable {
 
     /// True when the best objective got significantly worse.
     public var isRegression: Bool { bestVerdict == .worse }
+
+    /// True when the best objective got significantly worse, by at least `minEffect` in it.
+    public func isRegression(minEffect: Double) -> Bool {
+        isRegression && abs(bestDelta ?? 0) >= minEffect
+    }
 }
 
 extension Provenance {
     /// The data hash, runexp version and kernel code path of a provenance.json text, tolerant
     /// of missing keys.
-    static func fields(_ json: String) -> (data: String?, version: String?, kernel: String?) {
+    static func fields(_ json: String) -> (data: String?, hashes: [String], version: String?, kernel: String?) {
         let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
-        let data = (object?["data_sha256"] as? [String: String]).map { hashes in
+        let hashes = object?["data_sha256"] as? [String: String]
+        let data = hashes.map { hashes in
             hashes.keys.sorted().map { "\($0) \(hashes[$0]!.prefix(12))" }.joined(separator: ", ")
         }
-        return (data, object?["runexp_version"] as? String, object?["kernel"] as? String)
+        return (data, (hashes?.values).map { $0.sorted() } ?? [], object?["runexp_version"] as? String, object?["kernel"] as? String)
     }
 }

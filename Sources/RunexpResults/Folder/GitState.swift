@@ -95,6 +95,25 @@ public struct GitState: Sendable, Codable, Equatable {
         await run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The repository's top folder holding `directory`, nil outside git.
+    public static func topLevel(of directory: String) async -> String? {
+        await run(["rev-parse", "--show-toplevel"], in: directory).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The bytes of `path` (relative to the repository's top) in `commit`, nil when it has no such
+    /// file (or it is larger than `limit`).
+    public static func file(_ path: String, at commit: String, in directory: String, limit: Int) async -> [UInt8]? {
+        guard let git = executable else { return nil }
+        do {
+            let result = try await Subprocess.run(
+                .path(.init(git)), arguments: Arguments(["--no-optional-locks", "-C", directory, "show", "\(commit):\(path)"]),
+                input: .none, output: .bytes(limit: limit), error: .discarded)
+            return result.terminationStatus.isSuccess ? result.standardOutput : nil
+        } catch {
+            return nil
+        }
+    }
+
     /// The first executable `git` on PATH, nil when there is none. Looked up here once: given a
     /// bare name, swift-subprocess tries to spawn it in each PATH directory in turn, and a failed
     /// spawn of this process cost about a millisecond per directory before git's own.
