@@ -801,6 +801,126 @@ def diabetes(binary, args):
     return result
 
 
+# ---------------------------------------------------------------- the run cache (issue 20)
+
+CACHE_EXTRA_RATE = "0.05"  # the learning-rate value the grown reference grid adds
+
+
+def run_dir(binary, experiment, jobs, out, extra=(), cwd=ROOT):
+    """One `runexp run` into `out` (kept); returns the measurement and the result folder's path."""
+    m = timed([binary, "run", experiment, "--jobs", str(jobs), "--out", out, "--quiet"] + list(extra), cwd=cwd, keep_output=True)
+    folder = next(line[len("Results: "):] for line in m.output.splitlines() if line.startswith("Results: "))
+    return m, folder if os.path.isabs(folder) else os.path.join(cwd, folder)
+
+
+def same_folders(a, b):
+    """True when the result folders hold the same files with the same bytes, provenance and report aside."""
+    def files(root):
+        found = {}
+        for base, _, names in os.walk(root):
+            for name in names:
+                if name in ("provenance.json", "report.html"):
+                    continue
+                with open(os.path.join(base, name), "rb") as f:
+                    found[os.path.relpath(os.path.join(base, name), root)] = f.read()
+        return found
+    return files(a) == files(b)
+
+
+def grown_reference(directory):
+    """experiments/wisconsin.yaml with one more learning rate (216 -> 270 cells), and a file of the new cells alone."""
+    with open(REFERENCE) as f:
+        text = f.read()
+    text = re.sub(r"(?m)^(\s+file:\s*).*$", lambda m: m.group(1) + json.dumps(DATA), text)
+    grown, count = re.subn(r"learning_rate: \[0\.01, 0\.1,", f"learning_rate: [0.01, {CACHE_EXTRA_RATE}, 0.1,", text)
+    alone, count2 = re.subn(r"learning_rate: \[[^\]]*\]", f"learning_rate: [{CACHE_EXTRA_RATE}]", text)
+    if count != 1 or count2 != 1:
+        sys.exit(f"bench: {REFERENCE}: expected one learning_rate list starting [0.01, 0.1, ...")
+    paths = []
+    for name, body in (("wisconsin-270", grown), ("wisconsin-new-cells", alone)):
+        path = os.path.join(directory, f"{name}.yaml")
+        with open(path, "w") as f:
+            f.write(body)
+        paths.append(path)
+    return paths
+
+
+def cache(binary, args):
+    """The run cache: its cost on a cold cache, the 270-cell run after the 216-cell one, and `diff`
+    on a fresh clone. Returns {"cold", "grown", "identical", "diff"}."""
+    directory = os.path.join(WORK, "cache")
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    grown, alone = grown_reference(directory)
+    print(f"== The run cache: {os.path.relpath(REFERENCE, ROOT)} (648 runs), --jobs {args.jobs}, medians of {args.repeat}")
+    # 1. A cold cache against none: each pair runs with an emptied cache, then --no-cache.
+    cold, plain = [], []
+    for index in range(args.repeat):
+        out = os.path.join(directory, f"cold-{index}")
+        cold.append(run_dir(binary, REFERENCE, args.jobs, out, ["--cache", os.path.join(out, "cache")])[0].wall)
+        plain.append(run_dir(binary, REFERENCE, args.jobs, out, ["--no-cache"])[0].wall)
+        shutil.rmtree(out, ignore_errors=True)
+    # 2. The grown file (270 cells) after the reference filled the cache, against the same with --no-cache.
+    warm, fresh, identical = [], [], True
+    for index in range(args.repeat):
+        out = os.path.join(directory, f"grown-{index}")
+        shared = ["--cache", os.path.join(out, "cache")]
+        run_dir(binary, REFERENCE, args.jobs, out, shared)
+        m, folder = run_dir(binary, grown, args.jobs, out, shared)
+        warm.append(m.wall)
+        m2, plain_folder = run_dir(binary, grown, args.jobs, out, ["--no-cache"])
+        fresh.append(m2.wall)
+        identical = identical and same_folders(folder, plain_folder)
+        shutil.rmtree(out, ignore_errors=True)
+    # 3. diff on a fresh clone whose HEAD adds the learning rate: the base's runs come from a cache
+    #    the base filled (as CI restores one), so only the new cells train; against running them alone.
+    clone = os.path.join(directory, "clone")
+    subprocess.run(["git", "clone", "-q", ROOT, clone], check=True)
+    git = ["git", "-C", clone, "-c", "user.email=bench@example.com", "-c", "user.name=bench"]
+    shutil.copy(os.path.join(ROOT, "Data", "wisconsin.csv"), os.path.join(clone, "Data", "wisconsin.csv"))
+    with open(os.path.join(clone, "experiments", "wisconsin.yaml")) as f:
+        text = f.read()
+    with open(os.path.join(clone, "experiments", "wisconsin.yaml"), "w") as f:
+        f.write(text.replace("learning_rate: [0.01, 0.1,", f"learning_rate: [0.01, {CACHE_EXTRA_RATE}, 0.1,"))
+    subprocess.run(git + ["commit", "-qam", "one more learning rate"], check=True)
+    diffs, alones = [], []
+    for index in range(args.repeat):
+        shutil.rmtree(os.path.join(clone, "results"), ignore_errors=True)
+        subprocess.run([binary, "run", "experiments/wisconsin.yaml", "--quiet", "--jobs", str(args.jobs)], cwd=clone,
+                       check=True, capture_output=True)
+        shutil.rmtree(os.path.join(clone, "results", "wisconsin"))  # the cache stays, the folder goes
+        m = timed([binary, "diff", "HEAD~1", "HEAD", "experiments/wisconsin.yaml", "--jobs", str(args.jobs)], cwd=clone, keep_output=True)
+        diffs.append(m.wall)
+        alones.append(run_dir(binary, alone, args.jobs, os.path.join(directory, "alone"), ["--no-cache"])[0].wall)
+        shutil.rmtree(os.path.join(directory, "alone"), ignore_errors=True)
+    result = {"cold": median(cold) / median(plain), "grown": median(warm) / median(fresh), "identical": identical,
+              "diff": median(diffs) / median(alones)}
+    table(["measurement", "median s", "against", "median s", "ratio", "target"],
+          [["reference, cold cache", f"{median(cold):.3f}", "--no-cache", f"{median(plain):.3f}", f"{result['cold']:.2f}x", "<= 1.05x"],
+           ["270 cells after the 216", f"{median(warm):.3f}", "270 cells, --no-cache", f"{median(fresh):.3f}", f"{result['grown']:.2f}x", "<= 0.3x"],
+           ["diff HEAD~1 HEAD, fresh clone", f"{median(diffs):.3f}", "the 54 new cells alone", f"{median(alones):.3f}",
+            f"{result['diff']:.2f}x", "<= 1.3x"]])
+    print(f"   270-cell folder through the cache identical to --no-cache's (provenance and report aside): {identical}")
+    print(f"   walls: cold {' '.join(f'{w:.3f}' for w in cold)}; no cache {' '.join(f'{w:.3f}' for w in plain)};"
+          f" grown warm {' '.join(f'{w:.3f}' for w in warm)}; grown fresh {' '.join(f'{w:.3f}' for w in fresh)};"
+          f" diff {' '.join(f'{w:.3f}' for w in diffs)}; new cells alone {' '.join(f'{w:.3f}' for w in alones)}")
+    print("   the diff's base side comes from a cache the base commit's run filled (CI restores one: docs/ci/runexp-diff.yml);")
+    print("   on a clone with no cache at all it trains both sides")
+    print()
+    return result
+
+
+def cache_targets(result):
+    rows = [("run cache: cold / no cache", result.get("cold"), lambda v: f"{v:.2f}x", lambda v: v <= 1.05, "target <= 1.05x"),
+            ("run cache: 270 after 216 / fresh", result.get("grown"), lambda v: f"{v:.2f}x", lambda v: v <= 0.3, "target <= 0.3x"),
+            ("run cache: diff / new cells alone", result.get("diff"), lambda v: f"{v:.2f}x", lambda v: v <= 1.3, "target <= 1.3x")]
+    for label, value, shown, met, target in rows:
+        verdict = "not measured" if value is None else ("met" if met(value) else "NOT met")
+        print(f"   {label:<36} {'-' if value is None else shown(value):>8}   {target}: {verdict}")
+    if result.get("identical") is not None:
+        print(f"   {'run cache: folder identical':<36} {str(result['identical']):>8}   target True: {'met' if result['identical'] else 'NOT met'}")
+
+
 # ---------------------------------------------------------------- digits: batch_norm, gelu, AdamW vs PyTorch
 
 DIGITS = os.path.join(ROOT, "experiments", "digits.yaml")
@@ -1212,6 +1332,8 @@ def main():
                    help="skip the large-layer section (2 x 256 relu on 20,000 rows vs NumPy/OpenBLAS, ~1 min)")
     p.add_argument("--no-diabetes", dest="diabetes", action="store_false",
                    help="skip the diabetes regression section (6+ runexp grids, scikit-learn MLPRegressor ~50 s)")
+    p.add_argument("--no-cache-section", dest="cache", action="store_false",
+                   help="skip the run-cache section (cold cache cost, a grown grid, diff on a fresh clone; ~1 min)")
     p.add_argument("--no-digits", dest="digits", action="store_false",
                    help="skip the digits section (batch_norm's cost; PyTorch on the same grid ~2 min)")
     p.add_argument("--no-tables", dest="tables", action="store_false",
@@ -1221,10 +1343,10 @@ def main():
                    help="the debug runexp for the tables section's debug/release load ratio"
                         " (default: .build/debug/runexp when it exists)")
     p.add_argument("--only", metavar="SECTIONS",
-                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, digits, tables "
+                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, digits, cache, tables "
                         "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
-    sections = {"grid", "scaling", "large", "full", "diabetes", "digits", "tables"}
+    sections = {"grid", "scaling", "large", "full", "diabetes", "digits", "cache", "tables"}
     if args.only:
         chosen = {x.strip() for x in args.only.split(",") if x.strip()}
         if not chosen or chosen - sections:
@@ -1238,6 +1360,8 @@ def main():
         sections.discard("diabetes")
     if not args.digits:
         sections.discard("digits")
+    if not args.cache:
+        sections.discard("cache")
     if not args.tables:
         sections.discard("tables")
     os.makedirs(WORK, exist_ok=True)
@@ -1253,6 +1377,7 @@ def main():
     regression = {"runexp_r2": None, "linear_r2": None, "paired_r2": None, "ratio": None}
     big_tables = {}
     digit = {"accuracy": None, "bn": None, "torch": None, "torch_gap": None}
+    cached = {}
     if "grid" in sections:
         _, ratios, medians = reference_grid(binary, args)
     if "scaling" in sections:
@@ -1265,6 +1390,8 @@ def main():
         regression = diabetes(binary, args)
     if "digits" in sections:
         digit = digits(binary, args)
+    if "cache" in sections:
+        cached = cache(binary, args)
     if "tables" in sections:
         big_tables = tables(binary, args)
     print("== Targets (ratios from this run)")
@@ -1313,6 +1440,7 @@ def main():
     shown = "-" if regression["ratio"] is None else f"{regression['ratio']:.0f}x"
     print(f"   {'diabetes grid, MLPRegressor/runexp':<36} {shown:>8}   (wall time; no target)")
     digits_targets(digit)
+    cache_targets(cached)
     tables_targets(big_tables)
     print(f"load average at end: {loadavg()}")
 

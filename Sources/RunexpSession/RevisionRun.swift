@@ -1,6 +1,7 @@
 import Foundation
 import RunexpExecution
 import RunexpPlan
+import RunexpReport
 import RunexpResults
 
 /// An experiment file as of a git revision, run with this binary through the run cache: what
@@ -14,6 +15,8 @@ import RunexpResults
 public enum RevisionRun {
     public struct Made: Sendable {
         public let folder: String
+        /// The folder's results and provenance, as the run made them (no need to read them back).
+        public let contents: ResultFolderReader.Contents
         public let commit: String
         public let runs: Int
         public let reused: Int
@@ -128,7 +131,9 @@ public enum RevisionRun {
         guard case .finished(let finished) = outcome else {
             throw Refusal(description: "\(file) as of \(commit.prefix(7)): error: the run did not finish")
         }
-        return Made(folder: finished.folder, commit: commit, runs: finished.results.records.count, reused: finished.reused,
-                    workingCopyData: workingCopy)
+        let provenance = (try? String(contentsOfFile: PathText.join(finished.folder, ResultFiles.provenance), encoding: .utf8)) ?? "{}"
+        return Made(folder: finished.folder,
+                    contents: ResultFolderReader.Contents(folder: finished.folder, results: finished.results, provenanceJSON: provenance),
+                    commit: commit, runs: finished.results.records.count, reused: finished.reused, workingCopyData: workingCopy)
     }
 }

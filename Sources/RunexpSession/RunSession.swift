@@ -165,7 +165,7 @@ public enum RunSession {
         _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: toRun,
                                        alreadyDone: earlier, cache: cache, reused: reused, shouldStop: { shouldStop() || writer.failed },
                                        record: writer.accept, progress: events.progress)
-        cache?.log(reused: reused.value, stored: toRun.count - reused.value)
+        cache?.log(reused: reused.value, stored: reused.stored)
         events.trained()
         let folder = try await writer.close()
         if shouldStop(), folder.journaled.count < planned.count {

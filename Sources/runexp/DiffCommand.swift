@@ -68,9 +68,9 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         let diff: ResultDiff
         do {
-            let folderA = try await folder(a, side: "A")
-            let folderB = try await folder(b, side: "B")
-            diff = try ResultDiff.compare(try ResultFolderReader.read(folderA), try ResultFolderReader.read(folderB))
+            let folderA = try await contents(a, side: "A")
+            let folderB = try await contents(b, side: "B")
+            diff = try ResultDiff.compare(folderA, folderB)
         } catch let error as ResultFolderReadError {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
@@ -86,12 +86,14 @@ struct DiffCommand: AsyncParsableCommand {
         if failOnRegression, diff.isRegression(minEffect: minEffect ?? 0) { throw ExitCode(ExitStatus.regression) }
     }
 
-    /// The result folder `argument` names; with FILE, a revision without one is run (and said so on stderr).
-    private func folder(_ argument: String, side: String) async throws -> String {
+    /// The result folder `argument` names, read; with FILE, a revision without one is run (and said
+    /// so on stderr), its results taken as the run made them.
+    private func contents(_ argument: String, side: String) async throws -> ResultFolderReader.Contents {
         // FILE names the experiment whose folders a revision stands for.
         let name = experiment ?? file.flatMap { try? PlanParser.parse(contentsOf: $0).name }
+        let located: String
         do {
-            return try await ResultLocator.locate(argument, root: out, experiment: name)
+            located = try await ResultLocator.locate(argument, root: out, experiment: name)
         } catch let error as ResultFolderReadError {
             guard let file, !FileManager.default.fileExists(atPath: argument) else { throw error }
             let made = try await RevisionRun.run(file: file, revision: argument, out: out,
@@ -101,7 +103,8 @@ struct DiffCommand: AsyncParsableCommand {
                            + "\(made.runs) runs, \(made.reused) from the cache"
                            + (made.workingCopyData.isEmpty ? "" : "; data from the working copy (its hash recorded): "
                               + made.workingCopyData.joined(separator: ", ")))
-            return made.folder
+            return made.contents
         }
+        return try ResultFolderReader.read(located)
     }
 }

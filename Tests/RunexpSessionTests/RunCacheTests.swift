@@ -22,8 +22,8 @@ import RunexpTestSupport
         return run
     }
 
-    static func entries(_ cache: String) -> [String] {
-        (FileManager.default.subpaths(atPath: cache) ?? []).filter { $0.hasSuffix(".run") }.sorted()
+    static func entries(_ cache: String) -> Int {
+        RunCache(directory: cache).summary().entries
     }
 
     @Test func aFolderMadeThroughTheCacheIsTheFolderMadeWithout() async throws {
@@ -32,7 +32,7 @@ import RunexpTestSupport
         let cold = try await Self.finished(Self.request(directory))
         #expect(cold.reused == 0)
         let cache = directory + "/results/.cache"
-        #expect(Self.entries(cache).count == 6)
+        #expect(Self.entries(cache) == 6)
         let warm = try await Self.finished(Self.request(directory))
         #expect(warm.reused == 6)
         let plain = try await Self.finished(Self.request(directory, cache: .off))
@@ -64,25 +64,29 @@ import RunexpTestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cache = directory + "/cache"
         let first = try await Self.finished(Self.request(directory, cache: .directory(cache)))
-        let entries = Self.entries(cache)
+        let packs = RunCache(directory: cache).packFiles()
+        try #require(packs.count == 1)
+        let entries = RunCache.index(ofPack: packs[0])
         try #require(entries.count == 6)
-        // A flipped digit, a cut line, and one run's entry copied over another's.
-        let damaged = cache + "/" + entries[0], cut = cache + "/" + entries[1], foreign = cache + "/" + entries[2]
-        var text = try String(contentsOfFile: damaged, encoding: .utf8)
-        let digit = try #require(text.firstIndex { $0.isNumber })
-        text.replaceSubrange(digit...digit, with: text[digit] == "1" ? "2" : "1")
-        try text.write(toFile: damaged, atomically: true, encoding: .utf8)
-        let whole = try String(contentsOfFile: cut, encoding: .utf8)
-        try String(whole.prefix(whole.count / 2)).write(toFile: cut, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(atPath: foreign)
-        try FileManager.default.copyItem(atPath: cache + "/" + entries[3], toPath: foreign)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: packs[0])))
+        // A flipped bit in one record, another's checksum copied over a third's, and the last cut short.
+        bytes[entries[0].offset + 20] ^= 0x04
+        bytes.replaceSubrange((entries[1].offset - 8)..<entries[1].offset, with: entries[2].check)
+        bytes.removeLast(entries[5].length / 2)
+        try Data(bytes).write(to: URL(fileURLWithPath: packs[0]))
         let again = try await Self.finished(Self.request(directory, cache: .directory(cache)))
         #expect(again.reused == 3)
         let againFiles = try RunSessionTests.files(again.folder), firstFiles = try RunSessionTests.files(first.folder)
         #expect(againFiles == firstFiles)
-        // The misses were trained and stored again, whole.
+        // The misses were trained and stored again, in a pack of their own.
+        #expect(RunCache(directory: cache).packFiles().count == 2)
         let third = try await Self.finished(Self.request(directory, cache: .directory(cache)))
         #expect(third.reused == 6)
+        // A pack that is not one (no header) holds nothing.
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache + "/packs/zz.pack"))
+        #expect(RunCache.index(ofPack: cache + "/packs/zz.pack").isEmpty)
+        let fourth = try await Self.finished(Self.request(directory, cache: .directory(cache)))
+        #expect(fourth.reused == 6)
     }
 
     @Test func concurrentWritersShareOneCache() async throws {
@@ -94,7 +98,9 @@ import RunexpTestSupport
         let (a, b) = try await (one, two)
         let aFiles0 = try RunSessionTests.files(a.folder), bFiles0 = try RunSessionTests.files(b.folder)
         #expect(aFiles0 == bFiles0)
-        #expect(Self.entries(cache).count == 6)
+        // Each wrote its own pack of what it trained (all 6 when it looked before the other had written).
+        let packs = RunCache(directory: cache).packFiles()
+        #expect((1...2).contains(packs.count) && packs.allSatisfy { RunCache.index(ofPack: $0).count == 6 })
         #expect((try FileManager.default.subpathsOfDirectory(atPath: cache)).allSatisfy { !($0 as NSString).lastPathComponent.hasPrefix(".") })
         let warm = try await Self.finished(Self.request(directory, cache: .directory(cache)))
         let warmFiles = try RunSessionTests.files(warm.folder), aFiles = try RunSessionTests.files(a.folder)

@@ -46,9 +46,16 @@ public enum ExperimentRunner {
         alreadyDone.forEach(account)
         let total = alreadyDone.count + runs.count
         let counter = reused ?? ReuseCounter()
+        let keys = CacheKeys(experiment)
+        let store = cache?.open()
+        // Written as a pack when the runs end, however they end.
+        defer {
+            store?.flush()
+            counter.stored = store?.stored ?? 0
+        }
         let work: @Sendable (RunID) -> RunRecord = { run in
-            guard let cache else { return executor.execute(run) }
-            let (record, hit) = executor.execute(run, cache: cache)
+            guard let store else { return executor.execute(run) }
+            let (record, hit) = executor.execute(run, cache: store, keys: keys)
             if hit { counter.add() }
             return record
         }
@@ -80,14 +87,21 @@ public enum ExperimentRunner {
     }
 }
 
-/// Runs taken from the run cache, counted from the workers that take them.
+/// Runs taken from the run cache, counted from the workers that take them, and the runs stored in it.
 public final class ReuseCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
+    private var storedCount = 0
 
     public init() {}
 
     public var value: Int { lock.withLock { count } }
+
+    /// Runs written to the cache (set when the runs end).
+    public internal(set) var stored: Int {
+        get { lock.withLock { storedCount } }
+        set { lock.withLock { storedCount = newValue } }
+    }
 
     func add() { lock.withLock { count += 1 } }
 }

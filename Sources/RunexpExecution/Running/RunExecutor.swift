@@ -1,3 +1,4 @@
+import Foundation
 import RunexpKernel
 import RunexpPlan
 import RunexpResults
@@ -21,10 +22,10 @@ public struct RunExecutor: Sendable {
     }
 
     /// `run`'s record from `cache` when it holds one, else trained (and stored there); `reused`
-    /// tells which.
-    public func execute(_ run: RunID, cache: RunCache) -> (record: RunRecord, reused: Bool) {
-        let key = cacheKey(for: run)
-        if let record = cache.record(for: key, run: run, check: RunRecordCheck(plan: experiment.plan, classCount: experiment.data.classes.count)) {
+    /// tells which. `keys` makes each cell's part of the key once.
+    public func execute(_ run: RunID, cache: RunCacheStore, keys: CacheKeys) -> (record: RunRecord, reused: Bool) {
+        let key = keys.key(for: run, seed: seed(for: run))
+        if let record = cache.record(for: key, run: run, check: keys.check) {
             return (record, true)
         }
         let record = execute(run)
@@ -35,9 +36,7 @@ public struct RunExecutor: Sendable {
     /// What decides `run`'s bits (``RunCacheKey``): with this process's kernel code path and the
     /// kernel's arithmetic version.
     public func cacheKey(for run: RunID) -> RunCacheKey {
-        let data = experiment.data
-        return RunCacheKey(plan: experiment.plan, run: run, seed: seed(for: run), dataSHA256: [data.sha256] + (data.testSHA256.map { [$0] } ?? []),
-                           kernel: "\(kernelCodePath) arithmetic \(KernelArithmetic.version)")
+        CacheKeys(experiment).key(for: run, seed: seed(for: run))
     }
 
     /// Trains `run` again and predicts the rows of its `part` (the report's predictions of the
@@ -144,5 +143,31 @@ public struct RunExecutor: Sendable {
         case .explicit(let weights):
             return classes.map { Float(weights[$0] ?? 1) }
         }
+    }
+}
+
+/// The run cache's keys of one experiment's runs, each cell's part made once (its JSON) and shared
+/// by the workers.
+public final class CacheKeys: @unchecked Sendable {
+    let plan: Plan
+    let dataSHA256: [String]
+    let kernel: String
+    let check: RunRecordCheck
+    private let lock = NSLock()
+    private var cells: [Int: String] = [:]
+
+    public init(_ experiment: PreparedExperiment) {
+        plan = experiment.plan
+        let data = experiment.data
+        dataSHA256 = [data.sha256] + (data.testSHA256.map { [$0] } ?? [])
+        kernel = "\(kernelCodePath) arithmetic \(KernelArithmetic.version)"
+        check = RunRecordCheck(plan: plan, classCount: data.classes.count)
+    }
+
+    func key(for run: RunID, seed: UInt64) -> RunCacheKey {
+        let known = lock.withLock { cells[run.cell] }
+        let text = known ?? RunCacheKey.cellText(plan: plan, cell: run.cell, dataSHA256: dataSHA256, kernel: kernel)
+        if known == nil { lock.withLock { cells[run.cell] = text } }
+        return RunCacheKey(cell: text, run: run, seed: seed)
     }
 }

@@ -88,18 +88,10 @@ public struct ResultDiff: Sendable {
             summary.diverged > 0 ? [] : (summary.metrics[metric]?.values ?? [])
         }
         func describe(_ cell: Cell) -> [String] { cell.values.map { "\($0.axis)=\($0.value)" } }
-        // A cell's runs by repetition and fold, without the run and cell numbers (which an added
-        // axis value renumbers), as JSON: equal texts are equal bits, NaN included.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        func runs(of cell: Int, in results: ExperimentResults) -> Data? {
-            let records = results.records.filter { $0.run.cell == cell }.map { record in
-                var record = record
-                record.run = RunID(index: 0, cell: 0, repetition: record.run.repetition, fold: record.run.fold)
-                return record
-            }.sorted { ($0.run.repetition, $0.run.fold) < ($1.run.repetition, $1.run.fold) }
-            return records.isEmpty ? nil : try? encoder.encode(records)
+        // Each cell's runs by repetition and fold (an added axis value renumbers runs and cells).
+        let recordsA = Dictionary(grouping: a.results.records, by: \.run.cell), recordsB = Dictionary(grouping: b.results.records, by: \.run.cell)
+        func sorted(_ records: [RunRecord]?) -> [RunRecord] {
+            (records ?? []).sorted { ($0.run.repetition, $0.run.fold) < ($1.run.repetition, $1.run.fold) }
         }
         let cellsA = Dictionary(a.results.cells.map { (planA.cells[$0.cell].id, $0) }, uniquingKeysWith: { first, _ in first })
         let idsB = Set(planB.cells.map(\.id))
@@ -115,8 +107,11 @@ public struct ResultDiff: Sendable {
             }
             let valuesA = values(before, in: a.results)
             var compared = delta(id: cell.id, values: describe(cell), valuesA, valuesB, goal: goal)
-            let runsA = runs(of: before.cell, in: a.results), runsB = runs(of: summary.cell, in: b.results)
-            if let runsA, runsA == runsB, provenanceA.kernel == provenanceB.kernel { compared.verdict = .identical }
+            let runsA = sorted(recordsA[before.cell]), runsB = sorted(recordsB[summary.cell])
+            if !runsA.isEmpty, runsA.count == runsB.count, provenanceA.kernel == provenanceB.kernel,
+               zip(runsA, runsB).allSatisfy({ $0.sameBits(as: $1) }) {
+                compared.verdict = .identical
+            }
             common.append(compared)
         }
         let onlyA = a.results.cells.filter { !idsB.contains(planA.cells[$0.cell].id) }.map {
@@ -177,5 +172,25 @@ extension Provenance {
             hashes.keys.sorted().map { "\($0) \(hashes[$0]!.prefix(12))" }.joined(separator: ", ")
         }
         return (data, (hashes?.values).map { $0.sorted() } ?? [], object?["runexp_version"] as? String, object?["kernel"] as? String)
+    }
+}
+
+extension RunRecord {
+    /// The same run's outcome to the bit (NaN equal to NaN): seed, epochs, divergence, every metric
+    /// and curve value; the run and cell numbers aside (an added axis value renumbers them).
+    func sameBits(as other: RunRecord) -> Bool {
+        func same(_ a: Double?, _ b: Double?) -> Bool { a?.bitPattern == b?.bitPattern }
+        func same(_ a: PartMetrics?, _ b: PartMetrics?) -> Bool {
+            guard let a, let b else { return a == nil && b == nil }
+            return a.values.count == b.values.count && a.values.allSatisfy { same($0.value, b.values[$0.key]) }
+        }
+        guard run.repetition == other.run.repetition, run.fold == other.run.fold, seed == other.seed, epochsRun == other.epochsRun,
+              diverged == other.diverged, same(validation, other.validation), same(test, other.test), curve.count == other.curve.count
+        else { return false }
+        return zip(curve, other.curve).allSatisfy { p, q in
+            p.epoch == q.epoch && same(p.trainLoss, q.trainLoss) && same(p.trainAccuracy, q.trainAccuracy)
+                && same(p.validationLoss, q.validationLoss) && same(p.validationAccuracy, q.validationAccuracy)
+                && same(p.validationRMSE, q.validationRMSE)
+        }
     }
 }

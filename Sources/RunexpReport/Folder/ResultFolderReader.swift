@@ -22,6 +22,13 @@ public enum ResultFolderReader {
         public let results: ExperimentResults
         /// The text of provenance.json.
         public let provenanceJSON: String
+
+        /// A folder's contents already in memory (a run just finished), not read back.
+        public init(folder: String, results: ExperimentResults, provenanceJSON: String) {
+            self.folder = folder
+            self.results = results
+            self.provenanceJSON = provenanceJSON
+        }
     }
 
     /// Files a folder must have to be read.
