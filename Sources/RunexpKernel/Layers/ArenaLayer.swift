@@ -112,22 +112,33 @@ extension ArenaLayout {
     }
 }
 
-extension Dense: ArenaLayer {
+/// A layer that reads its input at `input` (an arena offset, or ``ArenaLayout/external``: the
+/// caller's rows) and draws no randomness: its forwarding and mask requirements are these.
+protocol PlainLayer: ArenaLayer {
+    var input: Int { get }
+    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, rows: Int)
+}
+
+extension PlainLayer {
     func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
                  external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
         forward(parameters: parameters, arena: arena, input: ArenaLayout.address(input, arena: arena, external: external), rows: rows)
     }
 
+    /// Deterministic: nothing to draw.
+    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
+    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
+    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
+}
+
+extension Dense: PlainLayer {
     func backward(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
                   arena: UnsafeMutablePointer<Float>, rows: Int) {
         backward(parameters: parameters, gradients: gradients, arena: arena, input: UnsafePointer(arena + input), rows: rows)
     }
 
-    /// No state; deterministic: nothing to draw.
+    /// No state.
     func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
-    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
-    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
-    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
 }
 
 extension Dropout: ArenaLayer {
@@ -164,30 +175,10 @@ extension Dropout: ArenaLayer {
     }
 }
 
-extension BatchNorm: ArenaLayer {
-    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
-                 external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
-        forward(parameters: parameters, arena: arena, input: ArenaLayout.address(input, arena: arena, external: external), rows: rows)
-    }
+extension BatchNorm: PlainLayer {}
 
-    /// Deterministic: nothing to draw.
-    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
-    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
-    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
-}
-
-extension LayerNorm: ArenaLayer {
+extension LayerNorm: PlainLayer {
     /// Nothing derived from the parameters, no state.
     func prepare(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
     func updateState(parameters: UnsafeMutablePointer<Float>, arena: UnsafeMutablePointer<Float>) {}
-
-    func forward(parameters: UnsafePointer<Float>, arena: UnsafeMutablePointer<Float>,
-                 external: UnsafePointer<Float>, rowIndices: UnsafePointer<Int>?, rows: Int) {
-        forward(parameters: parameters, arena: arena, input: ArenaLayout.address(input, arena: arena, external: external), rows: rows)
-    }
-
-    /// Deterministic: nothing to draw.
-    func drawMask(arena: UnsafeMutablePointer<Float>, rows: Int, splitMix rng: inout SplitMix64, path: KernelCodePath) {}
-    func drawMask<G: RandomNumberGenerator>(arena: UnsafeMutablePointer<Float>, rows: Int, generator rng: inout G) {}
-    func setMask(arena: UnsafeMutablePointer<Float>, rows: Int, keepMasks: [[Float]]?, dropoutCount: Int) {}
 }
