@@ -33,11 +33,6 @@ public struct RunExecutor: Sendable {
         return (record, false)
     }
 
-    /// What decides `run`'s bits (``RunCacheKey``): with this process's kernel code path and the
-    /// kernel's arithmetic version.
-    public func cacheKey(for run: RunID) -> RunCacheKey {
-        CacheKeys(experiment).key(for: run, seed: seed(for: run))
-    }
 
     /// Trains `run` again and predicts the rows of its `part` (the report's predictions of the
     /// best cell): the same training as ``execute(_:)``, so the record equals the journaled one.
