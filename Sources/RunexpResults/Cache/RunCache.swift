@@ -121,7 +121,12 @@ public struct RunCache: Sendable {
     /// The entries of the pack at `path`: key digest → (offset of the payload, its length, the
     /// checksum). A pack cut short keeps its whole entries.
     static func index(ofPack path: String) -> [(digest: [UInt8], offset: Int, length: Int, check: [UInt8])] {
-        guard case .success(let data) = BoundedFile.read(path, limit: Int.max / 2), data.starts(with: magic) else { return [] }
+        read(pack: path).entries
+    }
+
+    /// The bytes of the pack at `path` and its entries (none when it is not a pack).
+    static func read(pack path: String) -> (bytes: [UInt8], entries: [(digest: [UInt8], offset: Int, length: Int, check: [UInt8])]) {
+        guard case .success(let data) = BoundedFile.read(path, limit: Int.max / 2), data.starts(with: magic) else { return ([], []) }
         let bytes = [UInt8](data)
         var entries: [(digest: [UInt8], offset: Int, length: Int, check: [UInt8])] = []
         var position = magic.count
@@ -133,7 +138,7 @@ public struct RunCache: Sendable {
                             Array(bytes[(position + 40)..<(position + 48)])))
             position += entryHeader + length
         }
-        return entries
+        return (bytes, entries)
     }
 }
 
@@ -141,8 +146,10 @@ public struct RunCache: Sendable {
 public final class RunCacheStore: @unchecked Sendable {
     public let cache: RunCache
     private let lock = NSLock()
-    /// Key digest → where its entries are (a key written by two runs has two).
+    /// Key digest → where its entries are (a key written by two runs has two), and each pack's
+    /// bytes, read once: a hit then costs no system call.
     private var index: [[UInt8]: [(pack: String, offset: Int, length: Int, check: [UInt8])]]?
+    private var bytes: [String: [UInt8]] = [:]
     private var pending: [UInt8] = []
     private var pendingCount = 0
     private var touched: Set<String> = []
@@ -156,9 +163,11 @@ public final class RunCacheStore: @unchecked Sendable {
         if let index { return index }
         var built: [[UInt8]: [(pack: String, offset: Int, length: Int, check: [UInt8])]] = [:]
         for pack in cache.packFiles() {
-            for entry in RunCache.index(ofPack: pack) {
+            let (contents, entries) = RunCache.read(pack: pack)
+            for entry in entries {
                 built[entry.digest, default: []].append((pack, entry.offset, entry.length, entry.check))
             }
+            if !entries.isEmpty { bytes[pack] = contents }
         }
         index = built
         return built
@@ -166,11 +175,12 @@ public final class RunCacheStore: @unchecked Sendable {
 
     /// The record stored for `key`, given `run`'s place in the current plan; nil on a miss.
     public func record(for key: RunCacheKey, run: RunID, check: RunRecordCheck) -> RunRecord? {
-        let locations = lock.withLock { loadedIndex()[RunCache.digest(key)] } ?? []
+        let (locations, packs) = lock.withLock { (loadedIndex()[RunCache.digest(key)] ?? [], bytes) }
         for location in locations {
-            guard let payload = Self.read(location.pack, offset: location.offset, length: location.length),
-                  RunCache.checksum(key, payload[...]) == location.check,
-                  var record = RunRecordBinary.decode(payload[...]),
+            guard let pack = packs[location.pack], location.offset + location.length <= pack.count else { continue }
+            let payload = pack[location.offset..<(location.offset + location.length)]
+            guard RunCache.checksum(key, payload) == location.check,
+                  var record = RunRecordBinary.decode(payload),
                   record.run.repetition == run.repetition, record.run.fold == run.fold else { continue }
             record.run = run
             guard check.problem(with: record) == nil else { continue }
@@ -179,20 +189,6 @@ public final class RunCacheStore: @unchecked Sendable {
             return record
         }
         return nil
-    }
-
-    private static func read(_ path: String, offset: Int, length: Int) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: length)
-        var filled = 0
-        while filled < length {
-            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, length - filled, off_t(offset + filled)) }
-            guard count > 0 else { return nil }
-            filled += count
-        }
-        return bytes
     }
 
     /// Keeps `record` under `key`, for the next pack this store writes.
