@@ -20,7 +20,7 @@ public struct ModelFolder: Sendable {
     public static let descriptionFile = "model.json"
     public static let onnxFile = "model.onnx"
     /// The largest model file read back (a million-parameter network is 4 MB).
-    static let fileBytes = 1 << 30
+    static let fileBytes = 256 << 20
 
     public let description: ModelDescription
     /// The network with its weights, as `model.onnx` holds them.
@@ -129,8 +129,15 @@ public struct ModelFolder: Sendable {
             return "its preparation does not fit its inputs"
         }
         for column in preparation.columns {
-            if case .categorical(let categories, _) = column.kind, column.seen.count != categories.count {
-                return "column '\(column.name)': one seen flag per category"
+            switch column.kind {
+            case .categorical(let categories, _):
+                if column.seen.count != categories.count { return "column '\(Diagnostic.excerpt(column.name))': one seen flag per category" }
+                // The fill of a categorical column is the index of a category.
+                if !(column.fill >= 0 && column.fill < Float(categories.count) && column.fill == column.fill.rounded()) {
+                    return "column '\(Diagnostic.excerpt(column.name))': fill \(column.fill) is not one of its \(categories.count) categories"
+                }
+            case .numeric:
+                if !column.fill.isFinite { return "column '\(Diagnostic.excerpt(column.name))': fill \(column.fill) is not a finite number" }
             }
         }
         guard description.features.map(\.name) == preparation.columns.map(\.name) else { return "its features are not its preparation's columns" }

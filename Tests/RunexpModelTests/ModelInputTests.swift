@@ -150,6 +150,12 @@ import RunexpTestSupport
             == "\(json): error: model format version 7 is newer than this runexp reads (1); upgrade runexp")
         try original.replacingOccurrences(of: "\"task\"", with: "\"tusk\"").write(toFile: json, atomically: true, encoding: .utf8)
         #expect(Self.message { _ = try ModelFolder.read(path) } == "\(json): error: not a model description runexp wrote: missing key 'task'")
+        // Shapes that ask for more than model.onnx holds (10¹² units) are refused before anything is allocated.
+        let huge = original.replacingOccurrences(of: "\"units\" : 4", with: "\"units\" : 1000000000000")
+        try #require(huge != original)
+        try huge.write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(Self.message { _ = try ModelFolder.read(path) }
+            == "\(onnx): error: its weights do not fit the layers of model.json; the two files are not one model")
         try original.write(toFile: json, atomically: true, encoding: .utf8)
         let weights = try Data(contentsOf: URL(fileURLWithPath: onnx))
         try weights.prefix(weights.count / 2).write(to: URL(fileURLWithPath: onnx))

@@ -129,4 +129,40 @@ import RunexpTestSupport
         split.data.split.validation = 0.3
         #expect(key(split) != base)
     }
+
+    /// The binary record form reads back every bit it wrote, NaN and infinities included, and a
+    /// damaged count or a cut refuses the entry rather than trusting it.
+    @Test func theBinaryRecordFormRoundTripsAndRefusesDamage() {
+        let record = RunRecord(run: RunID(index: 0, cell: 0, repetition: 2, fold: 1), seed: 99, epochsRun: 2, diverged: false,
+                               validation: PartMetrics([.loss: .nan, .accuracy: 0.5]), test: nil,
+                               curve: [CurvePoint(epoch: 1, trainLoss: .infinity, trainAccuracy: nil, validationLoss: -0.0, validationAccuracy: 1),
+                                       CurvePoint(epoch: 2, trainLoss: 1e-300, trainAccuracy: 0.25, validationLoss: nil, validationAccuracy: nil)])
+        var bytes: [UInt8] = []
+        RunRecordBinary.encode(record, into: &bytes)
+        let back = RunRecordBinary.decode(bytes[...])
+        #expect(back?.sameBitsForTest(as: record) == true)
+        #expect(RunRecordBinary.decode(bytes.dropLast()[...]) == nil)
+        #expect(RunRecordBinary.decode((bytes + [0])[...]) == nil)
+        // A curve of a million points claimed by a record of a few bytes.
+        var claim: [UInt8] = [1] + [UInt8](repeating: 0, count: 32) + [0, 0, 0]
+        withUnsafeBytes(of: UInt64(1_000_000).littleEndian) { claim.append(contentsOf: $0) }
+        #expect(RunRecordBinary.decode(claim[...]) == nil)
+    }
+}
+
+extension RunRecord {
+    /// Equal to the bit, NaN equal to NaN (the test's own comparison, apart from the code's).
+    func sameBitsForTest(as other: RunRecord) -> Bool {
+        func bits(_ value: Double?) -> UInt64? { value?.bitPattern }
+        func bits(_ part: PartMetrics?) -> [String: UInt64]? {
+            part.map { Dictionary(uniqueKeysWithValues: $0.values.map { ($0.key.rawValue, $0.value.bitPattern) }) }
+        }
+        return run == other.run && seed == other.seed && epochsRun == other.epochsRun && diverged == other.diverged
+            && bits(validation) == bits(other.validation) && bits(test) == bits(other.test) && curve.count == other.curve.count
+            && zip(curve, other.curve).allSatisfy {
+                $0.epoch == $1.epoch && bits($0.trainLoss) == bits($1.trainLoss) && bits($0.trainAccuracy) == bits($1.trainAccuracy)
+                    && bits($0.validationLoss) == bits($1.validationLoss) && bits($0.validationAccuracy) == bits($1.validationAccuracy)
+                    && bits($0.validationRMSE) == bits($1.validationRMSE)
+            }
+    }
 }

@@ -173,8 +173,24 @@ public struct Network: Sendable {
     /// A network with each layer's values given as ``values(ofLayer:)`` returns them (one list per
     /// layer, empty for dropout); nil when a count does not fit the layers.
     public init?(inputWidth: Int, layers: [LayerSpec], layerValues: [[[Float]]]) {
-        guard inputWidth > 0, layerValues.count == layers.count,
-              !layers.contains(where: { if case .dense(let units, _) = $0 { return units < 1 } else { return false } }) else { return nil }
+        guard inputWidth > 0, layerValues.count == layers.count else { return nil }
+        // The given arrays' sizes are checked against the shapes before anything is allocated, so
+        // shapes read from a file (a unit count of 10¹²) cannot ask for more than was given.
+        var width = inputWidth
+        for (layer, values) in zip(layers, layerValues) {
+            switch layer {
+            case .dense(let units, _):
+                let (kernel, overflow) = width.multipliedReportingOverflow(by: units)
+                guard units >= 1, !overflow, values.count == 2, values[0].count == kernel, values[1].count == units else { return nil }
+                width = units
+            case .dropout:
+                guard values.isEmpty else { return nil }
+            case .batchNorm:
+                guard values.count == 4, values.allSatisfy({ $0.count == width }) else { return nil }
+            case .layerNorm:
+                guard values.count == 2, values.allSatisfy({ $0.count == width }) else { return nil }
+            }
+        }
         self.init(inputWidth: inputWidth, layers: layers)
         for (index, values) in layerValues.enumerated() {
             guard let slot = slots[index] else {

@@ -124,9 +124,13 @@ public struct RunCache: Sendable {
         read(pack: path).entries
     }
 
-    /// The bytes of the pack at `path` and its entries (none when it is not a pack).
+    /// The largest pack read: runexp writes at most ``packEntries`` entries to one (tens of MB).
+    static let packBytes = 1 << 30
+
+    /// The bytes of the pack at `path` and its entries (none when it is not a pack, or larger
+    /// than ``packBytes``).
     static func read(pack path: String) -> (bytes: [UInt8], entries: [(digest: [UInt8], offset: Int, length: Int, check: [UInt8])]) {
-        guard case .success(let data) = BoundedFile.read(path, limit: Int.max / 2), data.starts(with: magic) else { return ([], []) }
+        guard case .success(let data) = BoundedFile.read(path, limit: packBytes), data.starts(with: magic) else { return ([], []) }
         let bytes = [UInt8](data)
         var entries: [(digest: [UInt8], offset: Int, length: Int, check: [UInt8])] = []
         var position = magic.count
@@ -296,7 +300,8 @@ enum RunRecordBinary {
         }
         guard let points = reader.integer(), points <= UInt64(ResourceLimits.epochs) else { return nil }
         var curve: [CurvePoint] = []
-        curve.reserveCapacity(Int(points))
+        // A point takes 17 bytes at least: a damaged count cannot reserve more than the bytes hold.
+        curve.reserveCapacity(min(Int(points), reader.remaining / 17))
         for _ in 0..<points {
             guard let epoch = reader.integer(), epoch <= UInt64(ResourceLimits.epochs), let loss = reader.integer(),
                   let present = reader.byte(), present < 16 else { return nil }
@@ -331,6 +336,7 @@ enum RunRecordBinary {
         }
 
         var atEnd: Bool { position == bytes.endIndex }
+        var remaining: Int { bytes.endIndex - position }
 
         mutating func byte() -> UInt8? {
             guard position < bytes.endIndex else { return nil }
