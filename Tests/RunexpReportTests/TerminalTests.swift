@@ -47,6 +47,10 @@ import Testing
         let progress = ExperimentRunner.Progress(done: 50, total: 200, elapsed: 2, bestObjective: 0.97)
         #expect(ProgressLine.render(progress, metric: "val_accuracy", width: 10)
             == "[##--------] 50/200 runs  25.0 runs/s  2.0s elapsed  ETA 6.0s  best val_accuracy 0.9700")
+        var reusing = progress
+        reusing.reused = 40
+        #expect(ProgressLine.render(reusing, metric: "val_accuracy", width: 10)
+            == "[##--------] 50/200 runs  (40 from the cache)  25.0 runs/s  2.0s elapsed  ETA 6.0s  best val_accuracy 0.9700")
         #expect(ProgressLine.duration(187) == "3m07s")
         #expect(ProgressLine.duration(3725) == "1h02m")
     }
