@@ -8,8 +8,8 @@ import RunexpResults
 /// `runexp diff REV_A REV_B FILE` compares when a revision has no result folder.
 ///
 /// The file (and each data file git tracks at that revision) is written under
-/// `<out>/.revisions/<commit>/`, in the repository's layout, and run there; its result folders go
-/// there too. A data file git does not track is read from the working copy only if its SHA-256 is
+/// `<out>/.revisions/<commit>/`, in the repository's layout, and run there; its result folder goes
+/// there too, replacing the one an earlier diff left. A data file git does not track is read from the working copy only if its SHA-256 is
 /// one a result folder of the experiment recorded: otherwise the revision's data is unknown, and
 /// the run is refused.
 public enum RevisionRun {
@@ -62,7 +62,9 @@ public enum RevisionRun {
         let scratch = URL(fileURLWithPath: PathText.join(PathText.join(out, ".revisions"), String(commit.prefix(12)))).standardizedFileURL.path
         let tree = PathText.join(scratch, "tree")
         let manager = FileManager.default
+        // Each diff runs the revision afresh (through the cache): earlier copies and folders go.
         try? manager.removeItem(atPath: tree)
+        try? manager.removeItem(atPath: PathText.join(scratch, "results"))
         let experimentPath = PathText.join(tree, relative)
         do {
             try manager.createDirectory(atPath: PathText.parent(of: experimentPath), withIntermediateDirectories: true)

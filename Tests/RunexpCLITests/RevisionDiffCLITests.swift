@@ -38,6 +38,13 @@ import RunexpTestSupport
         let again = try RunexpBinary.run(["diff", "HEAD~1", "HEAD", "exp/tiny.yaml", "--format", "markdown"], in: directory.path)
         #expect(again.stderr.contains("4 runs, 4 from the cache") && again.stderr.contains("6 runs, 6 from the cache"), "\(again.stderr)")
         #expect(again.stdout.contains("2 in both: 2 identical, "))
+        // A revision's folder is replaced, not piled up, by the next diff.
+        let revisions = try FileManager.default.contentsOfDirectory(atPath: directory.file("results/.revisions"))
+        #expect(revisions.count == 2)
+        for revision in revisions {
+            let folders = try FileManager.default.contentsOfDirectory(atPath: directory.file("results/.revisions/\(revision)/results/tiny"))
+            #expect(folders.filter { $0 != "latest" }.count == 1, "\(folders)")
+        }
     }
 
     @Test func untrackedDataIsUsedOnlyWhenARunRecordedItsHash() throws {
