@@ -19,6 +19,9 @@ public struct ModelDescription: Sendable, Codable, Equatable {
     public var training: Refit
     /// `classification` or `regression`.
     public var task: String
+    /// The training file's field separator when it is not a comma (`;` or a tab): `predict` reads
+    /// new rows with it.
+    public var delimiter: String?
     /// The file's feature columns, in the order `model.onnx`'s inputs take them.
     public var features: [Feature]
     /// The network's inputs after preparation, by name (`Sex=female`, `Age (missing)`, …).

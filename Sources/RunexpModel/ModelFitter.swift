@@ -103,6 +103,7 @@ public enum ModelFitter {
             source: .init(resultFolder: folder, commit: provenance.git.commit, dataFile: plan.data.file, dataSHA256: data.sha256),
             training: .init(rows: rows.rawValue, rowCount: part.train.rows, epochs: training.epochs, seed: refitSeed, diverged: trained.diverged),
             task: data.isRegression ? "regression" : "classification",
+            delimiter: plan.data.delimiter == "," ? nil : plan.data.delimiter,
             features: zip(data.featureNames, data.featureKinds).map { name, kind in
                 if case .categorical = kind { return .init(name: name, type: "categorical") }
                 return .init(name: name, type: "numeric")

@@ -23,8 +23,11 @@ public enum ModelPredictor {
         let table: CSVTable
         switch BoundedFile.read(dataPath, limit: ResourceLimits.dataBytes) {
         case .success(let bytes):
+            guard String(data: bytes, encoding: .utf8) != nil else {
+                throw ModelError("\(dataPath): error: the file is not UTF-8 text; save it as UTF-8 (the training data was)")
+            }
             do {
-                table = try CSVTable.parse(utf8: [UInt8](bytes), file: dataPath)
+                table = try CSVTable.parse(utf8: [UInt8](bytes), file: dataPath, delimiter: description.delimiter?.utf8.first ?? 0x2C)
             } catch {
                 throw ModelError("\(error)")
             }

@@ -167,4 +167,25 @@ import RunexpTestSupport
         #expect(Self.message { _ = try ModelFolder.read(path) }
             == "\(onnx): error: no such file; a model folder holds model.json and model.onnx (made by runexp fit)")
     }
+
+    /// A model trained on a semicolon-separated file reads new rows the same way; a file that is not
+    /// UTF-8 is refused by name.
+    @Test func predictReadsTheTrainingFilesSeparatorAndRefusesOtherEncodings() async throws {
+        let directory = try TemporaryDirectory(prefix: "runexp-model-", files: [
+            "data.csv": Self.csv.replacingOccurrences(of: ",", with: ";"),
+            "exp.yaml": Self.experiment.replacingOccurrences(of: "target: label,", with: "target: label, delimiter: \";\","),
+        ])
+        defer { directory.remove() }
+        let folder = try await Self.run(directory)
+        let model = try ModelFolder.read(try ModelFitter.fit(resultFolder: folder, out: directory.path + "/model").folder)
+        #expect(model.description.delimiter == ";")
+        let semicolons = try ModelPredictor.predict(model, dataPath: try directory.write("new.csv", "a;b;label\n2.1;0.2;yes\n0.1;0.4;no\n"))
+        #expect(semicolons.rows == 2 && semicolons.metrics["accuracy"] != nil)
+        let commas = try directory.write("commas.csv", "a,b\n1,2\n")
+        #expect(Self.message { _ = try ModelPredictor.predict(model, dataPath: commas) }?.contains("no column 'a', which the model takes as a feature") == true)
+        let latin1 = directory.file("latin1.csv")
+        try Data([0x61, 0x3B, 0x62, 0x0A, 0xE9, 0x3B, 0x31, 0x0A]).write(to: URL(fileURLWithPath: latin1))
+        #expect(Self.message { _ = try ModelPredictor.predict(model, dataPath: latin1) }
+            == "\(latin1): error: the file is not UTF-8 text; save it as UTF-8 (the training data was)")
+    }
 }

@@ -248,8 +248,8 @@ public struct CSVTable: Sendable {
         try parse(utf8: Array(text.utf8), file: file, limit: limit)
     }
 
-    /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8).
-    public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data) throws -> CSVTable {
+    /// Parses UTF-8 `bytes` (the caller has checked they are UTF-8), fields separated by `delimiter`.
+    public static func parse(utf8 bytes: consuming [UInt8], file: String, limit: CellLimit = .data, delimiter: UInt8 = 0x2C) throws -> CSVTable {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.count < maximumBytes else {
@@ -259,7 +259,7 @@ public struct CSVTable: Sendable {
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
-            var scanner = CSVScanner(file: file, delimiter: 0x2C, limit: limit)
+            var scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
             var spans: [Span] = [], lines: [UInt32] = [], fields: [Span] = []
             var start = 0
             scan: while true {
