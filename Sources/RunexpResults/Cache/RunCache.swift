@@ -10,10 +10,11 @@ import RunexpPlan
 /// as `kernel`). Axis names, cell order, other cells and the repetitions count do not enter: adding
 /// an axis value leaves the other cells' keys as they were.
 public struct RunCacheKey: Sendable, Hashable {
-    /// The canonical text, which the entry's checksum also covers.
-    public let canonical: String
-    /// SHA-256 of ``canonical``, 64 hex digits: the entry's file name.
-    public let hex: String
+    /// SHA-256 of the key's canonical text: what a pack entry is found by, and what its checksum covers.
+    let digest: [UInt8]
+
+    /// ``digest`` as 64 hex digits.
+    public var hex: String { SHA256Digest.hex(digest) }
 
     public init(plan: Plan, run: RunID, seed: UInt64, dataSHA256: [String], kernel: String) {
         self.init(cell: RunCacheKey.cellText(plan: plan, cell: run.cell, dataSHA256: dataSHA256, kernel: kernel), run: run, seed: seed)
@@ -21,8 +22,8 @@ public struct RunCacheKey: Sendable, Hashable {
 
     /// The key from its cell's part (``cellText(plan:cell:dataSHA256:kernel:)``, made once per cell) and the run's own.
     public init(cell: String, run: RunID, seed: UInt64) {
-        canonical = cell + "repetition \(run.repetition)\nfold \(run.fold)\nrun-seed \(seed)\n"
-        hex = SHA256Digest.hex(of: Data(canonical.utf8))
+        let canonical = cell + "repetition \(run.repetition)\nfold \(run.fold)\nrun-seed \(seed)\n"
+        digest = Array(SHA256.hash(data: Data(canonical.utf8)))
     }
 
     /// Everything of the key but the run's repetition, fold and seed.
@@ -51,7 +52,7 @@ public struct RunCacheKey: Sendable, Hashable {
 /// whole (a temporary file renamed into place) when the run ends, and every 4,096 entries before:
 /// concurrent writers (local runs, Slurm array tasks on a shared file system) never touch one file.
 /// Each entry is the key's SHA-256, the record in ``RunRecordBinary``'s exact binary form, and an
-/// 8-byte checksum over the key's text and the record: an entry that is torn, damaged or for
+/// 8-byte checksum over the key and the record: an entry that is torn, damaged or for
 /// another key is a miss, never a wrong record. One file per run of runexp rather than per run of
 /// the grid: creating a file cost more than training a run of the reference grid (0.6 ms). A hit
 /// refreshes its pack's modification time, which `prune` reads as its last use.
@@ -77,22 +78,12 @@ public struct RunCache: Sendable {
     /// Entries a store holds before it writes them as a pack.
     static let packEntries = 4096
 
-    /// 8 bytes of SHA-256 over the key's text and the record's bytes.
+    /// 8 bytes of SHA-256 over the key's digest and the record's bytes.
     static func checksum(_ key: RunCacheKey, _ payload: ArraySlice<UInt8>) -> [UInt8] {
         var hasher = SHA256()
-        hasher.update(data: Data(key.canonical.utf8))
+        hasher.update(data: key.digest)
         hasher.update(data: payload)
         return Array(hasher.finalize().prefix(8))
-    }
-
-    /// The key's SHA-256 as 32 bytes (from its hex).
-    static func digest(_ key: RunCacheKey) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var iterator = key.hex.utf8.makeIterator()
-        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
-        while let high = iterator.next(), let low = iterator.next() { bytes.append(nibble(high) << 4 | nibble(low)) }
-        return bytes
     }
 
     /// The pack files, in name order.
@@ -179,7 +170,7 @@ public final class RunCacheStore: @unchecked Sendable {
 
     /// The record stored for `key`, given `run`'s place in the current plan; nil on a miss.
     public func record(for key: RunCacheKey, run: RunID, check: RunRecordCheck) -> RunRecord? {
-        let (locations, packs) = lock.withLock { (loadedIndex()[RunCache.digest(key)] ?? [], bytes) }
+        let (locations, packs) = lock.withLock { (loadedIndex()[key.digest] ?? [], bytes) }
         for location in locations {
             guard let pack = packs[location.pack], location.offset + location.length <= pack.count else { continue }
             let payload = pack[location.offset..<(location.offset + location.length)]
@@ -199,7 +190,7 @@ public final class RunCacheStore: @unchecked Sendable {
     public func store(_ record: RunRecord, for key: RunCacheKey) {
         var payload: [UInt8] = []
         RunRecordBinary.encode(record, into: &payload)
-        var entry = RunCache.digest(key)
+        var entry = key.digest
         withUnsafeBytes(of: UInt64(payload.count).littleEndian) { entry.append(contentsOf: $0) }
         entry += RunCache.checksum(key, payload[...])
         entry += payload

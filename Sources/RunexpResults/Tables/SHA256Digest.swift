@@ -17,8 +17,9 @@ public enum SHA256Digest {
         hex(SHA256.hash(data: data))
     }
 
-    /// A finished digest (of data hashed a piece at a time: ``CSVStream``) as lowercase hex.
-    static func hex(_ digest: SHA256.Digest) -> String {
+    /// A finished digest (of data hashed a piece at a time: ``CSVStream``, or kept as bytes:
+    /// ``RunCacheKey``) as lowercase hex.
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
         digest.map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
