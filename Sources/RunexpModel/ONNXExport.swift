@@ -149,17 +149,16 @@ enum ONNXExport {
     }
 
     /// The one-hot matrix of a categorical column (categories × the column's inputs): category k
-    /// sets the input ``FeaturePreparation`` sets for it, an empty cell that of its fill; a
-    /// category the training rows lacked sets none.
+    /// sets the input runs set for it (``DataPreparation/oneHotInput(category:empty:fill:seen:)``).
     static func oneHotLookup(_ column: DataPreparation.Column) -> (matrix: [Float], width: Int) {
         guard case .categorical(let categories, _) = column.kind else { return ([], 0) }
         let empty = column.kind.droppedCategory
         let width = categories.count - (empty == nil ? 0 : 1)
         var matrix = [Float](repeating: 0, count: categories.count * width)
         for code in categories.indices {
-            let target = code == empty ? Int(column.fill) : code
-            guard target != empty, column.seen.indices.contains(target), column.seen[target] else { continue }
-            matrix[code * width + (empty.map { target > $0 ? target - 1 : target } ?? target)] = 1
+            if let input = DataPreparation.oneHotInput(category: code, empty: empty, fill: column.fill, seen: column.seen) {
+                matrix[code * width + input] = 1
+            }
         }
         return (matrix, width)
     }

@@ -202,10 +202,9 @@ struct FeaturePreparation {
             case .categorical(let categories, _):
                 // Inputs: one per category but the dropped empty one, whose cells take the fill.
                 let empty = dropped[column]
-                var code = value.isFinite ? Int(value) : -1
-                if code == empty { code = Int(fills[column]) }
-                if code != empty, seen[column].indices.contains(code), seen[column][code] {
-                    out[input + (empty.map { code > $0 ? code - 1 : code } ?? code)] = 1
+                if let offset = DataPreparation.oneHotInput(category: value.isFinite ? Int(value) : -1, empty: empty,
+                                                            fill: fills[column], seen: seen[column]) {
+                    out[input + offset] = 1
                 }
                 input += categories.count - (empty == nil ? 0 : 1)
             }
@@ -247,6 +246,17 @@ public struct DataPreparation: Sendable, Codable, Equatable {
 
     /// The inputs' names (``FeatureKind/inputNames(_:)``).
     public var inputNames: [String] { columns.flatMap { $0.kind.inputNames($0.name) } }
+
+    /// The input, counted from a categorical column's first, that category `code` sets, or nil.
+    /// An empty cell whose category is dropped (`empty`) takes its `fill` (the training rows' most
+    /// frequent category); a category the training rows lacked (`seen`), or none of the column's,
+    /// sets no input. The one rule of one-hot encoding: runs and `model.onnx` both follow it.
+    @inline(__always)
+    public static func oneHotInput(category code: Int, empty: Int?, fill: Float, seen: [Bool]) -> Int? {
+        let target = code == empty ? Int(fill) : code
+        guard target != empty, seen.indices.contains(target), seen[target] else { return nil }
+        return empty.map { target > $0 ? target - 1 : target } ?? target
+    }
 
     /// Rows of `raw` (rows × columns, encoded as ``LabeledData/features``) as the network's inputs.
     public func inputs(raw: [Float], rows: Int) -> [Float] {
