@@ -68,8 +68,10 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         let diff: ResultDiff
         do {
-            let folderA = try await contents(a, side: "A")
-            let folderB = try await contents(b, side: "B")
+            // FILE names the experiment whose folders a revision stands for.
+            let name = experiment ?? file.flatMap { try? PlanParser.parse(contentsOf: $0).name }
+            let folderA = try await contents(a, side: "A", experiment: name)
+            let folderB = try await contents(b, side: "B", experiment: name)
             diff = try ResultDiff.compare(folderA, folderB)
         } catch let error as ResultFolderReadError {
             Terminal.error(error.description)
@@ -88,9 +90,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     /// The result folder `argument` names, read; with FILE, a revision without one is run (and said
     /// so on stderr), its results taken as the run made them.
-    private func contents(_ argument: String, side: String) async throws -> ResultFolderReader.Contents {
-        // FILE names the experiment whose folders a revision stands for.
-        let name = experiment ?? file.flatMap { try? PlanParser.parse(contentsOf: $0).name }
+    private func contents(_ argument: String, side: String, experiment name: String?) async throws -> ResultFolderReader.Contents {
         let located: String
         do {
             located = try await ResultLocator.locate(argument, root: out, experiment: name)
