@@ -145,6 +145,7 @@ public enum RunSession {
             return await GitState.probe(experimentFile: file)
         }
         let experiment = try await SessionExperiment.load(file, repetitions: request.repetitions)
+        if request.shard != nil, experiment.plan.strategy != nil { throw .invalid(Self.shardedHalving(experiment.plan, file: file)) }
         let target = try await FolderTarget.open(request, experiment: experiment, git: git)
         let opened: ActiveResultFolder?
         switch target.kind {
@@ -159,13 +160,19 @@ public enum RunSession {
         if !experiment.prepared.data.warnings.isEmpty { events.warned(experiment.prepared.data.warnings) }
 
         let writer = JournalWriter(folder: opened, experiment: experiment, git: git, started: started, out: request.out)
-        let cache = request.runCache
         let reused = ReuseCounter()
-        let toRun = planned.filter { opened?.journaled[$0.index] == nil }
-        _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: toRun,
-                                       alreadyDone: earlier, cache: cache, reused: reused, shouldStop: { shouldStop() || writer.failed },
-                                       record: writer.accept, progress: events.progress)
-        cache?.log(reused: reused.value, stored: reused.stored)
+        if let schedule = RungSchedule(experiment.plan) {
+            // Rungs end runs part-way, which the run cache does not hold: a halving search trains.
+            _ = await HalvingRunner.run(experiment.prepared, schedule: schedule, jobs: request.jobs, alreadyDone: earlier,
+                                        shouldStop: { shouldStop() || writer.failed }, record: writer.accept, progress: events.progress)
+        } else {
+            let cache = request.runCache
+            let toRun = planned.filter { opened?.journaled[$0.index] == nil }
+            _ = await ExperimentRunner.run(experiment.prepared, jobs: request.jobs, runs: toRun,
+                                           alreadyDone: earlier, cache: cache, reused: reused, shouldStop: { shouldStop() || writer.failed },
+                                           record: writer.accept, progress: events.progress)
+            cache?.log(reused: reused.value, stored: reused.stored)
+        }
         events.trained()
         let folder = try await writer.close()
         if shouldStop(), folder.journaled.count < planned.count {
@@ -185,6 +192,15 @@ public enum RunSession {
         return .finished(RunOutcome.FinishedRun(folder: folder.path, results: finished.results, bestCells: finished.best,
                                                 effects: finished.effects, seconds: Date().timeIntervalSince(started),
                                                 reused: reused.value))
+    }
+
+    /// `--shard` with a halving strategy: a rung ranks every cell, which no shard sees.
+    static func shardedHalving(_ plan: Plan, file: String) -> DiagnosticError {
+        let location = plan.locations.strategy ?? SourceLocation(file: file, line: 1, column: 1)
+        return DiagnosticError([Diagnostic(
+            location: location, keyPath: "search.strategy",
+            message: "\(plan.strategy?.kind.rawValue ?? "halving") cannot run in shards: each rung ranks every cell before any goes on, and a shard sees only its own runs",
+            help: "run the experiment whole (one machine, any --jobs), or remove search.strategy to shard the full grid")])
     }
 
     private static func finishShard(_ shard: Shard, folder: ActiveResultFolder, runs: [RunID], experiment: SessionExperiment,

@@ -4,7 +4,8 @@ import RunexpResults
 extension Predictions {
     /// What the best cell of `results` predicts for its test rows (validation without a test
     /// part), made by training its runs again: training is deterministic, so each run is the run
-    /// the journal holds, and the record is compared to prove it. Nil when there is no part to
+    /// the journal holds (under a halving strategy too: the best cell reached the last rung, and a
+    /// survivor's training goes on as a plain run's), and the record is compared to prove it. Nil when there is no part to
     /// predict, every run of the best cell diverged, or a run came out differently (then the
     /// folder goes without predictions rather than with ones of another model). Runs are predicted
     /// in order while their rows fit in ``ResourceLimits/predictionRows``.
@@ -16,7 +17,9 @@ extension Predictions {
             // The part's size is known before training: a run whose rows would not fit is not trained again.
             let sizes = experiment.sizes(for: record.run)
             if rows.count + (part == .test ? sizes.test : sizes.validation) > ResourceLimits.predictionRows { break }
-            let again = executor.predict(record.run, part: part)
+            var again = executor.predict(record.run, part: part)
+            // A halving search's final runs trained as plain runs do; only the rungs are its own.
+            again.record.rungs = record.rungs
             guard again.record == record else { return nil }
             rows += again.rows
         }

@@ -51,9 +51,26 @@ public struct RunExecutor: Sendable {
         public let diverged: Bool
     }
 
-    /// Trains cell `index` on `part` from `seed` with `training` (the cell's own, or a refit's with
-    /// its epochs fixed) and measures it: what a run does, for `runexp fit` too.
-    public func train(cell index: Int, on part: PreparedExperiment.PreparedPart, seed: UInt64, training: TrainingPlan? = nil) -> Trained {
+    /// A run trained epoch by epoch: what successive halving keeps between rungs. Trained through
+    /// to the end it is ``train(cell:on:seed:training:)``, bit for bit.
+    public struct Training: Sendable {
+        public let cell: Int
+        let part: PreparedExperiment.PreparedPart
+        let settings: TrainingSettings
+        var run: TrainingRun<SplitMix64>
+
+        public var epochsRun: Int { run.epochsRun }
+
+        /// Trains the epochs after ``epochsRun`` through epoch `end` (at most the cell's epochs),
+        /// unless the run diverges or stops early first.
+        public mutating func train(throughEpoch end: Int) {
+            run.run(throughEpoch: end)
+        }
+    }
+
+    /// Cell `index`'s network and training on `part` from `seed` with `training` (the cell's own,
+    /// or a refit's with its epochs fixed), no epoch trained yet.
+    public func start(cell index: Int, on part: PreparedExperiment.PreparedPart, seed: UInt64, training: TrainingPlan? = nil) -> Training {
         let cell = experiment.plan.cells[index]
         let training = training ?? cell.training
         let data = experiment.data
@@ -65,8 +82,29 @@ public struct RunExecutor: Sendable {
                                         classWeights: Self.classWeights(training.classWeight, labels: part.train.labels,
                                                                         classes: data.classes))
         settings.targetScale = part.targetScale
-        let outcome = RunexpKernel.train(network, on: part.train, validation: part.validation, classCount: classCount,
-                                         settings: settings, rng: &rng)
+        let run = TrainingRun(network, on: part.train, validation: part.validation, classCount: classCount, settings: settings, rng: rng)
+        return Training(cell: index, part: part, settings: settings, run: run)
+    }
+
+    /// `run`'s training, no epoch trained yet.
+    public func start(_ run: RunID) -> Training {
+        start(cell: run.cell, on: experiment.part(for: run), seed: seed(for: run))
+    }
+
+    /// Trains cell `index` on `part` from `seed` with `training` (the cell's own, or a refit's with
+    /// its epochs fixed) and measures it: what a run does, for `runexp fit` too.
+    public func train(cell index: Int, on part: PreparedExperiment.PreparedPart, seed: UInt64, training: TrainingPlan? = nil) -> Trained {
+        var run = start(cell: index, on: part, seed: seed, training: training)
+        run.train(throughEpoch: run.settings.epochs)
+        return measure(run)
+    }
+
+    /// `training` as it stands, measured on its validation and test rows.
+    public func measure(_ training: Training) -> Trained {
+        let data = experiment.data
+        let classCount = data.kernelClassCount
+        let outcome = training.run.outcome
+        let part = training.part, settings = training.settings
         func measure(_ samples: Samples?) -> PartMetrics? {
             guard let samples, !outcome.diverged else { return nil }
             if data.isRegression {
@@ -85,17 +123,21 @@ public struct RunExecutor: Sendable {
                        test: overflowed ? nil : test, diverged: outcome.diverged || overflowed)
     }
 
-    private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {
-        let part = experiment.part(for: run)
-        let seed = seed(for: run)
-        let trained = train(cell: run.cell, on: part, seed: seed)
+    /// The record of `run` trained as `trained`, with the objective at each rung it was ranked at.
+    public func record(of run: RunID, _ trained: Trained, rungs: [Double?]? = nil) -> RunRecord {
         let outcome = trained.outcome
         let curve = outcome.history.map {
             CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy, validationRMSE: $0.validationRMSE)
         }
-        let record = RunRecord(run: run, seed: seed, epochsRun: outcome.epochsRun, diverged: trained.diverged,
-                               validation: trained.validation, test: trained.test, curve: curve)
+        return RunRecord(run: run, seed: seed(for: run), epochsRun: outcome.epochsRun, diverged: trained.diverged,
+                         validation: trained.validation, test: trained.test, curve: curve, rungs: rungs)
+    }
+
+    private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {
+        let part = experiment.part(for: run)
+        let trained = train(cell: run.cell, on: part, seed: seed(for: run))
+        let record = record(of: run, trained)
         guard let predicting, !record.diverged,
               let samples = predicting == .test ? part.test : part.validation else { return (record, []) }
         let rows = predicting == .test ? part.partition.test : part.partition.validation

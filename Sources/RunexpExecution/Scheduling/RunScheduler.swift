@@ -1,7 +1,7 @@
 import RunexpPlan
 import RunexpResults
 
-/// Runs many independent runs on up to `jobs` workers and returns their records in plan order.
+/// Runs many independent runs on up to `jobs` workers and returns their results (records) in plan order.
 ///
 /// The task group is filled up to `jobs`; as each run finishes the next starts. Records are
 /// stored by run index, so the output never depends on which run finished first.
@@ -16,14 +16,14 @@ public struct RunScheduler: Sendable {
     /// Executes `runs` with `work`, calling `progress` after each run finishes (in finishing
     /// order, after the next run has started). Once `shouldStop` returns true no further run starts;
     /// the running ones finish and are returned, so the result may hold fewer records than `runs`.
-    public func execute(
+    public func execute<Result: Sendable>(
         _ runs: [RunID],
-        work: @escaping @Sendable (RunID) -> RunRecord,
+        work: @escaping @Sendable (RunID) -> Result,
         shouldStop: () -> Bool = { false },
-        progress: (RunRecord, Int) -> Void = { _, _ in }
-    ) async -> [RunRecord] {
-        var results = [RunRecord?](repeating: nil, count: runs.count)
-        await withTaskGroup(of: (Int, RunRecord).self) { group in
+        progress: (Result, Int) -> Void = { _, _ in }
+    ) async -> [Result] {
+        var results = [Result?](repeating: nil, count: runs.count)
+        await withTaskGroup(of: (Int, Result).self) { group in
             var next = 0
             func startNext() {
                 guard next < runs.count, !shouldStop() else { return }

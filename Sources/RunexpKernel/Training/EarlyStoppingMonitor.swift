@@ -1,5 +1,5 @@
 /// The running state of an ``EarlyStopping`` rule across epochs (Keras 3's callback logic).
-struct EarlyStoppingMonitor {
+struct EarlyStoppingMonitor: Sendable {
     let rule: EarlyStopping
     private(set) var best: Double
     private(set) var bestEpoch: Int?

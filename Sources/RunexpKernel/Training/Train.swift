@@ -159,3 +159,5 @@ public struct TrainingRun<G: RandomNumberGenerator> {
         return TrainingOutcome(network: result, epochsRun: history.count, diverged: diverged, history: history)
     }
 }
+
+extension TrainingRun: Sendable where G: Sendable {}

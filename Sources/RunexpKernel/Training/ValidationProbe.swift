@@ -1,5 +1,5 @@
 /// Measures a network on fixed validation rows with buffers allocated once per training run.
-struct ValidationProbe {
+struct ValidationProbe: Sendable {
     let samples: Samples
     let classCount: Int
     let loss: LossKind

@@ -24,6 +24,8 @@ public struct Plan: Sendable, Codable, Equatable {
     public var repetitions: Int
     /// What ranks the cells.
     public var objective: Objective
+    /// Successive halving or Hyperband; nil trains every run to the end.
+    public var strategy: SearchStrategy?
     /// Plots asked for.
     public var report: ReportPlan
     /// Every cell of the search, in plan order.
@@ -32,11 +34,11 @@ public struct Plan: Sendable, Codable, Equatable {
     public var locations = PlanLocations()
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, name, description, seed, task, data, axes, repetitions, objective, report, cells
+        case schemaVersion, name, description, seed, task, data, axes, repetitions, objective, strategy, report, cells
     }
 
     public init(schemaVersion: Int, name: String, description: String, seed: UInt64, task: TaskKind = .classification, data: DataPlan,
-                axes: [Axis], repetitions: Int, objective: Objective, report: ReportPlan, cells: [Cell],
+                axes: [Axis], repetitions: Int, objective: Objective, strategy: SearchStrategy? = nil, report: ReportPlan, cells: [Cell],
                 locations: PlanLocations = PlanLocations()) {
         self.schemaVersion = schemaVersion
         self.name = name
@@ -47,6 +49,7 @@ public struct Plan: Sendable, Codable, Equatable {
         self.axes = axes
         self.repetitions = repetitions
         self.objective = objective
+        self.strategy = strategy
         self.report = report
         self.cells = cells
         self.locations = locations
@@ -63,12 +66,13 @@ public struct Plan: Sendable, Codable, Equatable {
         axes = try container.decode([Axis].self, forKey: .axes)
         repetitions = try container.decode(Int.self, forKey: .repetitions)
         objective = try container.decode(Objective.self, forKey: .objective)
+        strategy = try container.decodeIfPresent(SearchStrategy.self, forKey: .strategy)
         report = try container.decode(ReportPlan.self, forKey: .report)
         cells = try container.decode([Cell].self, forKey: .cells)
     }
 
-    /// `task` is written only for regression, so classification plans (every plan before the key
-    /// existed) keep their plan.json and its hash.
+    /// `task` is written only for regression and `strategy` only when there is one, so plans
+    /// without them (every plan before the keys existed) keep their plan.json and its hash.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(schemaVersion, forKey: .schemaVersion)
@@ -80,6 +84,7 @@ public struct Plan: Sendable, Codable, Equatable {
         try container.encode(axes, forKey: .axes)
         try container.encode(repetitions, forKey: .repetitions)
         try container.encode(objective, forKey: .objective)
+        try container.encodeIfPresent(strategy, forKey: .strategy)
         try container.encode(report, forKey: .report)
         try container.encode(cells, forKey: .cells)
     }
@@ -147,6 +152,8 @@ public struct PlanLocations: Sendable, Hashable {
     public var classWeight: [String: SourceLocation] = [:]
     /// `search.objective.metric`.
     public var objective: SourceLocation?
+    /// `search.strategy`.
+    public var strategy: SourceLocation?
 
     public init() {}
 }

@@ -36,6 +36,10 @@ extension ExperimentReader {
         var repetitions = 1
         var repetitionsLocation: SourceLocation?
         var objective: Objective?
+        var strategy: SearchStrategy?
+        /// Where `search.strategy` and its `min_epochs` (when given) were written.
+        var strategyLocation: SourceLocation?
+        var minEpochsLocation: SourceLocation?
         /// True when the search asks for more cells or axes than ``ResourceLimits`` allow (reported):
         /// its cells are then not built.
         var overBudget = false
@@ -131,6 +135,10 @@ extension ExperimentReader {
         } else if let split {
             result.objective = defaultObjective(for: split)
         }
+        if let node = section[.strategy] {
+            result.strategyLocation = node.location
+            readStrategy(node, into: &result)
+        }
         for item in result.include {
             for entry in item.entries { result.declaredNames.insert(entry.axis) }
         }
@@ -141,6 +149,68 @@ extension ExperimentReader {
             result.overBudget = true
         }
         return result
+    }
+
+    /// `strategy: {halving: {min_epochs: 3, factor: 3}}` or `{hyperband: ...}`; `halving:` alone
+    /// takes min_epochs 1 and factor 3. Checks that need the cells are ``checkStrategy(_:cells:)``'s.
+    private mutating func readStrategy(_ node: YAMLNode, into result: inout SearchSection) {
+        guard let section = reader.section(node, "search.strategy", StrategyKey.self) else { return }
+        let given = StrategyKey.allCases.filter { section[$0] != nil }
+        guard given.count == 1, let key = given.first, let rules = section[key] else {
+            if given.count > 1 {
+                reader.error(node.location, "search.strategy", "halving and hyperband are two strategies; the search can follow one",
+                             help: "keep halving (one bracket) or hyperband (several brackets)")
+            } else if section.misspelled.isEmpty && section.entries.isEmpty {
+                reader.error(node.location, "search.strategy", "expected halving or hyperband",
+                             help: "e.g. strategy: {halving: {min_epochs: 3, factor: 3}}")
+            }
+            return
+        }
+        let path = section.path(key)
+        var minEpochs = 1, factor = 3
+        if !rules.isNull {
+            guard let rule = reader.section(rules, path, RungRuleKey.self) else { return }
+            if let value = rule[.minEpochs] {
+                result.minEpochsLocation = value.location
+                guard let read = reader.int(value, rule.path(.minEpochs), in: 1...ResourceLimits.epochs, what: "a whole number ≥ 1",
+                                            limit: "ResourceLimits.epochs") else { return }
+                minEpochs = read
+            }
+            if let value = rule[.factor] {
+                guard let read = reader.int(value, rule.path(.factor), in: 2...ResourceLimits.epochs,
+                                            what: "a whole number ≥ 2 (the share of cells that go on is 1/factor)",
+                                            limit: "ResourceLimits.epochs") else { return }
+                factor = read
+            }
+        }
+        result.strategy = SearchStrategy(kind: key == .halving ? .halving : .hyperband, minEpochs: minEpochs, factor: factor)
+    }
+
+    /// The strategy's checks against the resolved cells and the objective: one `training.epochs`
+    /// for every cell, `min_epochs` below it, and a validation objective (rungs rank while cells
+    /// train: test rows must not choose). Early stopping combines with it: a run that stops early
+    /// is ranked by its last measurement at every rung and trains no further.
+    mutating func checkStrategy(_ search: SearchSection, cells: [Cell]) {
+        guard let strategy = search.strategy, let location = search.strategyLocation, let first = cells.first else { return }
+        locations.strategy = location
+        let name = strategy.kind.rawValue
+        if let objective = search.objective, objective.metric.split == .test {
+            reader.error(location, "search.strategy", "\(name) ranks the cells by the objective while they train, and \(objective.metric) would let the test rows choose",
+                         help: "rank on a val_ metric (data.split.validation or data.split.folds give the rows)")
+        }
+        let epochs = Set(cells.map(\.training.epochs))
+        guard epochs.count == 1 else {
+            let listed = epochs.sorted().prefix(4).map(String.init).joined(separator: ", ")
+            reader.error(location, "search.strategy", "\(name) needs one training.epochs for every cell; the cells train \(listed)\(epochs.count > 4 ? ", …" : "") epochs",
+                         help: "remove epochs from the axes: the rungs choose how far each cell trains")
+            return
+        }
+        let total = first.training.epochs
+        if strategy.minEpochs >= total {
+            reader.error(search.minEpochsLocation ?? location, "search.strategy.\(name).min_epochs",
+                         "min_epochs \(strategy.minEpochs) is not below training.epochs \(total): every cell would train to the end in one rung",
+                         help: "set min_epochs below \(total), e.g. \(max(1, total / (strategy.factor * strategy.factor)))")
+        }
     }
 
     private mutating func readGrid(_ node: YAMLNode, into result: inout SearchSection) {

@@ -121,6 +121,7 @@ struct ExperimentReader {
             cells = resolveCells(model: modelNode, training: trainingNode, search: search, split: split, seed: UInt64(seed))
             reader.allowsReferences = false
             checkRuns(cells: cells.count, search: search, folds: data?.split.folds, at: top[.search]?.location ?? top.location)
+            checkStrategy(search, cells: cells)
             if reader.diagnostics.isEmpty {
                 checkCurvePoints(cells: cells, search: search, folds: data?.split.folds, training: trainingNode)
             }
@@ -128,7 +129,7 @@ struct ExperimentReader {
         guard reader.diagnostics.isEmpty, let name, let data, let objective = search.objective else { return nil }
         return Plan(schemaVersion: schemaVersion, name: name, description: description, seed: UInt64(seed), task: task,
                     data: data, axes: planAxes(search, cells: cells), repetitions: search.repetitions, objective: objective,
-                    report: report, cells: cells, locations: locations)
+                    strategy: search.strategy, report: report, cells: cells, locations: locations)
     }
 
     // MARK: - Top level

@@ -126,7 +126,18 @@ public enum EarlyStoppingKey: String, SectionKey {
 
 /// `search:`
 public enum SearchKey: String, SectionKey {
-    case grid, include, exclude, random, repetitions, objective
+    case grid, include, exclude, random, repetitions, objective, strategy
+}
+
+/// `search.strategy:` (one of its keys).
+public enum StrategyKey: String, SectionKey {
+    case halving, hyperband
+}
+
+/// `search.strategy.halving:` and `search.strategy.hyperband:`
+public enum RungRuleKey: String, SectionKey {
+    case minEpochs = "min_epochs"
+    case factor
 }
 
 /// `search.random:`

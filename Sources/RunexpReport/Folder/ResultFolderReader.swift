@@ -174,6 +174,9 @@ public enum ResultFolderReader {
         let metrics = ResultMetrics.all(plan: plan, classCount: classes.count)
         let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
         let metricColumns = try columns(table, metrics.map(\.description), path: path)
+        // Under a halving strategy: the last rung, then the objective at each rung.
+        let rungEpochs = ResultTables.rungEpochs(plan)
+        let rungColumns = try columns(table, ResultTables.rungColumns(plan, rungEpochs: rungEpochs), path: path)
         var records: [RunRecord] = []
         var lines: [Int: Int] = [:]
         records.reserveCapacity(table.records.count)
@@ -208,6 +211,24 @@ public enum ResultFolderReader {
                 for (metric, value) in values where metric.split == split { part[metric.kind] = value }
                 return part.isEmpty ? nil : PartMetrics(part)
             }
+            /// The objective at each rung up to the run's last, as ``RunRecord/rungs``.
+            func rungs(_ record: CSVTable.Record, _ columns: [Int]) throws -> [Double?]? {
+                guard let rungColumn = columns.first else { return nil }
+                let field = record.fields[rungColumn]
+                guard let last = Int(field), last >= 0, last < columns.count - 1 else {
+                    throw ResultFolderReadError(path, line: record.line, column: record.columns[rungColumn],
+                                                "'\(field.prefix(40))' in column 'rung' is not a rung of this plan (0...\(columns.count - 2))")
+                }
+                return try columns[1...(last + 1)].map { column in
+                    let field = record.fields[column]
+                    guard !field.isEmpty else { return nil }
+                    guard let value = Double(field) else {
+                        throw ResultFolderReadError(path, line: record.line, column: record.columns[column],
+                                                    "'\(field.prefix(40))' in column '\(table.header[column])' is not a number")
+                    }
+                    return value
+                }
+            }
             let seedField = record.fields[fixed[4]]
             let index = try integer(0)
             if let earlier = lines[index] {
@@ -222,7 +243,7 @@ public enum ResultFolderReader {
             records.append(RunRecord(
                 run: RunID(index: index, cell: cell, repetition: try integer(2), fold: try integer(3)),
                 seed: seed, epochsRun: try integer(5), diverged: record.fields[fixed[6]] == "true",
-                validation: part(.val), test: part(.test), curve: []))
+                validation: part(.val), test: part(.test), curve: [], rungs: try rungs(record, rungColumns)))
         }
         return (records.sorted { $0.run.index < $1.run.index }, lines)
     }

@@ -3,15 +3,19 @@ import RunexpResults
 /// One line of progress: runs done, rate, elapsed, ETA and the best objective so far.
 public enum ProgressLine {
     /// e.g. `[#########-----------]  312/648 runs  48.1 runs/s  6.5s elapsed  ETA 7s  best val_accuracy 0.9780`.
+    /// Under a halving strategy the bar follows the planned epochs and the line names the rung:
+    /// `[####----------------]  rung 2/3  432/648 runs  …`.
     ///
     /// With `color` (decide it with ``TerminalColor/isEnabled(isTerminal:environment:)``) the
     /// filled bar is green, the counts bold, the timings dim and the best objective cyan; the
     /// visible characters are the same either way.
     public static func render(_ progress: RunProgress, metric: String, width: Int = 20, color: Bool = false) -> String {
         func paint(_ style: TerminalColor.Style, _ text: String) -> String { TerminalColor.apply(style, to: text, enabled: color) }
-        let filled = progress.total > 0 ? progress.done * width / progress.total : width
+        let (done, total) = progress.rungs.map { ($0.epochsDone, $0.epochsPlanned) } ?? (progress.done, progress.total)
+        let filled = total > 0 ? min(width, max(0, done) * width / total) : width
         let bar = "[" + paint(.green, String(repeating: "#", count: filled)) + String(repeating: "-", count: width - filled) + "]"
-        var text = "\(bar) " + paint(.bold, "\(progress.done)/\(progress.total)") + " runs  "
+        var text = "\(bar) " + (progress.rungs.map { paint(.bold, "rung \($0.rung + 1)/\($0.count)") + "  " } ?? "")
+            + paint(.bold, "\(progress.done)/\(progress.total)") + " runs  "
             + (progress.reused > 0 ? paint(.dim, "(\(progress.reused) from the cache)  ") : "")
             + paint(.dim, "\(format(progress.runsPerSecond)) runs/s  \(duration(progress.elapsed)) elapsed")
         if progress.done < progress.total, let eta = progress.eta { text += "  " + paint(.dim, "ETA \(duration(eta))") }

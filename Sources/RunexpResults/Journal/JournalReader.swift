@@ -207,11 +207,14 @@ struct JournalReader {
 public struct RunRecordCheck: Sendable {
     let plan: Plan
     let classCount: Int?
+    /// The rungs' epochs under a halving strategy.
+    let rungEpochs: [Int]?
 
     /// A check against `plan`; with `classCount`, binary metrics must be present exactly for two classes.
     public init(plan: Plan, classCount: Int?) {
         self.plan = plan
         self.classCount = classCount
+        rungEpochs = plan.cells.first.flatMap { cell in plan.strategy?.rungEpochs(epochs: cell.training.epochs) }
     }
 
     /// What is wrong with `record` for this plan, or nil. Checks ranges before using any value as
@@ -234,6 +237,18 @@ public struct RunRecordCheck: Sendable {
         let epochs = cell.training.epochs
         guard record.epochsRun >= 0, record.epochsRun <= epochs else {
             return "run \(run.index) ran \(record.epochsRun) epochs; its cell trains 0...\(epochs)"
+        }
+        switch (record.rungs, rungEpochs) {
+        case (nil, nil): break
+        case (let rungs?, let rungEpochs?):
+            guard !rungs.isEmpty, rungs.count <= rungEpochs.count else {
+                return "run \(run.index) reached rung \(rungs.count - 1); this plan's rungs are 0...\(rungEpochs.count - 1)"
+            }
+            guard record.epochsRun <= rungEpochs[rungs.count - 1] else {
+                return "run \(run.index) ran \(record.epochsRun) epochs; its last rung trains \(rungEpochs[rungs.count - 1])"
+            }
+        case (nil, _?): return "run \(run.index) has no rungs; this plan halves its cells"
+        case (_?, nil): return "run \(run.index) has rungs; this plan has no halving strategy"
         }
         guard record.curve.count == record.epochsRun else {
             return "run \(run.index) has \(record.curve.count) curve points for \(record.epochsRun) epochs run"

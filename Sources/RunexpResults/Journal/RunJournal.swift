@@ -152,7 +152,16 @@ enum RunJournal {
         integer(run.index, to: &out)
         text(",\"repetition\":", to: &out)
         integer(run.repetition, to: &out)
-        text("},\"seed\":", to: &out)
+        out.append(UInt8(ascii: "}"))
+        if let rungs = record.rungs {
+            text(",\"rungs\":[", to: &out)
+            for (index, value) in rungs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if let value { number(value, to: &out) } else { text("null", to: &out) }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        text(",\"seed\":", to: &out)
         text(String(record.seed), to: &out)
         metrics(",\"test\":{", record.test, to: &out)
         metrics(",\"validation\":{", record.validation, to: &out)

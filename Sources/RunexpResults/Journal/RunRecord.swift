@@ -90,8 +90,13 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var validation: PartMetrics?
     public var test: PartMetrics?
     public var curve: [CurvePoint]
+    /// Under a halving strategy: the objective at each rung up to the last one the run reached, by
+    /// rung (nil where the run was not ranked: a Hyperband bracket's earlier rungs, or no value);
+    /// nil without a strategy.
+    public var rungs: [Double?]?
 
-    public init(run: RunID, seed: UInt64, epochsRun: Int, diverged: Bool, validation: PartMetrics?, test: PartMetrics?, curve: [CurvePoint]) {
+    public init(run: RunID, seed: UInt64, epochsRun: Int, diverged: Bool, validation: PartMetrics?, test: PartMetrics?, curve: [CurvePoint],
+                rungs: [Double?]? = nil) {
         self.run = run
         self.seed = seed
         self.epochsRun = epochsRun
@@ -99,7 +104,11 @@ public struct RunRecord: Sendable, Equatable, Codable {
         self.validation = validation
         self.test = test
         self.curve = curve
+        self.rungs = rungs
     }
+
+    /// The last rung the run reached under a halving strategy.
+    public var lastRung: Int? { rungs.map { $0.count - 1 } }
 
     /// The value of `metric`, nil when the run diverged or the part does not exist.
     public func value(_ metric: MetricName) -> Double? {

@@ -40,10 +40,15 @@ public struct CellSummary: Sendable, Equatable {
     public var diverged: Int
     /// Statistics of every metric the experiment measures, in ``ResultMetrics/all`` order.
     public var metrics: [MetricName: MetricStatistics]
-    /// 1-based rank by the objective: cells with diverged runs rank after all others.
+    /// 1-based rank by the objective: cells with diverged runs rank after all others, and under a
+    /// halving strategy cells stopped at an earlier rung after every cell that went further.
     public var rank: Int
+    /// Under a halving strategy, the epochs of the rung where the cell was stopped; nil when it
+    /// reached the last rung (or the plan has no strategy).
+    public var stoppedAtEpoch: Int? = nil
     /// The objective does not differ significantly from the best cell's (Welch t-test,
-    /// α = 0.05); always true for the best cell, false for cells with diverged runs.
+    /// α = 0.05); always true for the best cell, false for cells with diverged runs and for cells
+    /// stopped at an earlier rung (their values are of fewer epochs).
     public var tiedWithBest: Bool = false
 
     /// The objective's statistics.
@@ -56,6 +61,7 @@ public struct CellSummary: Sendable, Equatable {
 public enum CellStatistics {
     /// One summary per cell in plan order, ranked by `plan.objective`.
     public static func summarize(_ plan: Plan, records: [RunRecord], metrics: [MetricName]) -> [CellSummary] {
+        let rungEpochs = plan.cells.first.flatMap { plan.strategy?.rungEpochs(epochs: $0.training.epochs) }
         var byCell = [[RunRecord]](repeating: [], count: plan.cells.count)
         for record in records { byCell[record.run.cell].append(record) }
         var summaries = byCell.enumerated().map { cell, runs in
@@ -63,8 +69,12 @@ public enum CellStatistics {
             for metric in metrics {
                 statistics[metric] = MetricStatistics(runs.compactMap { $0.value(metric) }.filter(\.isFinite))
             }
-            return CellSummary(cell: cell, runs: runs.count, diverged: runs.filter(\.diverged).count,
-                               metrics: statistics, rank: 0)
+            var summary = CellSummary(cell: cell, runs: runs.count, diverged: runs.filter(\.diverged).count,
+                                      metrics: statistics, rank: 0)
+            if let rungEpochs, let reached = runs.compactMap(\.lastRung).max(), reached < rungEpochs.count - 1 {
+                summary.stoppedAtEpoch = rungEpochs[reached]
+            }
+            return summary
         }
         let keys = summaries.map { rankKey($0, plan) }
         let order = summaries.indices.sorted { keys[$0] < keys[$1] }
@@ -82,31 +92,48 @@ public enum CellStatistics {
     /// Whether `summary` is statistically indistinguishable from the best cell's values.
     private static func isTied(_ summary: CellSummary, with best: [Double], _ plan: Plan) -> Bool {
         let values = summary.objective(plan).values
-        guard summary.diverged == 0, !values.isEmpty, !best.isEmpty else { return false }
+        guard summary.diverged == 0, summary.stoppedAtEpoch == nil, !values.isEmpty, !best.isEmpty else { return false }
         if let welch = StudentT.welch(best, values) { return !welch.isSignificant() }
         // One value on a side: no test is possible, so only an equal mean counts as a tie.
         return StudentT.meanAndVariance(values).0 == StudentT.meanAndVariance(best).0
     }
 
-    /// Sort key: failures last, then the objective's mean in the goal's direction, then plan order.
+    /// Sort key: cells stopped at an earlier rung last (the earlier, the later), then failures,
+    /// then the objective's mean in the goal's direction, then plan order.
     ///
     /// The mean is compared as cells.csv prints it (six decimals): cells whose means differ only
     /// below that (the same accuracies summed in another order differ in the last bit) are tied and
     /// rank in plan order, so the ranks agree with the printed table and with a report redrawn from
     /// runs.csv's six-decimal numbers.
     static func rankKey(_ summary: CellSummary, _ plan: Plan) -> RankKey {
-        let mean = summary.objective(plan).mean.flatMap { FixedFormat.rounded($0) }
-        let score = mean.map { plan.objective.goal == .maximize ? -$0 : $0 } ?? .infinity
-        return RankKey(failed: summary.diverged > 0 || mean == nil ? 1 : 0, score: score, cell: summary.cell)
+        rankKey(cell: summary.cell, mean: summary.objective(plan).mean, failed: summary.diverged > 0, stoppedAt: summary.stoppedAtEpoch, plan)
+    }
+
+    static func rankKey(cell: Int, mean: Double?, failed: Bool, stoppedAt epoch: Int?, _ plan: Plan) -> RankKey {
+        let rounded = mean.flatMap { FixedFormat.rounded($0) }
+        let score = rounded.map { plan.objective.goal == .maximize ? -$0 : $0 } ?? .infinity
+        return RankKey(stopped: epoch.map { -$0 } ?? Int.min, failed: failed || rounded == nil ? 1 : 0, score: score, cell: cell)
+    }
+
+    /// `cells` best first by their runs' objective at one rung (`values[i]` for `cells[i]`, nil for
+    /// a run without a value): the order ``summarize(_:records:metrics:)`` ranks by, a cell with a
+    /// run without a value counting as failed.
+    public static func rungOrder(_ cells: [Int], values: [[Double?]], plan: Plan) -> [Int] {
+        let keys = zip(cells, values).map { cell, values in
+            let finite = values.compactMap { $0 }.filter(\.isFinite)
+            return rankKey(cell: cell, mean: MetricStatistics(finite).mean, failed: finite.count < values.count, stoppedAt: nil, plan)
+        }
+        return cells.indices.sorted { keys[$0] < keys[$1] }.map { cells[$0] }
     }
 
     struct RankKey: Comparable {
+        var stopped: Int
         var failed: Int
         var score: Double
         var cell: Int
 
         static func < (lhs: RankKey, rhs: RankKey) -> Bool {
-            (lhs.failed, lhs.score, lhs.cell) < (rhs.failed, rhs.score, rhs.cell)
+            (lhs.stopped, lhs.failed, lhs.score, lhs.cell) < (rhs.stopped, rhs.failed, rhs.score, rhs.cell)
         }
     }
 }

@@ -8,8 +8,10 @@ public enum ResultTables {
     /// `runs.csv`: a row per cell × repetition × fold.
     public static func runsCSV(_ results: ExperimentResults) -> String {
         let plan = results.plan
+        let rungEpochs = rungEpochs(plan)
         var writer = CSVWriter(header: ["run", "cell", "cell_id"] + plan.axes.map(\.name)
-            + ["repetition", "fold", "seed", "epochs_run", "diverged"] + results.metrics.map(\.description))
+            + ["repetition", "fold", "seed", "epochs_run", "diverged"] + results.metrics.map(\.description)
+            + rungColumns(plan, rungEpochs: rungEpochs))
         let axisTexts = plan.cells.map(plan.axisTexts(of:))
         for record in results.records {
             let cell = plan.cells[record.run.cell]
@@ -24,9 +26,26 @@ public enum ResultTables {
                 row.integer(record.epochsRun)
                 row.text(record.diverged ? "true" : "false")
                 for metric in results.metrics { row.fixed(record.value(metric)) }
+                if let rungEpochs {
+                    let rungs = record.rungs ?? []
+                    row.integer(rungs.count - 1)
+                    for rung in rungEpochs.indices { row.fixed(rung < rungs.count ? rungs[rung] : nil) }
+                }
             }
         }
         return writer.text
+    }
+
+    /// The rungs' epochs of `plan`'s halving strategy, nil without one.
+    public static func rungEpochs(_ plan: Plan) -> [Int]? {
+        plan.cells.first.flatMap { plan.strategy?.rungEpochs(epochs: $0.training.epochs) }
+    }
+
+    /// runs.csv's columns under a halving strategy: the last rung a run reached, then the objective at
+    /// each rung's epoch (`val_accuracy_epoch_3`, …), empty where the run was not ranked.
+    public static func rungColumns(_ plan: Plan, rungEpochs: [Int]?) -> [String] {
+        guard let rungEpochs else { return [] }
+        return ["rung"] + rungEpochs.map { "\(plan.objective.metric)_epoch_\($0)" }
     }
 
     /// `cells.csv`: a row per cell with n, diverged, mean, sd and 95% CI of each metric, the rank,
@@ -34,8 +53,9 @@ public enum ResultTables {
     public static func cellsCSV(_ results: ExperimentResults) -> String {
         let plan = results.plan
         let metricColumns = results.metrics.flatMap { ["\($0)_mean", "\($0)_sd", "\($0)_ci_low", "\($0)_ci_high"] }
+        let halving = plan.strategy != nil
         var writer = CSVWriter(header: ["cell", "cell_id"] + plan.axes.map(\.name) + ["runs", "n", "diverged"] + metricColumns
-            + ["rank", "tied_with_best"])
+            + ["rank", "tied_with_best"] + (halving ? ["stopped_at_epoch"] : []))
         for summary in results.cells {
             let cell = plan.cells[summary.cell]
             let objective = summary.objective(plan)
@@ -55,6 +75,7 @@ public enum ResultTables {
                 }
                 row.integer(summary.rank)
                 row.text(summary.tiedWithBest ? "true" : "false")
+                if halving { summary.stoppedAtEpoch.map { row.integer($0) } ?? row.text("") }
             }
         }
         return writer.text
