@@ -101,15 +101,17 @@ public enum CellStatistics {
     /// Sort key: cells stopped at an earlier rung last (the earlier, the later), then failures,
     /// then the objective's mean in the goal's direction, then plan order.
     ///
-    /// The mean is compared as cells.csv prints it (six decimals): cells whose means differ only
-    /// below that (the same accuracies summed in another order differ in the last bit) are tied and
-    /// rank in plan order, so the ranks agree with the printed table and with a report redrawn from
-    /// runs.csv's six-decimal numbers.
+    /// The mean is that of the runs' values as runs.csv prints them (six decimals), compared as
+    /// cells.csv prints it: cells whose means differ only below that (the same accuracies summed in
+    /// another order differ in the last bit) are tied and rank in plan order, so the ranks agree
+    /// with the printed table and with a report redrawn from runs.csv, whose values are rounded
+    /// already (the mean of exact values could round the other way).
     static func rankKey(_ summary: CellSummary, _ plan: Plan) -> RankKey {
-        rankKey(cell: summary.cell, mean: summary.objective(plan).mean, failed: summary.diverged > 0, stoppedAt: summary.stoppedAtEpoch, plan)
+        rankKey(cell: summary.cell, values: summary.objective(plan).values, failed: summary.diverged > 0, stoppedAt: summary.stoppedAtEpoch, plan)
     }
 
-    static func rankKey(cell: Int, mean: Double?, failed: Bool, stoppedAt epoch: Int?, _ plan: Plan) -> RankKey {
+    static func rankKey(cell: Int, values: [Double], failed: Bool, stoppedAt epoch: Int?, _ plan: Plan) -> RankKey {
+        let mean = MetricStatistics(values.compactMap { FixedFormat.rounded($0) }).mean
         let rounded = mean.flatMap { FixedFormat.rounded($0) }
         let score = rounded.map { plan.objective.goal == .maximize ? -$0 : $0 } ?? .infinity
         return RankKey(stopped: epoch.map { -$0 } ?? Int.min, failed: failed || rounded == nil ? 1 : 0, score: score, cell: cell)
@@ -121,7 +123,7 @@ public enum CellStatistics {
     public static func rungOrder(_ cells: [Int], values: [[Double?]], plan: Plan) -> [Int] {
         let keys = zip(cells, values).map { cell, values in
             let finite = values.compactMap { $0 }.filter(\.isFinite)
-            return rankKey(cell: cell, mean: MetricStatistics(finite).mean, failed: finite.count < values.count, stoppedAt: nil, plan)
+            return rankKey(cell: cell, values: finite, failed: finite.count < values.count, stoppedAt: nil, plan)
         }
         return cells.indices.sorted { keys[$0] < keys[$1] }.map { cells[$0] }
     }
