@@ -48,13 +48,39 @@ public enum PlanSummary {
         text += "runs: \(plan.runCount) (\(plan.cells.count) cells × \(plan.repetitions) repetition\(plan.repetitions == 1 ? "" : "s")"
         if let folds = plan.data.split.folds { text += " × \(folds) folds" }
         text += ")\n"
-        text += "steps: \(trainingSteps(experiment).map(String.init) ?? "more than \(Int.max)") optimizer steps at most\n"
+        let schedule = RungSchedule(plan)
+        text += "steps: \(trainingSteps(experiment).map(String.init) ?? "more than \(Int.max)") optimizer steps at most"
+            + (schedule == nil ? "\n" : " for the full grid\n")
+        if let schedule { text += rungs(schedule, plan: plan) }
         text += "objective: \(plan.objective.goal.rawValue) \(plan.objective.metric)\n"
         if let estimate {
             let seconds = estimate.seconds < 60 ? FixedFormat.string(estimate.seconds, digits: 2) + "s" : ProgressLine.duration(estimate.seconds)
             text += "estimated wall time: \(seconds) with --jobs \(jobs)"
             text += " (from \(estimate.sampledRuns) sample runs timed on this machine)\n"
         }
+        return text
+    }
+
+    /// The rung schedule and its epoch budget against the full grid's, e.g.
+    /// `halving: rungs at 3, 9, 25 epochs; cells 216 → 72 → 24` and `epochs: 4392 of the full grid's 16200 (27.1%)`.
+    static func rungs(_ schedule: RungSchedule, plan: Plan) -> String {
+        let strategy = schedule.strategy
+        var text = "\(strategy.kind.rawValue): rungs at \(schedule.epochs.map(String.init).joined(separator: ", ")) epochs, "
+            + "the best 1/\(strategy.factor) of the cells go on after each"
+        if schedule.brackets.count == 1, let bracket = schedule.brackets.first, bracket.firstRung == 0 {
+            text += "; cells \(schedule.counts(of: bracket).map(String.init).joined(separator: " → "))\n"
+        } else {
+            text += "\n"
+            for bracket in schedule.brackets {
+                text += "  bracket from epoch \(schedule.epochs[bracket.firstRung]): cells "
+                    + schedule.counts(of: bracket).map(String.init).joined(separator: " → ") + "\n"
+            }
+        }
+        let perCell = plan.repetitions * plan.foldsPerRepetition
+        let planned = schedule.plannedCellEpochs * perCell
+        let full = plan.curvePoints ?? 0
+        let share = full > 0 ? " (" + FixedFormat.string(100 * Double(planned) / Double(full), digits: 1) + "%)" : ""
+        text += "epochs: \(planned) of the full grid's \(full)\(share), when no run diverges or stops early\n"
         return text
     }
 

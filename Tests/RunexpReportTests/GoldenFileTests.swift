@@ -15,10 +15,10 @@ import RunexpTestSupport
 
     static func cases() throws -> [(name: String, results: ExperimentResults)] {
         [("synthetic", try ReportFixtures.synthetic()), ("continuous", try ReportFixtures.continuous()),
-         ("regression", try ReportFixtures.regression())]
+         ("regression", try ReportFixtures.regression()), ("halving", try ReportFixtures.halving())]
     }
 
-    @Test(arguments: ["synthetic", "continuous", "regression"])
+    @Test(arguments: ["synthetic", "continuous", "regression", "halving"])
     func reportFilesMatchTheGoldenFiles(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let files = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
@@ -55,7 +55,7 @@ import RunexpTestSupport
         #expect(a.map(\.text) == b.map(\.text))
     }
 
-    @Test(arguments: ["synthetic", "continuous", "regression"])
+    @Test(arguments: ["synthetic", "continuous", "regression", "halving"])
     func redrawingFromTheFolderGivesTheSameBytesAsTheRun(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let folder = try TemporaryDirectory(prefix: "runexp-report-").path

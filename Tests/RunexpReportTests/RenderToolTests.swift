@@ -13,6 +13,8 @@ import RunexpTestSupport
         ReportFiles.render(results: try ReportFixtures.synthetic(), provenanceJSON: ReportFixtures.provenanceJSON)
             + ReportFiles.render(results: try ReportFixtures.continuous(), provenanceJSON: ReportFixtures.provenanceJSON)
             .map { (name: "continuous/" + $0.name, text: $0.text) }
+            + ReportFiles.render(results: try ReportFixtures.halving(), provenanceJSON: ReportFixtures.provenanceJSON)
+            .map { (name: "halving/" + $0.name, text: $0.text) }
             + ReportFiles.render(results: try EffectAnalysisTests.grid([[nil, nil], [nil, nil], [nil, nil], [nil, nil]]), provenanceJSON: nil)
             .map { (name: "diverged/" + $0.name, text: $0.text) }
     }

@@ -73,6 +73,43 @@ enum ReportFixtures {
         return ExperimentResults(plan: plan, classes: ["B", "M"], records: records, predictions: Predictions(cell: best, part: .test, rows: rows))
     }
 
+    /// ``synthetic(heatmaps:)``'s grid under `halving: {min_epochs: 1, factor: 2}` (rungs at 1, 2
+    /// and 3 epochs: 8 → 4 → 2 cells): a run's objective at rung r is its final val_accuracy less
+    /// 0.04 per rung still to come; the cells go on as ``CellStatistics/rungOrder(_:values:plan:)``
+    /// ranks them, and a stopped run keeps the epochs and curve of its last rung.
+    static func halving() throws -> ExperimentResults {
+        let full = try synthetic(heatmaps: "")
+        var plan = full.plan
+        plan.strategy = SearchStrategy(kind: .halving, minEpochs: 1, factor: 2)
+        let schedule = try #require(RungSchedule(plan))
+        let perCell = plan.repetitions
+        var records = full.records
+        var cells = Array(plan.cells.indices)
+        for rung in schedule.epochs.indices {
+            let last = schedule.epochs.count - 1
+            for cell in cells {
+                for offset in 0..<perCell {
+                    let index = cell * perCell + offset
+                    let value = records[index].validation?.value(.accuracy).map { $0 - 0.04 * Double(last - rung) }
+                    records[index].rungs = (records[index].rungs ?? []) + [value]
+                }
+            }
+            guard rung < last else { break }
+            let values = cells.map { cell in (0..<perCell).map { records[cell * perCell + $0].rungs?[rung] ?? nil } }
+            let going = Set(CellStatistics.rungOrder(cells, values: values, plan: plan).prefix(schedule.strategy.survivors(of: cells.count)))
+            for cell in cells where !going.contains(cell) {
+                for offset in 0..<perCell {
+                    let index = cell * perCell + offset
+                    let epochs = min(records[index].epochsRun, schedule.epochs[rung])
+                    records[index].epochsRun = epochs
+                    records[index].curve = Array(records[index].curve.prefix(epochs))
+                }
+            }
+            cells = cells.filter(going.contains)
+        }
+        return ExperimentResults(plan: plan, classes: full.classes, records: records)
+    }
+
     /// A regression: units [4, 8] × 2 repetitions, val_rmse is 3 at 4 units and 2 at 8 (plus the
     /// repetition); the best cell predicted 20 test rows of y = 10 + 2·row with known errors.
     static func regression() throws -> ExperimentResults {

@@ -97,7 +97,7 @@ public enum CostEstimator {
 
     /// Times up to `maxSamples` evenly spaced runs (stopping early once `budget` seconds are
     /// spent, after at least three), each cut to at most `sampleUnits` work units, and extrapolates
-    /// to all runs on `jobs` workers.
+    /// to all runs on `jobs` workers (under a halving strategy, to the rungs' share of the epochs).
     public static func estimate(_ experiment: PreparedExperiment, jobs: Int, budget: TimeInterval = 0.5,
                                 maxSamples: Int = 12, sampleUnits: Double = sampleUnits) -> Estimate {
         let plan = experiment.plan
@@ -128,6 +128,10 @@ public enum CostEstimator {
                 total += Double(plan.repetitions) * units(of: cell, on: sizes, width: experiment.data.inputWidth,
                                                          classes: experiment.data.classes.count)
             }
+        }
+        // Under a halving strategy the rungs train their share of the full grid's epochs.
+        if let schedule = RungSchedule(plan), let full = plan.curvePoints, full > 0 {
+            total *= Double(schedule.plannedCellEpochs * plan.repetitions * plan.foldsPerRepetition) / Double(full)
         }
         let workers = Double(max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, runCount)))
         let seconds = sampledUnits > 0 ? sampledSeconds / sampledUnits * total / workers : 0

@@ -115,6 +115,15 @@ public struct RungSchedule: Sendable, Equatable {
         return counts
     }
 
+    /// Cells that train rung `rung`, over every bracket.
+    public func cellsTraining(rung: Int) -> Int {
+        brackets.reduce(0) { total, bracket in
+            let counts = counts(of: bracket)
+            let offset = rung - bracket.firstRung
+            return total + (counts.indices.contains(offset) ? counts[offset] : 0)
+        }
+    }
+
     /// Epochs each run trains in all when none diverges or stops early, summed over the cells (multiply
     /// by the runs per cell for the experiment's).
     public var plannedCellEpochs: Int {

@@ -14,7 +14,8 @@ public enum ReportFiles {
     /// leaves provenance out of the page). Names are relative to the result folder:
     /// `plots/heatmap-<x>-<y>[-max].svg` for each heatmap of `report.heatmaps` (or, when it asks
     /// for none, of the two categorical axes with the largest variance share),
-    /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), then `report.html`.
+    /// `plots/effects.svg`, `plots/curves.svg` (when runs recorded curves), `plots/predictions.svg`
+    /// (with predictions), `plots/rungs.svg` (under a halving strategy), then `report.html`.
     public static func render(results: ExperimentResults, provenanceJSON: String?) -> [(name: String, text: String)] {
         draw(asStored(results), provenance: provenanceJSON.flatMap { ReportProvenance(json: $0) })
     }
@@ -95,9 +96,11 @@ public enum ReportFiles {
         if let curves { files.append((curves.file, curves.svg)) }
         let predictions = PredictionsPlot.plot(results)
         if let predictions { files.append((predictions.file, predictions.svg)) }
+        let rungs = RungsPlot.plot(results)
+        if let rungs { files.append((rungs.file, rungs.svg)) }
         files.append((ResultFiles.report, ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
                                                      effects: plots.effects, curves: curves, predictions: predictions,
-                                                     provenance: provenance)))
+                                                     rungs: rungs, provenance: provenance)))
         return files
     }
 
@@ -139,7 +142,8 @@ public enum ReportFiles {
                           CurvePoint(epoch: $0.epoch, trainLoss: stored($0.trainLoss), trainAccuracy: stored($0.trainAccuracy),
                                      validationLoss: stored($0.validationLoss), validationAccuracy: stored($0.validationAccuracy),
                                      validationRMSE: stored($0.validationRMSE))
-                      })
+                      },
+                      rungs: record.rungs.map { $0.map(stored) })
         }
         func stored(_ value: Predictions.Value) -> Predictions.Value {
             if case .number(let number) = value { return .number(stored(number)) }

@@ -24,7 +24,7 @@ public enum ReportPage {
 
     /// The page for `results`.
     public static func html(results: ExperimentResults, analysis: EffectAnalysis, heatmaps: [Plot], effects: Plot,
-                            curves: Plot?, predictions: Plot? = nil, provenance: ReportProvenance?) -> String {
+                            curves: Plot?, predictions: Plot? = nil, rungs: Plot? = nil, provenance: ReportProvenance?) -> String {
         let plan = results.plan
         let objective = plan.objective
         var page = HTMLBuilder()
@@ -62,7 +62,9 @@ public enum ReportPage {
         page.element("h2", "Best cells")
         page.element("p", "Ranked by the mean \(objective.metric) over each cell's converged runs (\(objective.goal.rawValue)). "
             + "CI: 95% Student-t interval of the mean. Tied: not significantly different from the best cell "
-            + "(Welch's t-test, α = 0.05). Cells with a diverged run rank last.")
+            + "(Welch's t-test, α = 0.05). Cells with a diverged run rank last."
+            + (plan.strategy == nil ? "" : " Cells stopped at an earlier rung rank after every cell that went further (the earlier, the lower), "
+                + "measured at the epoch they stopped; none of them counts as tied."))
         page.table(header: bestHeader(results), rows: bestRows(results), class: "numbers")
         if let best = results.ranked.first {
             page.raw("<div class=\"columns\">")
@@ -80,6 +82,14 @@ public enum ReportPage {
             page.raw("</div>")
         }
         page.raw("</section>")
+
+        if let rungs, let schedule = RungSchedule(plan) {
+            page.raw("<section id=\"rungs\">")
+            page.element("h2", "Rungs")
+            page.element("p", rungsText(results, schedule: schedule))
+            page.figure(rungs)
+            page.raw("</section>")
+        }
 
         if let predictions {
             page.raw("<section id=\"predictions\">")
@@ -166,6 +176,20 @@ public enum ReportPage {
             rows.append([column.name, text])
         }
         return rows
+    }
+
+    /// What the rungs did: their epochs, the cells each trained, and the epochs trained against the full grid's.
+    static func rungsText(_ results: ExperimentResults, schedule: RungSchedule) -> String {
+        let plan = results.plan
+        let strategy = schedule.strategy
+        let reached = schedule.epochs.indices.map(schedule.cellsTraining(rung:))
+        let trained = results.records.reduce(0) { $0 + $1.epochsRun }
+        let full = plan.curvePoints ?? 0
+        let share = full > 0 ? " (" + FixedFormat.string(100 * Double(trained) / Double(full), digits: 1) + "%)" : ""
+        return (strategy.kind == .halving ? "Successive halving" : "Hyperband, \(schedule.brackets.count) brackets")
+            + " over epochs: rungs at \(schedule.epochs.map(String.init).joined(separator: ", ")) epochs trained "
+            + reached.map(String.init).joined(separator: " → ") + " cells; after each rung the best 1/\(strategy.factor) of the cells "
+            + "by mean \(plan.objective.metric) went on from their weights. The runs trained \(trained) epochs; the full grid would have trained up to \(full)\(share)."
     }
 
     private static func bestHeader(_ results: ExperimentResults) -> [String] {
