@@ -166,6 +166,21 @@ import Testing
         #expect(contents.results.cells.map(\.stoppedAtEpoch) == run.results.cells.map(\.stoppedAtEpoch))
     }
 
+    /// Stopped cells end at fewer epochs than the others: the effects compare the cells at the
+    /// first rung, which every cell trained, and say so.
+    @Test func effectsAreMeasuredAtTheFirstRung() async throws {
+        let (directory, outcome) = try await Self.run(Self.experiment())
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try Self.finished(outcome)
+        let data = ObjectiveData(run.results)
+        #expect(data.rungEpochs == 1)
+        for cell in run.results.plan.cells.indices {
+            let firstRung = run.results.records.filter { $0.run.cell == cell }.compactMap { $0.rungs?.first ?? nil }
+            #expect(data.valuesByCell[cell] == firstRung)
+        }
+        #expect(run.effects.hasPrefix("Axis effects on val_accuracy at 1 epoch, the first rung (share of the variance of"))
+    }
+
     @Test func aShardOfAHalvingSearchIsRefusedAtTheStrategy() async throws {
         let directory = try RunSessionTests.workspace(experiment: Self.experiment())
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -112,6 +112,11 @@ public enum ReportPage {
         page.raw("<section id=\"effects\">")
         page.element("h2", "Effect of each axis")
         page.element("p", analysis.headline, class: "headline")
+        if let epochs = analysis.data.rungEpochs {
+            page.element("p", "The rungs stopped cells after different epochs, so the heatmaps and the effects below take each run's "
+                + "\(plan.objective.metric) at the first rung (\(epochs) epoch\(epochs == 1 ? "" : "s")), where every cell"
+                + (plan.strategy?.kind == .hyperband ? " of the first bracket" : "") + " trained alike.")
+        }
         if let note = analysis.divergenceNote { page.element("p", note) }
         page.table(header: ["", "share of variance", "", "best value (mean)", "worst value (mean)", "diverged runs by value"],
                    rows: varianceRows(analysis), class: "numbers shares", rawColumns: [2])

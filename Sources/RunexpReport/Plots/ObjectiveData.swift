@@ -19,15 +19,32 @@ public struct ObjectiveData: Sendable {
     public let undefinedRuns: Int
     /// Per cell: 1-based rank (``CellSummary/rank``).
     public let rankByCell: [Int]
+    /// Under a halving strategy, the epochs of the first rung, where the values are taken: there
+    /// every cell (of Hyperband's first bracket) trained the same epochs, whereas the runs' final
+    /// values are of the epochs each cell reached. Nil without a strategy.
+    public let rungEpochs: Int?
 
-    /// Extracts the objective from `results`.
+    /// Extracts the objective from `results`: each run's final value, or under a halving strategy
+    /// its value at the first rung (the runs of cells that did not train that rung left out).
     public init(_ results: ExperimentResults) {
         plan = results.plan
         objective = results.plan.objective
         var values = [[Double]](repeating: [], count: plan.cells.count)
         var failed = [Int](repeating: 0, count: plan.cells.count)
         var undefined = 0
+        let schedule = RungSchedule(plan)
+        rungEpochs = schedule?.epochs.first
+        let firstRung = Set(schedule?.brackets.first { $0.firstRung == 0 }?.cells ?? [])
         for record in results.records {
+            if schedule != nil {
+                guard firstRung.contains(record.run.cell) else { continue }
+                if let value = record.rungs?.first ?? nil, value.isFinite {
+                    values[record.run.cell].append(value)
+                } else {
+                    failed[record.run.cell] += 1
+                }
+                continue
+            }
             if let value = record.value(objective.metric), value.isFinite {
                 values[record.run.cell].append(value)
             } else {

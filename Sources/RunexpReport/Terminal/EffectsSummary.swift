@@ -17,7 +17,8 @@ public enum EffectsSummary {
     public static func render(_ results: ExperimentResults, reportPath: String? = nil) -> String {
         let analysis = EffectAnalysis(ObjectiveData(results))
         let metric = results.plan.objective.metric.description
-        var text = "Axis effects on \(metric) (share of the variance of \(analysis.data.convergedRuns) converged runs):\n"
+        let at = analysis.data.rungEpochs.map { " at \($0) epoch\($0 == 1 ? "" : "s"), the first rung" } ?? ""
+        var text = "Axis effects on \(metric)\(at) (share of the variance of \(analysis.data.convergedRuns) converged runs):\n"
         var rows: [[String]] = [["axis", "share", "best value", "worst value"]]
         for effect in analysis.byShare {
             if effect.levels.isContinuous {
