@@ -4,7 +4,8 @@
 In one run it times runexp on the peers' reference grid next to the peer tools, then a scaling
 series, a large layer next to NumPy/OpenBLAS, the full reference experiment, the diabetes
 regression (accuracy vs LinearRegression, speed vs MLPRegressor), digits (batch_norm's cost,
-PyTorch on the same grid) and big tables (loading vs pandas.read_csv, peak RSS), and prints the tables (`--only large` etc. runs a subset). Every wall time is measured by
+PyTorch on the same grid), the run cache, successive halving (vs the full grid and scikit-learn's
+HalvingGridSearchCV) and big tables (loading vs pandas.read_csv, peak RSS), and prints the tables (`--only large` etc. runs a subset). Every wall time is measured by
 this script around the whole process (start-up, import and result writing included); peak memory
 is `Maximum resident set size` from /usr/bin/time -v. Speed-ups are ratios of times measured in
 this same run. Scratch files go to $RUNEXP_BENCH_DIR (default /tmp/runexp-bench), never the repo.
@@ -1001,6 +1002,245 @@ def digits(binary, args):
     return result
 
 
+# ---------------------------------------------------------------- successive halving
+
+HALVING_SKLEARN = os.path.join(ROOT, "bench", "halving", "sklearn_halving.py")
+HALVING_MIN_EPOCHS, HALVING_FACTOR = 3, 3
+HALVING_BLOCK = f"  strategy:\n    halving: {{min_epochs: {HALVING_MIN_EPOCHS}, factor: {HALVING_FACTOR}}}\n"
+
+
+def halving_experiments():
+    """(full, halving): copies of experiments/wisconsin.yaml under WORK/halving with an absolute
+    data.file, the second with HALVING_BLOCK first under `search:`. Both keep the file's name and
+    seed, so that their runs start from the same seeds."""
+    def with_strategy(text):
+        text, count = re.subn(r"(?m)^search:[ \t]*(#.*)?\n", lambda m: m.group(0) + HALVING_BLOCK, text)
+        if count != 1:
+            sys.exit(f"bench: expected one top-level `search:` line in {REFERENCE}")
+        return text
+    return experiment_copy(REFERENCE, "halving", "full"), experiment_copy(REFERENCE, "halving", "halving", with_strategy)
+
+
+def halving_ladder(epochs, cells):
+    """The contract's rungs: [(epochs, cells)] with min_epochs x factor^r epochs capped by `epochs`,
+    the first rung training every cell and each next one the best ceil(n / factor)."""
+    rungs, length = [], HALVING_MIN_EPOCHS
+    while True:
+        rungs.append((min(length, epochs), cells))
+        if length >= epochs:
+            return rungs
+        length, cells = length * HALVING_FACTOR, -(-cells // HALVING_FACTOR)
+
+
+def halving_unsupported(binary, experiment):
+    """None when `runexp validate` accepts the halving copy, else its first error line."""
+    done = subprocess.run([binary, "validate", experiment], capture_output=True, text=True)
+    if done.returncode == 0:
+        return None
+    lines = [l.strip() for l in (done.stderr + done.stdout).splitlines() if l.strip()]
+    line = next((l for l in lines if "error:" in l), lines[-1] if lines else "")
+    return f"runexp validate exit {done.returncode}: {line.split('error:', 1)[-1].strip()}"
+
+
+def read_table(folder, name):
+    with open(os.path.join(folder, name), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def missing_columns(rows, columns, where):
+    """None when the first row of a table has every column, else a message naming the missing ones."""
+    missing = [c for c in columns if not rows or c not in rows[0]]
+    return f"{where} has no column {', '.join(missing)}" if missing else None
+
+
+def halving_reading(full_folder, halving_folder):
+    """What the section reads from the two result folders (columns by name): the tables, each
+    rank-1 cell, the sums of epochs_run and the halving folder's rungs. Returns (reading, None) or
+    (None, what is missing)."""
+    full_cells, full_runs = read_table(full_folder, "cells.csv"), read_table(full_folder, "runs.csv")
+    cells, runs = read_table(halving_folder, "cells.csv"), read_table(halving_folder, "runs.csv")
+    for rows, columns, where in ((full_cells, ("cell_id", "rank", "tied_with_best", "val_accuracy_mean"), "full cells.csv"),
+                                 (full_runs, ("epochs_run",), "full runs.csv"),
+                                 (cells, ("cell_id", "rank", "val_accuracy_mean", "test_accuracy_mean", "stopped_at_epoch"),
+                                  "halving cells.csv"),
+                                 (runs, ("cell_id", "epochs_run", "rung"), "halving runs.csv")):
+        problem = missing_columns(rows, columns, where)
+        if problem:
+            return None, problem
+    best = lambda rows: min(rows, key=lambda c: number(c["rank"]))
+    finished = [c for c in cells if not c["stopped_at_epoch"].strip()]
+    stopped = [c for c in cells if c["stopped_at_epoch"].strip()]
+    rungs = {}
+    for run in runs:
+        rung = int(run["rung"])
+        entry = rungs.setdefault(rung, {"runs": 0, "epochs": 0, "cells": set()})
+        entry["runs"] += 1
+        entry["epochs"] = max(entry["epochs"], int(run["epochs_run"]))
+    for run in runs:  # a cell reached rung r when one of its runs reached r or later
+        for rung in range(int(run["rung"]) + 1):
+            rungs.setdefault(rung, {"runs": 0, "epochs": 0, "cells": set()})["cells"].add(run["cell_id"])
+    return {"full_cells": full_cells, "cells": cells, "full_best": best(full_cells), "best": best(cells),
+            "full_epochs": sum(int(r["epochs_run"]) for r in full_runs), "epochs": sum(int(r["epochs_run"]) for r in runs),
+            "full_runs": len(full_runs), "runs": len(runs), "finished": finished, "stopped": stopped,
+            "ranked_after": not (finished and stopped)
+                            or max(number(c["rank"]) for c in finished) < min(number(c["rank"]) for c in stopped),
+            "stopped_at": sorted({int(number(c["stopped_at_epoch"])) for c in stopped}),
+            "rungs": [(r, rungs[r]["epochs"], len(rungs[r]["cells"]), rungs[r]["runs"]) for r in sorted(rungs)]}, None
+
+
+def run_sklearn_halving(settings, jobs):
+    """One run of bench/halving/sklearn_halving.py with the peers' Python on the reference grid, on
+    runexp's rungs (--runexp-ladder: 3, 9 and 25 epochs; scikit-learn's own ladder would stop at 9,
+    below max_resources): (measurement, its JSON)."""
+    m = timed([PEERS_PYTHON, HALVING_SKLEARN, "--data", DATA, "--grid", json.dumps(settings["axes"]),
+               "--min-resources", str(HALVING_MIN_EPOCHS), "--max-resources", str(settings["epochs"]),
+               "--factor", str(HALVING_FACTOR), "--repetitions", str(settings["repetitions"]), "--test", str(settings["test"]),
+               "--validation", str(settings["validation"]), "--seed", str(settings["seed"]), "--n-jobs", str(jobs),
+               "--runexp-ladder"],
+              keep_output=True)
+    return m, json.loads(m.output.strip().splitlines()[-1])
+
+
+def halving(binary, args):
+    """Successive halving on experiments/wisconsin.yaml: the full grid against the same file with
+    `strategy: halving` (wall, epochs trained, whether halving's best is among the full grid's
+    best), --jobs 1 against 2, and scikit-learn's HalvingGridSearchCV on the same grid. Returns
+    {"failed", "wall", "epochs", "tied", "identical", "sklearn", "sklearn_gap"} (None where not
+    measured; "failed": why the section could not measure)."""
+    settings = experiment_settings(REFERENCE)
+    cells = 1
+    for values in settings["axes"].values():
+        cells *= len(values)
+    ladder = halving_ladder(settings["epochs"], cells)
+    full, halved = halving_experiments()
+    result = {"failed": None, "wall": None, "epochs": None, "tied": None, "identical": None, "sklearn": None,
+              "sklearn_gap": None}
+    sklearn_ok = args.peers and args.sklearn and peer_available("sklearn")
+    print(f"== Successive halving: {os.path.relpath(REFERENCE, ROOT)} ({cells} cells x {settings['repetitions']} repetitions,"
+          f" {settings['epochs']} epochs) against a copy with search.strategy.halving {{min_epochs: {HALVING_MIN_EPOCHS},"
+          f" factor: {HALVING_FACTOR}}}")
+    print(f"   rungs: {', '.join(f'{e} epochs x {n} cells' for e, n in ladder)}; runexp --jobs {args.jobs} --no-cache,"
+          f" {args.repeat} back-to-back pairs (full, halving)"
+          + ("; scikit-learn HalvingGridSearchCV once, mid-way" if sklearn_ok else ""))
+    problem = halving_unsupported(binary, halved)
+    if problem:
+        result["failed"] = problem
+        print(f"   FAILED: this runexp does not accept the halving copy {halved}")
+        print(f"   {problem}")
+        print("   (search.strategy.halving needs a runexp with successive halving; nothing else in this section was measured)")
+        print()
+        return result
+    directory = os.path.join(WORK, "halving", "runs")
+    shutil.rmtree(directory, ignore_errors=True)
+    pairs, kept, repeats_identical, mlp = [], None, True, None
+    for index in range(args.repeat):
+        if sklearn_ok and index == args.repeat // 2:
+            mlp = run_sklearn_halving(settings, args.jobs)
+        out = os.path.join(directory, f"pair-{index}")
+        full_run, full_folder = run_dir(binary, full, args.jobs, os.path.join(out, "full"), ["--no-cache"])
+        halving_run, halving_folder = run_dir(binary, halved, args.jobs, os.path.join(out, "halving"), ["--no-cache"])
+        pairs.append((full_run, halving_run))
+        if kept is None:
+            kept = (full_folder, halving_folder)
+        else:
+            repeats_identical = repeats_identical and same_folders(kept[1], halving_folder)
+            shutil.rmtree(out, ignore_errors=True)
+    _, one = run_dir(binary, halved, 1, os.path.join(directory, "jobs-1"), ["--no-cache"])
+    _, two = run_dir(binary, halved, 2, os.path.join(directory, "jobs-2"), ["--no-cache"])
+    result["identical"] = same_folders(one, two)
+    reading, problem = halving_reading(*kept)
+    if problem:
+        result["failed"] = problem
+        print(f"   FAILED: {problem} (the contract's result columns are missing; folders kept in {directory})")
+        print()
+        return result
+
+    full_wall, halving_wall = median([f.wall for f, _ in pairs]), median([h.wall for _, h in pairs])
+    result["wall"] = median([h.wall / f.wall for f, h in pairs])
+    result["epochs"] = reading["epochs"] / reading["full_epochs"]
+    best, full_best = reading["best"], reading["full_best"]
+    by_id = {c["cell_id"]: c for c in reading["full_cells"]}
+    twin = by_id.get(best["cell_id"])
+    result["tied"] = None if twin is None else twin["tied_with_best"].strip().lower() == "true"
+    axes = list(settings["axes"])
+    describe = lambda cell: ", ".join(f"{k} {cell.get(k, '?')}" for k in axes)
+    table(["", "full grid", "halving", "halving/full", "target"],
+          [["median wall s", f"{full_wall:.3f}", f"{halving_wall:.3f}", f"{result['wall']:.2f}x (pairs)", "<= 0.45x"],
+           ["median cpu s", f"{median([f.cpu for f, _ in pairs]):.2f}", f"{median([h.cpu for _, h in pairs]):.2f}", "", ""],
+           ["runs", reading["full_runs"], reading["runs"], "", ""],
+           ["epochs trained (sum epochs_run)", reading["full_epochs"], reading["epochs"], f"{result['epochs']:.3f}", "<= 0.35"],
+           ["rank-1 val_accuracy_mean", f"{number(full_best['val_accuracy_mean']):.4f}", f"{number(best['val_accuracy_mean']):.4f}",
+            "", ""],
+           ["its test_accuracy_mean", f"{number(full_best.get('test_accuracy_mean')):.4f}",
+            f"{number(best['test_accuracy_mean']):.4f}", "", ""]])
+    print(f"   rank 1, full grid: {describe(full_best)} (cell_id {full_best['cell_id']})")
+    print(f"   rank 1, halving:   {describe(best)} (cell_id {best['cell_id']})")
+    tied_count = sum(c["tied_with_best"].strip().lower() == "true" for c in reading["full_cells"])
+    if twin is None:
+        print("   halving's rank-1 cell_id is not in the full grid's cells.csv: not judged")
+    else:
+        print(f"   in the full grid that cell has rank {twin['rank']}, tied_with_best {twin['tied_with_best']}"
+              f" ({tied_count} of {len(reading['full_cells'])} full-grid cells are tied with its best: Welch test)")
+    print(f"   halving rungs read from runs.csv (rung: most epochs_run, cells that reached it, runs that stopped there): "
+          + "; ".join(f"{r}: {e} epochs, {n} cells, {k} runs" for r, e, n, k in reading["rungs"]))
+    print(f"   cells.csv: {len(reading['finished'])} cells finished, {len(reading['stopped'])} stopped (stopped_at_epoch "
+          f"{', '.join(str(e) for e in reading['stopped_at']) or '-'}); every finished cell ranked before every stopped one:"
+          f" {reading['ranked_after']}")
+    print(f"   halving folders of --jobs 1 and --jobs 2 identical (provenance and report aside): {result['identical']};"
+          f" the {args.repeat} repeats' halving folders identical: {repeats_identical}")
+    print(f"   walls: full {' '.join(f'{f.wall:.3f}' for f, _ in pairs)}; halving {' '.join(f'{h.wall:.3f}' for _, h in pairs)}")
+    if mlp:
+        m, info = mlp
+        result["sklearn"] = m.wall / halving_wall
+        result["sklearn_gap"] = number(best["val_accuracy_mean"]) - info["best_val_accuracy"]
+        iterations = lambda rungs: ", ".join(f"{n} x {e}" for n, e in rungs)
+        print(f"-- against scikit-learn {info['sklearn']} HalvingGridSearchCV ({os.path.relpath(HALVING_SKLEARN, ROOT)},"
+              f" n_jobs {info['n_jobs']}; runexp: the median above)")
+        table(["tool", "wall s", "epochs trained", "rungs (cells x epochs)", "best mean val acc", "its test acc", "sklearn/runexp"],
+              [["runexp halving (this build)", f"{halving_wall:.3f}", reading["epochs"],
+                iterations([(n, e) for _, e, n, _ in reading["rungs"]]), f"{number(best['val_accuracy_mean']):.4f}",
+                f"{number(best['test_accuracy_mean']):.4f}", "1.0x"],
+               ["scikit-learn HalvingGridSearchCV", f"{m.wall:.2f}", info["epochs_trained"],
+                iterations(zip(info["n_candidates"], info["epochs_per_iteration"])), f"{info['best_val_accuracy']:.4f}",
+                f"{info['test_accuracy']:.4f}", f"{result['sklearn']:.0f}x"]])
+        params = ", ".join(f"{k} {v}" for k, v in info["best_params"].items())
+        print(f"   scikit-learn: wall = the whole process (import {info['import_seconds']:.2f} s, after it {info['wall_seconds']:.2f} s);"
+              f" best {params}; {info['failed_fits']} of {info['fits']} fits failed (diverged)")
+        print("   its model: MLPClassifier, sgd, constant learning rate, no momentum, alpha 0, balanced sample weights,")
+        print("   features standardized per fit; NO DROPOUT (the axis is kept and ignored: 216 candidates, duplicates")
+        print("   re-trained); every iteration trains from scratch (runexp continues survivors from their weights);")
+        print(f"   run with --runexp-ladder, its iterations train runexp's rungs (its last {info['epochs_per_iteration'][-1]}"
+              f" epochs); its validation rows (StratifiedShuffleSplit,")
+        print(f"   {info['splits']} splits of the {info['rows']['dev']} non-test rows) are not runexp's; its test accuracy is"
+              " the best candidate refit on all")
+        print("   non-test rows, runexp's the rank-1 cell's test_accuracy_mean (models of the repetitions)")
+    else:
+        print("   (no scikit-learn row: " + ("--no-peers / --no-sklearn" if not (args.peers and args.sklearn) else
+              "the peers' venv is missing; create it with bash ../shared/peers/setup_venv.sh") + ")")
+    shutil.rmtree(directory, ignore_errors=True)
+    print()
+    return result
+
+
+def halving_targets(result):
+    """The halving section's lines of `== Targets`."""
+    rows = [("halving/full wall (pairs)", "wall", lambda v: f"{v:.2f}x", lambda v: v <= 0.45, "target <= 0.45x"),
+            ("halving/full epochs trained", "epochs", lambda v: f"{v:.3f}", lambda v: v <= 0.35, "target <= 0.35"),
+            ("halving best tied in full grid", "tied", str, lambda v: v, "target True (tied_with_best)"),
+            ("halving folder --jobs 1 = --jobs 2", "identical", str, lambda v: v, "target True"),
+            ("halving, sklearn/runexp wall", "sklearn", lambda v: f"{v:.0f}x", lambda v: v >= 20, "target >= 20x"),
+            ("halving best val acc, runexp-sklearn", "sklearn_gap", lambda v: f"{v:+.4f}", lambda v: v >= 0, "target >= 0")]
+    failed = (result.get("failed") or "").split(";", 1)[0]
+    failed = failed if len(failed) <= 90 else failed[:87] + "..."
+    for label, key, shown, met, target in rows:
+        value = result.get(key)
+        if failed and value is None:
+            print(f"   {label:<36} {'FAILED':>8}   {target}: NOT met, {failed}")
+            continue
+        verdict = "not measured" if value is None else ("met" if met(value) else "NOT met")
+        print(f"   {label:<36} {'-' if value is None else shown(value):>8}   {target}: {verdict}")
+
+
 # ---------------------------------------------------------------- big tables
 
 # (rows, numeric features): the issue's two machine-generated tables, each plus a `label` column.
@@ -1336,6 +1576,9 @@ def main():
                    help="skip the run-cache section (cold cache cost, a grown grid, diff on a fresh clone; ~1 min)")
     p.add_argument("--no-digits", dest="digits", action="store_false",
                    help="skip the digits section (batch_norm's cost; PyTorch on the same grid ~2 min)")
+    p.add_argument("--no-halving", dest="halving", action="store_false",
+                   help="skip the successive-halving section (the reference grid with and without search.strategy.halving,"
+                        " scikit-learn HalvingGridSearchCV ~25 s)")
     p.add_argument("--no-tables", dest="tables", action="store_false",
                    help="skip the big-tables section (2,000,000 x 10 and 200,000 x 50 CSVs: load vs pandas, peak RSS;"
                         " ~30 s more the first time, to write the CSVs)")
@@ -1343,10 +1586,10 @@ def main():
                    help="the debug runexp for the tables section's debug/release load ratio"
                         " (default: .build/debug/runexp when it exists)")
     p.add_argument("--only", metavar="SECTIONS",
-                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, digits, cache, tables "
+                   help="run only these comma-separated sections: grid, scaling, large, full, diabetes, digits, cache, halving, tables "
                         "(e.g. --only large; the --no-* flags still apply inside them)")
     args = p.parse_args()
-    sections = {"grid", "scaling", "large", "full", "diabetes", "digits", "cache", "tables"}
+    sections = {"grid", "scaling", "large", "full", "diabetes", "digits", "cache", "halving", "tables"}
     if args.only:
         chosen = {x.strip() for x in args.only.split(",") if x.strip()}
         if not chosen or chosen - sections:
@@ -1362,6 +1605,8 @@ def main():
         sections.discard("digits")
     if not args.cache:
         sections.discard("cache")
+    if not args.halving:
+        sections.discard("halving")
     if not args.tables:
         sections.discard("tables")
     os.makedirs(WORK, exist_ok=True)
@@ -1378,6 +1623,7 @@ def main():
     big_tables = {}
     digit = {"accuracy": None, "bn": None, "torch": None, "torch_gap": None}
     cached = {}
+    halved = {}
     if "grid" in sections:
         _, ratios, medians = reference_grid(binary, args)
     if "scaling" in sections:
@@ -1392,6 +1638,8 @@ def main():
         digit = digits(binary, args)
     if "cache" in sections:
         cached = cache(binary, args)
+    if "halving" in sections:
+        halved = halving(binary, args)
     if "tables" in sections:
         big_tables = tables(binary, args)
     print("== Targets (ratios from this run)")
@@ -1441,6 +1689,7 @@ def main():
     print(f"   {'diabetes grid, MLPRegressor/runexp':<36} {shown:>8}   (wall time; no target)")
     digits_targets(digit)
     cache_targets(cached)
+    halving_targets(halved)
     tables_targets(big_tables)
     print(f"load average at end: {loadavg()}")
 

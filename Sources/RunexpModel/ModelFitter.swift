@@ -62,6 +62,13 @@ public enum ModelFitter {
                              + "Pick another cell (--rank or --cell)")
         }
 
+        if let stopped = summary.stoppedAtEpoch {
+            let finished = results.cells.filter { $0.stoppedAtEpoch == nil }.count
+            throw ModelError("\(folder): error: halving stopped cell \(cell.id) (rank \(summary.rank)) at epoch \(stopped); its runs never "
+                             + "trained \(cell.training.epochs) epochs, so nothing measured a full refit of it. "
+                             + "Fit a cell that reached the last rung (--rank 1 to \(finished))")
+        }
+
         let provenance: Provenance
         do {
             let decoder = JSONDecoder()

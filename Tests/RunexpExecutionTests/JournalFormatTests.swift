@@ -29,6 +29,17 @@ import RunexpKernel
     @Test func theFormatReadsBackAsTheRecord() throws {
         #expect(try JSONDecoder().decode(RunRecord.self, from: Data(Self.line.utf8)) == Self.record)
     }
+
+    /// A halving search's record: the objective at each rung, null where the run had none, between
+    /// `run` and `seed` in sorted key order.
+    @Test func aHalvingRecordCarriesItsRungs() throws {
+        var record = Self.record
+        record.rungs = [nil, 0.5, 0.8125]
+        let line = RunJournal.line(record)
+        #expect(line == Self.line.replacingOccurrences(of: #""repetition":1},"seed""#,
+                                                       with: #""repetition":1},"rungs":[null,0.5,0.8125],"seed""#))
+        #expect(try JSONDecoder().decode(RunRecord.self, from: Data(line.utf8)) == record)
+    }
 }
 
 /// The plan's seed derivation (what checks a folder's seeds) is the kernel's (what trains with them).

@@ -89,6 +89,24 @@ import RunexpTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.hasPrefix(".model") })
     }
 
+    @Test func fitRefusesACellThatHalvingStopped() async throws {
+        let directory = try TemporaryDirectory(prefix: "runexp-model-", files: [
+            "data.csv": Self.csv,
+            "exp.yaml": Self.experiment.replacingOccurrences(of: "repetitions: 1}", with: "repetitions: 1, strategy: {halving: {min_epochs: 1}}}"),
+        ])
+        defer { directory.remove() }
+        let folder = try await Self.run(directory)
+        let out = directory.path + "/model"
+        // Rungs at 1, 3 and 5 epochs train 4, then 2, then 1 cell: rank 2 stopped at epoch 3, ranks 3 and 4 at epoch 1.
+        let message = Self.message { _ = try ModelFitter.fit(resultFolder: folder, selection: .rank(2), out: out) }
+        #expect(message?.hasPrefix("\(folder): error: halving stopped cell ") == true, "\(message ?? "accepted")")
+        #expect(message?.hasSuffix("(rank 2) at epoch 3; its runs never trained 5 epochs, so nothing measured a full refit of it. "
+                                   + "Fit a cell that reached the last rung (--rank 1 to 1)") == true, "\(message ?? "accepted")")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        _ = try ModelFitter.fit(resultFolder: folder, selection: .rank(1), out: out)
+        #expect(FileManager.default.fileExists(atPath: out + "/model.json"))
+    }
+
     @Test func fitRefusesAnUnfinishedFolder() async throws {
         let directory = try Self.workspace()
         defer { directory.remove() }

@@ -241,7 +241,8 @@ public struct RunRecordCheck: Sendable {
         switch (record.rungs, rungEpochs) {
         case (nil, nil): break
         case (let rungs?, let rungEpochs?):
-            guard !rungs.isEmpty, rungs.count <= rungEpochs.count else {
+            guard !rungs.isEmpty else { return "run \(run.index) has an empty list of rungs; a halving run reaches rung 0 at least" }
+            guard rungs.count <= rungEpochs.count else {
                 return "run \(run.index) reached rung \(rungs.count - 1); this plan's rungs are 0...\(rungEpochs.count - 1)"
             }
             guard record.epochsRun <= rungEpochs[rungs.count - 1] else {
