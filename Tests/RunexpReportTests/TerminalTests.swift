@@ -51,6 +51,12 @@ import Testing
         reusing.reused = 40
         #expect(ProgressLine.render(reusing, metric: "val_accuracy", width: 10)
             == "[##--------] 50/200 runs  (40 from the cache)  25.0 runs/s  2.0s elapsed  ETA 6.0s  best val_accuracy 0.9700")
+        // A halving search: the bar and the ETA follow epochs (100 of 400 planned, 80 trained here
+        // in 2 s: 300 left take 7.5 s), and the line names the rung.
+        var halving = progress
+        halving.rungs = RunProgress.Rungs(rung: 1, count: 3, epochsDone: 100, epochsPlanned: 400, epochsTrained: 80)
+        #expect(ProgressLine.render(halving, metric: "val_accuracy", width: 10)
+            == "[##--------] rung 2/3  50/200 runs  25.0 runs/s  2.0s elapsed  ETA 7.5s  best val_accuracy 0.9700")
         #expect(ProgressLine.duration(187) == "3m07s")
         #expect(ProgressLine.duration(3725) == "1h02m")
     }

@@ -138,6 +138,19 @@ import Testing
         }
     }
 
+    /// A random search's samples are the cells the rungs halve.
+    @Test func aRandomSearchIsHalvedLikeAGrid() async throws {
+        let experiment = Self.experiment().replacingOccurrences(of: "lr: [0.01, 0.1, 2]", with: "lr: {log_uniform: [0.01, 1]}\n  random: {samples: 3}")
+        let (one, first) = try await Self.run(experiment, jobs: 1)
+        defer { try? FileManager.default.removeItem(atPath: one) }
+        let (two, second) = try await Self.run(experiment, jobs: 2)
+        defer { try? FileManager.default.removeItem(atPath: two) }
+        let results = try Self.finished(first).results
+        #expect(results.plan.cells.count == 9)
+        #expect(results.ranked.map(\.stoppedAtEpoch) == [nil] + [Int?](repeating: 3, count: 2) + [Int?](repeating: 1, count: 6))
+        #expect(try RunSessionTests.files(try Self.finished(first).folder) == RunSessionTests.files(try Self.finished(second).folder))
+    }
+
     /// Early stopping and halving combine: a run that stops early trains no further and is ranked by
     /// its last measurement; survivors still end with the plain run's bits.
     @Test func earlyStoppingCombinesWithHalving() async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import RunexpKernel
 import RunexpPlan
 import RunexpResults
@@ -5,9 +6,11 @@ import RunexpResults
 /// A plan with its data loaded and checked: everything a run needs, shared by all runs.
 ///
 /// A run's part of the data (its partition, standardized on its own training rows) is made when
-/// the run asks for it (``part(for:)``) and let go with the run: memory stays that of the data and
-/// the runs in flight, whatever the repetitions and folds. The split depends only on the seed, the
-/// repetition and the fold, so a part made twice is the same part.
+/// the run asks for it (``part(for:)``) and shared by the runs of the same repetition and fold
+/// while the kept parts fit in ``PartCache/budget`` (8 MiB); past that a part is let go with its
+/// run: memory stays that of the data, the runs in flight and at most 8 MiB of parts, whatever the
+/// repetitions and folds. The split depends only on the seed, the repetition and the fold, so a
+/// part made twice is the same part.
 public struct PreparedExperiment: Sendable {
     public let plan: Plan
     public let data: LabeledData
@@ -24,6 +27,9 @@ public struct PreparedExperiment: Sendable {
     private let rest: [Int]
     /// The estimator's one-part sample (``CostEstimator``), given instead of a made part.
     private let fixedPart: PreparedPart?
+    /// Parts made already, by repetition and fold: every cell's runs of one repetition and fold
+    /// share a part, so the reference grid prepares 3 parts, not 648.
+    private let parts = PartCache()
 
     /// The kernel-ready samples of one partition.
     public struct PreparedPart: Sendable {
@@ -109,9 +115,13 @@ public struct PreparedExperiment: Sendable {
     /// ``part(for:)``, with `viewing` choosing a view of the data when its preparation allows one.
     func part(for run: RunID, viewing: Bool) -> PreparedPart {
         if let fixedPart { return fixedPart }
+        let key = PartCache.Key(repetition: run.repetition, fold: run.fold, viewing: viewing)
+        if let kept = parts.part(for: key) { return kept }
         let partition = splitter.partition(rest: rest, test: test, labels: strata, classCount: data.strataCount,
                                            repetition: run.repetition, fold: run.fold)
-        return prepared(partition, viewing: viewing).part
+        let part = prepared(partition, viewing: viewing).part
+        parts.keep(part, for: key)
+        return part
     }
 
     /// The part a model is refitted on (`runexp fit`): the training rows of the first repetition
@@ -145,6 +155,42 @@ public struct PreparedExperiment: Sendable {
                                 validation: partition.validation.isEmpty ? nil : samples(partition.validation),
                                 test: partition.test.isEmpty ? nil : samples(partition.test), targetScale: targetScale)
         return (part, preparation.parameters)
+    }
+}
+
+/// Prepared parts by repetition and fold, kept while they fit in ``budget`` bytes (a part past it
+/// is made for each run that asks, and let go with it): a part made twice is the same part, so
+/// keeping one changes no bit, only the time spent standardizing.
+final class PartCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var repetition: Int
+        var fold: Int
+        var viewing: Bool
+    }
+
+    /// Bytes of kept parts: small tables keep every part, big ones (whose runs should hold only their own) none.
+    static let budget = 8 << 20
+    private let lock = NSLock()
+    private var parts: [Key: PreparedExperiment.PreparedPart] = [:]
+    private var bytes = 0
+
+    func part(for key: Key) -> PreparedExperiment.PreparedPart? {
+        lock.withLock { parts[key] }
+    }
+
+    func keep(_ part: PreparedExperiment.PreparedPart, for key: Key) {
+        let size = [part.train, part.validation, part.test].reduce(0) { $0 + ($1.map(Self.bytes) ?? 0) }
+        lock.withLock {
+            guard parts[key] == nil, bytes + size <= Self.budget else { return }
+            parts[key] = part
+            bytes += size
+        }
+    }
+
+    /// The bytes `samples` hold: its own matrix, or a view's row indices; with its labels or targets.
+    static func bytes(_ samples: Samples) -> Int {
+        let perRow = samples.view == nil ? samples.width * MemoryLayout<Float>.stride : MemoryLayout<Int>.stride
+        return samples.rows * (perRow + MemoryLayout<Float>.stride)
     }
 }
 
