@@ -185,3 +185,107 @@ import Testing
         #expect(divergedCell.runs == 2)
     }
 }
+
+/// Axes drawn together in a random search are estimated jointly, and a full grid keeps its one-way shares.
+@Suite struct JointEffectTests {
+    /// A random search over `a` and `b` (uniform on [0, 1]), `samples` cells of 2 repetitions, with
+    /// `objective(a, b, repetition)` as each run's val_accuracy.
+    static func random(samples: Int, seed: Int = 5, objective: (Double, Double, Int) -> Double) throws -> ExperimentResults {
+        let yaml = """
+            name: random
+            seed: \(seed)
+            data: {file: d.csv, target: y}
+            model:
+              - dropout: $b
+              - dense: {units: 4, activation: relu}
+              - dropout: $a
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 2, optimizer: sgd}
+            search:
+              grid: {a: {uniform: [0, 0.9]}, b: {uniform: [0, 0.9]}}
+              random: {samples: \(samples)}
+              repetitions: 2
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "r.yaml", directory: "")
+        let records = plan.runs.map { run -> RunRecord in
+            let cell = plan.cells[run.cell]
+            let value = objective(cell.value(of: "a")?.number ?? 0, cell.value(of: "b")?.number ?? 0, run.repetition)
+            return RunRecord(run: run, seed: 1, epochsRun: 2, diverged: false,
+                             validation: PartMetrics(loss: 1 - value, accuracy: value, precision: nil, recall: nil, f1: nil, rocAUC: nil),
+                             test: nil, curve: [])
+        }
+        return ExperimentResults(plan: plan, classes: ["x", "y"], records: records)
+    }
+
+    /// The objective depends on `a` only, and the sample draws `b` half from `a` (b = a/2 plus an
+    /// independent half, correlation about 0.7): one-way, `b` seems to matter about half as much as
+    /// `a`; jointly `a` keeps what only it explains and `b` gets about none.
+    @Test func aPlantedEffectGoesToItsAxisAndNotToTheOneDrawnWithIt() throws {
+        let results = try Self.random(samples: 40) { a, _, repetition in 0.5 + 0.4 * a + (repetition == 0 ? 0.001 : -0.001) }
+        // A plan whose b follows a halfway: b = a/2 + (an independent value on [0, 0.45]).
+        var plan = results.plan
+        for index in plan.cells.indices {
+            let a = plan.cells[index].value(of: "a")?.number ?? 0
+            let own = (Double(index) * 0.618_034).truncatingRemainder(dividingBy: 1) * 0.45
+            if let slot = plan.cells[index].values.firstIndex(where: { $0.axis == "b" }) {
+                plan.cells[index].values[slot].value = .double(a / 2 + own)
+            }
+        }
+        let correlated = ExperimentResults(plan: plan, classes: results.classes, records: results.records)
+        let analysis = EffectAnalysis(ObjectiveData(correlated))
+        #expect(analysis.method == .joint(unavailable: nil))
+        let a = try #require(analysis.axes.first { $0.axis == "a" }?.share)
+        let b = try #require(analysis.axes.first { $0.axis == "b" }?.share)
+        #expect(a > 0.3, "a's share \(a)")
+        #expect(b < 0.01, "b's share \(b)")
+        // The one-way share of b, for contrast: the quadratic in b alone explains most of what a does.
+        let effectB = try #require(analysis.axes.first { $0.axis == "b" })
+        let points = zip(effectB.levels.numbers, effectB.perLevel).flatMap { number, level in
+            level.statistics.values.map { (x: number ?? 0, y: $0) }
+        }
+        let fit = try #require(QuadraticFit(points, logarithmic: false))
+        let mean = points.map(\.y).reduce(0, +) / Double(points.count)
+        let oneWayB = points.reduce(0) { $0 + (fit($1.x) - mean) * (fit($1.x) - mean) } / analysis.totalSumOfSquares
+        #expect(oneWayB > 0.3, "one-way b \(oneWayB) against joint a \(a)")
+        #expect(analysis.methodNote.hasPrefix("The axes were not crossed in a full grid"))
+    }
+
+    @Test func independentDrawsSplitTheSharesByEffect() throws {
+        let results = try Self.random(samples: 60) { a, b, repetition in 0.5 + 0.3 * a + 0.1 * b * b + (repetition == 0 ? 0.002 : -0.002) }
+        let analysis = EffectAnalysis(ObjectiveData(results))
+        let a = try #require(analysis.axes.first { $0.axis == "a" }?.share)
+        let b = try #require(analysis.axes.first { $0.axis == "b" }?.share)
+        #expect(a > 4 * b && b > 0.01, "a \(a), b \(b)")
+        #expect(a + b + (analysis.withinShare ?? 0) <= 1 + 1e-9)
+    }
+
+    @Test func axesAlwaysDrawnTogetherGetNoShareAndAreNamed() throws {
+        let results = try Self.random(samples: 20) { a, _, repetition in 0.5 + 0.3 * a + (repetition == 0 ? 0.01 : -0.01) }
+        var plan = results.plan
+        for index in plan.cells.indices {
+            let a = plan.cells[index].value(of: "a")?.number ?? 0
+            if let slot = plan.cells[index].values.firstIndex(where: { $0.axis == "b" }) { plan.cells[index].values[slot].value = .double(2 * a) }
+        }
+        let analysis = EffectAnalysis(ObjectiveData(ExperimentResults(plan: plan, classes: results.classes, records: results.records)))
+        #expect(analysis.axes.map(\.share) == [nil, nil])
+        #expect(analysis.axes.map(\.confoundedWith) == ["b", "a"])
+        #expect(analysis.methodNote.hasSuffix("a cannot be separated from b; b cannot be separated from a: the design draws them together, so neither gets a share."))
+    }
+
+    /// A full grid keeps its one-way shares, diverged runs or not.
+    @Test func aFullGridKeepsItsOneWayShares() throws {
+        let analysis = EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid(EffectAnalysisTests.balanced)))
+        #expect(analysis.method == .oneWay)
+        #expect(abs((analysis.axes[0].share ?? 0) - 2.0 / 3) < 1e-12)
+        let diverged = EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid([[0.1, nil], [0.3, 0.5], [0.5, 0.7], [0.7, 0.9]])))
+        #expect(diverged.method == .oneWay)
+        #expect(analysis.methodNote.hasPrefix("The cells form a full grid"))
+    }
+
+    @Test func tooFewCellsForTheAxesSaySo() throws {
+        let results = try Self.random(samples: 3) { a, b, repetition in a + b + Double(repetition) / 100 }
+        let analysis = EffectAnalysis(ObjectiveData(results))
+        #expect(analysis.method == .joint(unavailable: "3 cells with a value are too few to separate 2 axes (3 terms) jointly"))
+        #expect(analysis.axes.allSatisfy { $0.share == nil })
+    }
+}

@@ -352,10 +352,14 @@ public struct Axis: Sendable, Codable, Equatable {
     public var name: String
     /// Values in file order.
     public var values: [AxisValue]
+    /// The distribution a random search draws the axis from (`uniform`, `log_uniform`,
+    /// `int_uniform`, `choice`); nil for a list of values. Plots draw a drawn number on its scale.
+    public var distribution: String?
 
-    public init(name: String, values: [AxisValue]) {
+    public init(name: String, values: [AxisValue], distribution: String? = nil) {
         self.name = name
         self.values = values
+        self.distribution = distribution
     }
 }
 

@@ -190,7 +190,8 @@ extension ExperimentReader {
                     values.append(value)
                 }
             }
-            return Axis(name: name, values: values)
+            let drawn = search.randomAxes.first { $0.name == name }?.distribution
+            return Axis(name: name, values: values, distribution: drawn.map(\.key.rawValue))
         }
     }
 

@@ -400,6 +400,16 @@ enum Distribution {
     case intUniform(Int, Int)
     case choice([AxisValue])
 
+    /// The key the distribution was written with.
+    var key: DistributionKey {
+        switch self {
+        case .uniform: .uniform
+        case .logUniform: .logUniform
+        case .intUniform: .intUniform
+        case .choice: .choice
+        }
+    }
+
     /// One draw; real values keep 6 significant digits so files stay readable and ids stable.
     func sample(_ random: inout PlanRandom) -> AxisValue {
         switch self {

@@ -120,9 +120,15 @@ public enum ReportPage {
         if let note = analysis.divergenceNote { page.element("p", note) }
         page.table(header: ["", "share of variance", "", "best value (mean)", "worst value (mean)", "diverged runs by value"],
                    rows: varianceRows(analysis), class: "numbers shares", rawColumns: [2])
-        page.element("p", "Share of variance: the part of the total sum of squares of \(objective.metric) over the converged runs "
-            + "that each axis' main effect explains (one-way, other axes averaged; a continuous axis by a quadratic fit in its value). "
-            + "Noise: differences between the runs of one cell. The rest: interactions between axes.", class: "note")
+        if analysis.method == .oneWay {
+            page.element("p", "Share of variance: the part of the total sum of squares of \(objective.metric) over the converged runs "
+                + "that each axis' main effect explains (one-way, other axes averaged; a continuous axis by a quadratic fit in its value). "
+                + "Noise: differences between the runs of one cell. The rest: interactions between axes.", class: "note")
+        } else {
+            page.element("p", "Share of variance: the part of the total sum of squares of \(objective.metric) over the converged runs "
+                + "that each axis explains. \(analysis.methodNote) Noise: differences between the runs of one cell. "
+                + "The rest: what the axes explain together, and interactions.", class: "note")
+        }
         page.figure(effects)
         page.raw("</section>")
 

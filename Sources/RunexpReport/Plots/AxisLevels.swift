@@ -7,8 +7,10 @@ import RunexpPlan
 /// Values are grouped by their result-file text (`0.3`, `relu`), in the axis' file order; values
 /// that only `include:` cells bring in follow in cell order, and a cell without the axis falls
 /// in a last level labelled `none`. An axis is drawn as *continuous* when every value is a number
-/// and there are more than ``continuousThreshold`` of them (random search draws such axes); its
-/// scale is logarithmic when every value is positive and they span at least a factor of 100.
+/// and either a random search drew it from `uniform` or `log_uniform`, or there are more than
+/// ``continuousThreshold`` of them; a continuous axis' levels are sorted by value. Its scale is
+/// logarithmic when it was drawn from `log_uniform`, or when every value is positive and they span
+/// at least a factor of 100.
 public struct AxisLevels: Sendable, Equatable {
     /// More numeric values than this make an axis continuous.
     public static let continuousThreshold = 10
@@ -41,22 +43,32 @@ public struct AxisLevels: Sendable, Equatable {
             labels.append(label)
             numbers.append(number)
         }
-        for value in plan.axes.first(where: { $0.name == axis })?.values ?? [] { add(value.description, value.number) }
+        let declared = plan.axes.first { $0.name == axis }
+        for value in declared?.values ?? [] { add(value.description, value.number) }
         for cell in plan.cells {
             if let value = cell.value(of: axis) { add(value.description, value.number) }
         }
         let hasNone = plan.cells.contains { $0.value(of: axis) == nil }
         if hasNone { add(Self.noneLabel, nil) }
-        levelOfCell = plan.cells.map { cell in index[cell.value(of: axis)?.description ?? Self.noneLabel] ?? 0 }
-        self.labels = labels
-        self.numbers = numbers
         let values = numbers.compactMap { $0 }
-        isContinuous = !hasNone && values.count == numbers.count && values.count > Self.continuousThreshold
+        let drawnOnAScale = declared?.distribution == "uniform" || declared?.distribution == "log_uniform"
+        isContinuous = !hasNone && !values.isEmpty && values.count == numbers.count
+            && (drawnOnAScale || values.count > Self.continuousThreshold)
         if isContinuous, let low = values.min(), let high = values.max(), low > 0 {
-            isLogarithmic = high / low >= 100
+            isLogarithmic = declared?.distribution == "log_uniform" || high / low >= 100
         } else {
             isLogarithmic = false
         }
+        if isContinuous {
+            // Drawn values come in sample order: sorted, ticks and levels read low to high.
+            let order = labels.indices.sorted { (numbers[$0] ?? 0, $0) < (numbers[$1] ?? 0, $1) }
+            labels = order.map { labels[$0] }
+            numbers = order.map { numbers[$0] }
+            for (position, label) in labels.enumerated() { index[label] = position }
+        }
+        levelOfCell = plan.cells.map { cell in index[cell.value(of: axis)?.description ?? Self.noneLabel] ?? 0 }
+        self.labels = labels
+        self.numbers = numbers
         displayLabels = isContinuous ? numbers.map { Self.significant($0 ?? 0) } : labels
     }
 

@@ -28,6 +28,8 @@ public struct AxisEffect: Sendable {
     public let share: Double?
     /// The fitted curve of a continuous axis, nil for categories.
     public let fit: QuadraticFit?
+    /// Under the joint method, the axis the design cannot tell this one from (its share is then nil).
+    public var confoundedWith: String? = nil
 
     /// The axis name.
     public var axis: String { levels.axis }
@@ -36,12 +38,17 @@ public struct AxisEffect: Sendable {
 /// Which axes move the objective: a main-effect analysis of variance over the converged runs.
 ///
 /// Observations are the objective of every converged run. The total sum of squares
-/// SS = Σ (y − ȳ)² splits into: for each categorical axis, SS_axis = Σ_levels n_l (ȳ_l − ȳ)²
-/// (one-way, ignoring the other axes); for a continuous axis, the sum of squares explained by a
-/// quadratic in its (log) value; noise between the runs of one cell, SS_within = Σ_cells Σ (y − ȳ_cell)²;
-/// and the rest (interactions between axes). On a full grid without diverged runs the main effects
-/// are orthogonal and the shares add up with the rest to 1; otherwise (diverged runs, random
-/// search, `include`) they overlap and the rest is reported as max(0, 1 − the others).
+/// SS = Σ (y − ȳ)² splits into the axes' shares, noise between the runs of one cell
+/// (SS_within = Σ_cells Σ (y − ȳ_cell)²) and the rest, reported as max(0, 1 − the others).
+///
+/// On a full grid (every combination of the axes' values is a cell, once) the axes are
+/// orthogonal and each is analysed on its own (``Method/oneWay``): for a categorical axis
+/// SS_axis = Σ_levels n_l (ȳ_l − ȳ)², for a continuous one the sum of squares a quadratic in its
+/// (log) value explains; without diverged runs the shares add up with the rest to 1. Otherwise
+/// (random search, `include`, `exclude`) one-way shares would credit each axis with what the axes
+/// drawn with it do, so the axes are estimated together (``Method/joint``, ``JointEffects``): an
+/// axis' share is what a regression on all axes loses without it, the part they explain together
+/// stays in the rest, and an axis the design cannot separate from another gets no share.
 public struct EffectAnalysis: Sendable {
     /// The objective's values.
     public let data: ObjectiveData
@@ -53,6 +60,15 @@ public struct EffectAnalysis: Sendable {
     public let totalSumOfSquares: Double
     /// Share of the differences between runs of the same cell (repetitions, folds); nil without variation.
     public let withinShare: Double?
+    /// How the shares were estimated.
+    public let method: Method
+
+    /// One-way main effects on a full grid, or all axes together otherwise.
+    public enum Method: Sendable, Equatable {
+        case oneWay
+        /// With the reason a joint fit was not possible, when it was not (the shares are then nil).
+        case joint(unavailable: String?)
+    }
 
     /// Analyses `data`.
     public init(_ data: ObjectiveData) {
@@ -69,9 +85,54 @@ public struct EffectAnalysis: Sendable {
             within += values.reduce(0) { $0 + ($1 - cellMean) * ($1 - cellMean) }
         }
         withinShare = varies ? within / total : nil
-        axes = data.plan.axes.map { axis in
-            Self.effect(of: AxisLevels(data.plan, axis: axis.name), data: data, grandMean: mean ?? 0,
-                        total: varies ? total : nil)
+        let levels = data.plan.axes.map { AxisLevels(data.plan, axis: $0.name) }
+        var axes = levels.map { Self.effect(of: $0, data: data, grandMean: mean ?? 0, total: varies ? total : nil) }
+        if Self.isFullGrid(data.plan, levels: levels) {
+            method = .oneWay
+        } else {
+            let joint = JointEffects(data, levels: levels)
+            method = .joint(unavailable: joint.unavailable)
+            for index in axes.indices {
+                let sumOfSquares = joint.sumsOfSquares[index]
+                axes[index] = AxisEffect(levels: axes[index].levels, perLevel: axes[index].perLevel, sumOfSquares: sumOfSquares ?? 0,
+                                         share: varies ? sumOfSquares.map { $0 / total } : nil, fit: axes[index].fit,
+                                         confoundedWith: joint.confoundedWith[index])
+            }
+        }
+        self.axes = axes
+    }
+
+    /// Every combination of the axes' values is a cell, exactly once, and every cell has every axis.
+    static func isFullGrid(_ plan: Plan, levels: [AxisLevels]) -> Bool {
+        guard !levels.contains(where: { $0.labels.contains(AxisLevels.noneLabel) }) else { return false }
+        var product = 1
+        for axis in levels {
+            let (next, overflow) = product.multipliedReportingOverflow(by: axis.count)
+            guard !overflow, next <= plan.cells.count else { return false }
+            product = next
+        }
+        guard product == plan.cells.count else { return false }
+        let combinations = Set(plan.cells.indices.map { cell in levels.map { $0.levelOfCell[cell] } })
+        return combinations.count == plan.cells.count
+    }
+
+    /// A sentence on how the shares were estimated, and why.
+    public var methodNote: String {
+        switch method {
+        case .oneWay:
+            return "The cells form a full grid, so the axes are orthogonal: each axis' share is its own main effect (one-way)."
+        case .joint(let unavailable?):
+            return "The axes were not crossed in a full grid, and a joint fit is not possible: \(unavailable). No axis gets a share."
+        case .joint(nil):
+            var text = "The axes were not crossed in a full grid (random search, include or exclude), so one-way shares would credit each axis "
+                + "with what the axes drawn with it do: each share is what a regression on all axes loses without that axis "
+                + "(indicators for categories, a quadratic in the (log) value of a continuous axis); what they explain together stays in the rest."
+            let confounded = axes.filter { $0.confoundedWith != nil }
+            if !confounded.isEmpty {
+                text += " " + confounded.map { "\($0.axis) cannot be separated from \($0.confoundedWith ?? "")" }.joined(separator: "; ")
+                    + ": the design draws them together, so neither gets a share."
+            }
+            return text
         }
     }
 

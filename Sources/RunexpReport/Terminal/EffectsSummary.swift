@@ -32,6 +32,7 @@ public enum EffectsSummary {
         rows.append(["the rest (interactions)", EffectAnalysis.percent(analysis.restShare), "", ""])
         text += TextTable.render(rows, rightAligned: [1])
         text += analysis.headline + "\n"
+        if case .joint = analysis.method { text += analysis.methodNote + "\n" }
         if let note = analysis.divergenceNote { text += note + "\n" }
         if let reportPath { text += "Report: \(reportPath)\n" }
         return text
