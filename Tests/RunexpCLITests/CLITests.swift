@@ -63,7 +63,7 @@ import RunexpTestSupport
         #expect(files == ["cells.csv", "curves.csv", "experiment.yaml", "plan.json", "plots", "predictions.csv", "provenance.json",
                           "report.html", "runs.csv", "summary.json"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder + "/plots").sorted()
-            == ["curves.svg", "effects.svg", "predictions.svg"])
+            == ["curves.svg", "effects.svg", "parallel.svg", "predictions.svg"])
         #expect(output.stdout.contains("Axis effects on val_accuracy (share of the variance of "))
         #expect(output.stdout.contains("Report: \(folder)/report.html\n"))
         #expect(FileManager.default.fileExists(atPath: directory + "/results/tiny/latest/runs.csv"))
@@ -87,7 +87,7 @@ import RunexpTestSupport
         #expect(one.status == 0 && two.status == 0)
         let a = try resultFiles(directory + "/one/tiny/latest")
         let b = try resultFiles(directory + "/two/tiny/latest")
-        #expect(a.count == 10)
+        #expect(a.count == 11)
         #expect(a == b)
     }
 

@@ -57,7 +57,7 @@ import RunexpTestSupport
         let reference = try RunexpBinary.run(["exp.yaml", "--out", "reference", "--quiet"], in: directory)
         #expect(reference.status == 0, "\(reference.stderr)")
         let expected = try cli.resultFiles(directory + "/reference/resume/latest")
-        #expect(expected.count == 11)  // 7 tables and 4 plots (a default heatmap, effects, curves, predictions)
+        #expect(expected.count == 12)  // 7 tables and 5 plots (a default heatmap, effects, parallel, curves, predictions)
 
         for attempt in 0..<20 {
             let out = "killed\(attempt)"

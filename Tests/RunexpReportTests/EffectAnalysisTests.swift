@@ -81,11 +81,12 @@ import Testing
         #expect(analysis.divergenceNote == "8 of 8 runs diverged and are left out of every mean.")
         let files = ReportFiles.render(results: diverged, provenanceJSON: nil)
         // No shares to rank by: plan order decides; no curves were recorded.
+        // Nor parallel coordinates: no cell has a converged run.
         #expect(files.map(\.name) == ["plots/heatmap-units-activation.svg", "plots/effects.svg", "report.html"])
         #expect(files.last?.text.contains("provenance.json could not be read.") == true)
         let single = try Self.grid([[0.5, 0.6]], units: "[3]", activation: "[relu]")
         let names = ReportFiles.render(results: single, provenanceJSON: "not json").map(\.name)
-        #expect(names == ["plots/effects.svg", "report.html"])
+        #expect(names == ["plots/effects.svg", "plots/parallel.svg", "report.html"])
     }
 
     @Test func aCellWithoutAnAxisFallsInALevelNamedNone() throws {
@@ -287,5 +288,32 @@ import Testing
         let analysis = EffectAnalysis(ObjectiveData(results))
         #expect(analysis.method == .joint(unavailable: "3 cells with a value are too few to separate 2 axes (3 terms) jointly"))
         #expect(analysis.axes.allSatisfy { $0.share == nil })
+    }
+}
+
+/// Intervals past a metric's range are drawn to its edge and said to be, the stored numbers whole.
+@Suite struct ClippedIntervalTests {
+    @Test func anAccuracyIntervalAboveOneIsClippedAndNoted() throws {
+        // The runs at 1 unit: 1.0, 0.9, 1.0, 1.0, 0.92, 1.0 → mean 0.97, the interval's top above 1.
+        let results = try EffectAnalysisTests.grid([[1.0, 0.9, 1.0], [1.0, 0.92, 1.0], [0.9, 0.92, 0.91], [0.85, 0.86, 0.87]])
+        let analysis = EffectAnalysis(ObjectiveData(results))
+        let high = try #require(analysis.axes.flatMap(\.perLevel).compactMap(\.statistics.ciHigh).max())
+        #expect(high > 1, "the stored interval stays whole: \(high)")
+        let svg = EffectsPlot.svg(analysis)
+        #expect(svg.contains("leaves val_accuracy&#39;s range (between 0 and 1): drawn to its edge (▲ ▼); cells.csv keeps the whole interval.")
+                || svg.contains("leaves val_accuracy's range (between 0 and 1): drawn to its edge (▲ ▼); cells.csv keeps the whole interval."))
+        #expect(svg.contains(">▲</text>"))
+        let unclipped = EffectsPlot.svg(EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid(
+            [[0.5, 0.52, 0.51], [0.55, 0.56, 0.57], [0.6, 0.61, 0.62], [0.45, 0.46, 0.47]]))))
+        #expect(!unclipped.contains("drawn to its edge"))
+    }
+
+    @Test func aValueOfTwoRunsShowsItsRunsNotAnInterval() throws {
+        let analysis = EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid(EffectAnalysisTests.balanced)))
+        let svg = EffectsPlot.svg(analysis)
+        // Each level of units and activation holds 4 runs: intervals. A grid of one repetition per cell, two per level:
+        #expect(!svg.contains("show the runs (dots)"))
+        let pairs = EffectsPlot.svg(EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid([[0.1], [0.3], [0.5], [0.7]]))))
+        #expect(pairs.contains("Values of 1 or 2 runs show the runs (dots), not an interval."))
     }
 }

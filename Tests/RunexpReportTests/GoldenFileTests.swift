@@ -15,10 +15,11 @@ import RunexpTestSupport
 
     static func cases() throws -> [(name: String, results: ExperimentResults)] {
         [("synthetic", try ReportFixtures.synthetic()), ("continuous", try ReportFixtures.continuous()),
-         ("regression", try ReportFixtures.regression()), ("halving", try ReportFixtures.halving())]
+         ("regression", try ReportFixtures.regression()), ("halving", try ReportFixtures.halving()),
+         ("random", try ReportFixtures.random())]
     }
 
-    @Test(arguments: ["synthetic", "continuous", "regression", "halving"])
+    @Test(arguments: ["synthetic", "continuous", "regression", "halving", "random"])
     func reportFilesMatchTheGoldenFiles(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let files = ReportFiles.render(results: results, provenanceJSON: ReportFixtures.provenanceJSON)
@@ -55,7 +56,7 @@ import RunexpTestSupport
         #expect(a.map(\.text) == b.map(\.text))
     }
 
-    @Test(arguments: ["synthetic", "continuous", "regression", "halving"])
+    @Test(arguments: ["synthetic", "continuous", "regression", "halving", "random"])
     func redrawingFromTheFolderGivesTheSameBytesAsTheRun(name: String) throws {
         let results = try #require(try Self.cases().first { $0.name == name }?.results)
         let folder = try TemporaryDirectory(prefix: "runexp-report-").path

@@ -15,6 +15,8 @@ import RunexpTestSupport
             .map { (name: "continuous/" + $0.name, text: $0.text) }
             + ReportFiles.render(results: try ReportFixtures.halving(), provenanceJSON: ReportFixtures.provenanceJSON)
             .map { (name: "halving/" + $0.name, text: $0.text) }
+            + ReportFiles.render(results: try ReportFixtures.random(), provenanceJSON: ReportFixtures.provenanceJSON)
+            .map { (name: "random/" + $0.name, text: $0.text) }
             + ReportFiles.render(results: try EffectAnalysisTests.grid([[nil, nil], [nil, nil], [nil, nil], [nil, nil]]), provenanceJSON: nil)
             .map { (name: "diverged/" + $0.name, text: $0.text) }
     }

@@ -73,6 +73,45 @@ enum ReportFixtures {
         return ExperimentResults(plan: plan, classes: ["B", "M"], records: records, predictions: Predictions(cell: best, part: .test, rows: rows))
     }
 
+    /// A random search: 10 samples of a log-uniform learning rate and a uniform dropout, crossed with
+    /// two widths, 2 repetitions, no heatmap asked for. val_accuracy peaks at a learning rate of
+    /// 0.01 and falls with dropout; width does nothing; the runs differ by ±0.004.
+    static func random() throws -> ExperimentResults {
+        let yaml = """
+            name: random
+            description: A random search whose numbers are known
+            seed: 9
+            data: {file: d.csv, target: y, split: {validation: 0.2}}
+            model:
+              - dropout: $dropout
+              - dense: {units: $units, activation: relu}
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 2, batch_size: 16, optimizer: {name: adam, learning_rate: $learning_rate}}
+            search:
+              grid:
+                units: [16, 64]
+                learning_rate: {log_uniform: [0.0001, 0.1]}
+                dropout: {uniform: [0, 0.5]}
+              random: {samples: 10}
+              repetitions: 2
+
+            """
+        let plan = try PlanParser.parse(yaml: yaml, file: "random.yaml", directory: "")
+        let records = plan.runs.map { run -> RunRecord in
+            let cell = plan.cells[run.cell]
+            let rate = cell.value(of: "learning_rate")?.number ?? 0.01
+            let dropout = cell.value(of: "dropout")?.number ?? 0
+            let distance = log10(rate) + 2
+            let accuracy = 0.97 - 0.03 * distance * distance - 0.05 * dropout + (run.repetition == 0 ? 0.004 : -0.004)
+            let part = PartMetrics(loss: 1 - accuracy, accuracy: accuracy, precision: accuracy, recall: accuracy, f1: accuracy, rocAUC: nil)
+            let curve = (1...2).map { CurvePoint(epoch: $0, trainLoss: 1 / Double($0), trainAccuracy: 0.8, validationLoss: 1.2 / Double($0),
+                                                 validationAccuracy: 0.75) }
+            return RunRecord(run: run, seed: RunSeed.of(run, in: plan), epochsRun: 2, diverged: false, validation: part, test: nil,
+                             curve: curve)
+        }
+        return ExperimentResults(plan: plan, classes: ["a", "b", "c"], records: records)
+    }
+
     /// ``synthetic(heatmaps:)``'s grid under `halving: {min_epochs: 1, factor: 2}` (rungs at 1, 2
     /// and 3 epochs: 8 → 4 → 2 cells): a run's objective at rung r is its final val_accuracy less
     /// 0.04 per rung still to come; the cells go on as ``CellStatistics/rungOrder(_:values:plan:)``

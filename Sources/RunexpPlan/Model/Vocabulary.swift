@@ -124,6 +124,27 @@ public enum MetricRange: Sendable {
         case .atMostOne: "finite and ≤ 1"
         }
     }
+
+    /// The lowest value, nil when there is none.
+    public var lowest: Double? {
+        switch self {
+        case .nonNegative, .fraction: 0
+        case .atMostOne: nil
+        }
+    }
+
+    /// The highest value, nil when there is none.
+    public var highest: Double? {
+        switch self {
+        case .nonNegative: nil
+        case .fraction, .atMostOne: 1
+        }
+    }
+
+    /// `value` moved into the range (a confidence interval's end past 1, say, drawn at 1).
+    public func clamped(_ value: Double) -> Double {
+        min(highest ?? value, max(lowest ?? value, value))
+    }
 }
 
 /// A measured quantity. Everything the rest of runexp needs to know of one is here: the tasks it

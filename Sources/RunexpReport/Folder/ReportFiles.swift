@@ -66,21 +66,30 @@ public enum ReportFiles {
     }
 
     /// The effect analysis with the plots drawn from it.
-    private typealias Plots = (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot)
+    private typealias Plots = (analysis: EffectAnalysis, heatmaps: [ReportPage.Plot], effects: ReportPage.Plot, parallel: ReportPage.Plot?)
 
-    /// The effect analysis, the heatmaps and the effects plot.
+    /// The effect analysis, the heatmaps (a scatter plot where an axis is continuous), the effects
+    /// plot and the parallel coordinates.
     private static func plots(_ results: ExperimentResults) -> Plots {
         let data = ObjectiveData(results)
         let analysis = EffectAnalysis(data)
         var heatmaps: [ReportPage.Plot] = []
         var seen: Set<String> = []
         for heatmap in heatmapsToDraw(analysis) {
+            let x = AxisLevels(data.plan, axis: heatmap.x), y = AxisLevels(data.plan, axis: heatmap.y)
+            if x.isContinuous || y.isContinuous {
+                let name = ScatterPlot.fileName(heatmap)
+                guard seen.insert(name).inserted else { continue }
+                heatmaps.append(ReportPage.Plot(file: name, svg: ScatterPlot.svg(data, x: x, y: y)))
+                continue
+            }
             let grid = HeatmapGrid(data, heatmap: heatmap)
             let name = "plots/" + grid.fileName
             guard seen.insert(name).inserted else { continue }
             heatmaps.append(ReportPage.Plot(file: name, svg: HeatmapPlot.svg(grid)))
         }
-        return (analysis, heatmaps, ReportPage.Plot(file: "plots/effects.svg", svg: EffectsPlot.svg(analysis)))
+        return (analysis, heatmaps, ReportPage.Plot(file: "plots/effects.svg", svg: EffectsPlot.svg(analysis)),
+                ParallelCoordinatesPlot.plot(data))
     }
 
     /// The learning curves plot, when runs recorded curves.
@@ -93,25 +102,33 @@ public enum ReportFiles {
                                  provenance: ReportProvenance?) -> [(name: String, text: String)] {
         var files = plots.heatmaps.map { (name: $0.file, text: $0.svg) }
         files.append((plots.effects.file, plots.effects.svg))
+        if let parallel = plots.parallel { files.append((parallel.file, parallel.svg)) }
         if let curves { files.append((curves.file, curves.svg)) }
         let predictions = PredictionsPlot.plot(results)
         if let predictions { files.append((predictions.file, predictions.svg)) }
         let rungs = RungsPlot.plot(results)
         if let rungs { files.append((rungs.file, rungs.svg)) }
         files.append((ResultFiles.report, ReportPage.html(results: results, analysis: plots.analysis, heatmaps: plots.heatmaps,
-                                                     effects: plots.effects, curves: curves, predictions: predictions,
-                                                     rungs: rungs, provenance: provenance)))
+                                                     effects: plots.effects, parallel: plots.parallel, curves: curves,
+                                                     predictions: predictions, rungs: rungs, provenance: provenance)))
         return files
     }
 
     /// The plan's heatmaps, or by default one of the two categorical axes (2 to
     /// ``AxisLevels/continuousThreshold`` values) with the largest variance share: the one with
-    /// more values across (x), ties broken by plan order.
+    /// more values across (x), ties broken by plan order. Without two categorical axes, the two
+    /// axes with the largest share when one is continuous (drawn as a scatter plot), the
+    /// continuous one across.
     public static func heatmapsToDraw(_ analysis: EffectAnalysis) -> [Heatmap] {
         let asked = analysis.data.plan.report.heatmaps
         guard asked.isEmpty else { return asked }
         let candidates = analysis.byShare.filter { !$0.levels.isContinuous && $0.levels.count >= 2 }
-        guard candidates.count >= 2 else { return [] }
+        guard candidates.count >= 2 else {
+            let pair = analysis.byShare.filter { $0.levels.count >= 2 }.prefix(2)
+            guard pair.count == 2, let continuous = pair.first(where: \.levels.isContinuous),
+                  let other = pair.first(where: { $0.axis != continuous.axis }) else { return [] }
+            return [Heatmap(x: continuous.axis, y: other.axis, aggregate: .mean)]
+        }
         let pair = Array(candidates.prefix(2))
         let order = analysis.data.plan.axes.map(\.name)
         let sorted = pair.sorted { a, b in

@@ -23,7 +23,7 @@ public enum ReportPage {
     }
 
     /// The page for `results`.
-    public static func html(results: ExperimentResults, analysis: EffectAnalysis, heatmaps: [Plot], effects: Plot,
+    public static func html(results: ExperimentResults, analysis: EffectAnalysis, heatmaps: [Plot], effects: Plot, parallel: Plot? = nil,
                             curves: Plot?, predictions: Plot? = nil, rungs: Plot? = nil, provenance: ReportProvenance?) -> String {
         let plan = results.plan
         let objective = plan.objective
@@ -66,6 +66,10 @@ public enum ReportPage {
             + (plan.strategy == nil ? "" : " Cells stopped at an earlier rung rank after every cell that went further (the earlier, the lower), "
                 + "measured at the epoch they stopped; none of them counts as tied."))
         page.table(header: bestHeader(results), rows: bestRows(results), class: "numbers")
+        let range = objective.metric.kind.range
+        if results.ranked.prefix(bestRowCount).contains(where: { leaves($0.objective(plan), range) }) {
+            page.element("p", clippedNote, class: "note")
+        }
         if let best = results.ranked.first {
             page.raw("<div class=\"columns\">")
             page.raw("<div>")
@@ -76,8 +80,11 @@ public enum ReportPage {
             page.element("h3", "All metrics of the best cell")
             page.table(header: ["metric", "mean ± sd", "95% CI", "n"], rows: results.metrics.map { metric in
                 let statistics = best.metrics[metric] ?? MetricStatistics([])
-                return [metric.description, meanSD(statistics), interval(statistics), String(statistics.n)]
+                return [metric.description, meanSD(statistics), interval(statistics, metric.kind.range), String(statistics.n)]
             }, class: "numbers")
+            if results.metrics.contains(where: { leaves(best.metrics[$0] ?? MetricStatistics([]), $0.kind.range) }) {
+                page.element("p", clippedNote, class: "note")
+            }
             page.raw("</div>")
             page.raw("</div>")
         }
@@ -108,6 +115,15 @@ public enum ReportPage {
         if heatmaps.isEmpty { page.element("p", "No heatmap: it needs two axes with at most \(AxisLevels.continuousThreshold) values each.") }
         for plot in heatmaps { page.figure(plot) }
         page.raw("</section>")
+
+        if let parallel {
+            page.raw("<section id=\"parallel\">")
+            page.element("h2", "Every cell at once")
+            page.element("p", "Parallel coordinates: each line is a cell, through the values of its axes to its mean \(objective.metric). "
+                + "Where the bright lines gather on an axis, that value goes with the best cells; where they spread, the axis matters little.")
+            page.figure(parallel)
+            page.raw("</section>")
+        }
 
         page.raw("<section id=\"effects\">")
         page.element("h2", "Effect of each axis")
@@ -210,13 +226,16 @@ public enum ReportPage {
         return header + ["n", "diverged", "tied"]
     }
 
-    private static func bestRows(_ results: ExperimentResults, limit: Int = 10) -> [[String]] {
+    /// Rows of the best-cells table.
+    static let bestRowCount = 10
+
+    private static func bestRows(_ results: ExperimentResults, limit: Int = bestRowCount) -> [[String]] {
         let plan = results.plan
         let test = testCounterpart(results)
         return results.ranked.prefix(limit).map { summary in
             let statistics = summary.objective(plan)
             var row = [String(summary.rank)] + plan.axisTexts(of: plan.cells[summary.cell]).map { $0.isEmpty ? "—" : $0 }
-            row += [meanSD(statistics), interval(statistics)]
+            row += [meanSD(statistics), interval(statistics, plan.objective.metric.kind.range)]
             if let test { row.append(summary.metrics[test]?.mean.map { FixedFormat.string($0, digits: 4) } ?? "—") }
             row += [String(statistics.n), String(summary.diverged), summary.tiedWithBest ? "yes" : ""]
             return row
@@ -293,10 +312,21 @@ public enum ReportPage {
         return FixedFormat.string(mean, digits: 4) + " ± " + (statistics.sd.map { FixedFormat.string($0, digits: 4) } ?? "—")
     }
 
-    private static func interval(_ statistics: MetricStatistics) -> String {
+    /// `[0.9412, 0.9871]`; an end past the metric's range shows the range's edge and a mark
+    /// (`[0.9412, 1▲]`), the stored interval staying whole (``clippedNote``).
+    private static func interval(_ statistics: MetricStatistics, _ range: MetricRange) -> String {
         guard let low = statistics.ciLow, let high = statistics.ciHigh else { return "—" }
-        return "[" + FixedFormat.string(low, digits: 4) + ", " + FixedFormat.string(high, digits: 4) + "]"
+        let bottom = range.clamped(low), top = range.clamped(high)
+        return "[" + FixedFormat.string(bottom, digits: 4) + (bottom != low ? "▼" : "") + ", "
+            + FixedFormat.string(top, digits: 4) + (top != high ? "▲" : "") + "]"
     }
+
+    /// Whether `statistics`' interval leaves `range`.
+    private static func leaves(_ statistics: MetricStatistics, _ range: MetricRange) -> Bool {
+        [statistics.ciLow, statistics.ciHigh].contains { end in end.map { range.clamped($0) != $0 } ?? false }
+    }
+
+    static let clippedNote = "▲ ▼: the interval leaves the metric's range and is shown to its edge; cells.csv keeps the whole interval."
 
     static let stylesheet = """
         :root { color-scheme: light; }

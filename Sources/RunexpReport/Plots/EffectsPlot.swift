@@ -6,10 +6,13 @@ import RunexpPlan
 /// 95% confidence interval at each value, every panel on the same vertical scale.
 ///
 /// Panels run largest variance share first (the share is in each panel's title). A categorical
-/// axis has its values evenly spaced in file order, joined by a thin line; a continuous axis
-/// (``AxisLevels/isContinuous``) has them on a numeric (or log10) scale with the fitted quadratic
-/// of ``EffectAnalysis`` drawn through them. Under each categorical value, the number of its runs
-/// that diverged (and are left out of the mean), when there are any.
+/// axis has its values evenly spaced in file order, joined by a thin line; a value of one or two
+/// runs shows the runs as dots instead of an interval (at n = 2 Student's t makes it 13 times the
+/// spread). A continuous axis (``AxisLevels/isContinuous``) is a slice plot: one dot per run on a
+/// numeric (or log10) scale, with the fitted quadratic drawn through them. Under each categorical
+/// value, the number of its runs that diverged (and are left out of the mean), when there are any.
+/// An interval past the metric's range (an accuracy above 1) is drawn to the range's edge and
+/// marked, and a note says so; the stored numbers stay whole.
 public enum EffectsPlot {
     static let plotWidth = 180.0
     static let plotHeight = 170.0
@@ -29,12 +32,22 @@ public enum EffectsPlot {
         for effect in effects {
             for level in effect.perLevel {
                 guard let mean = level.statistics.mean else { continue }
-                low = min(low, level.statistics.ciLow ?? mean)
-                high = max(high, level.statistics.ciHigh ?? mean)
+                let shown = effect.levels.isContinuous || level.statistics.n < minimumIntervalRuns
+                    ? level.statistics.values : [level.statistics.ciLow ?? mean, level.statistics.ciHigh ?? mean]
+                for value in shown {
+                    low = min(low, value)
+                    high = max(high, value)
+                }
             }
         }
+        let range = analysis.data.objective.metric.kind.range
         if low > high { (low, high) = (0, 1) }
-        let domain = PlotScale.paddedDomain(low: low, high: high)
+        low = range.clamped(low)
+        high = range.clamped(high)
+        var domain = PlotScale.paddedDomain(low: low, high: high)
+        domain = (min(domain.low, low), max(domain.high, high))
+        if let lowest = range.lowest, low >= lowest { domain.low = max(domain.low, lowest) }
+        if let highest = range.highest, high <= highest { domain.high = min(domain.high, highest) }
         let ticks = PlotScale.niceTicks(low: domain.low, high: domain.high, count: 5)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
         let tickLabels = ticks.map { PlotScale.label($0, step: step) }
@@ -45,8 +58,27 @@ public enum EffectsPlot {
         let top = 78.0
         let title = "Effect of each axis on \(metric)"
         let subtitle = "Mean and 95% CI of the converged runs at each value, averaged over the other axes; the same scale in every panel."
-        let note = "Panels by share of the variance (main-effect ANOVA); the most influential axis first."
-        let width = max(left + Double(perRow) * (plotWidth + gap), 20 + SVGDocument.textWidth(subtitle, size: 12) + 20)
+        var note = analysis.method == .oneWay
+            ? "Panels by share of the variance (main-effect ANOVA); the most influential axis first."
+            : "Panels by share of the variance (all axes fitted together: they were not crossed in a full grid); the most influential axis first."
+        if effects.contains(where: \.levels.isContinuous) { note += " A continuous axis shows every run (dots) and the fitted curve." }
+        let clipped = effects.reduce(0) { count, effect in
+            effect.levels.isContinuous ? count : count + effect.perLevel.filter { level in
+                level.statistics.n >= minimumIntervalRuns && [level.statistics.ciLow, level.statistics.ciHigh].contains { end in
+                    end.map { $0 < domain.low || $0 > domain.high } ?? false
+                }
+            }.count
+        }
+        let few = effects.contains { effect in
+            !effect.levels.isContinuous && effect.perLevel.contains { $0.statistics.n > 0 && $0.statistics.n < minimumIntervalRuns }
+        }
+        if clipped > 0 {
+            note += " \(clipped) interval\(clipped == 1 ? " leaves" : "s leave") \(metric)'s range (\(range.phrase)): drawn to its edge (▲ ▼);"
+                + " cells.csv keeps the whole interval."
+        }
+        if few { note += " Values of 1 or 2 runs show the runs (dots), not an interval." }
+        let width = max(left + Double(perRow) * (plotWidth + gap), 20 + SVGDocument.textWidth(subtitle, size: 12) + 20,
+                        20 + SVGDocument.textWidth(note, size: 11) + 20)
         let height = top + Double(rowCount) * rowHeight
 
         var svg = SVGDocument(width: width.rounded(.up), height: height.rounded(.up), title: title)
@@ -102,7 +134,11 @@ public enum EffectsPlot {
             }
             guard let mean = level.statistics.mean else { continue }
             points.append((x, y(mean)))
-            drawInterval(level, at: x, into: &svg, y: y)
+            if level.statistics.n < minimumIntervalRuns {
+                for value in level.statistics.values { svg.circle(cx: x + 8, cy: y(value), r: 2.5, fill: ink, opacity: 0.6) }
+            } else {
+                drawInterval(level, at: x, into: &svg, y: y)
+            }
         }
         svg.polyline(points, stroke: ink, width: 1)
         for point in points { svg.circle(cx: point.x, cy: point.y, r: 4, fill: ink) }
@@ -145,18 +181,32 @@ public enum EffectsPlot {
             }.filter { $0.y >= top - 1 && $0.y <= top + plotHeight + 1 }
             svg.polyline(curve, stroke: "#21918c", width: 2)
         }
+        // A slice: every run at its axis value.
         for level in effect.perLevel {
-            guard let number = level.number, let mean = level.statistics.mean else { continue }
-            drawInterval(level, at: x(number), into: &svg, y: y)
-            svg.circle(cx: x(number), cy: y(mean), r: 3.5, fill: ink, opacity: 0.8)
+            guard let number = level.number else { continue }
+            for value in level.statistics.values { svg.circle(cx: x(number), cy: y(value), r: 2.5, fill: ink, opacity: 0.6) }
         }
     }
 
+    /// Fewer runs than this show the runs instead of an interval.
+    static let minimumIntervalRuns = 3
+
+    /// The interval with a cap at each end; an end past the plot (the metric's range) is drawn at
+    /// its edge with a triangle instead of a cap.
     private static func drawInterval(_ level: AxisEffect.Level, at x: Double, into svg: inout SVGDocument, y: PlotScale) {
         guard let lowEnd = level.statistics.ciLow, let highEnd = level.statistics.ciHigh else { return }
-        svg.line(x1: x, y1: y(lowEnd), x2: x, y2: y(highEnd), stroke: ink, width: 1.5)
-        svg.line(x1: x - 5, y1: y(lowEnd), x2: x + 5, y2: y(lowEnd), stroke: ink, width: 1.5)
-        svg.line(x1: x - 5, y1: y(highEnd), x2: x + 5, y2: y(highEnd), stroke: ink, width: 1.5)
+        let bottom = max(lowEnd, y.low), top = min(highEnd, y.high)
+        svg.line(x1: x, y1: y(bottom), x2: x, y2: y(top), stroke: ink, width: 1.5)
+        if lowEnd < y.low {
+            svg.text("▼", x: x, y: y(bottom) + 4, size: 9, anchor: .middle, fill: warning)
+        } else {
+            svg.line(x1: x - 5, y1: y(lowEnd), x2: x + 5, y2: y(lowEnd), stroke: ink, width: 1.5)
+        }
+        if highEnd > y.high {
+            svg.text("▲", x: x, y: y(top) + 4, size: 9, anchor: .middle, fill: warning)
+        } else {
+            svg.line(x1: x - 5, y1: y(highEnd), x2: x + 5, y2: y(highEnd), stroke: ink, width: 1.5)
+        }
     }
 
     private static func rotatesLabels(_ effect: AxisEffect) -> Bool {

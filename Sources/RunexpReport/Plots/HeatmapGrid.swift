@@ -77,9 +77,11 @@ public struct HeatmapGrid: Sendable {
     /// `heatmap-<x>-<y>.svg`, with `-max` for `aggregate: max`; characters outside
     /// `[A-Za-z0-9_.-]` become `_`.
     public var fileName: String {
-        func safe(_ name: String) -> String {
-            String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) ? $0 : "_" })
-        }
-        return "heatmap-\(safe(heatmap.x))-\(safe(heatmap.y))\(heatmap.aggregate == .max ? "-max" : "").svg"
+        "heatmap-\(Self.safe(heatmap.x))-\(Self.safe(heatmap.y))\(heatmap.aggregate == .max ? "-max" : "").svg"
+    }
+
+    /// `name` with every character outside `[A-Za-z0-9_.-]` as `_`, for a file name.
+    static func safe(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) ? $0 : "_" })
     }
 }

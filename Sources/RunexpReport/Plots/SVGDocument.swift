@@ -50,12 +50,14 @@ struct SVGDocument {
     }
 
     /// A connected line through `points`; fewer than two points draw nothing.
-    mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 1.5, dash: String? = nil) {
+    mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 1.5, dash: String? = nil,
+                           opacity: Double? = nil) {
         guard points.count >= 2 else { return }
         let list = points.map { "\(Self.number($0.x)),\(Self.number($0.y))" }.joined(separator: " ")
         var element = "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\" "
             + "stroke-linejoin=\"round\""
         if let dash { element += " stroke-dasharray=\"\(dash)\"" }
+        if let opacity { element += " stroke-opacity=\"\(Self.number(opacity))\"" }
         elements.append(element + "/>")
     }
 
