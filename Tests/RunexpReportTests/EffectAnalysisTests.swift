@@ -4,6 +4,7 @@ import Testing
 @testable import RunexpResults
 @testable import RunexpPlan
 @testable import RunexpReport
+import RunexpTestSupport
 
 @Suite struct EffectAnalysisTests {
     /// units × activation, 2 repetitions; `values[cell]` are the runs' val_accuracy, nil = diverged.
@@ -315,5 +316,36 @@ import Testing
         #expect(!svg.contains("show the runs (dots)"))
         let pairs = EffectsPlot.svg(EffectAnalysis(ObjectiveData(try EffectAnalysisTests.grid([[0.1], [0.3], [0.5], [0.7]]))))
         #expect(pairs.contains("Values of 1 or 2 runs show the runs (dots), not an interval."))
+    }
+}
+
+/// The report ranks as cells.csv does, whether drawn from the run's exact numbers or from the
+/// folder's six-decimal ones.
+@Suite struct RankOrderTests {
+    @Test func cellsWhoseExactMeansTieRankTheSameFromTheFolder() throws {
+        // Exact means 1/3 and 1/3; as runs.csv prints them, 0.083333 + 0.583333 and 0.416667 + 0.25,
+        // whose means round to 0.333333 and 0.333334 when summed exactly: the rank key averages the
+        // printed values, so both sources rank the cells alike.
+        let values: [[Double?]] = [[1.0 / 12, 7.0 / 12], [5.0 / 12, 3.0 / 12], [0.2, 0.2], [0.1, 0.1]]
+        let grid = try EffectAnalysisTests.grid(values)
+        let results = ExperimentResults(plan: grid.plan, classes: grid.classes, records: grid.records.map { record in
+            let value = values[record.run.cell][record.run.repetition] ?? 0
+            return RunRecord(run: record.run, seed: RunSeed.of(record.run, in: grid.plan), epochsRun: 2, diverged: false,
+                             validation: PartMetrics(loss: 1 - value, accuracy: value, precision: value, recall: value, f1: value, rocAUC: nil),
+                             test: nil,
+                             curve: (1...2).map { CurvePoint(epoch: $0, trainLoss: 0.5, trainAccuracy: 0.5, validationLoss: 0.5, validationAccuracy: 0.5) })
+        })
+        let stored = ReportFiles.asStored(results)
+        #expect(results.cells.map(\.rank) == stored.cells.map(\.rank))
+        let folder = try TemporaryDirectory(prefix: "runexp-rank-").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ReportFixtures.write(ReportFixtures.folderFiles(results), to: folder)
+        let readBack = try ResultFolderReader.read(folder).results
+        #expect(readBack.cells.map(\.rank) == results.cells.map(\.rank))
+        // The report's table lists the cells in cells.csv's rank order.
+        let page = try #require(ReportFiles.render(results: readBack, provenanceJSON: nil).last?.text)
+        let rows = page.components(separatedBy: "<tr><td>").dropFirst().prefix(4).compactMap { $0.split(separator: "<").first.map(String.init) }
+        #expect(rows == ["1", "2", "3", "4"])
+        #expect(readBack.ranked.map(\.cell) == results.ranked.map(\.cell))
     }
 }
