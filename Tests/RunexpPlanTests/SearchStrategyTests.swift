@@ -74,3 +74,16 @@ import Testing
         #expect(RungSchedule(plain) == nil)
     }
 }
+
+/// A metric's range moves an interval's end to its edge, on the side it has one.
+@Suite struct MetricRangeTests {
+    @Test func clampingKeepsValuesInsideAndMovesOthersToTheEdge() {
+        #expect(MetricRange.fraction.clamped(1.07) == 1)
+        #expect(MetricRange.fraction.clamped(-0.2) == 0)
+        #expect(MetricRange.fraction.clamped(0.4) == 0.4)
+        #expect(MetricRange.nonNegative.clamped(-0.1394) == 0)
+        #expect(MetricRange.nonNegative.clamped(12.5) == 12.5)
+        #expect(MetricRange.atMostOne.clamped(-3) == -3)
+        #expect(MetricRange.atMostOne.clamped(1.2) == 1)
+    }
+}

@@ -143,7 +143,9 @@ public enum MetricRange: Sendable {
 
     /// `value` moved into the range (a confidence interval's end past 1, say, drawn at 1).
     public func clamped(_ value: Double) -> Double {
-        min(highest ?? value, max(lowest ?? value, value))
+        if let lowest, value < lowest { return lowest }
+        if let highest, value > highest { return highest }
+        return value
     }
 }
 
