@@ -235,7 +235,7 @@ import RunexpTestSupport
         }
         let correlated = ExperimentResults(plan: plan, classes: results.classes, records: results.records)
         let analysis = EffectAnalysis(ObjectiveData(correlated))
-        #expect(analysis.method == .joint(unavailable: nil))
+        #expect(analysis.method == .joint(unavailable: nil, quadratic: true))
         let a = try #require(analysis.axes.first { $0.axis == "a" }?.share)
         let b = try #require(analysis.axes.first { $0.axis == "b" }?.share)
         #expect(a > 0.3, "a's share \(a)")
@@ -287,7 +287,7 @@ import RunexpTestSupport
     @Test func tooFewCellsForTheAxesSaySo() throws {
         let results = try Self.random(samples: 3) { a, b, repetition in a + b + Double(repetition) / 100 }
         let analysis = EffectAnalysis(ObjectiveData(results))
-        #expect(analysis.method == .joint(unavailable: "3 cells with a value are too few to separate 2 axes (3 terms) jointly"))
+        #expect(analysis.method == .joint(unavailable: "3 cells with a value are too few to separate 2 axes (3 terms) jointly", quadratic: false))
         #expect(analysis.axes.allSatisfy { $0.share == nil })
     }
 }

@@ -67,7 +67,7 @@ public struct EffectAnalysis: Sendable {
     public enum Method: Sendable, Equatable {
         case oneWay
         /// With the reason a joint fit was not possible, when it was not (the shares are then nil).
-        case joint(unavailable: String?)
+        case joint(unavailable: String?, quadratic: Bool)
     }
 
     /// Analyses `data`.
@@ -91,7 +91,7 @@ public struct EffectAnalysis: Sendable {
             method = .oneWay
         } else {
             let joint = JointEffects(data, levels: levels)
-            method = .joint(unavailable: joint.unavailable)
+            method = .joint(unavailable: joint.unavailable, quadratic: joint.quadratic)
             for index in axes.indices {
                 let sumOfSquares = joint.sumsOfSquares[index]
                 axes[index] = AxisEffect(levels: axes[index].levels, perLevel: axes[index].perLevel, sumOfSquares: sumOfSquares ?? 0,
@@ -116,17 +116,22 @@ public struct EffectAnalysis: Sendable {
         return combinations.count == plan.cells.count
     }
 
+    private var analysisHasContinuousAxis: Bool { axes.contains { $0.levels.isContinuous } }
+
     /// A sentence on how the shares were estimated, and why.
     public var methodNote: String {
         switch method {
         case .oneWay:
             return "The cells form a full grid, so the axes are orthogonal: each axis' share is its own main effect (one-way)."
-        case .joint(let unavailable?):
+        case .joint(let unavailable?, _):
             return "The axes were not crossed in a full grid, and a joint fit is not possible: \(unavailable). No axis gets a share."
-        case .joint(nil):
+        case .joint(nil, let quadratic):
+            let continuous = analysisHasContinuousAxis
+                ? (quadratic ? ", a quadratic in the (log) value of a continuous axis" : ", a line in the (log) value of a continuous axis (too few cells for a quadratic)")
+                : ""
             var text = "The axes were not crossed in a full grid (random search, include or exclude), so one-way shares would credit each axis "
                 + "with what the axes drawn with it do: each share is what a regression on all axes loses without that axis "
-                + "(indicators for categories, a quadratic in the (log) value of a continuous axis); what they explain together stays in the rest."
+                + "(indicators for categories\(continuous)); what they explain together stays in the rest."
             let confounded = axes.filter { $0.confoundedWith != nil }
             if !confounded.isEmpty {
                 text += " " + confounded.map { "\($0.axis) cannot be separated from \($0.confoundedWith ?? "")" }.joined(separator: "; ")

@@ -22,6 +22,8 @@ struct JointEffects {
     let confoundedWith: [String?]
     /// Why there is no joint fit (too few cells, too much work); nil when there is one.
     let unavailable: String?
+    /// Continuous axes entered with their square (else as a line: too few cells for it).
+    let quadratic: Bool
 
     /// The joint fit of `data`'s cell means on the axes `levels` (plan order).
     init(_ data: ObjectiveData, levels: [AxisLevels]) {
@@ -50,7 +52,8 @@ struct JointEffects {
         // The square of a continuous axis only when the cells are three times the columns.
         let linear = levels.map { columns($0, quadratic: false) }
         let quadraticColumns = 1 + zip(levels, linear).reduce(0) { $0 + ($1.0.isContinuous ? 2 : $1.1.count) }
-        let byAxis = cells.count >= 3 * quadraticColumns ? levels.map { columns($0, quadratic: true) } : linear
+        quadratic = cells.count >= 3 * quadraticColumns
+        let byAxis = quadratic ? levels.map { columns($0, quadratic: true) } : linear
         let parameters = 1 + byAxis.reduce(0) { $0 + $1.count }
         let work = Double(cells.count) * Double(parameters * parameters) * Double(count + 1)
         guard cells.count > parameters else {
