@@ -46,6 +46,9 @@ public enum HalvingRunner {
             current.rungs = position
             progress(current)
         }
+        func cellRuns(_ cell: Int) -> [RunID] {
+            (0..<perCell).compactMap { plan.run(at: cell * perCell + $0) }
+        }
         func finish(_ final: RunRecord) {
             finals[final.run.index] = final
             made.append(final)
@@ -60,7 +63,7 @@ public enum HalvingRunner {
                 let end = schedule.epochs[rung]
                 let step = end - (rung == bracket.firstRung ? 0 : schedule.epochs[rung - 1])
                 let last = rung == schedule.epochs.count - 1
-                let runs = cells.flatMap { cell in (0..<perCell).compactMap { plan.run(at: cell * perCell + $0) } }
+                let runs = cells.flatMap(cellRuns)
                 let pending = runs.filter { finals[$0.index] == nil }
                 position.rung = rung
                 position.epochsDone += (runs.count - pending.count) * step
@@ -93,7 +96,7 @@ public enum HalvingRunner {
                     guard let rungs, rungs.indices.contains(rung) else { return nil }
                     return rungs[rung]
                 }
-                let values = cells.map { cell in (0..<perCell).compactMap { plan.run(at: cell * perCell + $0) }.map(value) }
+                let values = cells.map { cellRuns($0).map(value) }
                 let order = CellStatistics.rungOrder(cells, values: values, plan: plan)
                 if last {
                     for run in pending { if let final = atRung[run.index] { finish(final) } }

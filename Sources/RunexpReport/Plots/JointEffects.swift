@@ -69,24 +69,24 @@ struct JointEffects {
             return
         }
         let regression = WeightedRegression(weights: weights, target: means)
-        let all = byAxis.flatMap { $0 }
-        let full = regression.explained(by: all)
+        let full = regression.explained(by: regression.basis(byAxis.flatMap { $0 }))
         var shares: [Double?] = []
         var partners: [String?] = []
         for axis in 0..<count {
-            let others = byAxis.enumerated().filter { $0.offset != axis }.flatMap(\.element)
+            let others = regression.basis(byAxis.enumerated().filter { $0.offset != axis }.flatMap(\.element))
             let separable = byAxis[axis].allSatisfy { regression.rSquared(of: $0, on: others) < Self.confoundedR2 }
-            if separable || byAxis[axis].isEmpty {
+            if separable {
                 shares.append(max(0, full - regression.explained(by: others)))
                 partners.append(nil)
             } else {
                 shares.append(nil)
-                let partner = (0..<count).filter { $0 != axis }.max { a, b in
-                    let ra = byAxis[axis].map { regression.rSquared(of: $0, on: byAxis[a]) }.max() ?? 0
-                    let rb = byAxis[axis].map { regression.rSquared(of: $0, on: byAxis[b]) }.max() ?? 0
-                    return (ra, b) < (rb, a)
+                // The axis that alone predicts this one's columns best.
+                let fits = (0..<count).filter { $0 != axis }.map { other -> (r2: Double, axis: Int) in
+                    let basis = regression.basis(byAxis[other])
+                    return (byAxis[axis].map { regression.rSquared(of: $0, on: basis) }.max() ?? 0, other)
                 }
-                partners.append(partner.map { levels[$0].axis })
+                let partner = fits.max { ($0.r2, -$0.axis) < ($1.r2, -$1.axis) }
+                partners.append(partner.map { levels[$0.axis].axis })
             }
         }
         sumsOfSquares = shares
@@ -107,8 +107,8 @@ struct WeightedRegression {
         return sum
     }
 
-    /// An orthonormal basis (weighted) of the intercept and `columns`.
-    private func basis(_ columns: [[Double]]) -> [[Double]] {
+    /// An orthonormal basis (weighted) of the intercept and `columns`, the intercept first.
+    func basis(_ columns: [[Double]]) -> [[Double]] {
         let total = weights.reduce(0, +)
         guard total > 0 else { return [] }
         var basis = [[Double](repeating: 1 / total.squareRoot(), count: weights.count)]
@@ -127,16 +127,16 @@ struct WeightedRegression {
         return basis
     }
 
-    /// Σ w (ŷ − ȳ)² of the fit of `target` on `columns` and an intercept.
-    func explained(by columns: [[Double]]) -> Double {
-        basis(columns).dropFirst().reduce(0) { sum, q in
+    /// Σ w (ŷ − ȳ)² of the fit of `target` on a ``basis(_:)``.
+    func explained(by basis: [[Double]]) -> Double {
+        basis.dropFirst().reduce(0) { sum, q in
             let projection = dot(target, q)
             return sum + projection * projection
         }
     }
 
-    /// R² (weighted) of `column` on `others` and an intercept; 1 for a constant column.
-    func rSquared(of column: [Double], on others: [[Double]]) -> Double {
+    /// R² (weighted) of `column` on a ``basis(_:)``; 1 for a constant column.
+    func rSquared(of column: [Double], on basis: [[Double]]) -> Double {
         let total = weights.reduce(0, +)
         guard total > 0 else { return 1 }
         let mean = dot(column, [Double](repeating: 1, count: weights.count)) / total
@@ -144,7 +144,7 @@ struct WeightedRegression {
         let variation = dot(centered, centered)
         guard variation > 1e-12 else { return 1 }
         var residual = centered
-        for q in basis(others) {
+        for q in basis {
             let projection = dot(residual, q)
             for index in residual.indices { residual[index] -= projection * q[index] }
         }
