@@ -11,7 +11,9 @@ import RunexpTestSupport
             return Double(state >> 11) / Double(1 << 53) * 2 - 1
         }
         var lines = [(0..<8).map { "f\($0)" }.joined(separator: ",") + ",label"]
-        for row in 0..<300 {
+        // Rows enough that the 100 runs take a third of a second: a run must still be training when
+        // the journal, which waits for git to name the folder, reaches a kill point.
+        for row in 0..<900 {
             let label = row % 3
             let features = [Double(label) + noise()] + (0..<7).map { _ in noise() }
             lines.append(features.map { String(format: "%.4f", $0) }.joined(separator: ",") + ",\(["a", "b", "c"][label])")
