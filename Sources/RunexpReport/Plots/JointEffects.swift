@@ -49,13 +49,15 @@ struct JointEffects {
             let z = raw.map { spread > 0 ? ($0 - mean) / spread : 0 }
             return quadratic ? [z, z.map { $0 * $0 }] : [z]
         }
-        // The square of a continuous axis only when the cells are three times the columns.
-        let linear = levels.map { columns($0, quadratic: false) }
-        let quadraticColumns = 1 + zip(levels, linear).reduce(0) { $0 + ($1.0.isContinuous ? 2 : $1.1.count) }
-        quadratic = cells.count >= 3 * quadraticColumns
-        let byAxis = quadratic ? levels.map { columns($0, quadratic: true) } : linear
-        let parameters = 1 + byAxis.reduce(0) { $0 + $1.count }
-        let work = Double(cells.count) * Double(parameters * parameters) * Double(count + 1)
+        // Columns are counted before any is made: a categorical axis of many values would make a
+        // column per value of every cell. The square of a continuous axis only when the cells are
+        // three times the columns.
+        let categories = levels.map { axis in axis.isContinuous ? 0 : Set(cells.map { axis.levelOfCell[$0] }).count - 1 }
+        let quadraticColumns = 1 + zip(levels, categories).reduce(0) { $0 + ($1.0.isContinuous ? 2 : $1.1) }
+        let squares = cells.count >= 3 * quadraticColumns
+        quadratic = squares
+        let parameters = 1 + zip(levels, categories).reduce(0) { $0 + ($1.0.isContinuous ? (squares ? 2 : 1) : $1.1) }
+        let work = Double(cells.count) * Double(parameters) * Double(parameters) * Double(count + 1)
         guard cells.count > parameters else {
             sumsOfSquares = [Double?](repeating: nil, count: count)
             confoundedWith = [String?](repeating: nil, count: count)
@@ -68,6 +70,7 @@ struct JointEffects {
             unavailable = "\(cells.count) cells × \(parameters) terms are too many for the joint fit"
             return
         }
+        let byAxis = levels.map { columns($0, quadratic: squares) }
         let regression = WeightedRegression(weights: weights, target: means)
         let full = regression.explained(by: regression.basis(byAxis.flatMap { $0 }))
         var shares: [Double?] = []
