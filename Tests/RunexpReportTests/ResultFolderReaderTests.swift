@@ -202,3 +202,51 @@ import RunexpTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/plots") == ["a.svg"])
     }
 }
+
+/// A halving folder whose plan.json or runs.csv was damaged: one line naming what is wrong, and
+/// never a rung schedule that does not end (a factor of 1 would grow no rung).
+@Suite struct HalvingFolderReaderTests {
+    static func folder() throws -> String {
+        let folder = try TemporaryDirectory(prefix: "runexp-halving-folder-").path
+        try ReportFixtures.write(ReportFixtures.folderFiles(try ReportFixtures.halving()), to: folder)
+        return folder
+    }
+
+    static func message(_ folder: String) -> String? {
+        do {
+            _ = try ResultFolderReader.read(folder)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aFolderOfAHalvingSearchReadsBack() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let results = try ResultFolderReader.read(folder).results
+        #expect(results.cells.map(\.stoppedAtEpoch) == ReportFiles.asStored(try ReportFixtures.halving()).cells.map(\.stoppedAtEpoch))
+    }
+
+    @Test(arguments: [("\"factor\" : 2", "\"factor\" : 1", "search strategy factor 1, min_epochs 1; factor 2...1000000, min_epochs ≥ 1"),
+                      ("\"minEpochs\" : 1", "\"minEpochs\" : 0", "search strategy factor 2, min_epochs 0; factor 2...1000000, min_epochs ≥ 1"),
+                      ("\"minEpochs\" : 1", "\"minEpochs\" : 3",
+                       "a halving strategy needs one training.epochs for every cell, above min_epochs 3")])
+    func aDamagedStrategyIsRefused(from: String, to: String, problem: String) throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plan = try String(contentsOfFile: folder + "/plan.json", encoding: .utf8)
+        #expect(plan.contains(from))
+        try plan.replacingOccurrences(of: from, with: to).write(toFile: folder + "/plan.json", atomically: true, encoding: .utf8)
+        let message = try #require(Self.message(folder))
+        #expect(message.contains(problem), "\(message)")
+        #expect(!message.contains("\n"))
+    }
+
+    @Test func aRungOutsideThePlanIsRefused() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ResultFolderReaderTests.edit(folder + "/runs.csv") { lines in lines[1] = ResultFolderReaderTests.column("rung", of: lines, row: 1, "7") }
+        #expect(Self.message(folder) == folder + "/runs.csv:2:168: error: '7' in column 'rung' is not a rung of this plan (0...2)")
+    }
+}

@@ -26,6 +26,9 @@ public struct SearchStrategy: Sendable, Codable, Equatable {
     /// The rungs' epochs for cells that train `epochs` in all: `minEpochs · factor^r` while below
     /// `epochs`, then `epochs`.
     public func rungEpochs(epochs: Int) -> [Int] {
+        // A parsed plan has factor ≥ 2 and min_epochs ≥ 1 (StoredPlan checks a read one): otherwise
+        // the rungs would never grow, and there is one.
+        guard factor >= 2, minEpochs >= 1 else { return [epochs] }
         var rungs: [Int] = []
         var current = minEpochs
         while current < epochs {

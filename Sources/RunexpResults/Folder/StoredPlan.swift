@@ -55,6 +55,15 @@ public enum StoredPlan {
         guard let points = plan.curvePoints, points <= ResourceLimits.curvePoints else {
             return "more than \(ResourceLimits.curvePoints) epochs in all (ResourceLimits.curvePoints)"
         }
+        if let strategy = plan.strategy {
+            guard strategy.factor >= 2, strategy.factor <= ResourceLimits.epochs, strategy.minEpochs >= 1 else {
+                return "search strategy factor \(strategy.factor), min_epochs \(strategy.minEpochs); factor 2...\(ResourceLimits.epochs), min_epochs ≥ 1"
+            }
+            let epochs = Set(plan.cells.map(\.training.epochs))
+            guard epochs.count == 1, let only = epochs.first, strategy.minEpochs < only else {
+                return "a halving strategy needs one training.epochs for every cell, above min_epochs \(strategy.minEpochs)"
+            }
+        }
         return nil
     }
 }
