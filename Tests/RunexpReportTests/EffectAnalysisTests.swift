@@ -349,3 +349,21 @@ import RunexpTestSupport
         #expect(readBack.ranked.map(\.cell) == results.ranked.map(\.cell))
     }
 }
+
+/// A search of thousands of cells draws its best ones and says so, rather than an SVG of megabytes.
+@Suite struct LargeSearchPlotTests {
+    @Test func scatterParallelAndSliceDrawAtMostTheirShare() throws {
+        let results = try JointEffectTests.random(samples: 6_000) { a, b, repetition in 0.5 + 0.3 * a - 0.1 * b + Double(repetition) / 1000 }
+        let data = ObjectiveData(results)
+        let a = AxisLevels(results.plan, axis: "a"), b = AxisLevels(results.plan, axis: "b")
+        let scatter = ScatterPlot.svg(data, x: a, y: b)
+        #expect(scatter.components(separatedBy: "<circle").count - 1 <= ScatterPlot.drawnCells + 1)
+        #expect(scatter.contains("The 5000 best of 6000 cells are drawn."))
+        let parallel = try #require(ParallelCoordinatesPlot.plot(data)).svg
+        #expect(parallel.components(separatedBy: "<polyline").count - 1 == ParallelCoordinatesPlot.drawnCells)
+        #expect(parallel.contains("The 2000 best of 6000 cells are drawn."))
+        let effects = EffectsPlot.svg(EffectAnalysis(data))
+        // Two continuous panels of 12,000 runs each, 4,000 dots apiece.
+        #expect(effects.components(separatedBy: "<circle").count - 1 == 2 * EffectsPlot.drawnRuns)
+    }
+}

@@ -181,12 +181,16 @@ public enum EffectsPlot {
             }.filter { $0.y >= top - 1 && $0.y <= top + plotHeight + 1 }
             svg.polyline(curve, stroke: "#21918c", width: 2)
         }
-        // A slice: every run at its axis value.
-        for level in effect.perLevel {
-            guard let number = level.number else { continue }
-            for value in level.statistics.values { svg.circle(cx: x(number), cy: y(value), r: 2.5, fill: ink, opacity: 0.6) }
+        // A slice: every run at its axis value (evenly through them past drawnRuns).
+        let runs = effect.perLevel.flatMap { level in level.number.map { number in level.statistics.values.map { (number, $0) } } ?? [] }
+        let stride = max(1, (runs.count + drawnRuns - 1) / drawnRuns)
+        for (number, value) in Swift.stride(from: 0, to: runs.count, by: stride).map({ runs[$0] }) {
+            svg.circle(cx: x(number), cy: y(value), r: 2.5, fill: ink, opacity: 0.6)
         }
     }
+
+    /// At most this many runs are drawn in a slice; the rest only widen the axes.
+    static let drawnRuns = 4_000
 
     /// Fewer runs than this show the runs instead of an interval.
     static let minimumIntervalRuns = 3

@@ -8,6 +8,8 @@ import RunexpPlan
 public enum RungsPlot {
     /// The file the plot is saved as.
     public static let file = "plots/rungs.svg"
+    /// At most this many cells are drawn, the best by rank; the note says so.
+    static let drawnCells = 2_000
 
     /// A cell's line: its mean objective at each rung (nil where it has none).
     struct Line {
@@ -37,8 +39,12 @@ public enum RungsPlot {
         let title = "Rungs of the \(kind) search: \(plan.objective.metric) per cell"
         let subtitle = "Each line a cell: the mean over its runs at each rung it trained. Coloured: the \(lines.filter(\.reachedLast).count) cells "
             + "that reached the last rung, by rank (best yellow, on top); grey: cells stopped early."
-        let note = clipped == 0 ? nil
-            : "\(clipped) cell\(clipped == 1 ? " has a value" : "s have values") \(better ? "below" : "above") the axis, drawn on its \(better ? "bottom" : "top") edge (▲)."
+        var notes: [String] = []
+        if clipped > 0 {
+            notes.append("\(clipped) cell\(clipped == 1 ? " has a value" : "s have values") \(better ? "below" : "above") the axis, drawn on its \(better ? "bottom" : "top") edge (▲).")
+        }
+        if lines.count > drawnCells { notes.append("The \(drawnCells) best of \(lines.count) cells are drawn.") }
+        let note = notes.isEmpty ? nil : notes.joined(separator: " ")
         let left = 76.0, top = note == nil ? 74.0 : 92.0, plotHeight = 300.0
         let width = max(620, 40 + SVGDocument.textWidth(subtitle, size: 12)).rounded(.up)
         let plotWidth = width - left - 60
@@ -65,9 +71,11 @@ public enum RungsPlot {
         }
         svg.text(plan.objective.metric.description, x: 22, y: top + plotHeight / 2, size: 13, anchor: .middle, bold: true, rotation: -90)
         // Grey first, then the finalists from the worst to the best, so the best is on top.
-        let finalists = lines.filter(\.reachedLast).sorted { $0.rank > $1.rank }
+        // Past drawnCells lines, the best by rank (every finalist ranks before every stopped cell).
+        let shown = lines.count <= drawnCells ? lines : lines.filter { $0.rank <= drawnCells }
+        let finalists = shown.filter(\.reachedLast).sorted { $0.rank > $1.rank }
         let count = max(1, finalists.count - 1)
-        for line in lines where !line.reachedLast { draw(line, color: "#c4c4c4", width: 1, x: x, y: y, into: &svg) }
+        for line in shown where !line.reachedLast { draw(line, color: "#c4c4c4", width: 1, x: x, y: y, into: &svg) }
         for (position, line) in finalists.enumerated() {
             draw(line, color: Viridis.color(Double(position) / Double(count)), width: position == finalists.count - 1 ? 3 : 1.5,
                  x: x, y: y, into: &svg)

@@ -8,6 +8,8 @@ import RunexpPlan
 /// heatmap of drawn values would be a square per sample, most of them empty.
 public enum ScatterPlot {
     static let side = 420.0
+    /// At most this many cells are drawn, the best; the note says so.
+    static let drawnCells = 5_000
 
     /// `plots/scatter-<x>-<y>.svg` for a heatmap's two axes.
     static func fileName(_ heatmap: Heatmap) -> String {
@@ -29,6 +31,7 @@ public enum ScatterPlot {
         let subtitle = "Each dot a cell at its two values, coloured by its mean \(metric) over its converged runs (brighter is better); "
             + "outlined: the best cell."
         let note = "Hollow grey: every run of the cell diverged." + (xLevels.isLogarithmic || yLevels.isLogarithmic ? " Log axes for values drawn log-uniform." : "")
+            + (data.plan.cells.count > drawnCells ? " The \(drawnCells) best of \(data.plan.cells.count) cells are drawn." : "")
         let yTicks = LevelScale(yLevels, from: 0, to: 1).ticks()
         let left = 50 + (yTicks.map { SVGDocument.textWidth($0.label, size: 11) }.max() ?? 0), top = 84.0
         let barLeft = left + side + 36
@@ -67,7 +70,10 @@ public enum ScatterPlot {
             case (let va?, let vb?): return (t(va), b) < (t(vb), a)
             }
         }
-        for cell in order {
+        // Past drawnCells, the best cells by rank (and no cell without a value).
+        let drawn = cells.count <= drawnCells ? order
+            : order.filter { means[$0] != nil && data.rankByCell[$0] <= drawnCells }
+        for cell in drawn {
             let cx = x.position(xLevels.levelOfCell[cell]) + jitter(cell, xLevels)
             let cy = y.position(yLevels.levelOfCell[cell]) + jitter(cell + 1, yLevels)
             if let mean = means[cell] {
