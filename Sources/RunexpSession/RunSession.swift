@@ -199,7 +199,8 @@ public enum RunSession {
         let location = plan.locations.strategy ?? SourceLocation(file: file, line: 1, column: 1)
         return DiagnosticError([Diagnostic(
             location: location, keyPath: "search.strategy",
-            message: "\(plan.strategy?.kind.rawValue ?? "halving") cannot run in shards: each rung ranks every cell before any goes on, and a shard sees only its own runs",
+            message: "\(plan.strategy?.kind.rawValue ?? "halving") cannot run in shards: "
+                + "each rung ranks every cell before any goes on, and a shard sees only its own runs",
             help: "run the experiment whole (one machine, any --jobs), or remove search.strategy to shard the full grid")])
     }
 

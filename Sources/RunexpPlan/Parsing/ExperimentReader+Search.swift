@@ -195,13 +195,15 @@ extension ExperimentReader {
         locations.strategy = location
         let name = strategy.kind.rawValue
         if let objective = search.objective, objective.metric.split == .test {
-            reader.error(location, "search.strategy", "\(name) ranks the cells by the objective while they train, and \(objective.metric) would let the test rows choose",
+            reader.error(location, "search.strategy",
+                         "\(name) ranks the cells by the objective while they train, and \(objective.metric) would let the test rows choose",
                          help: "rank on a val_ metric (data.split.validation or data.split.folds give the rows)")
         }
         let epochs = Set(cells.map(\.training.epochs))
         guard epochs.count == 1 else {
             let listed = epochs.sorted().prefix(4).map(String.init).joined(separator: ", ")
-            reader.error(location, "search.strategy", "\(name) needs one training.epochs for every cell; the cells train \(listed)\(epochs.count > 4 ? ", …" : "") epochs",
+            let more = epochs.count > 4 ? ", …" : ""
+            reader.error(location, "search.strategy", "\(name) needs one training.epochs for every cell; the cells train \(listed)\(more) epochs",
                          help: "remove epochs from the axes: the rungs choose how far each cell trains")
             return
         }

@@ -216,7 +216,8 @@ public enum ReportPage {
         return (strategy.kind == .halving ? "Successive halving" : "Hyperband, \(schedule.brackets.count) brackets")
             + " over epochs: rungs at \(schedule.epochs.map(String.init).joined(separator: ", ")) epochs trained "
             + reached.map(String.init).joined(separator: " → ") + " cells; after each rung the best 1/\(strategy.factor) of the cells "
-            + "by mean \(plan.objective.metric) went on from their weights. The runs trained \(trained) epochs; the full grid would have trained up to \(full)\(share)."
+            + "by mean \(plan.objective.metric) went on from their weights. "
+            + "The runs trained \(trained) epochs; the full grid would have trained up to \(full)\(share)."
     }
 
     private static func bestHeader(_ results: ExperimentResults) -> [String] {

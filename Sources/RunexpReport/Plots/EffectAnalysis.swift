@@ -127,7 +127,8 @@ public struct EffectAnalysis: Sendable {
             return "The axes were not crossed in a full grid, and a joint fit is not possible: \(unavailable). No axis gets a share."
         case .joint(nil, let quadratic):
             let continuous = analysisHasContinuousAxis
-                ? (quadratic ? ", a quadratic in the (log) value of a continuous axis" : ", a line in the (log) value of a continuous axis (too few cells for a quadratic)")
+                ? (quadratic ? ", a quadratic in the (log) value of a continuous axis"
+                    : ", a line in the (log) value of a continuous axis (too few cells for a quadratic)")
                 : ""
             var text = "The axes were not crossed in a full grid (random search, include or exclude), so one-way shares would credit each axis "
                 + "with what the axes drawn with it do: each share is what a regression on all axes loses without that axis "

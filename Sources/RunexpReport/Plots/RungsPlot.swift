@@ -41,7 +41,8 @@ public enum RungsPlot {
             + "that reached the last rung, by rank (best yellow, on top); grey: cells stopped early."
         var notes: [String] = []
         if clipped > 0 {
-            notes.append("\(clipped) cell\(clipped == 1 ? " has a value" : "s have values") \(better ? "below" : "above") the axis, drawn on its \(better ? "bottom" : "top") edge (▲).")
+            let (side, edge) = better ? ("below", "bottom") : ("above", "top")
+            notes.append("\(clipped) cell\(clipped == 1 ? " has a value" : "s have values") \(side) the axis, drawn on its \(edge) edge (▲).")
         }
         if lines.count > drawnCells { notes.append("The \(drawnCells) best of \(lines.count) cells are drawn.") }
         let note = notes.isEmpty ? nil : notes.joined(separator: " ")

@@ -30,7 +30,8 @@ public enum ScatterPlot {
         let title = "\(metric): \(xLevels.axis) × \(yLevels.axis)"
         let subtitle = "Each dot a cell at its two values, coloured by its mean \(metric) over its converged runs (brighter is better); "
             + "outlined: the best cell."
-        let note = "Hollow grey: every run of the cell diverged." + (xLevels.isLogarithmic || yLevels.isLogarithmic ? " Log axes for values drawn log-uniform." : "")
+        let note = "Hollow grey: every run of the cell diverged."
+            + (xLevels.isLogarithmic || yLevels.isLogarithmic ? " Log axes for values drawn log-uniform." : "")
             + (data.plan.cells.count > drawnCells ? " The \(drawnCells) best of \(data.plan.cells.count) cells are drawn." : "")
         let yTicks = LevelScale(yLevels, from: 0, to: 1).ticks()
         let left = 50 + (yTicks.map { SVGDocument.textWidth($0.label, size: 11) }.max() ?? 0), top = 84.0
