@@ -47,6 +47,13 @@ public struct SearchStrategy: Sendable, Codable, Equatable {
     }
 }
 
+extension Plan {
+    /// The rungs' epochs of the plan's strategy (the cells share one `training.epochs`), nil without one.
+    public var rungEpochs: [Int]? {
+        cells.first.flatMap { strategy?.rungEpochs(epochs: $0.training.epochs) }
+    }
+}
+
 /// Which cells train how far under a plan's strategy: the rungs and the brackets.
 public struct RungSchedule: Sendable, Equatable {
     /// Epochs of each rung; the last is the cells' `training.epochs`.

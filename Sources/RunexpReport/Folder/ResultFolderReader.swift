@@ -175,8 +175,7 @@ public enum ResultFolderReader {
         let fixed = try columns(table, ["run", "cell", "repetition", "fold", "seed", "epochs_run", "diverged"], path: path)
         let metricColumns = try columns(table, metrics.map(\.description), path: path)
         // Under a halving strategy: the last rung, then the objective at each rung.
-        let rungEpochs = ResultTables.rungEpochs(plan)
-        let rungColumns = try columns(table, ResultTables.rungColumns(plan, rungEpochs: rungEpochs), path: path)
+        let rungColumns = try columns(table, ResultTables.rungColumns(plan), path: path)
         var records: [RunRecord] = []
         var lines: [Int: Int] = [:]
         records.reserveCapacity(table.records.count)

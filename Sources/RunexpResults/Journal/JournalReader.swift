@@ -214,7 +214,7 @@ public struct RunRecordCheck: Sendable {
     public init(plan: Plan, classCount: Int?) {
         self.plan = plan
         self.classCount = classCount
-        rungEpochs = plan.cells.first.flatMap { cell in plan.strategy?.rungEpochs(epochs: cell.training.epochs) }
+        rungEpochs = plan.rungEpochs
     }
 
     /// What is wrong with `record` for this plan, or nil. Checks ranges before using any value as

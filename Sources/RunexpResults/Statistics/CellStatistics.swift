@@ -61,7 +61,7 @@ public struct CellSummary: Sendable, Equatable {
 public enum CellStatistics {
     /// One summary per cell in plan order, ranked by `plan.objective`.
     public static func summarize(_ plan: Plan, records: [RunRecord], metrics: [MetricName]) -> [CellSummary] {
-        let rungEpochs = plan.cells.first.flatMap { plan.strategy?.rungEpochs(epochs: $0.training.epochs) }
+        let rungEpochs = plan.rungEpochs
         var byCell = [[RunRecord]](repeating: [], count: plan.cells.count)
         for record in records { byCell[record.run.cell].append(record) }
         var summaries = byCell.enumerated().map { cell, runs in

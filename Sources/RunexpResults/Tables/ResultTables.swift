@@ -8,10 +8,10 @@ public enum ResultTables {
     /// `runs.csv`: a row per cell × repetition × fold.
     public static func runsCSV(_ results: ExperimentResults) -> String {
         let plan = results.plan
-        let rungEpochs = rungEpochs(plan)
+        let rungEpochs = plan.rungEpochs
         var writer = CSVWriter(header: ["run", "cell", "cell_id"] + plan.axes.map(\.name)
             + ["repetition", "fold", "seed", "epochs_run", "diverged"] + results.metrics.map(\.description)
-            + rungColumns(plan, rungEpochs: rungEpochs))
+            + rungColumns(plan))
         let axisTexts = plan.cells.map(plan.axisTexts(of:))
         for record in results.records {
             let cell = plan.cells[record.run.cell]
@@ -36,15 +36,10 @@ public enum ResultTables {
         return writer.text
     }
 
-    /// The rungs' epochs of `plan`'s halving strategy, nil without one.
-    public static func rungEpochs(_ plan: Plan) -> [Int]? {
-        plan.cells.first.flatMap { plan.strategy?.rungEpochs(epochs: $0.training.epochs) }
-    }
-
     /// runs.csv's columns under a halving strategy: the last rung a run reached, then the objective at
     /// each rung's epoch (`val_accuracy_epoch_3`, …), empty where the run was not ranked.
-    public static func rungColumns(_ plan: Plan, rungEpochs: [Int]?) -> [String] {
-        guard let rungEpochs else { return [] }
+    public static func rungColumns(_ plan: Plan) -> [String] {
+        guard let rungEpochs = plan.rungEpochs else { return [] }
         return ["rung"] + rungEpochs.map { "\(plan.objective.metric)_epoch_\($0)" }
     }
 
