@@ -73,11 +73,11 @@ public enum HalvingRunner {
                     var training = kept.take(run.index) ?? executor.start(run)
                     training.train(throughEpoch: end)
                     let trained = executor.measure(training)
-                    var rungs = before[run.index] ?? [Double?](repeating: nil, count: firstRung)
-                    let value = (trained.diverged ? nil : (metric.split == .val ? trained.validation : trained.test)?.value(metric.kind))
-                    rungs.append(value.flatMap { $0.isFinite ? $0 : nil })
+                    var record = executor.record(of: run, trained)
+                    let value = record.value(metric)
+                    record.rungs = (before[run.index] ?? [Double?](repeating: nil, count: firstRung)) + [value.flatMap { $0.isFinite ? $0 : nil }]
                     if !last { kept.put(training, for: run.index) }
-                    return executor.record(of: run, trained, rungs: rungs)
+                    return record
                 }
                 let measured = await scheduler.execute(pending, work: work, shouldStop: shouldStop) { _, _ in
                     position.epochsDone += step

@@ -123,15 +123,15 @@ public struct RunExecutor: Sendable {
                        test: overflowed ? nil : test, diverged: outcome.diverged || overflowed)
     }
 
-    /// The record of `run` trained as `trained`, with the objective at each rung it was ranked at.
-    public func record(of run: RunID, _ trained: Trained, rungs: [Double?]? = nil) -> RunRecord {
+    /// The record of `run` trained as `trained`.
+    public func record(of run: RunID, _ trained: Trained) -> RunRecord {
         let outcome = trained.outcome
         let curve = outcome.history.map {
             CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy, validationRMSE: $0.validationRMSE)
         }
         return RunRecord(run: run, seed: seed(for: run), epochsRun: outcome.epochsRun, diverged: trained.diverged,
-                         validation: trained.validation, test: trained.test, curve: curve, rungs: rungs)
+                         validation: trained.validation, test: trained.test, curve: curve)
     }
 
     private func execute(_ run: RunID, predicting: MetricSplit?) -> (record: RunRecord, rows: [Predictions.Row]) {

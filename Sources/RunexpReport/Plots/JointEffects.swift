@@ -28,9 +28,10 @@ struct JointEffects {
     /// The joint fit of `data`'s cell means on the axes `levels` (plan order).
     init(_ data: ObjectiveData, levels: [AxisLevels]) {
         var weights: [Double] = [], means: [Double] = [], cells: [Int] = []
-        for (cell, values) in data.valuesByCell.enumerated() where !values.isEmpty {
-            weights.append(Double(values.count))
-            means.append(values.reduce(0, +) / Double(values.count))
+        for (cell, mean) in data.meanByCell.enumerated() {
+            guard let mean else { continue }
+            weights.append(Double(data.valuesByCell[cell].count))
+            means.append(mean)
             cells.append(cell)
         }
         let count = levels.count

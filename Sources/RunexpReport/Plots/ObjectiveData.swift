@@ -60,6 +60,11 @@ public struct ObjectiveData: Sendable {
         rankByCell = ranks
     }
 
+    /// Per cell: the mean of its converged runs, nil without one.
+    public var meanByCell: [Double?] {
+        valuesByCell.map { $0.isEmpty ? nil : $0.reduce(0, +) / Double($0.count) }
+    }
+
     /// Converged runs in all.
     public var convergedRuns: Int { valuesByCell.reduce(0) { $0 + $1.count } }
     /// Runs without a value in all.

@@ -21,7 +21,7 @@ public enum ParallelCoordinatesPlot {
     public static func plot(_ data: ObjectiveData) -> ReportPage.Plot? {
         let plan = data.plan
         let levels = plan.axes.map { AxisLevels(plan, axis: $0.name) }
-        let means = data.valuesByCell.map { $0.isEmpty ? nil : $0.reduce(0, +) / Double($0.count) }
+        let means = data.meanByCell
         let values = means.compactMap { $0 }
         guard !levels.isEmpty, let low = values.min(), let high = values.max() else { return nil }
         let metric = data.objective.metric.description

@@ -19,7 +19,7 @@ public enum ScatterPlot {
     /// The SVG text of `data` over axes `x` (across) and `y` (up).
     static func svg(_ data: ObjectiveData, x xLevels: AxisLevels, y yLevels: AxisLevels) -> String {
         let metric = data.objective.metric.description
-        let means = data.valuesByCell.map { $0.isEmpty ? nil : $0.reduce(0, +) / Double($0.count) }
+        let means = data.meanByCell
         let values = means.compactMap { $0 }
         let low = values.min() ?? 0, high = values.max() ?? 1
         let maximize = data.objective.goal == .maximize
