@@ -113,18 +113,8 @@ public enum HeatmapPlot {
         svg.text(grid.heatmap.x, x: gridLeft + gridWidth / 2, y: gridBottom + xLabelsDepth + 20, size: 13, anchor: .middle, bold: true)
         svg.text(grid.heatmap.y, x: 22, y: gridTop + gridHeight / 2, size: 13, anchor: .middle, bold: true, rotation: -90)
 
-        let steps = 48
-        for step in 0..<steps {
-            let fraction = (Double(step) + 0.5) / Double(steps)
-            svg.rect(x: barLeft, y: barTop + barHeight * Double(step) / Double(steps), width: barWidth,
-                     height: barHeight / Double(steps) + 0.5, fill: Viridis.color(1 - fraction))
-        }
-        svg.rect(x: barLeft, y: barTop, width: barWidth, height: barHeight, fill: "none", stroke: "#888888")
-        for (tick, label) in zip(ticks, tickLabels) {
-            let y = barTop + (1 - t(tick)) * barHeight
-            svg.line(x1: barLeft + barWidth, y1: y, x2: barLeft + barWidth + 5, y2: y, stroke: "#444444")
-            svg.text(label, x: barLeft + barWidth + 8, y: y + 4, size: 11)
-        }
+        Viridis.drawScale(into: &svg, left: barLeft, top: barTop, height: barHeight,
+                          ticks: zip(ticks, tickLabels).map { (t($0), $1) })
         svg.text(legend, x: legendTitleX, y: barTop + barHeight / 2, size: 12, anchor: .middle, rotation: 90)
         return svg.text
     }

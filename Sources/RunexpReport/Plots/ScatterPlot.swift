@@ -88,19 +88,9 @@ public enum ScatterPlot {
             let cy = y.position(yLevels.levelOfCell[best]) + jitter(best + 1, yLevels)
             svg.circle(cx: cx, cy: cy, r: 9, fill: "none", stroke: "#000000")
         }
-        let steps = 48
-        for step in 0..<steps {
-            svg.rect(x: barLeft, y: top + side * Double(step) / Double(steps), width: 16, height: side / Double(steps) + 0.5,
-                     fill: Viridis.color(1 - (Double(step) + 0.5) / Double(steps)))
-        }
-        svg.rect(x: barLeft, y: top, width: 16, height: side, fill: "none", stroke: "#888888")
         let ticks = high > low ? PlotScale.niceTicks(low: low, high: high, count: 5) : [low]
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-        for tick in ticks {
-            let position = top + (1 - t(tick)) * side
-            svg.line(x1: barLeft + 16, y1: position, x2: barLeft + 21, y2: position, stroke: "#444444")
-            svg.text(PlotScale.label(tick, step: step), x: barLeft + 24, y: position + 4, size: 11)
-        }
+        Viridis.drawScale(into: &svg, left: barLeft, top: top, height: side, ticks: ticks.map { (t($0), PlotScale.label($0, step: step)) })
         return svg.text
     }
 }

@@ -36,6 +36,24 @@ enum Viridis {
         return hex
     }
 
+    /// A vertical colour scale, yellow (t = 1) at the top, into `svg`: `ticks` are placed by their t
+    /// and labelled on the right. The heatmaps' and the scatter plots' legend.
+    static func drawScale(into svg: inout SVGDocument, left: Double, top: Double, height: Double,
+                          ticks: [(t: Double, label: String)]) {
+        let width = 16.0, steps = 48
+        for step in 0..<steps {
+            let fraction = (Double(step) + 0.5) / Double(steps)
+            svg.rect(x: left, y: top + height * Double(step) / Double(steps), width: width,
+                     height: height / Double(steps) + 0.5, fill: color(1 - fraction))
+        }
+        svg.rect(x: left, y: top, width: width, height: height, fill: "none", stroke: "#888888")
+        for tick in ticks {
+            let y = top + (1 - tick.t) * height
+            svg.line(x1: left + width, y1: y, x2: left + width + 5, y2: y, stroke: "#444444")
+            svg.text(tick.label, x: left + width + 8, y: y + 4, size: 11)
+        }
+    }
+
     /// Text colour readable on `color(t)`: white on the dark half, near-black on the light one.
     static func textColor(on t: Double) -> String {
         t < 0.45 ? "#ffffff" : "#1a1a1a"
