@@ -219,9 +219,10 @@ public final class RunCacheStore: @unchecked Sendable {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
         let data = RunCache.magic + bytes
-        let writtenBytes = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        // As the journal writes: a write cut short (a signal) goes on where it stopped.
+        let failed = data.withUnsafeBytes { AtomicFile.writeAll($0, to: descriptor) }
         close(descriptor)
-        guard writtenBytes == data.count, rename(temporary, path) == 0 else {
+        guard failed == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
             return
         }
