@@ -1,4 +1,5 @@
 import Testing
+import RunexpKernel
 @testable import RunexpExecution
 @testable import RunexpResults
 @testable import RunexpPlan
@@ -88,6 +89,76 @@ import Testing
         let folds = splitter.partitions(rest: rest, test: [], labels: Array(labels[0..<10]), classCount: 2, repetition: 4)
         #expect(folds.map(\.validation) == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]])
         #expect(folds.map(\.train) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6]])
+    }
+
+    /// The splitter shuffles `Int32` rows in one array a group at a time; the rows it picks are the
+    /// ones of the plain algorithm it stands for (an array of `Int`s per group, shuffled in turn, then
+    /// filtered), for every split, class count and seed drawn here.
+    @Test func shuffledGroupsPickTheRowsOfThePlainAlgorithm() {
+        var draw = SplitMix64(seed: 3_524_578)
+        let fractions = [0.1, 0.2, 0.25, 0.5, 0.9, 1.0 / 3.0]
+        for _ in 0..<300 {
+            let rows = Int(draw.next() % 120), classes = 1 + Int(draw.next() % 4)
+            let labels = (0..<rows).map { _ in Int32(draw.next() % UInt64(classes)) }
+            let folds = draw.next() % 3 == 0 ? 2 + Int(draw.next() % 5) : nil
+            let split = SplitPlan(test: draw.next() % 4 == 0 ? nil : fractions[Int(draw.next() % 6)],
+                                  validation: folds == nil && draw.next() % 5 != 0 ? fractions[Int(draw.next() % 6)] : nil,
+                                  folds: folds, stratify: draw.next() % 2 == 0)
+            let seed = draw.next()
+            let splitter = DataSplitter(split: split, seed: seed), plain = PlainSplitter(split: split, seed: seed)
+            let (test, rest) = splitter.testSplit(labels: labels, classCount: classes)
+            #expect(test == plain.testSplit(labels: labels, classCount: classes).test && rest == plain.testSplit(labels: labels, classCount: classes).rest,
+                    "\(split) seed \(seed), \(rows) rows")
+            for repetition in 0..<2 {
+                for fold in 0..<(folds ?? 1) {
+                    #expect(splitter.partition(rest: rest, test: test, labels: labels, classCount: classes, repetition: repetition, fold: fold)
+                        == plain.partition(rest: rest, test: test, labels: labels, classCount: classes, repetition: repetition, fold: fold),
+                            "\(split) seed \(seed), \(rows) rows, repetition \(repetition), fold \(fold)")
+                }
+            }
+        }
+    }
+
+    /// The shuffled split written plainly (as runexp first wrote it): the reference the test above holds the splitter to.
+    struct PlainSplitter {
+        let split: SplitPlan, seed: UInt64
+
+        func testSplit(labels: [Int32], classCount: Int) -> (test: [Int], rest: [Int]) {
+            guard let fraction = split.test else { return ([], Array(labels.indices)) }
+            var rng = SplitMix64(seed: deriveSeed(seed, 0x7465_7374))
+            var inTest = [Bool](repeating: false, count: labels.count)
+            for group in groups(Array(labels.indices), labels: labels, classCount: classCount, rng: &rng) {
+                for row in group.prefix(Int((Double(group.count) * fraction).rounded())) { inTest[row] = true }
+            }
+            return (labels.indices.filter { inTest[$0] }, labels.indices.filter { !inTest[$0] })
+        }
+
+        func partition(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int, fold: Int) -> Partition {
+            var rng = SplitMix64(seed: deriveSeed(seed, 0x7265_7374, UInt64(repetition)))
+            let groups = groups(rest, labels: labels, classCount: classCount, rng: &rng)
+            var inPart = [Bool](repeating: false, count: labels.count)
+            if let folds = split.folds {
+                var counter = 0
+                for row in groups.joined() {
+                    if counter % folds == fold { inPart[row] = true }
+                    counter += 1
+                }
+            } else if let fraction = split.validation {
+                for group in groups {
+                    for row in group.prefix(Int((Double(group.count) * fraction).rounded())) { inPart[row] = true }
+                }
+            } else {
+                return Partition(train: rest, validation: [], test: test)
+            }
+            return Partition(train: rest.filter { !inPart[$0] }, validation: rest.filter { inPart[$0] }, test: test)
+        }
+
+        func groups(_ rows: [Int], labels: [Int32], classCount: Int, rng: inout SplitMix64) -> [[Int]] {
+            var groups = split.stratify ? [[Int]](repeating: [], count: classCount) : [rows]
+            if split.stratify { for row in rows { groups[Int(labels[row])].append(row) } }
+            for index in groups.indices { shuffleIndices(&groups[index], rng: &rng) }
+            return groups
+        }
     }
 
     @Test func standardizerUsesOnlyTheFittedRows() {

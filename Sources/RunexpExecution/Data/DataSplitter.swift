@@ -41,13 +41,12 @@ public struct DataSplitter: Sendable {
             return (Array(kept..<labels.count), Array(0..<kept))
         }
         var rng = SplitMix64(seed: deriveSeed(seed, Self.testStream))
-        let groups = self.groups(Array(labels.indices), labels: labels, classCount: classCount, rng: &rng)
+        let groups = ShuffledGroups(labels.indices, labels: labels, classCount: classCount, stratify: split.stratify, rng: &rng)
         // Marked, then read off in file order: no sort, no set of millions of rows.
         var inTest = [Bool](repeating: false, count: labels.count)
-        for group in groups {
-            for row in group.prefix(Int((Double(group.count) * fraction).rounded())) { inTest[row] = true }
-        }
-        return (labels.indices.filter { inTest[$0] }, labels.indices.filter { !inTest[$0] })
+        let marked = groups.markFirsts(fraction, in: &inTest)
+        let (test, rest) = Self.divide(labels.indices, by: inTest, marked: marked)
+        return (test, rest)
     }
 
     /// The partitions of repetition `repetition`: one per fold, or a single one.
@@ -61,28 +60,29 @@ public struct DataSplitter: Sendable {
     /// needs only its own, so no more than the runs in flight are ever held.
     public func partition(rest: [Int], test: [Int], labels: [Int32], classCount: Int, repetition: Int, fold: Int) -> Partition {
         if !split.shuffle { return inFileOrder(rest: rest, test: test, fold: fold) }
+        if split.folds == nil, split.validation == nil { return Partition(train: rest, validation: [], test: test) }
         var rng = SplitMix64(seed: deriveSeed(seed, Self.restStream, UInt64(repetition)))
-        let groups = self.groups(rest, labels: labels, classCount: classCount, rng: &rng)
-        if let folds = split.folds {
-            // Rows are dealt to the folds in turn, group after group.
-            var inFold = [Bool](repeating: false, count: labels.count)
-            var counter = 0
-            for group in groups {
-                for row in group {
-                    if counter % folds == fold { inFold[row] = true }
-                    counter += 1
-                }
-            }
-            return Partition(train: rest.filter { !inFold[$0] }, validation: rest.filter { inFold[$0] }, test: test)
+        let groups = ShuffledGroups(rest, labels: labels, classCount: classCount, stratify: split.stratify, rng: &rng)
+        var inPart = [Bool](repeating: false, count: labels.count)
+        // Rows are dealt to the folds in turn, group after group; or the first of each group validate.
+        let marked = if let folds = split.folds {
+            groups.markDealt(to: fold, of: folds, in: &inPart)
+        } else {
+            groups.markFirsts(split.validation ?? 0, in: &inPart)
         }
-        guard let fraction = split.validation else {
-            return Partition(train: rest, validation: [], test: test)
+        let (validation, train) = Self.divide(rest, by: inPart, marked: marked)
+        return Partition(train: train, validation: validation, test: test)
+    }
+
+    /// `rows` divided by `marks` (`marked` of them marked), each part in the order of `rows`.
+    private static func divide(_ rows: some Collection<Int>, by marks: [Bool], marked: Int) -> (marked: [Int], unmarked: [Int]) {
+        var part = [Int](), others = [Int]()
+        part.reserveCapacity(marked)
+        others.reserveCapacity(rows.count - marked)
+        for row in rows {
+            if marks[row] { part.append(row) } else { others.append(row) }
         }
-        var validation = [Bool](repeating: false, count: labels.count)
-        for group in groups {
-            for row in group.prefix(Int((Double(group.count) * fraction).rounded())) { validation[row] = true }
-        }
-        return Partition(train: rest.filter { !validation[$0] }, validation: rest.filter { validation[$0] }, test: test)
+        return (part, others)
     }
 
     /// ⌊n·(1 − fraction)⌋, the rows Keras keeps for training of n.
@@ -103,25 +103,71 @@ public struct DataSplitter: Sendable {
         return Partition(train: Array(rest[..<kept]), validation: Array(rest[kept...]), test: test)
     }
 
-    /// Shuffled rows, one group per class when stratified, else a single group.
-    private func groups(_ rows: [Int], labels: [Int32], classCount: Int, rng: inout SplitMix64) -> [[Int]] {
-        var groups: [[Int]]
-        if split.stratify {
-            // Each group sized first: millions of appends without a reallocation.
+}
+
+/// Rows shuffled a group at a time: one group per class when stratified (a class's rows in file
+/// order, then shuffled), else every row in one, the generator drawn group after group. The rows
+/// are held as `Int32`s in one array, group after group: a table of millions of rows shuffles
+/// half the memory `Int`s would take, and no array per group is grown.
+struct ShuffledGroups {
+    /// The rows, group after group (every row index is below ``ResourceLimits/dataCells``).
+    private(set) var rows: [Int32]
+    /// Where each group ends in ``rows``.
+    private(set) var ends: [Int]
+
+    init(_ source: some Collection<Int>, labels: [Int32], classCount: Int, stratify: Bool, rng: inout SplitMix64) {
+        let count = source.count
+        if stratify {
             var sizes = [Int](repeating: 0, count: classCount)
-            for row in rows { sizes[Int(labels[row])] += 1 }
-            groups = sizes.map { size in
-                var group: [Int] = []
-                group.reserveCapacity(size)
-                return group
+            for row in source { sizes[Int(labels[row])] += 1 }
+            var next = [Int](repeating: 0, count: classCount), total = 0
+            for (group, size) in sizes.enumerated() {
+                next[group] = total
+                total += size
             }
-            for row in rows { groups[Int(labels[row])].append(row) }
+            ends = next.indices.map { next[$0] + sizes[$0] }
+            rows = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for row in source {
+                    let group = Int(labels[row])
+                    buffer[next[group]] = Int32(truncatingIfNeeded: row)
+                    next[group] += 1
+                }
+                initialized = count
+            }
         } else {
-            groups = [rows]
+            rows = source.map { Int32(truncatingIfNeeded: $0) }
+            ends = [count]
         }
-        for index in groups.indices {
-            shuffleIndices(&groups[index], rng: &rng)
+        let ends = self.ends
+        rows.withUnsafeMutableBufferPointer { buffer in
+            var start = 0
+            for end in ends {
+                shuffleIndices(UnsafeMutableBufferPointer(rebasing: buffer[start..<end]), rng: &rng)
+                start = end
+            }
         }
-        return groups
+    }
+
+    /// Marks the first `round(size · fraction)` rows of each group; returns how many it marked.
+    func markFirsts(_ fraction: Double, in marks: inout [Bool]) -> Int {
+        var start = 0, marked = 0
+        for end in ends {
+            let taken = min(Int((Double(end - start) * fraction).rounded()), end - start)
+            for row in rows[start..<(start + taken)] { marks[Int(row)] = true }
+            marked += taken
+            start = end
+        }
+        return marked
+    }
+
+    /// Marks the rows dealt to fold `fold` of `folds` when the rows, group after group, are dealt
+    /// to the folds in turn; returns how many it marked.
+    func markDealt(to fold: Int, of folds: Int, in marks: inout [Bool]) -> Int {
+        var marked = 0
+        for position in stride(from: fold, to: rows.count, by: folds) {
+            marks[Int(rows[position])] = true
+            marked += 1
+        }
+        return marked
     }
 }

@@ -9,6 +9,7 @@ extension RandomNumberGenerator {
     ///
     /// Takes the high 64 bits of `next() · n`; redraws while the low 64 bits are below `2⁶⁴ mod n`.
     /// Requires `n > 0`.
+    @inlinable
     public mutating func bounded(_ n: Int) -> Int {
         precondition(n > 0, "bounded(_:) needs a positive bound")
         let bound = UInt64(n)
@@ -27,13 +28,18 @@ extension RandomNumberGenerator {
 ///
 /// Uses exactly `count − 1` calls of ``RandomNumberGenerator/bounded(_:)`` (plus rare rejections).
 public func shuffleIndices(_ a: inout [Int], rng: inout some RandomNumberGenerator) {
-    guard a.count > 1 else { return }
-    a.withUnsafeMutableBufferPointer { buffer in
-        var i = buffer.count - 1
-        while i > 0 {
-            let j = rng.bounded(i + 1)
-            buffer.swapAt(i, j)
-            i -= 1
-        }
+    a.withUnsafeMutableBufferPointer { shuffleIndices($0, rng: &rng) }
+}
+
+/// ``shuffleIndices(_:rng:)`` of any integer rows in place: the same draws and swaps, so the same
+/// order of the same rows. Inlinable, so a caller in another module gets it specialized to its
+/// generator (a split of millions of rows shuffles `Int32`s, half the memory an `Int` takes).
+@inlinable
+public func shuffleIndices<Row: FixedWidthInteger>(_ buffer: UnsafeMutableBufferPointer<Row>, rng: inout some RandomNumberGenerator) {
+    var i = buffer.count - 1
+    while i > 0 {
+        let j = rng.bounded(i + 1)
+        buffer.swapAt(i, j)
+        i -= 1
     }
 }
