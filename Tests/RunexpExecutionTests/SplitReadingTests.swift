@@ -6,11 +6,12 @@ import RunexpKernel
 @testable import RunexpPlan
 import RunexpTestSupport
 
-/// A file read in two halves on two threads (``SplitReading``) loads exactly as read in one pass:
-/// the same features, labels, targets, digest and warnings, or the same errors at the same lines,
-/// whatever falls across the split (quoted line feeds, bad cells, new labels, wrong field counts).
+/// A file read in parts on two threads (``SplitReading``) loads exactly as read in one pass: the
+/// same features, labels, targets, digest and warnings, or the same errors at the same lines,
+/// whatever falls across a part's start (quoted line feeds, bad cells, new labels, wrong field counts).
 @Suite struct SplitReadingTests {
-    static let halves = SplitReading(splitBytes: 0, minimumCores: 1)
+    /// Parts as small as the file allows (a record or so each, at most ``SplitReading/maximumParts``), and a few larger ones.
+    static let parted = [SplitReading(splitBytes: 0, minimumCores: 1, partBytes: 1), SplitReading(splitBytes: 0, minimumCores: 1, partBytes: 2_000)]
     static let whole = SplitReading(splitBytes: .max)
 
     enum Outcome: Equatable {
@@ -46,8 +47,10 @@ import RunexpTestSupport
     static func compare(_ csv: String, data: String = "data: {file: data.csv, target: label, missing: mean}", task: TaskKind = .classification,
                         in directory: TemporaryDirectory) {
         let one = load(csv, data: data, task: task, reader: whole, in: directory)
-        let two = load(csv, data: data, task: task, reader: halves, in: directory)
-        #expect(one == two, "\(csv.prefix(300).debugDescription)")
+        for reader in parted {
+            let inParts = load(csv, data: data, task: task, reader: reader, in: directory)
+            #expect(one == inParts, "parts of \(reader.partBytes) bytes: \(csv.prefix(300).debugDescription)")
+        }
     }
 
     /// Rows of numbers, some empty or odd, labels drawn from a few (one spelled two ways).
@@ -63,7 +66,7 @@ import RunexpTestSupport
         return lines.joined(separator: rng.next() % 3 == 0 ? "\r\n" : "\n") + "\n"
     }
 
-    @Test func randomTablesLoadAlikeInOneOrTwoHalves() throws {
+    @Test func randomTablesLoadAlikeInOnePassOrInParts() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var rng = SplitMix64(seed: 75025)
@@ -79,14 +82,55 @@ import RunexpTestSupport
         for row in 0..<500 { lines.append("\(row % 7).5,\(row % 11 == 0 ? "" : String(row)),\(row % 3 == 0 ? "yes" : row % 3 == 1 ? "no" : "maybe")") }
         let csv = lines.joined(separator: "\n") + "\n"
         Self.compare(csv, in: directory)
-        // Labels first seen in the second half, and the row-id warning's line.
+        // Labels first seen in a later part, and the row-id warning's line.
         Self.compare(csv + "1,2,late\n", data: "data: {file: data.csv, target: label, missing: median}", in: directory)
         let regression = csv.replacingOccurrences(of: "yes", with: "1.5").replacingOccurrences(of: "no", with: "2").replacingOccurrences(of: "maybe", with: "-3")
         Self.compare(regression, data: "data: {file: data.csv, target: label, missing: mean}", task: .regression, in: directory)
-        // A bad cell, a quoted line feed and a short record in the second half.
+        // A bad cell, a quoted line feed and a short record in a later part.
         for tail in ["1,x,yes\n", "\"1\n\",2,no\n", "1,2\n", "1,2,\n", "1e999,2,no\n"] {
             Self.compare(csv + tail + csv.dropFirst(12), in: directory)
         }
         Self.compare(regression + "1,2,\n", data: "data: {file: data.csv, target: label, missing: mean}", task: .regression, in: directory)
+    }
+
+    /// A plain table is read in as many parts as its size asks for and joined, rows in file order;
+    /// a table with a quoted field after the first part is read on in one pass.
+    @Test func plainTablesAreReadInPartsAndJoined() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let rows = 500
+        var lines = ["f1,f2,label"]
+        for row in 0..<rows { lines.append("\(row).5,\(-row),\(row % 2 == 0 ? "even" : "odd")") }
+        let csv = lines.joined(separator: "\n") + "\n"
+        let plan = try PlanParser.parse(contentsOf: try directory.write("exp.yaml", """
+            name: parts
+            data: {file: data.csv, target: label}
+            model:
+              - dense: {units: classes, activation: softmax}
+            training: {epochs: 1, optimizer: sgd}
+            """))
+        func read(_ text: String, partBytes: Int) throws -> (features: [Float], parts: Int) {
+            let path = try directory.write("data.csv", text)
+            let stream = try DataLoader.open(path, keyPath: "data.file", keyLocation: SourceLocation(file: "exp.yaml", line: 1, column: 1),
+                                             delimiter: 0x2C)
+            var reading = RecordReading(header: stream.header, featureColumns: [0, 1], targetIndex: 2, data: plan.data, task: .classification,
+                                        expectedRows: rows + 1)
+            let read = try SplitReading(splitBytes: 0, minimumCores: 1, partBytes: partBytes)
+                .read(stream, path: path, what: "data file", delimiter: 0x2C, into: &reading)
+            #expect(read.rows == reading.rows)
+            return (reading.finish().features, read.parts)
+        }
+        let expected = (0..<rows).flatMap { [Float($0) + 0.5, Float(-$0)] }
+        let bytes = csv.utf8.count
+        // Parts start at line starts, so a part is up to a line longer than asked for.
+        for (partBytes, parts) in [(1, (SplitReading.maximumParts - 1)...SplitReading.maximumParts), (bytes / 4 + 1, 3...4), (bytes, 1...1)] {
+            let (features, read) = try read(csv, partBytes: partBytes)
+            #expect(parts.contains(read), "parts of \(partBytes) bytes: \(read)")
+            #expect(features == expected, "parts of \(partBytes) bytes")
+        }
+        let quoted = csv + "\"1\",2,even\n"
+        let (features, read) = try read(quoted, partBytes: 1)
+        #expect(read == 1)
+        #expect(features == expected + [1, 2])
     }
 }

@@ -115,14 +115,15 @@ public enum DataLoader {
         let expectedRows = min(ResourceLimits.dataCells * 2 / header.count, bytes / header.count + 1)
         var reading = RecordReading(header: header, featureColumns: featureColumns, targetIndex: targetIndex, data: data, task: task,
                                     expectedRows: expectedRows)
-        let (dataRows, sha256) = try reader.read(stream, path: data.path, what: "data file", delimiter: delimiter, into: &reading)
+        let (dataRows, sha256, _) = try reader.read(stream, path: data.path, what: "data file", delimiter: delimiter, into: &reading)
         guard dataRows > 0 else {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: stream.file, line: 2, column: 1), keyPath: "",
                                               message: "the data file has a header but no data rows")])
         }
         var test: (rows: Int, sha256: String)?
         if let testStream, let testPath = data.testPath {
-            test = try reader.read(testStream, path: testPath, what: "test file", delimiter: delimiter, into: &reading)
+            let read = try reader.read(testStream, path: testPath, what: "test file", delimiter: delimiter, into: &reading)
+            test = (read.rows, read.sha256)
             guard test?.rows ?? 0 > 0 else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: testStream.file, line: 2, column: 1), keyPath: "",
                                                   message: "the test file has a header but no data rows")])

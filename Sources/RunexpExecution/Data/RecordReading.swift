@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RunexpPlan
 import RunexpResults
 
@@ -76,91 +77,199 @@ struct RecordReading: Sendable {
     }
 }
 
-/// Reads a file's records into a ``RecordReading``; a large file in two halves at once, the
-/// second on another thread, joined when both read plainly.
+/// Reads a file's records into a ``RecordReading``; a large file in parts, on two threads at once,
+/// joined in file order when every part read plainly.
 ///
-/// The second half starts after the first line feed past ``splitFraction`` of the file. The first
-/// half is read up to that byte: when a record starts exactly there and the second half holds no
-/// quote (a quoted field could hide a line feed), no record of another field count and no cell
-/// that needs a message, the halves are joined; otherwise the first reader goes on through the
-/// second half as if alone. Either way the result is the one-thread reading's, bit for bit.
+/// The parts start after the first line feed past every ``partBytes``-th byte (longer parts when
+/// that would make more than ``maximumParts``). The stream already open reads the first part; the
+/// other parts, and the file's digest, are jobs the two threads take in turn as each finishes one,
+/// so both end together whatever a job costs. The parts are joined when each ended exactly where
+/// the next begins, and none after the first holds a quote (a quoted field could hide a line feed),
+/// a record of another field count or a cell that needs a message; otherwise the stream reads on
+/// through the rest of the file as if alone. Either way the result is the one-pass reading's, bit for bit.
 struct SplitReading {
-    /// Files of at least this many bytes are read in two halves, on machines of at least
-    /// `minimumCores` cores (tests split small files on any machine).
+    /// Files of at least this many bytes are read in parts, on machines of at least `minimumCores`
+    /// cores (tests split small files on any machine).
     var splitBytes = 8 << 20
     var minimumCores = 2
-    /// Where the second half starts, as a fraction of the file: the first reader also reads the
-    /// second half's bytes once more for the file's digest (a sixth of the work of parsing them),
-    /// while the second thread reads their records.
-    static let splitFraction = 0.42
+    /// The size a part aims at.
+    var partBytes = 4 << 20
+    /// The most parts a file is cut into.
+    static let maximumParts = 32
 
-    /// Reads `stream` (opened on `path`) into `reading`: the rows it read and the file's SHA-256.
-    func read(_ stream: CSVStream, path: String, what: String, delimiter: UInt8, into reading: inout RecordReading) throws -> (rows: Int, sha256: String) {
+    /// Reads `stream` (opened on `path`) into `reading`: the rows it read, the file's SHA-256 and
+    /// how many parts were read and joined (1: the file was read in one pass).
+    func read(_ stream: CSVStream, path: String, what: String, delimiter: UInt8, into reading: inout RecordReading) throws
+        -> (rows: Int, sha256: String, parts: Int) {
         let before = reading.rows
-        if let split = split(path, stream: stream, reading: reading) {
-            let worker = SecondHalf()
-            let template = reading.fresh(expectedRows: (stream.fileBytes - split) / max(stream.header.count, 1) + 1)
-            let header = stream.header, file = stream.file
-            let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) {
-                worker.result = Self.readSecondHalf(path: path, at: split, header: header, file: file, what: what, delimiter: delimiter,
-                                                    into: template)
-            }
-            // The second thread never outlives the reading, even when the first half throws.
-            defer { group.wait() }
-            let ending = try stream.forEachRecord(before: split) { reading.take($0) }
-            // The second half's bytes hashed while the other thread reads their records.
-            let digest = ending == .reached ? try stream.digestOfRest() : nil
+        guard let starts = partStarts(path, stream: stream, reading: reading) else {
+            _ = try stream.forEachRecord { reading.take($0) }
+            return (reading.rows - before, try stream.finish(), 1)
+        }
+        let jobs = PartJobs(path: path, starts: starts, header: stream.header, file: stream.file, what: what, delimiter: delimiter,
+                            template: reading.fresh(expectedRows: 0))
+        stream.stopHashing()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { jobs.work() }
+        // The other thread never outlives the reading, even when the first part throws.
+        defer {
+            jobs.abandon()
             group.wait()
-            if ending == .reached, let part = worker.result, stream.cells + part.cells <= CSVTable.CellLimit.data.cells {
-                reading.append(part.reading, lineOffset: stream.line - 1)
-                return (reading.rows - before, try stream.finish(digest: digest))
+        }
+        let ending = try stream.forEachRecord(before: starts[0]) { reading.take($0) }
+        if ending != .reached { jobs.abandon() }
+        jobs.work()
+        group.wait()
+        let digest = { () throws -> String in
+            switch jobs.digest {
+            case .success(let digest)?: return digest
+            case .failure(let failure)?: throw stream.problem(failure)
+            case nil: throw stream.problem(.cannotRead(errno: EIO))
             }
-            if ending != .end {
-                _ = try stream.forEachRecord { reading.take($0) }
+        }
+        if ending == .reached, let parts = jobs.joinable(after: stream.cells) {
+            var lineOffset = stream.line - 1
+            for part in parts {
+                reading.append(part.reading, lineOffset: lineOffset)
+                lineOffset += part.lines
             }
-        } else {
+            return (reading.rows - before, try stream.finish(digest: digest()), parts.count + 1)
+        }
+        if ending != .end {
             _ = try stream.forEachRecord { reading.take($0) }
         }
-        return (reading.rows - before, try stream.finish())
+        return (reading.rows - before, try stream.finish(digest: digest()), 1)
     }
 
-    /// The byte the second half starts at, or nil to read the file in one pass.
-    private func split(_ path: String, stream: CSVStream, reading: RecordReading) -> Int? {
+    /// Where the parts after the first start, in order, or nil to read the file in one pass.
+    private func partStarts(_ path: String, stream: CSVStream, reading: RecordReading) -> [Int]? {
         guard stream.fileBytes >= splitBytes, ProcessInfo.processInfo.activeProcessorCount >= minimumCores, reading.isPlain,
               case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes) else { return nil }
-        let middle = Int(Double(stream.fileBytes) * Self.splitFraction)
+        let size = max(partBytes, stream.fileBytes / Self.maximumParts + 1, 1)
+        var starts: [Int] = []
         var bytes = [UInt8](repeating: 0, count: 1 << 16)
-        guard case .success = reader.seek(to: middle),
-              case .success(let count) = bytes.withUnsafeMutableBufferPointer({ reader.read(into: $0) }),
-              let lineFeed = bytes[..<count].firstIndex(of: 0x0A) else { return nil }
-        return middle + lineFeed + 1
-    }
-
-    /// What the second thread read, when it read plainly.
-    private final class SecondHalf: @unchecked Sendable {
-        /// Written by the second thread before the group it runs in is left; read after waiting on it.
-        var result: (reading: RecordReading, cells: Int)?
-    }
-
-    private struct NotPlain: Error {}
-
-    private static func readSecondHalf(path: String, at offset: Int, header: [String], file: String, what: String, delimiter: UInt8,
-                                       into template: RecordReading) -> (reading: RecordReading, cells: Int)? {
-        guard case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes),
-              let stream = try? CSVStream(continuing: reader, at: offset, header: header, file: file, what: what, delimiter: delimiter)
-        else { return nil }
-        var reading = template
-        do {
-            _ = try stream.forEachRecord { record in
-                if record.hasQuotedField { throw NotPlain() }
-                reading.take(record)
+        var from = size - 1
+        // Each part starts after the first line feed at or past its nominal start.
+        while from < stream.fileBytes {
+            guard case .success = reader.seek(to: from),
+                  case .success(let count) = bytes.withUnsafeMutableBufferPointer({ reader.read(into: $0) }), count > 0 else { break }
+            guard let lineFeed = bytes[..<count].firstIndex(of: 0x0A) else {
+                from += count
+                continue
             }
-            _ = try stream.finish()
-        } catch {
-            return nil
+            let start = from + lineFeed + 1
+            guard start < stream.fileBytes else { break }
+            starts.append(start)
+            from = start + size - 1
         }
-        return reading.isPlain ? (reading, stream.cells) : nil
+        return starts.isEmpty ? nil : starts
+    }
+
+    /// The jobs of a file read in parts, for the threads that take them: the file's digest, then
+    /// each part after the first; and what they made.
+    private final class PartJobs: Sendable {
+        /// What a part read: its rows, its cells and how many lines it spans.
+        struct Part: Sendable {
+            var reading: RecordReading
+            var cells: Int
+            var lines: Int
+        }
+
+        private struct State {
+            var next = 0
+            var abandoned = false
+            var digest: Result<String, BoundedFile.Failure>?
+            /// Per part: what it read, nil while unread or when it did not read plainly.
+            var parts: [Part?]
+            /// Whether a part did not read plainly: the parts are not joined.
+            var failed = false
+        }
+
+        private let path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8
+        /// Readers of the file's columns, with nothing read.
+        private let template: RecordReading
+        private let state: Mutex<State>
+
+        init(path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8, template: RecordReading) {
+            self.path = path
+            self.starts = starts
+            self.header = header
+            self.file = file
+            self.what = what
+            self.delimiter = delimiter
+            self.template = template
+            state = Mutex(State(parts: [Part?](repeating: nil, count: starts.count)))
+        }
+
+        /// The file's SHA-256 once the jobs are done (nil if it was never read).
+        var digest: Result<String, BoundedFile.Failure>? { state.withLock { $0.digest } }
+
+        /// Parts are no longer read (a part did not read plainly, or the first part stopped elsewhere).
+        func abandon() {
+            state.withLock { $0.abandoned = true }
+        }
+
+        /// Takes jobs until none are left: job 0 is the digest, job k the part at `starts[k - 1]`.
+        func work() {
+            while true {
+                let job: Int? = state.withLock { state in
+                    guard state.next <= starts.count, state.next == 0 || !state.abandoned else { return nil }
+                    state.next += 1
+                    return state.next - 1
+                }
+                guard let job else { return }
+                if job == 0 {
+                    let digest = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes).flatMap { SHA256Digest.hex(readingAll: $0) }
+                    state.withLock { $0.digest = digest }
+                    continue
+                }
+                let part = read(job - 1)
+                state.withLock { state in
+                    state.parts[job - 1] = part
+                    if part == nil {
+                        state.failed = true
+                        state.abandoned = true
+                    }
+                }
+            }
+        }
+
+        /// Every part, in order, when each read plainly and the cells of all (the first part's
+        /// `cells` with them) are within the limit.
+        func joinable(after cells: Int) -> [Part]? {
+            state.withLock { state in
+                guard !state.failed else { return nil }
+                let parts = state.parts.compactMap { $0 }
+                guard parts.count == starts.count,
+                      parts.reduce(cells, { $0 + $1.cells }) <= CSVTable.CellLimit.data.cells else { return nil }
+                return parts
+            }
+        }
+
+        private struct NotPlain: Error {}
+
+        /// Reads part `index`, from `starts[index]` to the next part's start or the end of the file;
+        /// nil unless it reads plainly and ends exactly where the next part starts.
+        private func read(_ index: Int) -> Part? {
+            let end = index + 1 < starts.count ? starts[index + 1] : nil
+            guard case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes),
+                  let stream = try? CSVStream(continuing: reader, at: starts[index], header: header, file: file, what: what,
+                                              delimiter: delimiter)
+            else { return nil }
+            // Each field of a row takes at least a byte (its delimiter or line feed): room for the most rows it can hold.
+            var reading = template.fresh(expectedRows: ((end ?? reader.size) - starts[index]) / max(header.count, 1) + 1)
+            do {
+                let ending = try stream.forEachRecord(before: end) { record in
+                    if record.hasQuotedField { throw NotPlain() }
+                    reading.take(record)
+                }
+                guard ending == (end == nil ? .end : .reached) else { return nil }
+                _ = try stream.finish()
+            } catch {
+                return nil
+            }
+            return reading.isPlain ? Part(reading: reading, cells: stream.cells, lines: stream.line - 1) : nil
+        }
     }
 }
 

@@ -111,15 +111,15 @@ public final class CSVStream {
     }
 
     /// After the last record: throws the file's structural problems (a header's, records of
-    /// another field count), else returns the file's SHA-256, lowercase hex: `digest` when given
-    /// (``digestOfRest()``'s), else that of the bytes read and of what is left of the file ("" for
-    /// a stream that started inside the file).
+    /// another field count), else returns the file's SHA-256, lowercase hex: `digest` when given,
+    /// else that of the bytes read and of what is left of the file ("" for a stream that started
+    /// inside the file or stopped hashing).
     public func finish(digest: String? = nil) throws -> String {
         let problems = scanner.problems
         if !problems.isEmpty { throw DiagnosticError(problems) }
         if let digest { return digest }
         guard hasher != nil else { return "" }
-        // What is left was read, and its text checked, by a second stream (``init(continuing:at:header:file:what:delimiter:limit:windowBytes:)``).
+        // What is left was read, and its text checked, by other streams (``init(continuing:at:header:file:what:delimiter:limit:windowBytes:)``).
         while !window.final {
             window.start = window.count
             try refill(checking: false)
@@ -127,25 +127,11 @@ public final class CSVStream {
         return hasher.map { SHA256Digest.hex($0.finalize()) } ?? ""
     }
 
-    /// The file's SHA-256 as ``finish(digest:)`` would return it after the last record, computed now
-    /// from the bytes read so far and a read of the rest, without moving the stream: while a second
-    /// stream reads the rest's records, this one hashes it. Nil for a stream that started inside the file.
-    public func digestOfRest() throws -> String? {
-        guard var digest = hasher else { return nil }
-        let position = reader.bytesRead
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let read = chunk.withUnsafeMutableBufferPointer { reader.read(into: $0) }
-            guard case .success(let count) = read else { break }
-            if count == 0 {
-                guard case .success = reader.seek(to: position) else { break }
-                return SHA256Digest.hex(digest.finalize())
-            }
-            chunk.withUnsafeBufferPointer { digest.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[..<count]))) }
-        }
-        // A read that failed here fails again, with its message, when the stream reads on.
-        _ = reader.seek(to: position)
-        return nil
+    /// Stops hashing the bytes read: the caller hashes the file apart (``SHA256Digest/hex(readingAll:)``,
+    /// on another thread while this and other streams read its records) and hands the digest to
+    /// ``finish(digest:)``.
+    public func stopHashing() {
+        hasher = nil
     }
 
     /// Cells of the records met so far whose field count is the header's.
@@ -199,6 +185,16 @@ public final class CSVStream {
         }
     }
 
+    /// The message for a read of the file that failed (here, or by the caller hashing the file apart).
+    public func problem(_ failure: BoundedFile.Failure) -> DiagnosticError {
+        let message = switch failure {
+        case .tooLarge(let bytes, _): "the \(what) grew past \(bytes) bytes while read; at most \(ResourceLimits.dataBytes) (ResourceLimits.dataBytes)"
+        case .cannotRead(let code): "the \(what) cannot be read (\(BoundedFile.Failure.reason(code)))"
+        default: "the \(what) cannot be read (\(failure))"
+        }
+        return DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "", message: message)])
+    }
+
     /// Moves the unscanned bytes to the front (growing the window when they fill it), reads more
     /// after them, hashes and checks them.
     private func refill(checking: Bool = true) throws {
@@ -225,13 +221,7 @@ public final class CSVStream {
         let count: Int
         switch read {
         case .success(let n): count = n
-        case .failure(.tooLarge(let bytes, _)):
-            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                              message: "the \(what) grew past \(bytes) bytes while read; at most \(ResourceLimits.dataBytes) (ResourceLimits.dataBytes)")])
-        case .failure(let failure):
-            let reason = if case .cannotRead(let code) = failure { BoundedFile.Failure.reason(code) } else { "\(failure)" }
-            throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                              message: "the \(what) cannot be read (\(reason))")])
+        case .failure(let failure): throw problem(failure)
         }
         if hasher != nil {
             var digest = hasher

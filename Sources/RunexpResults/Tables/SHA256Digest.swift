@@ -17,6 +17,22 @@ public enum SHA256Digest {
         hex(SHA256.hash(data: data))
     }
 
+    /// The digest of the rest of `reader`'s file, read a MiB at a time.
+    public static func hex(readingAll reader: BoundedFile.Reader) -> Result<String, BoundedFile.Failure> {
+        var digest = SHA256()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            switch chunk.withUnsafeMutableBufferPointer({ reader.read(into: $0) }) {
+            case .success(0):
+                return .success(hex(digest.finalize()))
+            case .success(let count):
+                chunk.withUnsafeBytes { digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            case .failure(let failure):
+                return .failure(failure)
+            }
+        }
+    }
+
     /// A finished digest (of data hashed a piece at a time: ``CSVStream``, or kept as bytes:
     /// ``RunCacheKey``) as lowercase hex.
     static func hex(_ digest: some Sequence<UInt8>) -> String {
