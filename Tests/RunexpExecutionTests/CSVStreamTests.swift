@@ -31,6 +31,17 @@ import RunexpTestSupport
         _ = try stream.forEachRecord { record in
             streamed.records.append((0..<width).map { record.field($0) })
             streamed.numbers.append((0..<width).map { record.number($0)?.bitPattern })
+            // The fast path of features reads a field as Float(number) or leaves it to the general way.
+            let columns = Array(0..<width)
+            var floats = [Float](repeating: .nan, count: width)
+            var next = 0
+            while next < width {
+                let missed = columns.withUnsafeBufferPointer { c in floats.withUnsafeMutableBufferPointer { record.readFloats(c, from: next, into: $0.baseAddress!) } }
+                for column in next..<missed {
+                    #expect(floats[column].bitPattern == record.number(column).map { Float($0) }?.bitPattern, "\(record.field(column))")
+                }
+                next = missed + 1
+            }
             streamed.lines.append(record.line)
             streamed.columns.append((0..<width).map { record.location($0).column })
         }

@@ -11,7 +11,7 @@ struct FeatureReader: Sendable {
     let position: Int
     let declared: ColumnPlan?
     let missing: MissingPolicy
-    private let isCategorical: Bool
+    let isCategorical: Bool
     /// A categorical column's texts (its rows hold their numbers until ``finish(into:stride:rows:)``).
     private var texts = TextInterner()
     private var firstText: SourceLocation?

@@ -19,16 +19,22 @@ struct RecordReading: Sendable {
     /// Where each feature cell of the first row stands (for warnings about a column).
     private(set) var firstRow: [SourceLocation] = []
     private var row: [Float]
+    /// No feature column is categorical: a record's plain numbers are read without their readers,
+    /// which would only convert them (``CSVRecord/readFloats(_:from:into:)``).
+    private let numbersOnly: Bool
 
     init(header: [String], featureColumns: [Int], targetIndex: Int, data: DataPlan, task: TaskKind, expectedRows: Int) {
         self.header = header
-        self.featureColumns = featureColumns
+        // A buffer of its own: a reading retains it a record at a time, and readings of parts on two
+        // threads sharing one would bounce its reference count between the cores.
+        self.featureColumns = featureColumns.map { $0 }
         self.targetIndex = targetIndex
         self.data = data
         self.task = task
         readers = featureColumns.enumerated().map { FeatureReader(name: header[$1], column: $1, position: $0, data: data) }
         target = TargetReader(column: targetIndex, task: task, name: data.target, expectedRows: expectedRows)
         row = [Float](repeating: 0, count: featureColumns.count)
+        numbersOnly = !readers.contains { $0.isCategorical }
         // Room for the most rows the files can hold (pages are touched only as rows arrive).
         features.reserveCapacity(expectedRows * featureColumns.count)
     }
@@ -39,7 +45,18 @@ struct RecordReading: Sendable {
         readers.withUnsafeMutableBufferPointer { readers in
             row.withUnsafeMutableBufferPointer { cells in
                 guard let cells = cells.baseAddress else { return }
-                for index in readers.indices { readers[index].take(record, into: cells) }
+                guard numbersOnly else {
+                    for index in readers.indices { readers[index].take(record, into: cells) }
+                    return
+                }
+                // Plain numbers straight into the row; a reader sees only the cells they are not.
+                featureColumns.withUnsafeBufferPointer { columns in
+                    var index = record.readFloats(columns, from: 0, into: cells)
+                    while index < columns.count {
+                        readers[index].take(record, into: cells)
+                        index = record.readFloats(columns, from: index + 1, into: cells)
+                    }
+                }
             }
         }
         features += row
@@ -127,13 +144,16 @@ struct SplitReading {
             case nil: throw stream.problem(.cannotRead(errno: EIO))
             }
         }
-        if ending == .reached, let parts = jobs.joinable(after: stream.cells) {
+        if ending == .reached, var parts = jobs.takeJoinable(after: stream.cells) {
+            let count = parts.count + 1
             var lineOffset = stream.line - 1
-            for part in parts {
+            // Each part let go of once appended: the features are held about once, not twice.
+            parts.reverse()
+            while let part = parts.popLast() {
                 reading.append(part.reading, lineOffset: lineOffset)
                 lineOffset += part.lines
             }
-            return (reading.rows - before, try stream.finish(digest: digest()), parts.count + 1)
+            return (reading.rows - before, try stream.finish(digest: digest()), count)
         }
         if ending != .end {
             _ = try stream.forEachRecord { reading.take($0) }
@@ -235,13 +255,14 @@ struct SplitReading {
         }
 
         /// Every part, in order, when each read plainly and the cells of all (the first part's
-        /// `cells` with them) are within the limit.
-        func joinable(after cells: Int) -> [Part]? {
+        /// `cells` with them) are within the limit; the jobs no longer hold them.
+        func takeJoinable(after cells: Int) -> [Part]? {
             state.withLock { state in
                 guard !state.failed else { return nil }
                 let parts = state.parts.compactMap { $0 }
                 guard parts.count == starts.count,
                       parts.reduce(cells, { $0 + $1.cells }) <= CSVTable.CellLimit.data.cells else { return nil }
+                state.parts = []
                 return parts
             }
         }

@@ -29,7 +29,8 @@ public final class CSVStream {
     public static let windowBytes = 1 << 20
 
     /// The bytes in hand: `bytes[start..<count]` are not scanned yet, `bytes[..<checked]` are checked
-    /// text, and `bytes[count]` is a NUL (a number at the very end still ends).
+    /// text, `bytes[count]` is a NUL (a number at the very end still ends), and ``CSVTable/padding``
+    /// bytes from it are readable.
     private struct Window {
         var bytes: [UInt8]
         var count = 0
@@ -61,7 +62,7 @@ public final class CSVStream {
         self.file = file
         self.what = what
         scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
-        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + 1))
+        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + CSVTable.padding))
         hasher = SHA256()
         var headerSeen = false
         _ = try advance(before: nil) { step, _, _, _ in
@@ -90,7 +91,7 @@ public final class CSVStream {
         self.what = what
         self.header = header
         scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit, header: header)
-        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + 1), origin: offset, moved: true)
+        window = Window(bytes: [UInt8](repeating: 0, count: max(windowBytes, 4) + CSVTable.padding), origin: offset, moved: true)
         hasher = nil
         if case .failure = reader.seek(to: offset) {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
@@ -211,12 +212,12 @@ public final class CSVStream {
             window.count = kept
             window.start = 0
         }
-        if kept + 1 >= window.bytes.count {
+        if kept + CSVTable.padding >= window.bytes.count {
             window.bytes += [UInt8](repeating: 0, count: window.bytes.count)
         }
         let filled = window.count
         let read = window.bytes.withUnsafeMutableBufferPointer { b in
-            reader.read(into: UnsafeMutableBufferPointer(rebasing: b[filled..<(b.count - 1)]))
+            reader.read(into: UnsafeMutableBufferPointer(rebasing: b[filled..<(b.count - CSVTable.padding)]))
         }
         let count: Int
         switch read {
@@ -280,6 +281,22 @@ public struct CSVRecord: ~Copyable {
     /// The field as a number in plain decimal notation (``CSVTable/number(_:_:)``), nil otherwise.
     public func number(_ column: Int) -> Double? {
         CSVTable.number(of: spans[column], in: base)
+    }
+
+    /// Reads the fields of `columns[first...]` into `row` (field `columns[k]` into `row[k]`) while
+    /// each is a number ``number(_:)`` reads exactly on its fast path (at most 19 digits, 2^53, an
+    /// exponent of ±22: always within the 32-bit float range), as `Float(number)`. Returns the
+    /// index into `columns` of the first field it did not read (`columns.count` when it read all):
+    /// the caller reads that one the general way and goes on after it.
+    public func readFloats(_ columns: UnsafeBufferPointer<Int>, from first: Int, into row: UnsafeMutablePointer<Float>) -> Int {
+        var index = first
+        while index < columns.count {
+            guard let (start, end) = CSVTable.numberBounds(of: spans[columns[index]], in: base),
+                  case .exact(let value) = CSVTable.decimal(base + start, count: end - start) else { return index }
+            row[index] = Float(value)
+            index += 1
+        }
+        return index
     }
 
     /// True when a field of the record is quoted.

@@ -21,8 +21,12 @@ public struct CSVTable: Sendable {
     public let header: [String]
     /// Number of data records.
     public let recordCount: Int
-    /// The bytes without the byte order mark, then a NUL (so a number at the very end still ends).
+    /// The bytes without the byte order mark, then ``padding`` NULs (so a number at the very end still ends).
     private let bytes: [UInt8]
+
+    /// Bytes readable after the last byte of a buffer the scanner and ``decimal(_:count:)`` read,
+    /// the first a NUL: digits are read eight bytes at a time.
+    static let padding = 8
     /// Field spans, record-major: record r's field c is `spans[r * header.count + c]`.
     private let spans: [Span]
     /// 1-based line where each record starts.
@@ -88,12 +92,7 @@ public struct CSVTable: Sendable {
 
     /// ``number(_:_:)`` of the field at `span` of `base`, whose byte after the field is readable.
     static func number(of span: Span, in base: UnsafePointer<UInt8>) -> Double? {
-        guard span.flags & Span.escapes == 0 else { return nil }
-        var start = Int(span.start), end = Int(span.end)
-        if span.flags == 0 {
-            while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
-            while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
-        }
+        guard let (start, end) = numberBounds(of: span, in: base) else { return nil }
         switch decimal(base + start, count: end - start) {
         case .exact(let value):
             return value
@@ -112,6 +111,19 @@ public struct CSVTable: Sendable {
         }
     }
 
+    /// Where the text ``number(of:in:)`` reads lies: an unquoted field trimmed of spaces and tabs, a
+    /// quoted one as it is; nil for a quoted field with a doubled quote (no number).
+    @inline(__always)
+    static func numberBounds(of span: Span, in base: UnsafePointer<UInt8>) -> (start: Int, end: Int)? {
+        guard span.flags & Span.escapes == 0 else { return nil }
+        var start = Int(span.start), end = Int(span.end)
+        if span.flags == 0 {
+            while start < end, base[start] == 0x20 || base[start] == 0x09 { start += 1 }
+            while end > start, base[end - 1] == 0x20 || base[end - 1] == 0x09 { end -= 1 }
+        }
+        return (start, end)
+    }
+
     /// What ``decimal(_:count:)`` found in a field's bytes.
     enum DecimalForm: Equatable {
         /// Plain notation with m < 10^15 significant and |e| ≤ 22: its value (see below).
@@ -125,6 +137,7 @@ public struct CSVTable: Sendable {
     /// Reads `[+-]? digits [. digits] [(e|E) [+-]? digits]` (at least one mantissa digit) in one pass.
     /// When the value is m·10^e or m/10^e with m ≤ 2^53 and |e| ≤ 22, both factors are exact doubles,
     /// so one multiplication or division rounds once, correctly, as `strtod` would (Clinger's fast path).
+    /// `p[count..<count + padding]` must be readable: digits are read eight at a time.
     @inline(__always)
     static func decimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
         var i = 0
@@ -135,22 +148,13 @@ public struct CSVTable: Sendable {
         }
         // Up to 19 digits the mantissa is exact in 64 bits; beyond, it wraps and the form is `.plain`.
         var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < count, p[i] &- 0x30 < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-            i += 1
-        }
-        var digits = i - integerStart
+        var digits = digitRun(p, from: &i, count: count, into: &mantissa)
         var scale = 0
         if i < count, p[i] == 0x2E {
             i += 1
-            let fractionStart = i
-            while i < count, p[i] &- 0x30 < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-                i += 1
-            }
-            digits += i - fractionStart
-            scale = fractionStart - i
+            let fraction = digitRun(p, from: &i, count: count, into: &mantissa)
+            digits += fraction
+            scale = -fraction
         }
         guard digits > 0 else { return .other }
         if i < count {
@@ -175,6 +179,39 @@ public struct CSVTable: Sendable {
         let magnitude = scale >= 0 ? Double(mantissa) * exactPowersOfTen[scale] : Double(mantissa) / exactPowersOfTen[-scale]
         return .exact(negative ? -magnitude : magnitude)
     }
+
+    /// Reads the digits from `p[i]` on (up to `count`) into `mantissa` (times ten per digit, wrapping
+    /// past 19 digits), eight bytes at a time, and moves `i` past them: how many there were.
+    @inline(__always)
+    static func digitRun(_ p: UnsafePointer<UInt8>, from i: inout Int, count: Int, into mantissa: inout UInt64) -> Int {
+        let start = i
+        while i < count {
+            // Digits are 0…9 after the XOR; any other byte is above 9 (its low 7 bits plus 0x76 carry
+            // into its top bit, or the top bit is set already).
+            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let others = (((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | word) & 0x8080_8080_8080_8080
+            let run = min(others == 0 ? 8 : others.trailingZeroBitCount >> 3, count - i)
+            guard run > 0 else { break }
+            mantissa = mantissa &* integerPowersOfTen[run] &+ eightDigits(word, count: run)
+            i += run
+            guard run == 8 else { break }
+        }
+        return i - start
+    }
+
+    /// The number the first `count` (1…8) bytes of `word` (digit values 0…9, the first byte the most
+    /// significant) spell, by three multiplications that each combine neighbouring digit groups.
+    @inline(__always)
+    static func eightDigits(_ word: UInt64, count: Int) -> UInt64 {
+        // The digits moved to the top bytes, zeros (leading zero digits) below them.
+        var value = count == 8 ? word : (word & ((1 << UInt64(8 * count)) &- 1)) << UInt64(64 - 8 * count)
+        value = value &* 10 &+ (value >> 8)
+        value = ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064 &+ ((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
+    /// 10⁰ … 10⁸.
+    private static let integerPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
     /// 10⁰ … 10²², every one an exact double.
     private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
@@ -256,14 +293,14 @@ public struct CSVTable: Sendable {
             throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
                                               message: "the CSV file is larger than 1 GiB, more than runexp reads")])
         }
-        bytes.append(0)
+        bytes += repeatElement(0, count: padding)
         return try bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
             var scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
             var spans: [Span] = [], lines: [UInt32] = [], fields: [Span] = []
             var start = 0
             scan: while true {
-                switch try scanner.scan(base, count: buffer.count - 1, from: &start, final: true, fields: &fields) {
+                switch try scanner.scan(base, count: buffer.count - padding, from: &start, final: true, fields: &fields) {
                 case .header:
                     // Never reserve more than the limit allows.
                     let lineFeeds = buffer.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
