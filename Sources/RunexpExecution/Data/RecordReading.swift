@@ -70,14 +70,44 @@ struct RecordReading: Sendable {
         readers.allSatisfy(\.isPlain) && target.isPlain
     }
 
-    /// Takes the rows `other` read after these (lines counted from 1 where it began, `lineOffset`
-    /// lines into the file) as if read here.
-    mutating func append(_ other: RecordReading, lineOffset: Int) {
-        if firstRow.isEmpty { firstRow = other.firstRow.map { $0.movedDown(lineOffset) } }
-        features += other.features
-        for index in readers.indices { readers[index].append(other.readers[index], lineOffset: lineOffset) }
-        target.append(other.target, lineOffset: lineOffset)
-        rows += other.rows
+    /// Takes the rows `others` read after these, in order, as if read here: the lines of `others[k]`
+    /// are counted from 1 where it began, `lineOffsets[k]` lines into the file. The features are
+    /// copied into one array of their size on two threads, each part's let go of once copied: the
+    /// pages are touched by both threads, and the features are held about once, not twice.
+    mutating func append(_ others: consuming [RecordReading], lineOffsets: [Int]) {
+        var others = others
+        for (other, lineOffset) in zip(others, lineOffsets) {
+            if firstRow.isEmpty { firstRow = other.firstRow.map { $0.movedDown(lineOffset) } }
+            for index in readers.indices { readers[index].append(other.readers[index], lineOffset: lineOffset) }
+            target.append(other.target, lineOffset: lineOffset)
+            rows += other.rows
+        }
+        let sources = others.map { FeatureBlock($0.features) }
+        others.removeAll()
+        let starts = sources.reduce(into: [features.count]) { starts, source in starts.append(starts[starts.count - 1] + source.features.count) }
+        let total = starts[starts.count - 1]
+        let head = features
+        features = []
+        features = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            head.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: head.count) } }
+            nonisolated(unsafe) let destination = base
+            DispatchQueue.concurrentPerform(iterations: 2) { thread in
+                for block in stride(from: thread, to: sources.count, by: 2) {
+                    sources[block].features.withUnsafeBufferPointer { from in
+                        if let from = from.baseAddress { (destination + starts[block]).initialize(from: from, count: sources[block].features.count) }
+                    }
+                    sources[block].features = []
+                }
+            }
+            initialized = total
+        }
+    }
+
+    /// A part's features, let go of by the thread that copied them (each block is one thread's).
+    private final class FeatureBlock: @unchecked Sendable {
+        var features: [Float]
+        init(_ features: [Float]) { self.features = features }
     }
 
     /// The features and each column's kind, or every column's problems.
@@ -146,13 +176,11 @@ struct SplitReading {
         }
         if ending == .reached, var parts = jobs.takeJoinable(after: stream.cells) {
             let count = parts.count + 1
-            var lineOffset = stream.line - 1
-            // Each part let go of once appended: the features are held about once, not twice.
-            parts.reverse()
-            while let part = parts.popLast() {
-                reading.append(part.reading, lineOffset: lineOffset)
-                lineOffset += part.lines
-            }
+            var lineOffsets = [stream.line - 1]
+            for part in parts.dropLast() { lineOffsets.append(lineOffsets[lineOffsets.count - 1] + part.lines) }
+            let readings = parts.map(\.reading)
+            parts.removeAll()
+            reading.append(consume readings, lineOffsets: lineOffsets)
             return (reading.rows - before, try stream.finish(digest: digest()), count)
         }
         if ending != .end {
