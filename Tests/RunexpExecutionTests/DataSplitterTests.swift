@@ -119,6 +119,31 @@ import RunexpKernel
         }
     }
 
+    /// Above ``ShuffledGroups/concurrentRows`` the groups are shuffled on two threads, each from
+    /// where the groups before it leave the generator: the same rows as one group after the other.
+    @Test func largeSplitsShuffleTheirGroupsAtOnceAsOneThreadWould() {
+        var draw = SplitMix64(seed: 832_040)
+        let rows = ShuffledGroups.concurrentRows * 2 + 17
+        let labels = (0..<rows).map { _ in Int32(draw.next() % 3) }
+        var atOnce = SplitMix64(seed: 7), oneByOne = SplitMix64(seed: 7)
+        let groups = ShuffledGroups(labels.indices, labels: labels, classCount: 3, stratify: true, rng: &atOnce)
+        #expect(groups.shuffledAtOnce)
+        let plain = PlainSplitter(split: SplitPlan(test: nil, validation: nil, folds: nil, stratify: true), seed: 0)
+        #expect(groups.rows.map(Int.init) == Array(plain.groups(Array(labels.indices), labels: labels, classCount: 3, rng: &oneByOne).joined()))
+        #expect(atOnce == oneByOne)
+        for split in [SplitPlan(test: 0.2, validation: 0.25, folds: nil, stratify: true),
+                      SplitPlan(test: 0.1, validation: nil, folds: 3, stratify: true)] {
+            let splitter = DataSplitter(split: split, seed: 99), plain = PlainSplitter(split: split, seed: 99)
+            let (test, rest) = splitter.testSplit(labels: labels, classCount: 3)
+            let expected = plain.testSplit(labels: labels, classCount: 3)
+            #expect(test == expected.test && rest == expected.rest, "\(split)")
+            for fold in 0..<(split.folds ?? 1) {
+                #expect(splitter.partition(rest: rest, test: test, labels: labels, classCount: 3, repetition: 1, fold: fold)
+                    == plain.partition(rest: rest, test: test, labels: labels, classCount: 3, repetition: 1, fold: fold), "\(split), fold \(fold)")
+            }
+        }
+    }
+
     /// The shuffled split written plainly (as runexp first wrote it): the reference the test above holds the splitter to.
     struct PlainSplitter {
         let split: SplitPlan, seed: UInt64

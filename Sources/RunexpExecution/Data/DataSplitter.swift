@@ -1,3 +1,4 @@
+import Foundation
 import RunexpKernel
 import RunexpPlan
 import RunexpResults
@@ -114,29 +115,16 @@ struct ShuffledGroups {
     private(set) var rows: [Int32]
     /// Where each group ends in ``rows``.
     private(set) var ends: [Int]
+    /// Whether the groups were shuffled on two threads (``shuffleAtOnce(rng:)``).
+    private(set) var shuffledAtOnce = false
 
     init(_ source: some Collection<Int>, labels: [Int32], classCount: Int, stratify: Bool, rng: inout SplitMix64) {
-        let count = source.count
-        if stratify {
-            var sizes = [Int](repeating: 0, count: classCount)
-            for row in source { sizes[Int(labels[row])] += 1 }
-            var next = [Int](repeating: 0, count: classCount), total = 0
-            for (group, size) in sizes.enumerated() {
-                next[group] = total
-                total += size
-            }
-            ends = next.indices.map { next[$0] + sizes[$0] }
-            rows = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for row in source {
-                    let group = Int(labels[row])
-                    buffer[next[group]] = Int32(truncatingIfNeeded: row)
-                    next[group] += 1
-                }
-                initialized = count
-            }
-        } else {
-            rows = source.map { Int32(truncatingIfNeeded: $0) }
-            ends = [count]
+        (rows, ends) = Self.grouped(source, labels: labels, classCount: classCount, stratify: stratify)
+        if rows.count >= Self.concurrentRows, ends.count > 1 {
+            shuffledAtOnce = shuffleAtOnce(rng: &rng)
+            if shuffledAtOnce { return }
+            // A redraw moved a later group's start: grouped again, shuffled one group after the other.
+            (rows, ends) = Self.grouped(source, labels: labels, classCount: classCount, stratify: stratify)
         }
         let ends = self.ends
         rows.withUnsafeMutableBufferPointer { buffer in
@@ -146,6 +134,64 @@ struct ShuffledGroups {
                 start = end
             }
         }
+    }
+
+    /// Rows from which the groups are shuffled on two threads.
+    static let concurrentRows = 1 << 16
+
+    /// The rows of `source` group after group, each group's in file order, and where each group ends.
+    private static func grouped(_ source: some Collection<Int>, labels: [Int32], classCount: Int, stratify: Bool) -> (rows: [Int32], ends: [Int]) {
+        let count = source.count
+        guard stratify else { return (source.map { Int32(truncatingIfNeeded: $0) }, [count]) }
+        var sizes = [Int](repeating: 0, count: classCount)
+        for row in source { sizes[Int(labels[row])] += 1 }
+        var next = [Int](repeating: 0, count: classCount), total = 0
+        for (group, size) in sizes.enumerated() {
+            next[group] = total
+            total += size
+        }
+        let ends = next.indices.map { next[$0] + sizes[$0] }
+        let rows = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for row in source {
+                let group = Int(labels[row])
+                buffer[next[group]] = Int32(truncatingIfNeeded: row)
+                next[group] += 1
+            }
+            initialized = count
+        }
+        return (rows, ends)
+    }
+
+    /// Shuffles the groups on two threads, as one thread would one after the other; false when a
+    /// group's shuffle redrew (the rows then shuffled from the wrong draws).
+    ///
+    /// A group's shuffle draws from where the one before left the generator: size − 1 draws, plus
+    /// the rare redraws of `bounded` (each with a chance below size / 2⁶⁴). Each group starts where
+    /// the draws before it leave the generator without redraws, and ends where the next one was
+    /// started, or a redraw happened: then the caller shuffles again, one group after the other.
+    private mutating func shuffleAtOnce(rng: inout SplitMix64) -> Bool {
+        var starts: [SplitMix64] = [], lower = 0, next = rng
+        for end in ends {
+            starts.append(next)
+            next = next.advanced(by: max(end - lower - 1, 0))
+            lower = end
+        }
+        let ends = self.ends, groupStarts = starts
+        var finals = [UInt64](repeating: 0, count: ends.count)
+        rows.withUnsafeMutableBufferPointer { buffer in
+            finals.withUnsafeMutableBufferPointer { finals in
+                nonisolated(unsafe) let rows = buffer, states = finals
+                DispatchQueue.concurrentPerform(iterations: ends.count) { group in
+                    var generator = groupStarts[group]
+                    let start = group == 0 ? 0 : ends[group - 1]
+                    shuffleIndices(UnsafeMutableBufferPointer(rebasing: rows[start..<ends[group]]), rng: &generator)
+                    states[group] = generator.state
+                }
+            }
+        }
+        guard finals.dropLast().indices.allSatisfy({ finals[$0] == starts[$0 + 1].state }), let last = finals.last else { return false }
+        rng = SplitMix64(seed: last)
+        return true
     }
 
     /// Marks the first `round(size · fraction)` rows of each group; returns how many it marked.

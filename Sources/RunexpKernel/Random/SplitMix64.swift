@@ -14,8 +14,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// Returns the next 64 uniformly distributed bits.
     @inline(__always)
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         return mix64(state)
+    }
+
+    /// The golden-ratio increment of the Weyl counter.
+    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The generator `draws` outputs on: the counter moved at once, as `draws` calls of ``next()`` would move it.
+    public func advanced(by draws: Int) -> SplitMix64 {
+        SplitMix64(seed: state &+ UInt64(truncatingIfNeeded: draws) &* Self.increment)
     }
 }
 
