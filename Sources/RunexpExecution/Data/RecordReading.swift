@@ -295,8 +295,6 @@ struct SplitReading {
             }
         }
 
-        private struct NotPlain: Error {}
-
         /// Reads part `index`, from `starts[index]` to the next part's start or the end of the file;
         /// nil unless it reads plainly and ends exactly where the next part starts.
         private func read(_ index: Int) -> Part? {
@@ -308,11 +306,8 @@ struct SplitReading {
             // Each field of a row takes at least a byte (its delimiter or line feed): room for the most rows it can hold.
             var reading = template.fresh(expectedRows: ((end ?? reader.size) - starts[index]) / max(header.count, 1) + 1)
             do {
-                let ending = try stream.forEachRecord(before: end) { record in
-                    if record.hasQuotedField { throw NotPlain() }
-                    reading.take(record)
-                }
-                guard ending == (end == nil ? .end : .reached) else { return nil }
+                let ending = try stream.forEachRecord(before: end) { reading.take($0) }
+                guard ending == (end == nil ? .end : .reached), !stream.metQuotedField else { return nil }
                 _ = try stream.finish()
             } catch {
                 return nil

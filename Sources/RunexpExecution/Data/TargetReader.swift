@@ -47,13 +47,17 @@ struct TargetReader: Sendable {
                                            : "fill or drop the rows without a target, or set task: classification for a column of labels"))
             return
         }
-        let (id, isNew) = record.withBytes(column) { labels.intern($0) }
+        // The label's bytes are empty exactly when the cell is (spaces only, or "").
+        let (id, isNew, isEmpty) = record.withBytes(column) { bytes in
+            let (id, isNew) = labels.intern(bytes)
+            return (id, isNew, bytes.isEmpty)
+        }
         rowLabels.append(id)
         if isNew {
             firstSeen.append(record.location(column))
             values.append(record.number(column))
         }
-        if record.isEmpty(column) {
+        if isEmpty {
             badCells += 1
             if problems.count < 20 {
                 problems.append(Diagnostic(location: record.location(column), keyPath: "", message: "empty label in target column '\(name)'"))

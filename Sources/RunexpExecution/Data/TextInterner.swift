@@ -1,3 +1,4 @@
+import Foundation
 import RunexpResults
 
 /// The distinct texts of a column, each numbered by first appearance: a row keeps a number, not a
@@ -21,7 +22,7 @@ struct TextInterner: Sendable {
     /// most categorical columns) are compared in place, without making an array per cell.
     mutating func intern(_ text: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
         if index.isEmpty {
-            for (id, known) in bytes.enumerated() where known.elementsEqual(text) { return (Int32(id), false) }
+            for id in bytes.indices where bytes[id].withUnsafeBufferPointer({ Self.same($0, text) }) { return (Int32(id), false) }
         } else if let id = index[Array(text)] {
             return (id, false)
         }
@@ -34,5 +35,13 @@ struct TextInterner: Sendable {
             index[array] = id
         }
         return (id, true)
+    }
+
+    /// Whether two texts have the same bytes.
+    @inline(__always)
+    private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 }

@@ -21,6 +21,8 @@ struct CSVScanner {
     private(set) var line = 1
     /// Cells of the records kept so far (the header's not counted).
     private(set) var cells = 0
+    /// Whether a quoted field was met (in a record kept or not).
+    private(set) var metQuotedField = false
 
     /// A scanner of `file`; with `header`, of its records after the header (no header record).
     init(file: String, delimiter: UInt8, limit: CSVTable.CellLimit, header: [String]? = nil) {
@@ -73,6 +75,7 @@ struct CSVScanner {
             while j < count, base[j] == space { j += 1 }
             var span: CSVTable.Span
             if j < count, base[j] == quote {
+                metQuotedField = true
                 lineIsBlank = false
                 var flags = CSVTable.Span.quoted
                 var k = j + 1

@@ -138,6 +138,9 @@ public final class CSVStream {
     /// Cells of the records met so far whose field count is the header's.
     public var cells: Int { scanner.cells }
 
+    /// Whether a quoted field was met so far (the header's not counted by a stream that read one).
+    public var metQuotedField: Bool { scanner.metQuotedField }
+
     /// 1-based line of the next byte to scan (where ``forEachRecord(before:_:)`` stopped).
     public var line: Int { scanner.line }
 
@@ -297,11 +300,6 @@ public struct CSVRecord: ~Copyable {
             index += 1
         }
         return index
-    }
-
-    /// True when a field of the record is quoted.
-    public var hasQuotedField: Bool {
-        spans.contains { $0.flags != 0 }
     }
 
     /// True when the field's text is empty (or spaces only).
