@@ -7,7 +7,7 @@ import RunexpPlan
 /// record is longer), so a table of millions of rows is read without its bytes or a string per cell.
 ///
 /// A stream may also start at a line of a file whose header is known (``init(continuing:at:header:…)``):
-/// a second thread reads the second half of a large file that way, its lines counted from 1.
+/// the parts of a large file after the first are read that way, on two threads, their lines counted from 1.
 public final class CSVStream {
     /// Column names from the first line, trimmed of surrounding spaces.
     public private(set) var header: [String] = []
