@@ -115,6 +115,29 @@ import RunexpPlan
         }
     }
 
+    /// The short numbers read without loops (``CSVTable/shortDecimal(_:count:)``) and their neighbours
+    /// read the general way: every sign, 0 to 9 integer digits, no point, a point alone or with 0 to
+    /// 9 fraction digits, each as the last field of a line and before another, read as `Double(_:)` reads them.
+    @Test func shortNumbersOfEveryShapeReadAsDouble() throws {
+        var rng = SplitMix64(seed: 17711)
+        func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(rng.next() % 10)) }) }
+        var texts: [String] = []
+        for sign in ["", "-", "+"] {
+            for integer in 0...9 {
+                for fraction in [nil] + Array(0...9) {
+                    for _ in 0..<3 { texts.append(sign + digits(integer) + (fraction.map { "." + digits($0) } ?? "")) }
+                }
+            }
+        }
+        let table = try CSVTable.parse("x,y\n" + texts.map { "\($0),\($0)" }.joined(separator: "\n") + "\n", file: "t.csv")
+        #expect(table.recordCount == texts.count)
+        for (row, text) in texts.enumerated() {
+            let expected = Double(text)?.bitPattern
+            #expect(table.number(row, 0)?.bitPattern == expected, "\(text)")
+            #expect(table.number(row, 1)?.bitPattern == expected, "\(text)")
+        }
+    }
+
     /// Numbers as the old loader read them: `Double(text)` of the trimmed field, bit for bit.
     @Test func numbersReadAsDoubleReadsThem() throws {
         var rng = SplitMix64(seed: 10946)

@@ -140,6 +140,52 @@ public struct CSVTable: Sendable {
     /// `p[count..<count + padding]` must be readable: digits are read eight at a time.
     @inline(__always)
     static func decimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
+        shortDecimal(p, count: count) ?? anyDecimal(p, count: count)
+    }
+
+    /// ``decimal(_:count:)`` of the most common numbers, `[+-]? d{0,7} [. d{0,7}]` (a digit at
+    /// least), without loops: one word of integer digits and one of fraction digits; nil for any
+    /// other text (``anyDecimal(_:count:)`` reads it).
+    @inline(__always)
+    static func shortDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm? {
+        guard count > 0 else { return nil }
+        let negative = p[0] == 0x2D
+        let i = negative || p[0] == 0x2B ? 1 : 0
+        let integer = digitWord(p + i)
+        let integerDigits = min(leadingDigits(integer), count - i)
+        guard integerDigits < 8 else { return nil }
+        var mantissa = integerDigits == 0 ? 0 : eightDigits(integer, count: integerDigits)
+        var fractionDigits = 0
+        if i + integerDigits < count {
+            let f = i + integerDigits + 1
+            guard p[f - 1] == 0x2E else { return nil }
+            let fraction = digitWord(p + f)
+            fractionDigits = min(leadingDigits(fraction), count - f)
+            guard fractionDigits < 8, f + fractionDigits == count else { return nil }
+            if fractionDigits > 0 { mantissa = mantissa &* integerPowersOfTen[fractionDigits] &+ eightDigits(fraction, count: fractionDigits) }
+        }
+        guard integerDigits + fractionDigits > 0 else { return nil }
+        // At most 14 digits: below 2^53, so exact, as ``anyDecimal(_:count:)`` reads it.
+        let magnitude = Double(mantissa) / exactPowersOfTen[fractionDigits]
+        return .exact(negative ? -magnitude : magnitude)
+    }
+
+    /// The eight bytes at `p` with `0` subtracted from each: digits become 0…9.
+    @inline(__always)
+    static func digitWord(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+    }
+
+    /// How many of a ``digitWord(_:)``'s bytes, from its first, are digits (8: all). Any other
+    /// byte is above 9: its low 7 bits plus 0x76 carry into its top bit, or the top bit is set already.
+    @inline(__always)
+    static func leadingDigits(_ word: UInt64) -> Int {
+        let others = (((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | word) & 0x8080_8080_8080_8080
+        return others.trailingZeroBitCount >> 3
+    }
+
+    /// ``decimal(_:count:)`` of any text.
+    static func anyDecimal(_ p: UnsafePointer<UInt8>, count: Int) -> DecimalForm {
         var i = 0
         var negative = false
         if i < count, p[i] == 0x2B || p[i] == 0x2D {
@@ -186,11 +232,8 @@ public struct CSVTable: Sendable {
     static func digitRun(_ p: UnsafePointer<UInt8>, from i: inout Int, count: Int, into mantissa: inout UInt64) -> Int {
         let start = i
         while i < count {
-            // Digits are 0…9 after the XOR; any other byte is above 9 (its low 7 bits plus 0x76 carry
-            // into its top bit, or the top bit is set already).
-            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
-            let others = (((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | word) & 0x8080_8080_8080_8080
-            let run = min(others == 0 ? 8 : others.trailingZeroBitCount >> 3, count - i)
+            let word = digitWord(p + i)
+            let run = min(leadingDigits(word), count - i)
             guard run > 0 else { break }
             mantissa = mantissa &* integerPowersOfTen[run] &+ eightDigits(word, count: run)
             i += run
