@@ -133,9 +133,11 @@ struct CSVScanner {
                     }
                     k += 1
                 }
-                for byte in UnsafeBufferPointer(start: base + j, count: k - j) where byte != cr && byte != space {
-                    lineIsBlank = false
-                    break
+                if lineIsBlank {
+                    for byte in UnsafeBufferPointer(start: base + j, count: k - j) where byte != cr && byte != space {
+                        lineIsBlank = false
+                        break
+                    }
                 }
                 // A CR right before the line feed ends the line; any other CR is text.
                 let end = k < count && base[k] == newline && k > origin && base[k - 1] == cr ? k - 1 : k
