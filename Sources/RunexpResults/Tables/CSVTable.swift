@@ -170,7 +170,7 @@ public struct CSVTable: Sendable {
         return .exact(negative ? -magnitude : magnitude)
     }
 
-    /// The eight bytes at `p` with `0` subtracted from each: digits become 0…9.
+    /// The eight bytes at `p`, each XORed with `0` (0x30): a digit becomes its value, 0…9.
     @inline(__always)
     static func digitWord(_ p: UnsafePointer<UInt8>) -> UInt64 {
         UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
