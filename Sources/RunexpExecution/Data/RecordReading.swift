@@ -229,8 +229,6 @@ struct SplitReading {
             var digest: Result<String, BoundedFile.Failure>?
             /// Per part: what it read, nil while unread or when it did not read plainly.
             var parts: [Part?]
-            /// Whether a part did not read plainly: the parts are not joined.
-            var failed = false
         }
 
         private let path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8
@@ -274,19 +272,16 @@ struct SplitReading {
                 let part = read(job - 1)
                 state.withLock { state in
                     state.parts[job - 1] = part
-                    if part == nil {
-                        state.failed = true
-                        state.abandoned = true
-                    }
+                    // A part that did not read plainly leaves a nil: no part is joined, so none is read on.
+                    if part == nil { state.abandoned = true }
                 }
             }
         }
 
-        /// Every part, in order, when each read plainly and the cells of all (the first part's
-        /// `cells` with them) are within the limit; the jobs no longer hold them.
+        /// Every part, in order, when each read plainly (none is nil) and the cells of all (the
+        /// first part's `cells` with them) are within the limit; the jobs no longer hold them.
         func takeJoinable(after cells: Int) -> [Part]? {
             state.withLock { state in
-                guard !state.failed else { return nil }
                 let parts = state.parts.compactMap { $0 }
                 guard parts.count == starts.count,
                       parts.reduce(cells, { $0 + $1.cells }) <= CSVTable.CellLimit.data.cells else { return nil }
