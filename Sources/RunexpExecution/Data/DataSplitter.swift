@@ -76,13 +76,33 @@ public struct DataSplitter: Sendable {
     }
 
     /// `rows` divided by `marks` (`marked` of them marked), each part in the order of `rows`.
+    ///
+    /// Every row is written to both parts and only the position of its own part moves on, so no
+    /// branch depends on the marks (a random fifth of millions of rows would mispredict every
+    /// fifth one). Each part has one spare slot at its end, and a position never passes it: a
+    /// `marked` that miscounted the marks cannot write out of bounds, and is caught after the loop.
     private static func divide(_ rows: some Collection<Int>, by marks: [Bool], marked: Int) -> (marked: [Int], unmarked: [Int]) {
-        var part = [Int](), others = [Int]()
-        part.reserveCapacity(marked)
-        others.reserveCapacity(rows.count - marked)
-        for row in rows {
-            if marks[row] { part.append(row) } else { others.append(row) }
+        let unmarked = rows.count - marked
+        var part = [Int](repeating: 0, count: max(marked, 0) + 1), others = [Int](repeating: 0, count: max(unmarked, 0) + 1)
+        var inPart = 0, inOthers = 0
+        part.withUnsafeMutableBufferPointer { part in
+            others.withUnsafeMutableBufferPointer { others in
+                let partEnd = part.count - 1, othersEnd = others.count - 1
+                for row in rows {
+                    let step = marks[row] ? 1 : 0
+                    part[min(inPart, partEnd)] = row
+                    others[min(inOthers, othersEnd)] = row
+                    inPart += step
+                    inOthers += 1 - step
+                }
+            }
         }
+        guard inPart == marked, inOthers == unmarked else {
+            // Not reached: `marked` is what the marking counted. Divided again, with appends.
+            return (rows.filter { marks[$0] }, rows.filter { !marks[$0] })
+        }
+        part.removeLast()
+        others.removeLast()
         return (part, others)
     }
 
@@ -144,22 +164,35 @@ struct ShuffledGroups {
         let count = source.count
         guard stratify else { return (source.map { Int32(truncatingIfNeeded: $0) }, [count]) }
         var sizes = [Int](repeating: 0, count: classCount)
-        for row in source { sizes[Int(labels[row])] += 1 }
+        sizes.withUnsafeMutableBufferPointer { sizes in
+            for row in source { sizes[checkedGroup(labels[row], of: classCount)] += 1 }
+        }
         var next = [Int](repeating: 0, count: classCount), total = 0
         for (group, size) in sizes.enumerated() {
             next[group] = total
             total += size
         }
         let ends = next.indices.map { next[$0] + sizes[$0] }
+        // Every label was checked by the count above, and each group's rows fill exactly its size.
         let rows = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for row in source {
-                let group = Int(labels[row])
-                buffer[next[group]] = Int32(truncatingIfNeeded: row)
-                next[group] += 1
+            next.withUnsafeMutableBufferPointer { next in
+                for row in source {
+                    let group = Int(labels[row])
+                    buffer[next[group]] = Int32(truncatingIfNeeded: row)
+                    next[group] += 1
+                }
             }
             initialized = count
         }
         return (rows, ends)
+    }
+
+    /// `label` as a group index, trapping (not reading out of bounds) on a label out of range.
+    @inline(__always)
+    private static func checkedGroup(_ label: Int32, of classCount: Int) -> Int {
+        let group = Int(label)
+        precondition(group >= 0 && group < classCount, "a label outside the classes")
+        return group
     }
 
     /// Shuffles the groups on two threads, as one thread would one after the other; false when a
