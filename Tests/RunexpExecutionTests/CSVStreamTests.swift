@@ -83,6 +83,28 @@ import RunexpTestSupport
         }
     }
 
+    /// The scanner stores a record's fields in a buffer of 64 that grows when a record has more:
+    /// records of more fields than that, and mismatched ones wider still, read as a whole table's.
+    @Test func recordsWiderThanTheFieldBufferReadAsAWholeTable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func line(_ fields: Int, _ value: Int) -> String {
+            (0..<fields).map { "\($0 + value)" }.joined(separator: ",") + "\n"
+        }
+        let header = (0..<150).map { "c\($0)" }.joined(separator: ",") + "\n"
+        let wide = header + line(150, 1) + line(150, 2)
+        Self.compare(wide, sizes: [1, 64, 1 << 20], in: directory)
+        let streamed = try Self.stream(Array(wide.utf8), window: 64, in: directory)
+        #expect(streamed.records.map(\.count) == [150, 150])
+        #expect(streamed.records.last?.last == "151")
+        // A record of 70 fields and one of 400 are reported with their own counts.
+        let mismatched = wide + line(70, 3) + line(400, 4)
+        Self.compare(mismatched, sizes: [1, 64, 1 << 20], in: directory)
+        let error = #expect(throws: DiagnosticError.self) { try Self.stream(Array(mismatched.utf8), window: 1 << 20, in: directory) }
+        #expect(error?.diagnostics.map(\.message) == ["expected 150 fields as in the header, found 70",
+                                                      "expected 150 fields as in the header, found 400"])
+    }
+
     @Test func aQuoteAtAWindowsEndMayBeTheFirstOfADoubledOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -42,8 +42,16 @@ struct CSVScanner {
         case skipped
         /// The record runs past the buffer's end and more bytes follow: call again with them.
         case needMore
+        /// The record has more fields than `fields` holds: call again with a larger buffer.
+        case needMoreFields
         /// No bytes are left.
         case end
+    }
+
+    /// A buffer to lend ``scan(_:count:from:final:fields:fieldCount:)``: room for 64 fields, doubled
+    /// (`buffer += buffer`) on ``Step/needMoreFields``.
+    static func fieldBuffer() -> [CSVTable.Span] {
+        [CSVTable.Span](repeating: CSVTable.Span(start: 0, end: 0, flags: 0), count: 64)
     }
 
     /// All problems of the file's structure: the header's, then the mismatched records'.
@@ -52,13 +60,16 @@ struct CSVScanner {
     }
 
     /// Scans the record at `start` of `base[0..<count]` (`base[count]` must be readable) and moves
-    /// `start` past it; `fields` becomes its fields' spans, relative to `base`. `final` says no byte
-    /// follows `count`: without it, a record that reaches `count` is left for more bytes (``Step/needMore``).
+    /// `start` past it; its fields' spans, relative to `base`, become `fields[0..<fieldCount]`.
+    /// `final` says no byte follows `count`: without it, a record that reaches `count` is left for
+    /// more bytes (``Step/needMore``). A record of more fields than `fields` holds is left too
+    /// (``Step/needMoreFields``). `fields` is lent by the caller for many records: a record's
+    /// spans are stored without the checks an array's append makes per field.
     mutating func scan(_ base: UnsafePointer<UInt8>, count: Int, from start: inout Int, final: Bool,
-                       fields: inout [CSVTable.Span]) throws -> Step {
+                       fields: UnsafeMutableBufferPointer<CSVTable.Span>, fieldCount: inout Int) throws -> Step {
         let quote: UInt8 = 0x22, comma = delimiter, newline: UInt8 = 0x0A, cr: UInt8 = 0x0D, space: UInt8 = 0x20
         let delimiters = UInt64(comma) &* Self.everyByte, lineFeeds = UInt64(newline) &* Self.everyByte, quotes = UInt64(quote) &* Self.everyByte
-        fields.removeAll(keepingCapacity: true)
+        fieldCount = 0
         guard start < count else { return final ? .end : .needMore }
         var i = start
         var line = self.line
@@ -145,8 +156,10 @@ struct CSVScanner {
                 i = k
             }
             if i == count, !final { return .needMore }
-            fields.append(span)
-            guard cells + fields.count <= limit.cells else {
+            guard fieldCount < fields.count else { return .needMoreFields }
+            fields[fieldCount] = span
+            fieldCount += 1
+            guard cells + fieldCount <= limit.cells else {
                 throw DiagnosticError([Diagnostic(location: SourceLocation(file: file, line: line, column: CSVTable.column(at: origin, in: base)),
                                                   keyPath: "",
                                                   message: "\(limit.subject) has more than \(limit.cells) cells (rows × columns); "
@@ -162,7 +175,7 @@ struct CSVScanner {
             start = i < count ? i + 1 : i
             self.line = i < count ? line + 1 : line
             if lineIsBlank { return .skipped }
-            return finish(fields, line: recordLine, base: base)
+            return finish(UnsafeBufferPointer(rebasing: fields[..<fieldCount]), line: recordLine, base: base)
         }
     }
 
@@ -178,7 +191,7 @@ struct CSVScanner {
 
     /// Takes `fields` as the header, or counts them as a record, or notes them as a record of
     /// the wrong field count.
-    private mutating func finish(_ fields: [CSVTable.Span], line: Int, base: UnsafePointer<UInt8>) -> Step {
+    private mutating func finish(_ fields: UnsafeBufferPointer<CSVTable.Span>, line: Int, base: UnsafePointer<UInt8>) -> Step {
         guard let header else {
             takeHeader(fields, line: line, base: base)
             return .header
@@ -196,7 +209,7 @@ struct CSVScanner {
         return .skipped
     }
 
-    private mutating func takeHeader(_ fields: [CSVTable.Span], line: Int, base: UnsafePointer<UInt8>) {
+    private mutating func takeHeader(_ fields: UnsafeBufferPointer<CSVTable.Span>, line: Int, base: UnsafePointer<UInt8>) {
         let names = fields.map { CSVTable.trimmed(CSVTable.text(of: $0, in: base)) }
         header = names
         var seen: [String: Int] = [:]

@@ -21,7 +21,7 @@ public final class CSVStream {
     private var scanner: CSVScanner
     private var window: Window
     /// The current record's field spans (kept to reuse their storage).
-    private var fields: [CSVTable.Span] = []
+    private var fields = CSVScanner.fieldBuffer()
     /// The file's digest so far; nil for a stream that starts inside the file.
     private var hasher: SHA256?
 
@@ -162,27 +162,38 @@ public final class CSVStream {
         }
         while true {
             let count = window.count, final = window.final, origin = window.origin
-            var next = window.start
+            var next = window.start, moreFields = false
             let ending: Ending? = try window.bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return .end }
-                while true {
-                    let start = next
-                    if let offset, origin + start >= offset {
-                        return origin + start == offset ? .reached : .passed
-                    }
-                    let step = try scanner.scan(base, count: count, from: &next, final: final, fields: &fields)
-                    switch step {
-                    case .needMore:
-                        return nil
-                    case .end:
-                        return .end
-                    default:
-                        if try !fields.withUnsafeBufferPointer({ try visit(step, base, $0, start) }) { return .end }
+                return try fields.withUnsafeMutableBufferPointer { spans in
+                    var fieldCount = 0
+                    while true {
+                        let start = next
+                        if let offset, origin + start >= offset {
+                            return origin + start == offset ? .reached : .passed
+                        }
+                        let step = try scanner.scan(base, count: count, from: &next, final: final, fields: spans, fieldCount: &fieldCount)
+                        switch step {
+                        case .needMore:
+                            return nil
+                        case .needMoreFields:
+                            moreFields = true
+                            return nil
+                        case .end:
+                            return .end
+                        default:
+                            if try !visit(step, base, UnsafeBufferPointer(rebasing: spans[..<fieldCount]), start) { return .end }
+                        }
                     }
                 }
             }
             window.start = next
             if let ending { return ending }
+            if moreFields {
+                // The record is scanned again from its start, with room for twice the fields.
+                fields += fields
+                continue
+            }
             // The window's line count locates a text problem in the bytes read next.
             self.scanner = scanner
             try refill()

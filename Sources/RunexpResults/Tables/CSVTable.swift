@@ -340,19 +340,24 @@ public struct CSVTable: Sendable {
         return try bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
             var scanner = CSVScanner(file: file, delimiter: delimiter, limit: limit)
-            var spans: [Span] = [], lines: [UInt32] = [], fields: [Span] = []
+            var spans: [Span] = [], lines: [UInt32] = [], fields = CSVScanner.fieldBuffer(), fieldCount = 0
             var start = 0
             scan: while true {
-                switch try scanner.scan(base, count: buffer.count - padding, from: &start, final: true, fields: &fields) {
+                let step = try fields.withUnsafeMutableBufferPointer {
+                    try scanner.scan(base, count: buffer.count - padding, from: &start, final: true, fields: $0, fieldCount: &fieldCount)
+                }
+                switch step {
                 case .header:
                     // Never reserve more than the limit allows.
                     let lineFeeds = buffer.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
-                    let (cells, overflow) = (lineFeeds + 1).multipliedReportingOverflow(by: fields.count)
+                    let (cells, overflow) = (lineFeeds + 1).multipliedReportingOverflow(by: fieldCount)
                     spans.reserveCapacity(overflow ? limit.cells : min(cells, limit.cells))
                     lines.reserveCapacity(lineFeeds + 1)
                 case .record(let line):
-                    spans += fields
+                    spans += fields[..<fieldCount]
                     lines.append(UInt32(line))
+                case .needMoreFields:
+                    fields += fields
                 case .skipped, .needMore:
                     continue
                 case .end:
