@@ -105,6 +105,28 @@ import RunexpTestSupport
                                                       "expected 150 fields as in the header, found 400"])
     }
 
+    /// The check for NUL bytes and UTF-8 reads 32 bytes at a time: a bad byte at any place of a
+    /// block, from any start, is found where it is.
+    @Test func aBadByteIsFoundAtEveryOffset() {
+        let clean = [UInt8](repeating: 0x61, count: 100)
+        for (bad, kind) in [([0x00], TextCheck.Kind.nul), ([0x80], .notUTF8), ([0xC3], .notUTF8), ([0xFF], .notUTF8),
+                            ([0x01, 0x00], .nul), ([0x7F, 0x00], .nul)] as [([UInt8], TextCheck.Kind)] {
+            for offset in 0...(clean.count - bad.count) {
+                var bytes = clean
+                bytes.replaceSubrange(offset..<(offset + bad.count), with: bad)
+                let at = offset + (bad.count - 1)
+                for from in [0, 1, 5, 7] where from <= offset {
+                    let problem = TextCheck.firstProblem(bytes, from: from, to: bytes.count)
+                    #expect(problem?.offset == at && problem?.kind == kind, "\(bad) at \(offset), from \(from)")
+                }
+            }
+        }
+        #expect(TextCheck.firstProblem(clean, from: 0, to: clean.count) == nil)
+        // Multibyte characters in every place of a block are text.
+        let text = Array(String(repeating: "aé€😀", count: 12).utf8)
+        #expect(TextCheck.firstProblem(text, from: 0, to: text.count) == nil)
+    }
+
     @Test func aQuoteAtAWindowsEndMayBeTheFirstOfADoubledOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

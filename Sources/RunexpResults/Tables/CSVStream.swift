@@ -356,11 +356,21 @@ enum TextCheck {
         bytes.withUnsafeBufferPointer { b -> (offset: Int, kind: Kind)? in
             guard let p = b.baseAddress else { return nil }
             var i = from
+            // Thirty-two ASCII bytes without a NUL at a time, as four words: when no byte has its
+            // high bit set, a zero byte is one that borrows from its high bit.
+            let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            while i + 32 <= to {
+                let raw = UnsafeRawPointer(p + i)
+                let w0 = raw.loadUnaligned(as: UInt64.self), w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                let w2 = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), w3 = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                let zeros = ((w0 &- low) & ~w0) | ((w1 &- low) & ~w1) | ((w2 &- low) & ~w2) | ((w3 &- low) & ~w3)
+                guard (w0 | w1 | w2 | w3 | zeros) & high == 0 else { break }
+                i += 32
+            }
             while i < to {
                 // Eight ASCII bytes without a NUL at a time.
                 if i + 8 <= to {
                     let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
                     if word & high == 0, (word &- low) & ~word & high == 0 {
                         i += 8
                         continue
