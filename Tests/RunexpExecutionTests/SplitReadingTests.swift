@@ -129,8 +129,42 @@ import RunexpTestSupport
             #expect(features == expected, "parts of \(partBytes) bytes")
         }
         let quoted = csv + "\"1\",2,even\n"
-        let (features, read) = try read(quoted, partBytes: 1)
-        #expect(read == 1)
+        let (features, onePass) = try read(quoted, partBytes: 1)
+        #expect(onePass == 1)
         #expect(features == expected + [1, 2])
+        // Each part writes its rows from the row its start's line feeds allow for: blank lines,
+        // and a header of two lines, leave gaps that are closed when the parts are joined.
+        let blank = lines.enumerated().map { $0.offset % 17 == 5 ? $0.element + "\n" : $0.offset % 23 == 7 ? $0.element + "\n  \r" : $0.element }
+        let twoLineHeader = "\"f\n1\"" + csv.dropFirst(2)
+        for text in [blank.joined(separator: "\n") + "\n", twoLineHeader] {
+            for partBytes in [1, 2_000] {
+                let (joined, parts) = try read(text, partBytes: partBytes)
+                #expect(parts > 1, "parts of \(partBytes) bytes")
+                #expect(joined == expected, "parts of \(partBytes) bytes: \(text.prefix(60).debugDescription)")
+            }
+        }
+    }
+
+    /// A test file read in parts after the data file: its rows follow the data file's, as in one pass.
+    @Test func aTestFileReadInPartsFollowsTheDataFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var rng = SplitMix64(seed: 610)
+        func file(_ rows: Int) -> String {
+            (["f1,f2,label"] + (0..<rows).map { _ in "\(rng.next() % 1000).25,\(Int(rng.next() % 99) - 50),\(rng.next() % 2 == 0 ? "a" : "b")" })
+                .joined(separator: "\n") + "\n"
+        }
+        try directory.write("test.csv", file(300))
+        let data = "data: {file: data.csv, test_file: test.csv, target: label}"
+        let text = file(400)
+        let one = Self.load(text, data: data, task: .classification, reader: Self.whole, in: directory)
+        guard case .loaded(let loaded) = one else {
+            Issue.record("\(one)")
+            return
+        }
+        #expect(loaded.features.count == 700 * 2)
+        for reader in Self.parted {
+            #expect(Self.load(text, data: data, task: .classification, reader: reader, in: directory) == one, "parts of \(reader.partBytes) bytes")
+        }
     }
 }

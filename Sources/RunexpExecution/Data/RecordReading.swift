@@ -22,8 +22,20 @@ struct RecordReading: Sendable {
     /// No feature column is categorical: a record's plain numbers are read without their readers,
     /// which would only convert them (``CSVRecord/readFloats(_:from:into:)``).
     private let numbersOnly: Bool
+    /// Where rows go instead of ``features`` while a file is read in parts (``SplitReading``).
+    private var region: FeatureRegion?
+    /// A row came past the end of ``region`` and was not kept.
+    private(set) var overflowed = false
 
-    init(header: [String], featureColumns: [Int], targetIndex: Int, data: DataPlan, task: TaskKind, expectedRows: Int) {
+    /// Rows of features written in place, row `r` of a reading at `base + r · width`, at most
+    /// `rows` of them: the readings of a file's parts share one buffer, each from its own row.
+    struct FeatureRegion: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+        let rows: Int
+    }
+
+    init(header: [String], featureColumns: [Int], targetIndex: Int, data: DataPlan, task: TaskKind, expectedRows: Int,
+         region: FeatureRegion? = nil) {
         self.header = header
         // A buffer of its own: a reading retains it a record at a time, and readings of parts on two
         // threads sharing one would bounce its reference count between the cores.
@@ -35,79 +47,81 @@ struct RecordReading: Sendable {
         target = TargetReader(column: targetIndex, task: task, name: data.target, expectedRows: expectedRows)
         row = [Float](repeating: 0, count: featureColumns.count)
         numbersOnly = !readers.contains { $0.isCategorical }
+        self.region = region
         // Room for the most rows the files can hold (pages are touched only as rows arrive).
-        features.reserveCapacity(expectedRows * featureColumns.count)
+        if region == nil { features.reserveCapacity(expectedRows * featureColumns.count) }
     }
+
+    /// Features per row.
+    var width: Int { featureColumns.count }
 
     mutating func take(_ record: borrowing CSVRecord) {
         if firstRow.isEmpty { firstRow = featureColumns.map { record.location($0) } }
-        // One uniqueness check of the readers and of the row a record, not one a cell.
+        if let region {
+            guard rows < region.rows else {
+                overflowed = true
+                return
+            }
+            read(record, into: region.base + rows * width)
+        } else {
+            // The row buffer is taken out while the readers fill it (both are the reading's).
+            var cells: [Float] = []
+            swap(&cells, &row)
+            cells.withUnsafeMutableBufferPointer { if let cells = $0.baseAddress { read(record, into: cells) } }
+            features += cells
+            swap(&cells, &row)
+        }
+        target.take(record)
+        rows += 1
+    }
+
+    /// Reads a record's feature cells into `cells` (``width`` of them).
+    private mutating func read(_ record: borrowing CSVRecord, into cells: UnsafeMutablePointer<Float>) {
+        // One uniqueness check of the readers a record, not one a cell.
         readers.withUnsafeMutableBufferPointer { readers in
-            row.withUnsafeMutableBufferPointer { cells in
-                guard let cells = cells.baseAddress else { return }
-                guard numbersOnly else {
-                    for index in readers.indices { readers[index].take(record, into: cells) }
-                    return
-                }
-                // Plain numbers straight into the row; a reader sees only the cells they are not.
-                featureColumns.withUnsafeBufferPointer { columns in
-                    var index = record.readFloats(columns, from: 0, into: cells)
-                    while index < columns.count {
-                        readers[index].take(record, into: cells)
-                        index = record.readFloats(columns, from: index + 1, into: cells)
-                    }
+            guard numbersOnly else {
+                for index in readers.indices { readers[index].take(record, into: cells) }
+                return
+            }
+            // Plain numbers straight into the row; a reader sees only the cells they are not.
+            featureColumns.withUnsafeBufferPointer { columns in
+                var index = record.readFloats(columns, from: 0, into: cells)
+                while index < columns.count {
+                    readers[index].take(record, into: cells)
+                    index = record.readFloats(columns, from: index + 1, into: cells)
                 }
             }
         }
-        features += row
-        target.take(record)
-        rows += 1
+    }
+
+    /// Writes the rows from now on into `region` (row `r` of this reading at `region.base + r · width`).
+    mutating func write(into region: FeatureRegion) {
+        self.region = region
+    }
+
+    /// Stops writing into a region: the rows read so far are `features` (taken over), and rows read
+    /// from now on are appended to it.
+    mutating func keep(_ features: consuming [Float]) {
+        region = nil
+        self.features = features
     }
 
     /// Whether a cell read needs a message (text in a number column, an empty label, …) or a
     /// column reads categories: then a reading of part of a file is not joined to another.
     var isPlain: Bool {
-        readers.allSatisfy(\.isPlain) && target.isPlain
+        readers.allSatisfy(\.isPlain) && target.isPlain && !overflowed
     }
 
     /// Takes the rows `others` read after these, in order, as if read here: the lines of `others[k]`
-    /// are counted from 1 where it began, `lineOffsets[k]` lines into the file. The features are
-    /// copied into one array of their size on two threads, each part's let go of once copied: the
-    /// pages are touched by both threads, and the features are held about once, not twice.
-    mutating func append(_ others: consuming [RecordReading], lineOffsets: [Int]) {
-        var others = others
+    /// are counted from 1 where it began, `lineOffsets[k]` lines into the file. Their features are
+    /// in place already: each reading wrote them into the region after the rows before it.
+    mutating func append(_ others: [RecordReading], lineOffsets: [Int]) {
         for (other, lineOffset) in zip(others, lineOffsets) {
             if firstRow.isEmpty { firstRow = other.firstRow.map { $0.movedDown(lineOffset) } }
             for index in readers.indices { readers[index].append(other.readers[index], lineOffset: lineOffset) }
             target.append(other.target, lineOffset: lineOffset)
             rows += other.rows
         }
-        let sources = others.map { FeatureBlock($0.features) }
-        others.removeAll()
-        let starts = sources.reduce(into: [features.count]) { starts, source in starts.append(starts[starts.count - 1] + source.features.count) }
-        let total = starts[starts.count - 1]
-        let head = features
-        features = []
-        features = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            head.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: head.count) } }
-            nonisolated(unsafe) let destination = base
-            DispatchQueue.concurrentPerform(iterations: 2) { thread in
-                for block in stride(from: thread, to: sources.count, by: 2) {
-                    sources[block].features.withUnsafeBufferPointer { from in
-                        if let from = from.baseAddress { (destination + starts[block]).initialize(from: from, count: sources[block].features.count) }
-                    }
-                    sources[block].features = []
-                }
-            }
-            initialized = total
-        }
-    }
-
-    /// A part's features, let go of by the thread that copied them (each block is one thread's).
-    private final class FeatureBlock: @unchecked Sendable {
-        var features: [Float]
-        init(_ features: [Float]) { self.features = features }
     }
 
     /// The features and each column's kind, or every column's problems.
@@ -134,6 +148,12 @@ struct RecordReading: Sendable {
 /// the next begins, and none after the first holds a quote (a quoted field could hide a line feed),
 /// a record of another field count or a cell that needs a message; otherwise the stream reads on
 /// through the rest of the file as if alone. Either way the result is the one-pass reading's, bit for bit.
+///
+/// Every part writes its features straight into one buffer, from the row its start is known to
+/// come after: the digest job counts the line feeds before each part's start as it hashes, and
+/// a part's records each end with one of its own line feeds, so no part writes over the rows of
+/// the part before it. Blank lines leave gaps, closed after the parts are read (in the common case
+/// there are none); no part's features are copied into a joined array, or held twice.
 struct SplitReading {
     /// Files of at least this many bytes are read in parts, on machines of at least `minimumCores`
     /// cores (tests split small files on any machine).
@@ -153,8 +173,45 @@ struct SplitReading {
             _ = try stream.forEachRecord { reading.take($0) }
             return (reading.rows - before, try stream.finish(), 1)
         }
+        // Each record takes at least a byte per field (its delimiter or line feed, the last record's
+        // last field excepted), and the stream refuses a file of more cells than the limit.
+        let fields = max(stream.header.count, 1)
+        let capacity = before + min(stream.fileBytes / fields, CSVTable.CellLimit.data.cells / fields) + 1
+        var read: (rows: Int, sha256: String, parts: Int)?
+        let features = try [Float](unsafeUninitializedCapacity: capacity * reading.width) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            reading.features.withUnsafeBufferPointer { if let rows = $0.baseAddress { base.initialize(from: rows, count: $0.count) } }
+            initialized = reading.features.count
+            reading.write(into: RecordReading.FeatureRegion(base: base, rows: capacity))
+            // Thrown out of: the reading holds its rows as before, and this buffer is freed.
+            var done = false
+            defer { if !done { reading.keep(reading.features) } }
+            read = try readInParts(stream, starts: starts, path: path, what: what, delimiter: delimiter, into: &reading,
+                                   region: RecordReading.FeatureRegion(base: base, rows: capacity))
+            done = true
+            initialized = reading.rows * reading.width
+        }
+        guard let read else {
+            // Not reached (the buffer has room for a row at least, so it has an address): one pass.
+            _ = try stream.forEachRecord { reading.take($0) }
+            return (reading.rows - before, try stream.finish(), 1)
+        }
+        reading.keep(features)
+        guard !reading.overflowed else {
+            // Not reached: `capacity` holds every record a file of this size can have.
+            throw DiagnosticError([Diagnostic(location: SourceLocation(file: stream.file, line: 1, column: 1), keyPath: "",
+                                              message: "the \(what) holds more records than its \(stream.fileBytes) bytes can (an internal error of runexp)")])
+        }
+        return read
+    }
+
+    /// ``read(_:path:what:delimiter:into:)`` of a file in parts, every reading writing into `region`
+    /// (rows `0..<reading.rows` hold the rows read before).
+    private func readInParts(_ stream: CSVStream, starts: [Int], path: String, what: String, delimiter: UInt8,
+                             into reading: inout RecordReading, region: RecordReading.FeatureRegion) throws -> (rows: Int, sha256: String, parts: Int) {
+        let before = reading.rows
         let jobs = PartJobs(path: path, starts: starts, header: stream.header, file: stream.file, what: what, delimiter: delimiter,
-                            template: reading.fresh(expectedRows: 0))
+                            template: reading.fresh(expectedRows: 0), region: region, firstRow: before)
         stream.stopHashing()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { jobs.work() }
@@ -174,15 +231,21 @@ struct SplitReading {
             case nil: throw stream.problem(.cannotRead(errno: EIO))
             }
         }
-        if ending == .reached, var parts = jobs.takeJoinable(after: stream.cells) {
-            let count = parts.count + 1
+        if ending == .reached, !reading.overflowed, let parts = jobs.takeJoinable(after: stream.cells, rows: reading.rows) {
+            // Gaps (blank lines, a header of several lines) closed, parts in file order.
+            var next = reading.rows
+            for part in parts {
+                if part.firstRow != next {
+                    (region.base + next * reading.width).update(from: region.base + part.firstRow * reading.width, count: part.reading.rows * reading.width)
+                }
+                next += part.reading.rows
+            }
             var lineOffsets = [stream.line - 1]
             for part in parts.dropLast() { lineOffsets.append(lineOffsets[lineOffsets.count - 1] + part.lines) }
-            let readings = parts.map(\.reading)
-            parts.removeAll()
-            reading.append(consume readings, lineOffsets: lineOffsets)
-            return (reading.rows - before, try stream.finish(digest: digest()), count)
+            reading.append(parts.map(\.reading), lineOffsets: lineOffsets)
+            return (reading.rows - before, try stream.finish(digest: digest()), parts.count + 1)
         }
+        // The stream reads on alone, its rows over whatever the parts wrote.
         if ending != .end {
             _ = try stream.forEachRecord { reading.take($0) }
         }
@@ -192,7 +255,7 @@ struct SplitReading {
     /// Where the parts after the first start, in order, or nil to read the file in one pass.
     private func partStarts(_ path: String, stream: CSVStream, reading: RecordReading) -> [Int]? {
         guard stream.fileBytes >= splitBytes, ProcessInfo.processInfo.activeProcessorCount >= minimumCores, reading.isPlain,
-              case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes) else { return nil }
+              reading.width > 0, case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes) else { return nil }
         let size = max(partBytes, stream.fileBytes / Self.maximumParts + 1, 1)
         var starts: [Int] = []
         var bytes = [UInt8](repeating: 0, count: 1 << 16)
@@ -213,14 +276,40 @@ struct SplitReading {
         return starts.isEmpty ? nil : starts
     }
 
+    /// Line feeds in `bytes`, eight bytes at a time: each word's line feeds as a 1 in their byte,
+    /// added up bytewise for up to 255 words, then summed.
+    static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, bytePairs: UInt64 = 0x00FF_00FF_00FF_00FF
+        var count = 0, i = 0
+        while i + 8 <= bytes.count {
+            var sums: UInt64 = 0
+            let end = min(i + 255 * 8, bytes.count - 7)
+            while i < end {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeeds
+                // A byte's top bit set exactly when the byte is zero (no carry crosses bytes).
+                sums &+= (~(((word & low7) &+ low7) | word) & ~low7) >> 7
+                i += 8
+            }
+            let pairs = (sums & bytePairs) &+ ((sums >> 8) & bytePairs)
+            count += Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+        }
+        while i < bytes.count {
+            if bytes[i] == 0x0A { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
     /// The jobs of a file read in parts, for the threads that take them: the file's digest, then
     /// each part after the first; and what they made.
     private final class PartJobs: Sendable {
-        /// What a part read: its rows, its cells and how many lines it spans.
+        /// What a part read: its rows, its cells, how many lines it spans and the row its features start at.
         struct Part: Sendable {
             var reading: RecordReading
             var cells: Int
             var lines: Int
+            var firstRow: Int
         }
 
         private struct State {
@@ -229,14 +318,19 @@ struct SplitReading {
             var digest: Result<String, BoundedFile.Failure>?
             /// Per part: what it read, nil while unread or when it did not read plainly.
             var parts: [Part?]
+            /// Per part: the line feeds before its start, once the digest job has counted them.
+            var lineFeeds: [Int?]
         }
 
         private let path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8
         /// Readers of the file's columns, with nothing read.
         private let template: RecordReading
+        /// The buffer every part writes its features into, and the row the file's first record takes.
+        private let region: RecordReading.FeatureRegion, firstRow: Int
         private let state: Mutex<State>
 
-        init(path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8, template: RecordReading) {
+        init(path: String, starts: [Int], header: [String], file: String, what: String, delimiter: UInt8, template: RecordReading,
+             region: RecordReading.FeatureRegion, firstRow: Int) {
             self.path = path
             self.starts = starts
             self.header = header
@@ -244,7 +338,9 @@ struct SplitReading {
             self.what = what
             self.delimiter = delimiter
             self.template = template
-            state = Mutex(State(parts: [Part?](repeating: nil, count: starts.count)))
+            self.region = region
+            self.firstRow = firstRow
+            state = Mutex(State(parts: [Part?](repeating: nil, count: starts.count), lineFeeds: [Int?](repeating: nil, count: starts.count)))
         }
 
         /// The file's SHA-256 once the jobs are done (nil if it was never read).
@@ -265,7 +361,7 @@ struct SplitReading {
                 }
                 guard let job else { return }
                 if job == 0 {
-                    let digest = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes).flatMap { SHA256Digest.hex(readingAll: $0) }
+                    let digest = hashCountingLineFeeds()
                     state.withLock { $0.digest = digest }
                     continue
                 }
@@ -278,28 +374,68 @@ struct SplitReading {
             }
         }
 
-        /// Every part, in order, when each read plainly (none is nil) and the cells of all (the
-        /// first part's `cells` with them) are within the limit; the jobs no longer hold them.
-        func takeJoinable(after cells: Int) -> [Part]? {
+        /// The file's digest; on the way, the line feeds before each part's start, published as passed.
+        private func hashCountingLineFeeds() -> Result<String, BoundedFile.Failure> {
+            var offset = 0, lineFeeds = 0, part = 0
+            return BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes).flatMap { reader in
+                SHA256Digest.hex(readingAll: reader) { chunk in
+                    var counted: [(part: Int, lineFeeds: Int)] = []
+                    var from = 0
+                    while part < starts.count, starts[part] <= offset + chunk.count {
+                        let upTo = starts[part] - offset
+                        lineFeeds += SplitReading.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from..<upTo]))
+                        counted.append((part, lineFeeds))
+                        from = upTo
+                        part += 1
+                    }
+                    lineFeeds += SplitReading.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from...]))
+                    offset += chunk.count
+                    if !counted.isEmpty {
+                        state.withLock { state in for (part, lineFeeds) in counted { state.lineFeeds[part] = lineFeeds } }
+                    }
+                }
+            }
+        }
+
+        /// The row part `index`'s first record takes at the latest: one row per line feed before
+        /// its start, the header's excepted. Waits for the digest job to count them; nil when it
+        /// ended without (the file could not be read).
+        private func firstRow(ofPart index: Int) -> Int? {
+            while true {
+                let (lineFeeds, hashed) = state.withLock { ($0.lineFeeds[index], $0.digest != nil) }
+                if let lineFeeds { return firstRow + lineFeeds - 1 }
+                if hashed { return nil }
+                usleep(100)
+            }
+        }
+
+        /// Every part, in order, when each read plainly (none is nil), the cells of all (the first
+        /// part's `cells` with them) are within the limit, and no part's rows reach past the row the
+        /// next one starts at (the first part's end at row `rows`); the jobs no longer hold them.
+        func takeJoinable(after cells: Int, rows: Int) -> [Part]? {
             state.withLock { state in
                 let parts = state.parts.compactMap { $0 }
                 guard parts.count == starts.count,
-                      parts.reduce(cells, { $0 + $1.cells }) <= CSVTable.CellLimit.data.cells else { return nil }
+                      parts.reduce(cells, { $0 + $1.cells }) <= CSVTable.CellLimit.data.cells,
+                      zip([rows] + parts.map { $0.firstRow + $0.reading.rows }, parts).allSatisfy({ $0 <= $1.firstRow }) else { return nil }
                 state.parts = []
                 return parts
             }
         }
 
-        /// Reads part `index`, from `starts[index]` to the next part's start or the end of the file;
-        /// nil unless it reads plainly and ends exactly where the next part starts.
+        /// Reads part `index`, from `starts[index]` to the next part's start or the end of the file,
+        /// its features into the region from ``firstRow(ofPart:)`` on; nil unless it reads plainly
+        /// and ends exactly where the next part starts.
         private func read(_ index: Int) -> Part? {
             let end = index + 1 < starts.count ? starts[index + 1] : nil
-            guard case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes),
+            guard let first = firstRow(ofPart: index), first < region.rows,
+                  case .success(let reader) = BoundedFile.Reader.open(path, limit: ResourceLimits.dataBytes),
                   let stream = try? CSVStream(continuing: reader, at: starts[index], header: header, file: file, what: what,
                                               delimiter: delimiter)
             else { return nil }
             // Each field of a row takes at least a byte (its delimiter or line feed): room for the most rows it can hold.
-            var reading = template.fresh(expectedRows: ((end ?? reader.size) - starts[index]) / max(header.count, 1) + 1)
+            var reading = template.fresh(expectedRows: ((end ?? reader.size) - starts[index]) / max(header.count, 1) + 1,
+                                         region: RecordReading.FeatureRegion(base: region.base + first * template.width, rows: region.rows - first))
             do {
                 let ending = try stream.forEachRecord(before: end) { reading.take($0) }
                 guard ending == (end == nil ? .end : .reached), !stream.metQuotedField else { return nil }
@@ -307,16 +443,17 @@ struct SplitReading {
             } catch {
                 return nil
             }
-            return reading.isPlain ? Part(reading: reading, cells: stream.cells, lines: stream.line - 1) : nil
+            return reading.isPlain ? Part(reading: reading, cells: stream.cells, lines: stream.line - 1, firstRow: first) : nil
         }
     }
 }
 
 extension RecordReading {
-    /// Readers of the same columns with nothing read, with room for about `expectedRows` rows.
-    func fresh(expectedRows: Int) -> RecordReading {
+    /// Readers of the same columns with nothing read, with room for about `expectedRows` rows (their
+    /// features written into `region` when given).
+    func fresh(expectedRows: Int, region: FeatureRegion? = nil) -> RecordReading {
         RecordReading(header: header, featureColumns: featureColumns, targetIndex: targetIndex, data: data, task: task,
-                      expectedRows: expectedRows)
+                      expectedRows: expectedRows, region: region)
     }
 }
 

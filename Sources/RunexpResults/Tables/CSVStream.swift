@@ -25,8 +25,10 @@ public final class CSVStream {
     /// The file's digest so far; nil for a stream that starts inside the file.
     private var hasher: SHA256?
 
-    /// Bytes read at a time.
-    public static let windowBytes = 1 << 20
+    /// Bytes read at a time: a window of them (with its padding and the array's header) is just
+    /// below 1 MiB, the size from which runexp has blocks mapped apart (`MemoryTuning`), so the
+    /// windows of a file's parts reuse freed heap memory instead of faulting in fresh pages each.
+    public static let windowBytes = (1 << 20) - 4096
 
     /// The bytes in hand: `bytes[start..<count]` are not scanned yet, `bytes[..<checked]` are checked
     /// text, `bytes[count]` is a NUL (a number at the very end still ends), and ``CSVTable/padding``

@@ -17,8 +17,9 @@ public enum SHA256Digest {
         hex(SHA256.hash(data: data))
     }
 
-    /// The digest of the rest of `reader`'s file, read a MiB at a time.
-    public static func hex(readingAll reader: BoundedFile.Reader) -> Result<String, BoundedFile.Failure> {
+    /// The digest of the rest of `reader`'s file, read a MiB at a time, each piece shown to `seeing` too.
+    public static func hex(readingAll reader: BoundedFile.Reader,
+                           seeing: (UnsafeRawBufferPointer) -> Void = { _ in }) -> Result<String, BoundedFile.Failure> {
         var digest = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
@@ -26,7 +27,11 @@ public enum SHA256Digest {
             case .success(0):
                 return .success(hex(digest.finalize()))
             case .success(let count):
-                chunk.withUnsafeBytes { digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                chunk.withUnsafeBytes {
+                    let piece = UnsafeRawBufferPointer(rebasing: $0[..<count])
+                    digest.update(bufferPointer: piece)
+                    seeing(piece)
+                }
             case .failure(let failure):
                 return .failure(failure)
             }
