@@ -44,7 +44,8 @@ let package = Package(
             name: "CRunexpKernelAVX2",
             cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
         ),
-        // The allocator's setting for large blocks (glibc's mallopt), for the command line tool.
+        // The allocator's setting for large blocks (glibc's mallopt) for the command line tool, and
+        // the return of freed heap memory after a data file is loaded (malloc_trim).
         .target(name: "CRunexpMemory"),
         // The result folder and everything in it, written and read back: file names, tables and
         // their number format, the journal, records and metrics, statistics, provenance, shards.
@@ -59,7 +60,7 @@ let package = Package(
         // Data loading and splits, the scheduler over cores, runs on the kernel.
         .target(
             name: "RunexpExecution",
-            dependencies: ["RunexpPlan", "RunexpResults", "RunexpKernel"],
+            dependencies: ["RunexpPlan", "RunexpResults", "RunexpKernel", "CRunexpMemory"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // Terminal tables, plots and pages drawn from results.

@@ -13,3 +13,11 @@ int runexp_map_blocks_from(int bytes) {
     return 0;
 #endif
 }
+
+int runexp_return_free_memory(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}
