@@ -232,11 +232,13 @@ struct SplitReading {
             }
         }
         if ending == .reached, !reading.overflowed, let parts = jobs.takeJoinable(after: stream.cells, rows: reading.rows) {
-            // Gaps (blank lines, a header of several lines) closed, parts in file order.
+            // Gaps (blank lines, a header of several lines) closed, parts in file order: a memmove,
+            // for a part may move onto rows it held itself.
             var next = reading.rows
             for part in parts {
                 if part.firstRow != next {
-                    (region.base + next * reading.width).update(from: region.base + part.firstRow * reading.width, count: part.reading.rows * reading.width)
+                    _ = memmove(region.base + next * reading.width, region.base + part.firstRow * reading.width,
+                                part.reading.rows * reading.width * MemoryLayout<Float>.stride)
                 }
                 next += part.reading.rows
             }
