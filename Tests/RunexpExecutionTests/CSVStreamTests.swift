@@ -127,6 +127,21 @@ import RunexpTestSupport
         #expect(TextCheck.firstProblem(text, from: 0, to: text.count) == nil)
     }
 
+    /// Line feeds are counted eight bytes at a time, summed bytewise over up to 255 words: any
+    /// length, any start, and runs of line feeds longer than a byte's count, count as one by one.
+    @Test func lineFeedsAreCountedAsOneByOne() {
+        var rng = SplitMix64(seed: 4181)
+        let alphabet: [UInt8] = [0x0A, 0x0A, 0x0B, 0x09, 0x2C, 0x30, 0x8A, 0x00]
+        var buffers = (0..<200).map { _ in (0..<Int(rng.next() % 3_000)).map { _ in alphabet[Int(rng.next() % 8)] } }
+        buffers += [[UInt8](repeating: 0x0A, count: 5_000), [UInt8](repeating: 0x0A, count: 2_041), []]
+        for bytes in buffers {
+            for from in [0, 1, 7] where from <= bytes.count {
+                let counted = bytes[from...].withUnsafeBytes { CSVTable.lineFeeds(in: $0) }
+                #expect(counted == bytes[from...].count { $0 == 0x0A }, "\(bytes.count) bytes from \(from)")
+            }
+        }
+    }
+
     @Test func aQuoteAtAWindowsEndMayBeTheFirstOfADoubledOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

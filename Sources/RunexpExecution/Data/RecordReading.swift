@@ -278,31 +278,6 @@ struct SplitReading {
         return starts.isEmpty ? nil : starts
     }
 
-    /// Line feeds in `bytes`, eight bytes at a time: each word's line feeds as a 1 in their byte,
-    /// added up bytewise for up to 255 words, then summed.
-    static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, bytePairs: UInt64 = 0x00FF_00FF_00FF_00FF
-        var count = 0, i = 0
-        while i + 8 <= bytes.count {
-            var sums: UInt64 = 0
-            let end = min(i + 255 * 8, bytes.count - 7)
-            while i < end {
-                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeeds
-                // A byte's top bit set exactly when the byte is zero (no carry crosses bytes).
-                sums &+= (~(((word & low7) &+ low7) | word) & ~low7) >> 7
-                i += 8
-            }
-            let pairs = (sums & bytePairs) &+ ((sums >> 8) & bytePairs)
-            count += Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
-        }
-        while i < bytes.count {
-            if bytes[i] == 0x0A { count += 1 }
-            i += 1
-        }
-        return count
-    }
-
     /// The jobs of a file read in parts, for the threads that take them: the file's digest, then
     /// each part after the first; and what they made.
     private final class PartJobs: Sendable {
@@ -385,12 +360,12 @@ struct SplitReading {
                     var from = 0
                     while part < starts.count, starts[part] <= offset + chunk.count {
                         let upTo = starts[part] - offset
-                        lineFeeds += SplitReading.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from..<upTo]))
+                        lineFeeds += CSVTable.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from..<upTo]))
                         counted.append((part, lineFeeds))
                         from = upTo
                         part += 1
                     }
-                    lineFeeds += SplitReading.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from...]))
+                    lineFeeds += CSVTable.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[from...]))
                     offset += chunk.count
                     if !counted.isEmpty {
                         state.withLock { state in for (part, lineFeeds) in counted { state.lineFeeds[part] = lineFeeds } }

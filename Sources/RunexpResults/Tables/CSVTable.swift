@@ -265,6 +265,31 @@ public struct CSVTable: Sendable {
     private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
                                                       1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
+    /// Line feeds in `bytes`, eight bytes at a time: each word's line feeds as a 1 in their byte,
+    /// added up bytewise for up to 255 words, then summed.
+    public static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, bytePairs: UInt64 = 0x00FF_00FF_00FF_00FF
+        var count = 0, i = 0
+        while i + 8 <= bytes.count {
+            var sums: UInt64 = 0
+            let end = min(i + 255 * 8, bytes.count - 7)
+            while i < end {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeeds
+                // A byte's top bit set exactly when the byte is zero (no carry crosses bytes).
+                sums &+= (~(((word & low7) &+ low7) | word) & ~low7) >> 7
+                i += 8
+            }
+            let pairs = (sums & bytePairs) &+ ((sums >> 8) & bytePairs)
+            count += Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+        }
+        while i < bytes.count {
+            if bytes[i] == 0x0A { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
     /// 1-based line where record `record` starts.
     public func line(_ record: Int) -> Int { Int(lines[record]) }
 
@@ -354,7 +379,7 @@ public struct CSVTable: Sendable {
                 switch step {
                 case .header:
                     // Never reserve more than the limit allows.
-                    let lineFeeds = buffer.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                    let lineFeeds = Self.lineFeeds(in: UnsafeRawBufferPointer(buffer))
                     let (cells, overflow) = (lineFeeds + 1).multipliedReportingOverflow(by: fieldCount)
                     spans.reserveCapacity(overflow ? limit.cells : min(cells, limit.cells))
                     lines.reserveCapacity(lineFeeds + 1)
