@@ -182,12 +182,12 @@ struct SplitReading {
             guard let base = buffer.baseAddress else { return }
             reading.features.withUnsafeBufferPointer { if let rows = $0.baseAddress { base.initialize(from: rows, count: $0.count) } }
             initialized = reading.features.count
-            reading.write(into: RecordReading.FeatureRegion(base: base, rows: capacity))
+            let region = RecordReading.FeatureRegion(base: base, rows: capacity)
+            reading.write(into: region)
             // Thrown out of: the reading holds its rows as before, and this buffer is freed.
             var done = false
             defer { if !done { reading.keep(reading.features) } }
-            read = try readInParts(stream, starts: starts, path: path, what: what, delimiter: delimiter, into: &reading,
-                                   region: RecordReading.FeatureRegion(base: base, rows: capacity))
+            read = try readInParts(stream, starts: starts, path: path, what: what, delimiter: delimiter, into: &reading, region: region)
             done = true
             initialized = reading.rows * reading.width
         }

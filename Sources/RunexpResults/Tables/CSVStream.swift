@@ -20,7 +20,8 @@ public final class CSVStream {
     private let reader: BoundedFile.Reader
     private var scanner: CSVScanner
     private var window: Window
-    /// The current record's field spans (kept to reuse their storage).
+    /// The buffer the scanner stores a record's field spans in, lent for a window's records (kept
+    /// from window to window, grown when a record has more fields).
     private var fields = CSVScanner.fieldBuffer()
     /// The file's digest so far; nil for a stream that starts inside the file.
     private var hasher: SHA256?
@@ -130,7 +131,7 @@ public final class CSVStream {
         return hasher.map { SHA256Digest.hex($0.finalize()) } ?? ""
     }
 
-    /// Stops hashing the bytes read: the caller hashes the file apart (``SHA256Digest/hex(readingAll:)``,
+    /// Stops hashing the bytes read: the caller hashes the file apart (``SHA256Digest/hex(readingAll:seeing:)``,
     /// on another thread while this and other streams read its records) and hands the digest to
     /// ``finish(digest:)``.
     public func stopHashing() {

@@ -168,10 +168,7 @@ public struct CSVTable: Sendable {
         // At most 14 digits: below 2^53, so exact, as ``anyDecimal(_:count:)`` reads it. Converted
         // as an Int64 (one instruction; the same value, for it is below 2^63).
         let magnitude = Double(Int64(truncatingIfNeeded: mantissa)) / exactPowersOfTen[fractionDigits]
-        // The sign bit set without a branch: signs alternate unpredictably in a column of numbers.
-        // (`magnitude` is never negative, so this is `-magnitude` for a minus, as `-0` too.)
-        let sign: UInt64 = negative ? 1 << 63 : 0
-        return .exact(Double(bitPattern: magnitude.bitPattern | sign))
+        return .exact(signed(magnitude, negative: negative))
     }
 
     /// The eight bytes at `p`, each XORed with `0` (0x30): a digit becomes its value, 0…9.
@@ -228,7 +225,15 @@ public struct CSVTable: Sendable {
         guard digits <= 19, mantissa <= 1 << 53, scale >= -22, scale <= 22 else { return .plain }
         let exact = Double(Int64(truncatingIfNeeded: mantissa))  // at most 2^53: an Int64 of the same value
         let magnitude = scale >= 0 ? exact * exactPowersOfTen[scale] : exact / exactPowersOfTen[-scale]
-        return .exact(negative ? -magnitude : magnitude)
+        return .exact(signed(magnitude, negative: negative))
+    }
+
+    /// `magnitude` (never negative) with a minus when `negative`: `-magnitude`, `-0` too, with the
+    /// sign bit set without a branch (signs alternate unpredictably in a column of numbers).
+    @inline(__always)
+    static func signed(_ magnitude: Double, negative: Bool) -> Double {
+        let sign: UInt64 = negative ? 1 << 63 : 0
+        return Double(bitPattern: magnitude.bitPattern | sign)
     }
 
     /// Reads the digits from `p[i]` on (up to `count`) into `mantissa` (times ten per digit, wrapping

@@ -19,7 +19,7 @@ public enum SHA256Digest {
 
     /// The digest of the rest of `reader`'s file, read a MiB at a time, each piece shown to `seeing` too.
     public static func hex(readingAll reader: BoundedFile.Reader,
-                           seeing: (UnsafeRawBufferPointer) -> Void = { _ in }) -> Result<String, BoundedFile.Failure> {
+                           seeing: (UnsafeRawBufferPointer) -> Void) -> Result<String, BoundedFile.Failure> {
         var digest = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
